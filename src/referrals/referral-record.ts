@@ -1,0 +1,58 @@
+import type { IsoDate } from '../calendar/calendar-date.ts';
+
+/**
+ * One referral episode after validation and pseudonymisation: what the service stores and counts.
+ * By construction it has no field that could hold personal data — no names, contact details,
+ * employer, job role, comments, date of birth or raw client ID (DESIGN.md, privacy rules).
+ */
+
+export const AGE_BANDS = [
+  '16–17',
+  '18–24',
+  '25–34',
+  '35–44',
+  '45–54',
+  '55–64',
+  '65 and over',
+  'unknown',
+] as const;
+export type AgeBand = (typeof AGE_BANDS)[number];
+
+export interface JobRecord {
+  readonly startDate: IsoDate;
+  /** Blank = still employed. */
+  readonly endDate: IsoDate | null;
+  readonly hoursPerWeek: number | null;
+  readonly sector: string | null;
+  readonly occupation: string | null;
+  readonly preferenceMet: boolean | null;
+}
+
+export interface ReferralRecord {
+  /** HMAC-SHA-256 of the client ID with the service's secret, hex. */
+  readonly clientKey: string;
+  /** Employment specialist initials, upper case. */
+  readonly specialist: string;
+  readonly referralDate: IsoDate;
+  readonly ageBand: AgeBand;
+  readonly localAuthority: string | null;
+  /** List values are the list's own spelling, or "Other / not recognised". */
+  readonly gender: string | null;
+  readonly ethnicity: string | null;
+  readonly benefits: string | null;
+  readonly referralSource: string | null;
+  readonly substanceGroup: string | null;
+  readonly adderClient: boolean | null;
+  readonly employmentStatus: string | null;
+  readonly firstContactDate: IsoDate | null;
+  readonly vpStartDate: IsoDate | null;
+  readonly under25Education: boolean | null;
+  readonly under25Training: boolean | null;
+  readonly under25Family: boolean | null;
+  readonly employerContactDate: IsoDate | null;
+  readonly caseloadStatus: string | null;
+  readonly dischargeDate: IsoDate | null;
+  readonly dischargeReason: string | null;
+  /** Job blocks that have a start date, in spreadsheet order (1st to 5th). */
+  readonly jobs: readonly JobRecord[];
+}
