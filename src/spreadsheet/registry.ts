@@ -44,7 +44,13 @@ export type RecordField =
   | 'dischargeDate'
   | 'dischargeReason';
 
-export type JobField = 'startDate' | 'hoursPerWeek' | 'sector' | 'occupation' | 'preferenceMet' | 'endDate';
+export type JobField =
+  | 'startDate'
+  | 'hoursPerWeek'
+  | 'sector'
+  | 'occupation'
+  | 'preferenceMet'
+  | 'endDate';
 
 export const JOB_NUMBERS = [1, 2, 3, 4, 5] as const;
 export type JobNumber = (typeof JOB_NUMBERS)[number];
@@ -67,6 +73,11 @@ export interface ReadColumn extends ColumnCommon {
   readonly requirement: 'M' | 'H' | 'O';
   readonly type: ColumnType;
   readonly list?: ListId;
+  /**
+   * Read, but personal: the value is never echoed in messages or stored as typed (client ID is
+   * hashed, date of birth becomes an age band).
+   */
+  readonly personal?: true;
   /** Where the value goes: a record field, or a field of job block `jobNumber`. */
   readonly target:
     | { readonly kind: 'record'; readonly field: RecordField }
@@ -84,7 +95,7 @@ function field(
   heading: string,
   type: ColumnType,
   requirement: ReadColumn['requirement'],
-  options: { list?: ListId; aliases?: readonly string[] } = {},
+  options: { list?: ListId; aliases?: readonly string[]; personal?: true } = {},
 ): ReadColumn {
   return {
     key: field,
@@ -93,6 +104,7 @@ function field(
     requirement,
     type,
     ...(options.list ? { list: options.list } : {}),
+    ...(options.personal ? { personal: true } : {}),
     target: { kind: 'record', field },
   };
 }
@@ -134,7 +146,10 @@ function jobColumns(jobNumber: JobNumber): ColumnDefinition[] {
 }
 
 export const COLUMNS: readonly ColumnDefinition[] = [
-  field('clientId', 'Client ID', 'text', 'M', { aliases: ['Client identifier', 'Client reference'] }),
+  field('clientId', 'Client ID', 'text', 'M', {
+    aliases: ['Client identifier', 'Client reference'],
+    personal: true,
+  }),
   never('firstName', 'First name', ['Forename']),
   never('surname', 'Surname', ['Last name', 'Family name']),
   never('duplicateClientIdCheck', 'Duplicate client ID check'),
@@ -147,7 +162,7 @@ export const COLUMNS: readonly ColumnDefinition[] = [
   field('localAuthority', 'Local authority of residence', 'text', 'O', {
     aliases: ['Local authority'],
   }),
-  field('dateOfBirth', 'Date of birth', 'date', 'O', { aliases: ['DOB'] }),
+  field('dateOfBirth', 'Date of birth', 'date', 'O', { aliases: ['DOB'], personal: true }),
   field('gender', 'Gender', 'list', 'O', { list: 'G' }),
   field('ethnicity', 'Ethnicity', 'list', 'O', { list: 'E' }),
   field('benefits', 'Work related benefits', 'list', 'O', { list: 'B', aliases: ['Benefits'] }),

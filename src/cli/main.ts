@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { formatIso } from '../calendar/calendar-date.ts';
+import { runCli } from './cli.ts';
+
+const now = new Date();
+try {
+  process.exitCode = runCli(process.argv.slice(2), {
+    readFile: (path) => readFileSync(path),
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    // Today in the Europe/London calendar, where the service's dates live.
+    today: londonToday(now),
+    secret: process.env.IPS_PSEUDONYMISATION_SECRET ?? randomBytes(32).toString('hex'),
+  });
+} catch {
+  // Never a stack trace: the message a person can act on.
+  process.stderr.write(
+    'Sorry, something went wrong inside ips-report. Please report it with the command you ran.\n',
+  );
+  process.exitCode = 70;
+}
+
+function londonToday(instant: Date): string {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(instant);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return formatIso(part('year'), part('month'), part('day'));
+}

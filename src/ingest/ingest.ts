@@ -1,0 +1,383 @@
+import type { IsoDate } from '../calendar/calendar-date.ts';
+import type { ClientKeyOf } from '../referrals/pseudonymise.ts';
+import type { ReferralRecord } from '../referrals/referral-record.ts';
+import {
+  type CellValue,
+  DEFAULT_READ_LIMITS,
+  FileProblem,
+  type ReadLimits,
+  type SheetRow,
+  type SheetSource,
+} from '../spreadsheet/cells.ts';
+import { isReadColumn } from '../spreadsheet/registry.ts';
+import { isBlank } from '../validation/cell-values.ts';
+import { matchHeadings, scoreHeadingRow } from '../validation/headings.ts';
+import { type Problem, type ProblemCode, problem } from '../validation/problems.ts';
+import { type PlannedColumn, validateRow } from '../validation/row-validator.ts';
+import { openWorkbook } from './open-workbook.ts';
+
+/**
+ * The upload pipeline without I/O: files (bytes) in; pseudonymised records, problems and a summary
+ * of each file out. Everything in one upload is checked together, so duplicates are found across
+ * its files. Nothing here stores anything: callers save only when there are no errors.
+ */
+
+export interface SpreadsheetFile {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface IngestOptions {
+  readonly clientKeyOf: ClientKeyOf;
+  /** For "date in the future" warnings. */
+  readonly today: IsoDate;
+  readonly limits?: ReadLimits;
+  /** The team's specialists so far; initials not among them are reported as new. */
+  readonly knownSpecialists?: ReadonlySet<string>;
+}
+
+export interface IngestedRecord {
+  readonly record: ReferralRecord;
+  readonly file: string;
+  readonly row: number;
+}
+
+export interface FileSummary {
+  readonly file: string;
+  /** The sheet read, or null when none could be. */
+  readonly sheet: string | null;
+  readonly dataRows: number;
+  /** Headings in the file that the tool does not know, so did not read. */
+  readonly columnsNotRead: readonly string[];
+  readonly sheetsIgnored: readonly string[];
+}
+
+export interface IngestResult {
+  readonly records: readonly IngestedRecord[];
+  readonly problems: readonly Problem[];
+  readonly files: readonly FileSummary[];
+  /** Every specialist's initials in the upload, in order of first appearance. */
+  readonly specialists: readonly string[];
+  /** Initials not in `knownSpecialists` (empty when that was not given). */
+  readonly newSpecialists: readonly string[];
+  readonly hasErrors: boolean;
+}
+
+/** Rows searched for the heading row (services sometimes put a title above it). */
+const HEADING_ROW_SEARCH = 10;
+
+export function ingestFiles(
+  files: readonly SpreadsheetFile[],
+  options: IngestOptions,
+): IngestResult {
+  const problems: Problem[] = [];
+  const records: IngestedRecord[] = [];
+  const firstRowOfKey = new Map<string, { file: string; row: number }>();
+  const firstRowOfSpecialist = new Map<string, { file: string; sheet: string; row: number }>();
+  const summaries: FileSummary[] = [];
+
+  for (const file of files) {
+    summaries.push(
+      ingestFile(file, options, problems, (record, sheet, row) => {
+        const key = `${record.clientKey}\u0000${record.referralDate}`;
+        const first = firstRowOfKey.get(key);
+        if (first) {
+          problems.push(
+            problem(
+              'error',
+              'duplicateKey',
+              { file: file.name, sheet, row, column: null, value: null },
+              `This row has the same client ID and referral date as row ${first.row}${first.file === file.name ? '' : ` of ${first.file}`}.`,
+              'Each referral is one row: remove the duplicate, or correct the client ID or referral date.',
+            ),
+          );
+          return;
+        }
+        firstRowOfKey.set(key, { file: file.name, row });
+        if (!firstRowOfSpecialist.has(record.specialist)) {
+          firstRowOfSpecialist.set(record.specialist, { file: file.name, sheet, row });
+        }
+        records.push({ record, file: file.name, row });
+      }),
+    );
+  }
+
+  const newSpecialists: string[] = [];
+  if (options.knownSpecialists) {
+    for (const [initials, place] of firstRowOfSpecialist) {
+      if (options.knownSpecialists.has(initials)) continue;
+      newSpecialists.push(initials);
+      problems.push(
+        problem(
+          'warning',
+          'newSpecialist',
+          { ...place, column: null, value: initials },
+          `${initials} is a new employment specialist for this team.`,
+          'Check the initials are right. If someone has joined the team, there is nothing to do.',
+        ),
+      );
+    }
+  }
+
+  return {
+    records: records,
+    problems,
+    files: summaries,
+    specialists: [...firstRowOfSpecialist.keys()],
+    newSpecialists,
+    hasErrors: problems.some((found) => found.severity === 'error'),
+  };
+}
+
+/** A sheet's rows with a column mask that can be switched on once the headings are known. */
+function openRowCursor(sheet: SheetSource): {
+  next: () => SheetRow | undefined;
+  readOnly: (mask: readonly boolean[]) => void;
+} {
+  let mask: readonly boolean[] | null = null;
+  const iterator = sheet.rows((index) => mask === null || mask[index] === true)[Symbol.iterator]();
+  return {
+    next: () => {
+      const step = iterator.next();
+      return step.done ? undefined : step.value;
+    },
+    readOnly: (columns) => {
+      mask = columns;
+    },
+  };
+}
+
+function ingestFile(
+  file: SpreadsheetFile,
+  options: IngestOptions,
+  problems: Problem[],
+  onRecord: (record: ReferralRecord, sheet: string, row: number) => void,
+): FileSummary {
+  const limits = options.limits ?? DEFAULT_READ_LIMITS;
+  const summary = {
+    file: file.name,
+    sheet: null as string | null,
+    dataRows: 0,
+    columnsNotRead: [] as string[],
+    sheetsIgnored: [] as string[],
+  };
+  const fileProblem = (code: ProblemCode, sheet: string | null, description: string, fix: string) =>
+    problems.push(
+      problem(
+        'error',
+        code,
+        { file: file.name, sheet, row: null, column: null, value: null },
+        description,
+        fix,
+      ),
+    );
+
+  try {
+    const workbook = openWorkbook(file.name, file.bytes, limits);
+    let chosen: {
+      sheet: SheetSource;
+      cursor: ReturnType<typeof openRowCursor>;
+      headingRow: SheetRow;
+    } | null = null;
+    let bestCandidate: { sheet: SheetSource; headingRow: SheetRow; known: number } | null = null;
+    const sheetsWithData: SheetSource[] = [];
+
+    for (const sheet of workbook.sheets) {
+      if (chosen) {
+        if (openRowCursor(sheet).next() !== undefined) sheetsWithData.push(sheet);
+        continue;
+      }
+      const cursor = openRowCursor(sheet);
+      for (let searched = 0; searched < HEADING_ROW_SEARCH; searched++) {
+        const row = cursor.next();
+        if (row === undefined) break;
+        if (searched === 0) sheetsWithData.push(sheet);
+        const score = scoreHeadingRow(row.cells);
+        if (score.hasMandatory) {
+          chosen = { sheet, cursor, headingRow: row };
+          break;
+        }
+        if (score.known > 0 && (bestCandidate === null || score.known > bestCandidate.known)) {
+          bestCandidate = { sheet, headingRow: row, known: score.known };
+        }
+      }
+    }
+
+    for (const sheet of sheetsWithData) {
+      if (sheet === chosen?.sheet) continue;
+      summary.sheetsIgnored.push(sheet.name);
+      if (!chosen) continue;
+      problems.push(
+        problem(
+          'warning',
+          'sheetIgnored',
+          { file: file.name, sheet: sheet.name, row: null, column: null, value: null },
+          `The sheet '${sheet.name}' was not read: only the first sheet with the standard headings is read (here '${chosen.sheet.name}').`,
+          'If that sheet holds referrals, move them onto the first sheet or upload it as a separate file.',
+        ),
+      );
+    }
+
+    if (!chosen) {
+      if (bestCandidate) {
+        reportHeadingProblems(
+          file.name,
+          bestCandidate.sheet.name,
+          bestCandidate.headingRow.cells,
+          problems,
+        );
+      } else if (sheetsWithData.length === 0) {
+        fileProblem(
+          'noDataRows',
+          null,
+          'The file has no data in it.',
+          'Check you chose the right file.',
+        );
+      } else {
+        fileProblem(
+          'noQualifyingSheet',
+          null,
+          'None of the sheets has the standard headings (Client ID, Employment specialist initials, Referral date).',
+          'Use the standard spreadsheet template, with its heading row, and upload again.',
+        );
+      }
+      return summary;
+    }
+
+    const sheetName = chosen.sheet.name;
+    summary.sheet = sheetName;
+    const { plan, columnsNotRead, hasHeadingErrors } = reportHeadingProblems(
+      file.name,
+      sheetName,
+      chosen.headingRow.cells,
+      problems,
+    );
+    summary.columnsNotRead = columnsNotRead;
+    if (hasHeadingErrors) return summary;
+
+    const mask: boolean[] = [];
+    for (const planned of plan) mask[planned.index] = true;
+    chosen.cursor.readOnly(mask);
+
+    // Optional columns present but blank all the way down are worth a warning: the figures that
+    // depend on them (demographics, quality indicators) will show "not recorded".
+    let optionalNotYetSeen = plan.filter((planned) => planned.column.requirement === 'O');
+    const context = {
+      file: file.name,
+      sheet: sheetName,
+      today: options.today,
+      clientKeyOf: options.clientKeyOf,
+      problems,
+    };
+    for (let row = chosen.cursor.next(); row !== undefined; row = chosen.cursor.next()) {
+      summary.dataRows++;
+      if (summary.dataRows > limits.maxRows) {
+        fileProblem(
+          'tooManyRows',
+          sheetName,
+          `The sheet has more than ${limits.maxRows.toLocaleString('en-GB')} rows of data, the most one file may have.`,
+          'Split the rows across several files and upload them together.',
+        );
+        return summary;
+      }
+      if (optionalNotYetSeen.length > 0) {
+        const cells = row.cells;
+        optionalNotYetSeen = optionalNotYetSeen.filter((planned) =>
+          isBlank(cells[planned.index] ?? null),
+        );
+      }
+      const record = validateRow(row, plan, context);
+      if (record) onRecord(record, sheetName, row.rowNumber);
+    }
+
+    if (summary.dataRows === 0) {
+      fileProblem(
+        'noDataRows',
+        sheetName,
+        'The sheet has headings but no rows of data.',
+        'Add the referrals under the heading row, or check you chose the right file.',
+      );
+      return summary;
+    }
+    for (const planned of optionalNotYetSeen) {
+      problems.push(
+        problem(
+          'warning',
+          'emptyOptionalColumn',
+          { file: file.name, sheet: sheetName, row: null, column: planned.heading, value: null },
+          `The ${planned.heading} column is blank in every row.`,
+          'Fill it in where you can: figures that use it will show as not recorded.',
+        ),
+      );
+    }
+  } catch (error) {
+    // A damaged or hostile file is the uploader's problem to fix, never a crash.
+    fileProblem(
+      'fileUnreadable',
+      null,
+      error instanceof FileProblem
+        ? error.message
+        : 'The file could not be read. It may be damaged.',
+      error instanceof FileProblem
+        ? ''
+        : 'Open it in Excel, save it again as .xlsx or .csv, and upload it again.',
+    );
+  }
+  return summary;
+}
+
+function reportHeadingProblems(
+  file: string,
+  sheet: string,
+  headingCells: readonly CellValue[],
+  problems: Problem[],
+): { plan: PlannedColumn[]; columnsNotRead: string[]; hasHeadingErrors: boolean } {
+  const match = matchHeadings(headingCells);
+  const at = (column: string | null) => ({ file, sheet, row: null, column, value: null });
+  for (const { column, didYouMean } of match.missingRequired) {
+    problems.push(
+      problem(
+        'error',
+        'missingHeading',
+        at(column.heading),
+        `The ${column.heading} column is missing.`,
+        didYouMean !== undefined
+          ? `Did you mean '${didYouMean}'? Rename that heading to '${column.heading}'.`
+          : `Add a column headed '${column.heading}'${column.requirement === 'H' ? ' (it may be left blank)' : ''}.`,
+      ),
+    );
+  }
+  for (const repeated of match.repeated) {
+    problems.push(
+      problem(
+        'error',
+        'repeatedHeading',
+        at(repeated.heading),
+        `The ${repeated.column.heading} column appears more than once.`,
+        'Keep one column with this heading and delete or rename the others.',
+      ),
+    );
+  }
+  const columnsNotRead: string[] = [];
+  for (const unknown of match.unknown) {
+    columnsNotRead.push(unknown.heading);
+    if (unknown.didYouMean === undefined || unknown.didYouMean.requirement !== 'O') continue;
+    problems.push(
+      problem(
+        'warning',
+        'headingNotRead',
+        at(unknown.heading),
+        `The heading '${unknown.heading}' is not one the tool knows, so the column was not read.`,
+        `Did you mean '${unknown.didYouMean.heading}'? Rename the heading to read it.`,
+      ),
+    );
+  }
+  const plan = match.matched.flatMap(({ index, heading, column }) =>
+    isReadColumn(column) ? [{ index, heading, column }] : [],
+  );
+  return {
+    plan,
+    columnsNotRead,
+    hasHeadingErrors: match.missingRequired.length > 0 || match.repeated.length > 0,
+  };
+}

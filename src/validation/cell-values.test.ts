@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { OTHER_NOT_RECOGNISED } from '../spreadsheet/lists.ts';
+import { parseDate, parseHours, parseInitials, parseListValue, parseYesNo } from './cell-values.ts';
+
+describe('parseDate', () => {
+  const accepted: Array<[string, string]> = [
+    ['05/03/2024', '2024-03-05'],
+    ['5/3/2024', '2024-03-05'],
+    [' 29/02/2024 ', '2024-02-29'],
+    ['2024-03-05', '2024-03-05'],
+    ['31/12/1999', '1999-12-31'],
+  ];
+  for (const [typed, iso] of accepted) {
+    test(`reads '${typed}' as ${iso}`, () => {
+      assert.deepEqual(parseDate(typed), { ok: true, value: iso });
+    });
+  }
+
+  test('a real date cell is taken as it is', () => {
+    assert.deepEqual(parseDate({ kind: 'date', date: '2024-07-01' }), {
+      ok: true,
+      value: '2024-07-01',
+    });
+  });
+
+  test("refuses '13/25/2024' with the message SPREADSHEET.md gives", () => {
+    assert.deepEqual(parseDate('13/25/2024'), {
+      ok: false,
+      description: "'13/25/2024' is not a date.",
+      fix: 'Enter dates as DD/MM/YYYY, for example 05/03/2024.',
+    });
+  });
+
+  test('a month-first date that cannot be day-first is called out as US-style, with the fix', () => {
+    const parsed = parseDate('03/25/2024');
+    assert.equal(parsed.ok, false);
+    assert.ok(!parsed.ok && parsed.description.includes('US-style'));
+    assert.ok(!parsed.ok && parsed.fix.includes('25/03/2024'));
+  });
+
+  test('a day that does not exist names the month', () => {
+    const parsed = parseDate('31/02/2024');
+    assert.ok(!parsed.ok);
+    assert.equal(
+      parsed.description,
+      "'31/02/2024' is not a real date: February 2024 has no day 31.",
+    );
+  });
+
+  test('29 February only in leap years', () => {
+    assert.equal(parseDate('29/02/2023').ok, false);
+    assert.equal(parseDate('29/02/2000').ok, true);
+    assert.equal(parseDate('29/02/1900').ok, false);
+  });
+
+  test('two-digit years are refused with the full-year fix', () => {
+    const parsed = parseDate('05/03/24');
+    assert.ok(!parsed.ok);
+    assert.match(parsed.description, /four-digit year/);
+    assert.match(parsed.fix, /05\/03\/2024/);
+  });
+
+  for (const typed of [
+    'next Tuesday',
+    '2024/03/05',
+    '05-03-2024',
+    '05.03.2024',
+    '1/2/3/2024',
+    '',
+    '00/01/2024',
+    '2024-13-01',
+  ]) {
+    test(`refuses '${typed}'`, () => {
+      assert.equal(parseDate(typed).ok, false);
+    });
+  }
+
+  test('a plain number is not taken for an Excel serial date', () => {
+    const parsed = parseDate(45000);
+    assert.ok(!parsed.ok);
+    assert.match(parsed.description, /is a number, not a date/);
+  });
+});
+
+describe('parseYesNo', () => {
+  test('accepts Yes/No in any case, Y/N, TRUE/FALSE and boolean cells', () => {
+    for (const yes of ['Yes', 'YES', 'y', 'true', true])
+      assert.deepEqual(parseYesNo(yes), { ok: true, value: true });
+    for (const no of ['No', 'no', 'N', 'FALSE', false])
+      assert.deepEqual(parseYesNo(no), { ok: true, value: false });
+  });
+  test('refuses anything else', () => {
+    assert.equal(parseYesNo('Maybe').ok, false);
+    assert.equal(parseYesNo(1).ok, false);
+  });
+});
+
+describe('parseHours', () => {
+  test('numbers and numeric text from 0 to 80, decimals allowed', () => {
+    assert.deepEqual(parseHours(16), { ok: true, value: 16 });
+    assert.deepEqual(parseHours('7.5'), { ok: true, value: 7.5 });
+    assert.deepEqual(parseHours(0), { ok: true, value: 0 });
+    assert.deepEqual(parseHours('80'), { ok: true, value: 80 });
+  });
+  test('refuses out of range and non-numbers', () => {
+    for (const bad of [80.5, -1, '16 hours', 'part time', '1e2'])
+      assert.equal(parseHours(bad).ok, false, String(bad));
+  });
+});
+
+describe('parseInitials', () => {
+  test('2 to 4 letters, upper-cased', () => {
+    assert.deepEqual(parseInitials('js'), { ok: true, value: 'JS' });
+    assert.deepEqual(parseInitials('ABCD'), { ok: true, value: 'ABCD' });
+  });
+  test('refuses one letter, five, and punctuation', () => {
+    for (const bad of ['J', 'ABCDE', 'J.S.', 'J S', '12'])
+      assert.equal(parseInitials(bad).ok, false, bad);
+  });
+});
+
+describe('parseListValue', () => {
+  test('matches case-insensitively and treats dashes alike', () => {
+    assert.deepEqual(parseListValue('R', 'unemployed – SEEKING work', false), {
+      recognised: true,
+      value: 'Unemployed - seeking work',
+    });
+    assert.deepEqual(parseListValue('B', 'jobseeker’s allowance', false), {
+      recognised: true,
+      value: "Jobseeker's Allowance",
+    });
+  });
+  test('suggests the closest value for a slip, and none for something unrelated', () => {
+    assert.deepEqual(parseListValue('G', 'Femail', false), {
+      recognised: false,
+      suggestion: 'Female',
+    });
+    assert.deepEqual(parseListValue('G', 'Astronaut', false), {
+      recognised: false,
+      suggestion: undefined,
+    });
+  });
+  test('sector and occupation also take SIC/SOC codes', () => {
+    assert.deepEqual(parseListValue('J', '47110', true), { recognised: true, value: '47110' });
+    assert.equal(parseListValue('J', '47110', false).recognised, false);
+  });
+  test('the "not recognised" label is not itself a list value', () => {
+    assert.equal(parseListValue('G', OTHER_NOT_RECOGNISED, false).recognised, false);
+  });
+});

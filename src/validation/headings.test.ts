@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { COLUMNS } from '../spreadsheet/registry.ts';
+import { findColumn, matchHeadings, normaliseHeading, scoreHeadingRow } from './headings.ts';
+
+describe('heading matching', () => {
+  test('ignores case, spaces, punctuation and apostrophes', () => {
+    assert.equal(findColumn('  CLIENT-ID ')?.key, 'clientId');
+    assert.equal(findColumn('Employment specialist (initials)')?.key, 'specialist');
+    assert.equal(findColumn("Under 25's only - training")?.key, 'under25Training');
+    assert.equal(findColumn('Under 25s only – education')?.key, 'under25Education');
+  });
+
+  test('"1st" and "first" are the same, up to 5th', () => {
+    assert.equal(findColumn('First job start date')?.key, 'job1.startDate');
+    assert.equal(findColumn('Fifth job end date')?.key, 'job5.endDate');
+    assert.equal(findColumn('Date of 1st attempted contact')?.key, 'firstContactDate');
+    assert.equal(
+      normaliseHeading('Second job hours per week'),
+      normaliseHeading('2nd job hours per week'),
+    );
+  });
+
+  test('every registry heading and alias finds its own column, and no two columns share one', () => {
+    const seen = new Map<string, string>();
+    for (const column of COLUMNS) {
+      for (const heading of [column.heading, ...column.aliases]) {
+        assert.equal(findColumn(heading)?.key, column.key, heading);
+        const normalised = normaliseHeading(heading);
+        assert.ok(!seen.has(normalised) || seen.get(normalised) === column.key, heading);
+        seen.set(normalised, column.key);
+      }
+    }
+  });
+
+  test('headers such as __proto__ are just unknown headings', () => {
+    const match = matchHeadings(['__proto__', 'constructor', 'Client ID']);
+    assert.deepEqual(
+      match.unknown.map((unknown) => unknown.heading),
+      ['__proto__', 'constructor'],
+    );
+  });
+
+  test('missing mandatory headings are listed, with a "did you mean" from a near miss', () => {
+    const match = matchHeadings([
+      'Client ID',
+      'Employment specialist initals',
+      'Referal date',
+      'Gendr',
+    ]);
+    const missing = new Map(
+      match.missingRequired.map(({ column, didYouMean }) => [column.key, didYouMean]),
+    );
+    assert.equal(missing.get('specialist'), 'Employment specialist initals');
+    assert.equal(missing.get('referralDate'), 'Referal date');
+    assert.equal(missing.get('vpStartDate'), undefined);
+    assert.ok(missing.has('dischargeDate'));
+    assert.ok(missing.has('job1.startDate') && missing.has('job1.endDate'));
+    assert.ok(!missing.has('job2.startDate'), 'later job blocks are optional');
+    assert.equal(
+      match.unknown.find((unknown) => unknown.heading === 'Gendr')?.didYouMean?.key,
+      'gender',
+    );
+  });
+
+  test('a repeated heading is reported, and blank headings are noted', () => {
+    const match = matchHeadings(['Client ID', null, 'client id', '']);
+    assert.deepEqual(
+      match.repeated.map((repeated) => repeated.index),
+      [2],
+    );
+    assert.deepEqual(match.blankHeadingIndexes, [1, 3]);
+  });
+
+  test('a heading row is recognised by its mandatory headings', () => {
+    assert.deepEqual(
+      scoreHeadingRow(['Client ID', 'Employment specialist initials', 'Referral date']),
+      {
+        known: 3,
+        hasMandatory: true,
+      },
+    );
+    assert.equal(scoreHeadingRow(['Client ID', 'Referral date', 'Gender']).hasMandatory, false);
+    assert.equal(
+      scoreHeadingRow(['C000149', 'TESTPII', { kind: 'date', date: '2024-01-01' }]).known,
+      0,
+    );
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * Validation problems, in plain English. Every problem names where it is (file, sheet, row as the
+ * spreadsheet shows it, column heading), the value as typed — never for "never read" columns,
+ * whose values are not even decoded — and what to do.
+ */
+
+export type Severity = 'error' | 'warning';
+
+export type ProblemCode =
+  // File errors
+  | 'fileUnreadable'
+  | 'noQualifyingSheet'
+  | 'noDataRows'
+  | 'missingHeading'
+  | 'repeatedHeading'
+  | 'tooManyRows'
+  // Row errors
+  | 'mandatoryValueBlank'
+  | 'invalidDate'
+  | 'invalidNumber'
+  | 'invalidYesNo'
+  | 'invalidInitials'
+  | 'duplicateKey'
+  | 'jobEndBeforeStart'
+  | 'dischargeBeforeReferral'
+  | 'jobWithoutStart'
+  // Warnings
+  | 'headingNotRead'
+  | 'sheetIgnored'
+  | 'emptyOptionalColumn'
+  | 'valueNotInList'
+  | 'dateBeforeReferral'
+  | 'futureDate'
+  | 'hoursOver60'
+  | 'ageOutOfRange'
+  | 'newSpecialist'
+  | 'dischargedWithoutDate'
+  | 'dischargeDateWithActiveStatus';
+
+export interface Problem {
+  readonly severity: Severity;
+  readonly code: ProblemCode;
+  readonly file: string;
+  readonly sheet: string | null;
+  /** The row number as the spreadsheet shows it; null for a problem with the whole file. */
+  readonly row: number | null;
+  /** The column heading as the file has it (or the registry's, when the column is missing). */
+  readonly column: string | null;
+  /** The value as typed; null for never-read columns and file-level problems. */
+  readonly value: string | null;
+  /** What is wrong, one or two sentences. */
+  readonly description: string;
+  /** What to do about it. */
+  readonly fix: string;
+}
+
+/** Where a problem is, less its severity and wording. */
+export interface ProblemPlace {
+  readonly file: string;
+  readonly sheet: string | null;
+  readonly row: number | null;
+  readonly column: string | null;
+  readonly value: string | null;
+}
+
+export function problem(
+  severity: Severity,
+  code: ProblemCode,
+  place: ProblemPlace,
+  description: string,
+  fix: string,
+): Problem {
+  return { severity, code, ...place, description, fix };
+}
+
+/**
+ * One line for people: "example.xlsx, sheet 'Referrals', row 14, Referral date: '13/25/2024' is
+ * not a date. Enter dates as DD/MM/YYYY, for example 05/03/2024."
+ */
+export function describeProblem(found: Problem): string {
+  const where = [
+    found.file,
+    found.sheet !== null && found.sheet !== found.file ? `sheet '${found.sheet}'` : null,
+    found.row !== null ? `row ${found.row}` : null,
+    found.column,
+  ].filter((part): part is string => part !== null);
+  return `${where.join(', ')}: ${found.description} ${found.fix}`.trim();
+}
+
+export function countBySeverity(problems: readonly Problem[]): {
+  errors: number;
+  warnings: number;
+} {
+  let errors = 0;
+  for (const found of problems) if (found.severity === 'error') errors++;
+  return { errors, warnings: problems.length - errors };
+}
