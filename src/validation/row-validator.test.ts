@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { CellValue } from '../spreadsheet/cells.ts';
+import { isReadColumn } from '../spreadsheet/registry.ts';
+import { matchHeadings } from './headings.ts';
+import type { Problem } from './problems.ts';
+import { type PlannedColumn, validateRow } from './row-validator.ts';
+
+const HEADINGS = [
+  'Client ID',
+  'Date of birth',
+  'Gender',
+  'Employment specialist initials',
+  'Referral date',
+  'Employment status at referral',
+  'Date vocational profile started',
+  'Caseload status',
+  'Discharge date',
+  '1st job start date',
+  '1st job hours per week',
+  '1st job end date',
+  '2nd job start date',
+  '2nd job hours per week',
+  '2nd job end date',
+];
+
+const PLAN: PlannedColumn[] = matchHeadings(HEADINGS).matched.flatMap(
+  ({ index, heading, column }) => (isReadColumn(column) ? [{ index, heading, column }] : []),
+);
+
+type RowValues = Partial<Record<(typeof HEADINGS)[number], CellValue>>;
+
+const VALID: RowValues = {
+  'Client ID': 'C001',
+  'Date of birth': '15/06/1990',
+  Gender: 'Female',
+  'Employment specialist initials': 'ab',
+  'Referral date': '01/12/2023',
+  'Employment status at referral': 'Unemployed - seeking work',
+  'Date vocational profile started': '10/12/2023',
+  '1st job start date': { kind: 'date', date: '2024-05-01' },
+  '1st job hours per week': 20,
+};
+
+function check(values: RowValues, today = '2025-01-01') {
+  const problems: Problem[] = [];
+  const cells = HEADINGS.map((heading) => values[heading] ?? null);
+  const record = validateRow({ rowNumber: 14, cells }, PLAN, {
+    file: 'team.xlsx',
+    sheet: 'Referrals',
+    today,
+    clientKeyOf: (clientId) => `key(${clientId})`,
+    problems,
+  });
+  return { record, problems };
+}
+
+const codes = (problems: readonly Problem[]) =>
+  problems.map((found) => `${found.severity}:${found.code}`);
+
+describe('validateRow', () => {
+  test('a clean row becomes a pseudonymised record', () => {
+    const { record, problems } = check(VALID);
+    assert.deepEqual(problems, []);
+    assert.ok(record);
+    assert.equal(record.clientKey, 'key(C001)');
+    assert.equal(record.specialist, 'AB');
+    assert.equal(record.referralDate, '2023-12-01');
+    assert.equal(record.ageBand, '25–34');
+    assert.equal(record.vpStartDate, '2023-12-10');
+    assert.deepEqual(record.jobs, [
+      {
+        startDate: '2024-05-01',
+        endDate: null,
+        hoursPerWeek: 20,
+        sector: null,
+        occupation: null,
+        preferenceMet: null,
+      },
+    ]);
+    assert.ok(!('dateOfBirth' in record) && !('clientId' in record));
+  });
+
+  test('a wrong date names row, column, value as typed and the fix', () => {
+    const { record, problems } = check({ ...VALID, 'Referral date': '13/25/2024' });
+    assert.equal(record, null);
+    assert.deepEqual(problems, [
+      {
+        severity: 'error',
+        code: 'invalidDate',
+        file: 'team.xlsx',
+        sheet: 'Referrals',
+        row: 14,
+        column: 'Referral date',
+        value: '13/25/2024',
+        description: "'13/25/2024' is not a date.",
+        fix: 'Enter dates as DD/MM/YYYY, for example 05/03/2024.',
+      },
+    ]);
+  });
+
+  test('mandatory values blank are errors; H columns may be blank', () => {
+    const { record, problems } = check({
+      ...VALID,
+      'Client ID': '  ',
+      'Employment specialist initials': null,
+      'Date vocational profile started': null,
+    });
+    assert.equal(record, null);
+    assert.deepEqual(codes(problems), ['error:mandatoryValueBlank', 'error:mandatoryValueBlank']);
+    assert.deepEqual(
+      problems.map((found) => found.column),
+      ['Client ID', 'Employment specialist initials'],
+    );
+  });
+
+  test('personal values are never echoed, even when wrong', () => {
+    const { problems } = check({ ...VALID, 'Date of birth': 'TESTPII-dob' });
+    assert.deepEqual(codes(problems), ['error:invalidDate']);
+    assert.equal(problems[0]?.value, null);
+    assert.ok(!JSON.stringify(problems).includes('TESTPII'));
+  });
+
+  test('job end before start, discharge before referral, job without a start: errors', () => {
+    const { record, problems } = check({
+      ...VALID,
+      '1st job end date': '30/04/2024',
+      'Discharge date': '30/11/2023',
+      '2nd job hours per week': 10,
+    });
+    assert.equal(record, null);
+    assert.deepEqual(
+      new Set(codes(problems)),
+      new Set([
+        'error:jobEndBeforeStart',
+        'error:dischargeBeforeReferral',
+        'error:jobWithoutStart',
+      ]),
+    );
+  });
+
+  test('warnings keep the record: VP and job before referral, hours over 60, future date, list value, age', () => {
+    const { record, problems } = check(
+      {
+        ...VALID,
+        'Date of birth': '01/01/2010',
+        Gender: 'Femail',
+        'Date vocational profile started': '01/11/2023',
+        '1st job start date': '01/11/2023',
+        '1st job hours per week': 61,
+        '2nd job start date': '01/03/2025',
+      },
+      '2025-01-01',
+    );
+    assert.ok(record);
+    assert.equal(record.gender, 'Other / not recognised');
+    assert.equal(record.ageBand, 'unknown');
+    assert.deepEqual(
+      new Set(codes(problems)),
+      new Set([
+        'warning:valueNotInList',
+        'warning:dateBeforeReferral',
+        'warning:hoursOver60',
+        'warning:futureDate',
+        'warning:ageOutOfRange',
+      ]),
+    );
+    assert.match(
+      problems.find((found) => found.code === 'valueNotInList')?.fix ?? '',
+      /Did you mean 'Female'\?/,
+    );
+    assert.equal(problems.filter((found) => found.code === 'dateBeforeReferral').length, 2);
+  });
+
+  test('caseload status and discharge date must agree (warnings)', () => {
+    assert.deepEqual(codes(check({ ...VALID, 'Caseload status': 'Discharged' }).problems), [
+      'warning:dischargedWithoutDate',
+    ]);
+    assert.deepEqual(
+      codes(
+        check({
+          ...VALID,
+          'Caseload status': 'Active - in work support',
+          'Discharge date': '01/06/2024',
+        }).problems,
+      ),
+      ['warning:dischargeDateWithActiveStatus'],
+    );
+  });
+
+  test('job blocks keep spreadsheet order and skip empty blocks', () => {
+    const { record } = check({
+      ...VALID,
+      '2nd job start date': '01/09/2024',
+      '2nd job end date': '30/09/2024',
+    });
+    assert.deepEqual(
+      record?.jobs.map((job) => [job.startDate, job.endDate]),
+      [
+        ['2024-05-01', null],
+        ['2024-09-01', '2024-09-30'],
+      ],
+    );
+  });
+});
