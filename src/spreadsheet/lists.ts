@@ -8,7 +8,15 @@ export const OTHER_NOT_RECOGNISED = 'Other / not recognised';
 export const LISTS = {
   G: {
     name: 'Gender',
-    values: ['Male', 'Female', 'Non-binary', 'Trans male', 'Trans female', 'Other', 'Prefer not to say'],
+    values: [
+      'Male',
+      'Female',
+      'Non-binary',
+      'Trans male',
+      'Trans female',
+      'Other',
+      'Prefer not to say',
+    ],
   },
   E: {
     name: 'Ethnicity',
