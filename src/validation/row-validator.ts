@@ -181,7 +181,7 @@ export function validateRow(
       'dateBeforeReferral',
       columnOf.get('vpStartDate') ?? null,
       cellAsTyped({ kind: 'date', date: vpStartDate }),
-      'The vocational profile started before the referral date, so it is not counted as a VP start.',
+      'The vocational profile started before the referral date.',
       'Check both dates; if the client was re-referred, the VP start belongs to the earlier referral row.',
     );
   }
