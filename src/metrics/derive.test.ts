@@ -1,0 +1,304 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { addDays, fromDayNumber, toDayNumber } from '../calendar/calendar-date.ts';
+import type { JobRecord, ReferralRecord } from '../referrals/referral-record.ts';
+import { type DerivedRecord, deriveRecord, SUSTAINMENT_WEEKS } from './derive.ts';
+
+/** A record with referral 01/12/2023, as in METRICS.md's worked examples. */
+function recordWithJobs(
+  jobs: Array<[string, string | null, number | null]>,
+  referralDate = '2023-12-01',
+): ReferralRecord {
+  return {
+    clientKey: 'k',
+    specialist: 'AB',
+    referralDate,
+    ageBand: 'unknown',
+    localAuthority: null,
+    gender: null,
+    ethnicity: null,
+    benefits: null,
+    referralSource: null,
+    substanceGroup: null,
+    adderClient: null,
+    employmentStatus: null,
+    firstContactDate: null,
+    vpStartDate: null,
+    under25Education: null,
+    under25Training: null,
+    under25Family: null,
+    employerContactDate: null,
+    caseloadStatus: null,
+    dischargeDate: null,
+    dischargeReason: null,
+    jobs: jobs.map(
+      ([startDate, endDate, hoursPerWeek]): JobRecord => ({
+        startDate,
+        endDate,
+        hoursPerWeek,
+        sector: null,
+        occupation: null,
+        preferenceMet: null,
+      }),
+    ),
+  };
+}
+
+const uk = (date: string) => date.split('/').reverse().join('-');
+const outcomes = (derived: DerivedRecord) =>
+  SUSTAINMENT_WEEKS.map((weeks) => {
+    const outcome = derived.sustainments[weeks];
+    return outcome === null ? null : [outcome.date, outcome.hoursBand];
+  });
+
+describe('METRICS.md sustainment worked examples (referral 01/12/2023)', () => {
+  const examples: Array<{
+    name: string;
+    jobs: Array<[string, string | null, number | null]>;
+    expected: Array<[string, string] | null>;
+  }> = [
+    {
+      name: '1: one open job from 01/05/2024',
+      jobs: [['01/05/2024', null, 20]],
+      expected: [
+        ['30/07/2024', '16plus'],
+        ['29/10/2024', '16plus'],
+        ['29/04/2025', '16plus'],
+      ],
+    },
+    {
+      name: '2: a break of 41 days does not reset',
+      jobs: [
+        ['01/01/2024', '31/01/2024', 20],
+        ['13/03/2024', null, 20],
+      ],
+      expected: [
+        ['11/05/2024', '16plus'],
+        ['10/08/2024', '16plus'],
+        ['08/02/2025', '16plus'],
+      ],
+    },
+    {
+      name: '3: a break of 42 days resets',
+      jobs: [
+        ['01/01/2024', '31/01/2024', 20],
+        ['14/03/2024', null, 20],
+      ],
+      expected: [
+        ['12/06/2024', '16plus'],
+        ['11/09/2024', '16plus'],
+        ['12/03/2025', '16plus'],
+      ],
+    },
+    {
+      name: '4: overlapping jobs count a day once, their hours add up',
+      jobs: [
+        ['01/01/2024', '31/03/2024', 20],
+        ['15/03/2024', null, 10],
+      ],
+      expected: [
+        ['31/03/2024', '16plus'],
+        ['30/06/2024', 'under16'],
+        ['29/12/2024', 'under16'],
+      ],
+    },
+    {
+      name: '5: a job without hours makes the band "not recorded"',
+      jobs: [
+        ['01/01/2024', '15/02/2024', 20],
+        ['20/02/2024', null, null],
+      ],
+      expected: [
+        ['04/04/2024', 'unknown'],
+        ['04/07/2024', 'unknown'],
+        ['02/01/2025', 'unknown'],
+      ],
+    },
+    {
+      name: '6: a reset after 13 weeks keeps the 13-week outcome',
+      jobs: [
+        ['01/01/2024', '30/04/2024', 12],
+        ['09/08/2024', null, 30],
+      ],
+      expected: [
+        ['31/03/2024', 'under16'],
+        ['06/02/2025', '16plus'],
+        ['07/08/2025', '16plus'],
+      ],
+    },
+    {
+      name: '7: a job starting before the referral never counts',
+      jobs: [['01/11/2023', null, 20]],
+      expected: [null, null, null],
+    },
+  ];
+  for (const { name, jobs, expected } of examples) {
+    test(name, () => {
+      const derived = deriveRecord(
+        recordWithJobs(
+          jobs.map(([start, end, hours]) => [uk(start), end === null ? null : uk(end), hours]),
+        ),
+      );
+      assert.deepEqual(
+        outcomes(derived),
+        expected.map((outcome) => (outcome === null ? null : [uk(outcome[0]), outcome[1]])),
+      );
+    });
+  }
+
+  test('"for one job started on 1 May and still held, the 13-week date is 30 July (1 May + 90 days)"', () => {
+    const derived = deriveRecord(recordWithJobs([['2024-05-01', null, 20]]));
+    assert.equal(derived.sustainments[13]?.date, addDays('2024-05-01', 90));
+    assert.equal(derived.sustainments[13]?.date, '2024-07-30');
+  });
+
+  test('the first job start is the earliest job on or after the referral', () => {
+    const derived = deriveRecord(
+      recordWithJobs([
+        ['2024-06-01', null, 20],
+        ['2023-11-01', '2023-11-30', 20],
+        ['2024-02-01', '2024-03-01', 20],
+      ]),
+    );
+    assert.equal(derived.firstJobStartDay, toDayNumber('2024-02-01'));
+    assert.equal(derived.countedJobs.length, 2);
+  });
+
+  test('a job ending before it starts is ignored', () => {
+    const derived = deriveRecord(recordWithJobs([['2024-05-01', '2024-04-01', 20]]));
+    assert.equal(derived.countedJobs.length, 0);
+    assert.deepEqual(outcomes(derived), [null, null, null]);
+  });
+});
+
+/** Jobs as (start offset from referral, length in days or null for open, hours). */
+const jobArbitrary = fc.record({
+  startOffset: fc.integer({ min: 0, max: 900 }),
+  length: fc.option(fc.integer({ min: 1, max: 400 }), { nil: null }),
+  hours: fc.option(fc.integer({ min: 1, max: 40 }), { nil: null }),
+});
+type GeneratedJob = { startOffset: number; length: number | null; hours: number | null };
+
+const REFERRAL_DAY = toDayNumber('2023-12-01');
+function deriveJobs(jobs: readonly GeneratedJob[]): DerivedRecord {
+  return deriveRecord(
+    recordWithJobs(
+      jobs.map(({ startOffset, length, hours }) => [
+        fromDayNumber(REFERRAL_DAY + startOffset),
+        length === null ? null : fromDayNumber(REFERRAL_DAY + startOffset + length - 1),
+        hours,
+      ]),
+    ),
+  );
+}
+const sustainmentDays = (derived: DerivedRecord): [number | null, number | null, number | null] => [
+  derived.sustainments[13]?.day ?? null,
+  derived.sustainments[26]?.day ?? null,
+  derived.sustainments[52]?.day ?? null,
+];
+
+describe('sustainment rule properties', () => {
+  test('splitting a job into two back-to-back jobs changes nothing', () => {
+    fc.assert(
+      fc.property(
+        fc.array(jobArbitrary, { maxLength: 4 }),
+        jobArbitrary,
+        fc.integer({ min: 1, max: 399 }),
+        (others, job, cut) => {
+          const whole = { ...job, length: job.length ?? 500 };
+          fc.pre(cut < whole.length);
+          const split = [
+            { ...whole, length: cut },
+            {
+              startOffset: whole.startOffset + cut,
+              length: whole.length - cut,
+              hours: whole.hours,
+            },
+          ];
+          assert.deepEqual(
+            outcomes(deriveJobs([...others, ...split])),
+            outcomes(deriveJobs([...others, whole])),
+          );
+        },
+      ),
+    );
+  });
+
+  test('a break of 41 days never resets the clock and 42 always does', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 90 }),
+        fc.integer({ min: 0, max: 300 }),
+        (firstLength, startOffset) => {
+          const withBreak = (breakDays: number) =>
+            deriveJobs([
+              { startOffset, length: firstLength, hours: 20 },
+              { startOffset: startOffset + firstLength + breakDays, length: null, hours: 20 },
+            ]).sustainments[13]?.day;
+          const secondStart = REFERRAL_DAY + startOffset + firstLength;
+          // No reset: the first job's days still count, so 13 weeks come sooner by exactly those days.
+          assert.equal(withBreak(41), secondStart + 41 + (91 - firstLength) - 1);
+          // Reset: 13 weeks counted from the second job alone.
+          assert.equal(withBreak(42), secondStart + 42 + 91 - 1);
+        },
+      ),
+    );
+  });
+
+  test('the 13-week date ≤ the 26-week date ≤ the 52-week date, and each needs its days', () => {
+    fc.assert(
+      fc.property(fc.array(jobArbitrary, { maxLength: 5 }), (jobs) => {
+        const [d13, d26, d52] = sustainmentDays(deriveJobs(jobs));
+        if (d26 !== null) assert.ok(d13 !== null && d13 <= d26);
+        if (d52 !== null) assert.ok(d26 !== null && d26 <= d52);
+        if (d13 !== null) assert.ok(d13 - REFERRAL_DAY >= 90);
+      }),
+    );
+  });
+
+  test('moving "today" later never removes a sustainment', () => {
+    fc.assert(
+      fc.property(
+        fc.array(jobArbitrary, { maxLength: 5 }),
+        fc.integer({ min: 0, max: 1500 }),
+        fc.integer({ min: 0, max: 500 }),
+        (jobs, today, later) => {
+          const days = sustainmentDays(deriveJobs(jobs));
+          const achievedBy = (asAt: number) =>
+            days.map((day) => day !== null && day <= REFERRAL_DAY + asAt);
+          achievedBy(today).forEach((achieved, index) => {
+            if (achieved) assert.ok(achievedBy(today + later)[index]);
+          });
+        },
+      ),
+    );
+  });
+
+  test('a duplicate of a job changes no date', () => {
+    fc.assert(
+      fc.property(fc.array(jobArbitrary, { minLength: 1, maxLength: 4 }), (jobs) => {
+        const [first] = jobs;
+        fc.pre(first !== undefined);
+        assert.deepEqual(
+          sustainmentDays(deriveJobs([...jobs, { ...first }])),
+          sustainmentDays(deriveJobs(jobs)),
+        );
+      }),
+    );
+  });
+
+  test('the sustainment date is the same computed with all jobs or only those started by then', () => {
+    fc.assert(
+      fc.property(fc.array(jobArbitrary, { maxLength: 5 }), (jobs) => {
+        const all = deriveJobs(jobs);
+        for (const weeks of SUSTAINMENT_WEEKS) {
+          const outcome = all.sustainments[weeks];
+          if (outcome === null) continue;
+          const startedBy = jobs.filter((job) => REFERRAL_DAY + job.startOffset <= outcome.day);
+          assert.equal(deriveJobs(startedBy).sustainments[weeks]?.day, outcome.day);
+        }
+      }),
+    );
+  });
+});
