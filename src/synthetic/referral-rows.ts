@@ -129,8 +129,11 @@ function* referralRows(options: ReferralRowOptions): Generator<CellValue[]> {
     );
 
     yield COLUMNS.map((column) => {
-      if (column.requirement === 'N') return `${canary}-${column.key}-${index + 1}`;
-      return values.get(column.key) ?? null;
+      if (column.requirement !== 'N') return values.get(column.key) ?? null;
+      // A job's employer and role are only filled in where there is a job, as in real files.
+      const jobNumber = /^job(\d)\./.exec(column.key)?.[1];
+      if (jobNumber !== undefined && !values.has(`job${jobNumber}.startDate`)) return null;
+      return `${canary}${index + 1}`;
     });
   }
 }

@@ -60,8 +60,24 @@ function decodeCsvText(bytes: Uint8Array): string {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     // Not valid UTF-8: Excel's "CSV (Comma delimited)" on Windows writes the Windows-1252 code page.
-    return new TextDecoder('windows-1252').decode(bytes);
+    return decodeWindows1252(bytes);
   }
+}
+
+/** Windows-1252's characters for bytes 0x80–0x9F (undefined bytes kept as their code). */
+const WINDOWS_1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+/**
+ * Node's TextDecoder('windows-1252') decodes as ISO-8859-1, turning Excel's curly apostrophe
+ * (0x92) into a control character; so Latin-1, then the 0x80–0x9F block mapped by hand.
+ */
+function decodeWindows1252(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    .toString('latin1')
+    .replace(
+      /[\u0080-\u009f]/g,
+      (character) => WINDOWS_1252_HIGH[character.charCodeAt(0) - 0x80] ?? character,
+    );
 }
 
 /** Comma, unless the heading line has none and is clearly separated by semicolons or tabs. */

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import Papa from 'papaparse';
+import readXlsxFile from 'read-excel-file/node';
+import { ingestFiles } from '../src/ingest/ingest.ts';
+import { computeMetrics } from '../src/metrics/compute.ts';
+import { type DerivedRecord, deriveRecord } from '../src/metrics/derive.ts';
+import { clientKeyHasher } from '../src/referrals/pseudonymise.ts';
+import { DEFAULT_READ_LIMITS, type ReadLimits } from '../src/spreadsheet/cells.ts';
+import { openCsvWorkbook } from '../src/spreadsheet/csv/csv-reader.ts';
+import { openXlsxWorkbook } from '../src/spreadsheet/xlsx/xlsx-reader.ts';
+
+/**
+ * One measured task in a fresh process (so peak memory is the task's own): reads the file into
+ * memory untimed, then times the task and prints { ms, rows, peakRssMb } as JSON.
+ */
+
+const [task, path] = process.argv.slice(2);
+if (task === undefined || path === undefined) throw new Error('usage: ingest-task TASK FILE');
+const bytes = readFileSync(path);
+const name = path.split('/').pop() ?? path;
+const today = '2025-11-20';
+// Generated files carry every optional column, so they are larger than most real ones: the
+// benchmark measures speed, not the upload limit.
+const limits: ReadLimits = { ...DEFAULT_READ_LIMITS, maxFileBytes: 512 * 1024 * 1024 };
+
+function countRows(rows: Iterable<unknown>): number {
+  let count = 0;
+  for (const _ of rows) count++;
+  return count;
+}
+
+/** Read + validate + pseudonymise + derive: everything an upload does before saving. */
+function ingestAndDerive(): DerivedRecord[] {
+  const result = ingestFiles([{ name, bytes }], {
+    clientKeyOf: clientKeyHasher('benchmark-secret'),
+    today,
+    limits,
+  });
+  if (result.hasErrors) throw new Error('the generated file has errors');
+  return result.records.map(({ record }) => deriveRecord(record));
+}
+
+const tasks: Record<string, () => number | Promise<number>> = {
+  'read-excel-file': async () => ((await readXlsxFile(bytes))[0]?.data.length ?? 0) - 1,
+  'own-xlsx-reader': () =>
+    countRows(openXlsxWorkbook(bytes, limits).sheets[0]?.rows(() => true) ?? []) - 1,
+  papaparse: () => Papa.parse(new TextDecoder().decode(bytes)).data.length - 1,
+  'own-csv-reader': () =>
+    countRows(openCsvWorkbook(bytes, name, limits).sheets[0]?.rows(() => true) ?? []) - 1,
+  ingest: () => ingestAndDerive().length,
+  'end-to-end': () => {
+    const derived = ingestAndDerive();
+    computeMetrics(derived, {
+      from: '2024-04-01',
+      to: '2025-03-31',
+      today,
+      employmentStatus: 'all',
+    });
+    return derived.length;
+  },
+};
+
+const run = tasks[task];
+if (!run) throw new Error(`unknown task ${task}`);
+const started = performance.now();
+const rows = await run();
+const ms = performance.now() - started;
+process.stdout.write(
+  `${JSON.stringify({ ms, rows, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
+);
