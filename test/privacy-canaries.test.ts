@@ -5,6 +5,10 @@ import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { ingestFiles } from '../src/ingest/ingest.ts';
 import { clientKeyHasher } from '../src/referrals/pseudonymise.ts';
+import { writeCsv } from '../src/spreadsheet/csv/csv-writer.ts';
+import { COLUMNS } from '../src/spreadsheet/registry.ts';
+import { writeXlsx } from '../src/spreadsheet/xlsx/xlsx-writer.ts';
+import { generateReferralRows } from '../src/synthetic/referral-rows.ts';
 import { runIpsReport } from './cli-harness.ts';
 
 /**
@@ -66,6 +70,80 @@ describe('no personal data leaves the upload', () => {
       }
     });
   }
+
+  test('canaries in every never-read column and the date of birth never come out, in XLSX or CSV', () => {
+    const canary = 'CANARYPII';
+    const dateOfBirth = '1961-07-23';
+    const options = {
+      rows: 300,
+      seed: 11,
+      today: '2025-11-20',
+      piiCanary: canary,
+      clientIdPrefix: 'CANARYID',
+      dateOfBirth,
+    };
+    const forCsv = generateReferralRows(options);
+    const forXlsx = generateReferralRows(options);
+    const files = [
+      {
+        name: 'canaries.csv',
+        bytes: new TextEncoder().encode(writeCsv(forCsv.headings, forCsv.rows)),
+      },
+      {
+        name: 'canaries.xlsx',
+        bytes: writeXlsx([{ name: 'Referrals', rows: [forXlsx.headings, ...forXlsx.rows] }]),
+      },
+    ];
+    // The files really do carry a canary in every never-read column.
+    const headingsRead = new Set(forCsv.headings);
+    for (const column of COLUMNS) assert.ok(headingsRead.has(column.heading), column.heading);
+    for (const file of files) {
+      const result = ingestFiles([file], {
+        clientKeyOf: clientKeyHasher('secret'),
+        today: '2025-11-20',
+        knownSpecialists: new Set(['AB']),
+      });
+      assert.equal(result.records.length, 300, file.name);
+      const output = JSON.stringify(result);
+      for (const secret of [canary, 'CANARYID', dateOfBirth, '23/07/1961']) {
+        assert.ok(
+          !output.includes(secret),
+          `${file.name}: '${secret}' appears in the ingest result`,
+        );
+      }
+    }
+  });
+
+  test('a wrong date of birth or client ID is reported without its value', () => {
+    const sheet = generateReferralRows({ rows: 2, seed: 3, today: '2025-11-20' });
+    const rows = [...sheet.rows];
+    const dateOfBirth = COLUMNS.findIndex((column) => column.key === 'dateOfBirth');
+    const first = rows[0];
+    assert.ok(first);
+    first[dateOfBirth] = 'CANARY-not-a-date';
+    const result = ingestFiles(
+      [
+        {
+          name: 'x.csv',
+          bytes: new TextEncoder().encode(writeCsv(sheet.headings, [...rows, rows[1] ?? []])),
+        },
+      ],
+      {
+        clientKeyOf: clientKeyHasher('secret'),
+        today: '2025-11-20',
+      },
+    );
+    assert.deepEqual(
+      result.problems
+        .filter((found) => found.severity === 'error')
+        .map((found) => [found.code, found.value]),
+      [
+        ['invalidDate', null],
+        ['duplicateKey', null],
+      ],
+    );
+    assert.ok(!JSON.stringify(result).includes('CANARY'));
+  });
 
   test('the client key is a keyed hash: stable for a secret, different across secrets', () => {
     const hash = clientKeyHasher('secret-one');

@@ -15,8 +15,10 @@ export function isValidYmd(year: number, month: number, day: number): boolean {
   return day <= daysInMonth(year, month);
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
 }
 
 export function isLeapYear(year: number): boolean {
@@ -27,12 +29,27 @@ export function formatIso(year: number, month: number, day: number): IsoDate {
   return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
 }
 
-/** Day number of an ISO date (days since 1970-01-01). */
+const digit = (text: string, index: number) => text.charCodeAt(index) - 48;
+
+/**
+ * Day number of an ISO date (days since 1970-01-01), by the days-from-civil algorithm rather than
+ * Date: it runs for every date of every record at upload.
+ */
 export function toDayNumber(date: IsoDate): number {
-  const year = Number(date.slice(0, 4));
-  const month = Number(date.slice(5, 7));
-  const day = Number(date.slice(8, 10));
-  return Date.UTC(year, month - 1, day) / MS_PER_DAY;
+  const month = digit(date, 5) * 10 + digit(date, 6);
+  const day = digit(date, 8) * 10 + digit(date, 9);
+  const year =
+    digit(date, 0) * 1000 +
+    digit(date, 1) * 100 +
+    digit(date, 2) * 10 +
+    digit(date, 3) -
+    (month <= 2 ? 1 : 0);
+  const era = Math.floor(year / 400);
+  const yearOfEra = year - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra =
+    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
 }
 
 export function fromDayNumber(dayNumber: number): IsoDate {

@@ -13,7 +13,7 @@ import { isReadColumn } from '../spreadsheet/registry.ts';
 import { isBlank } from '../validation/cell-values.ts';
 import { matchHeadings, scoreHeadingRow } from '../validation/headings.ts';
 import { type Problem, type ProblemCode, problem } from '../validation/problems.ts';
-import { type PlannedColumn, validateRow } from '../validation/row-validator.ts';
+import { type PlannedColumn, RowValidator } from '../validation/row-validator.ts';
 import { openWorkbook } from './open-workbook.ts';
 
 /**
@@ -134,15 +134,15 @@ function openRowCursor(sheet: SheetSource): {
   next: () => SheetRow | undefined;
   readOnly: (mask: readonly boolean[]) => void;
 } {
-  let mask: readonly boolean[] | null = null;
-  const iterator = sheet.rows((index) => mask === null || mask[index] === true)[Symbol.iterator]();
+  const selection: { columns: readonly boolean[] | null } = { columns: null };
+  const iterator = sheet.rows(selection)[Symbol.iterator]();
   return {
     next: () => {
       const step = iterator.next();
       return step.done ? undefined : step.value;
     },
     readOnly: (columns) => {
-      mask = columns;
+      selection.columns = columns;
     },
   };
 }
@@ -262,13 +262,13 @@ function ingestFile(
     // Optional columns present but blank all the way down are worth a warning: the figures that
     // depend on them (demographics, quality indicators) will show "not recorded".
     let optionalNotYetSeen = plan.filter((planned) => planned.column.requirement === 'O');
-    const context = {
+    const validator = new RowValidator(plan, {
       file: file.name,
       sheet: sheetName,
       today: options.today,
       clientKeyOf: options.clientKeyOf,
       problems,
-    };
+    });
     for (let row = chosen.cursor.next(); row !== undefined; row = chosen.cursor.next()) {
       summary.dataRows++;
       if (summary.dataRows > limits.maxRows) {
@@ -280,13 +280,8 @@ function ingestFile(
         );
         return summary;
       }
-      if (optionalNotYetSeen.length > 0) {
-        const cells = row.cells;
-        optionalNotYetSeen = optionalNotYetSeen.filter((planned) =>
-          isBlank(cells[planned.index] ?? null),
-        );
-      }
-      const record = validateRow(row, plan, context);
+      if (optionalNotYetSeen.length > 0) optionalNotYetSeen = stillBlank(optionalNotYetSeen, row);
+      const record = validator.validate(row);
       if (record) onRecord(record, sheetName, row.rowNumber);
     }
 
@@ -324,6 +319,16 @@ function ingestFile(
     );
   }
   return summary;
+}
+
+/** The columns still blank after this row; the same array when nothing changed. */
+function stillBlank(columns: PlannedColumn[], row: SheetRow): PlannedColumn[] {
+  for (const planned of columns) {
+    if (!isBlank(row.cells[planned.index] ?? null)) {
+      return columns.filter((column) => isBlank(row.cells[column.index] ?? null));
+    }
+  }
+  return columns;
 }
 
 function reportHeadingProblems(

@@ -22,16 +22,21 @@ export interface SheetRow {
 }
 
 /**
- * Decides, per 0-based column index, whether a cell is decoded. Consulted for every cell as it is
- * read, so a caller can switch columns off (the "never read" ones) once it has seen the headings.
+ * Which columns are decoded, by 0-based index (`null`: every column). Readers look at it again
+ * for each row, so a caller can narrow it — switching off the never-read columns — once it has
+ * seen the headings. A plain mask rather than a callback: it is consulted for millions of cells.
  */
-export type ColumnFilter = (columnIndex: number) => boolean;
+export interface ColumnSelection {
+  readonly columns: readonly boolean[] | null;
+}
+
+export const ALL_COLUMNS: ColumnSelection = { columns: null };
 
 export interface SheetSource {
   /** The sheet's name (the file name for CSV). */
   readonly name: string;
   /** Rows in order, blank rows skipped. Each call starts again from the first row. */
-  rows(readColumn: ColumnFilter): Iterable<SheetRow>;
+  rows(selection: ColumnSelection): Iterable<SheetRow>;
 }
 
 export interface WorkbookSource {

@@ -166,8 +166,29 @@ export type ListParse =
   | { readonly recognised: true; readonly value: string }
   | { readonly recognised: false; readonly suggestion: string | undefined };
 
+/**
+ * The same few values fill a list column row after row, so each distinct value is matched (and a
+ * suggestion searched for) once. Capped, so a file of endless distinct values cannot grow it.
+ */
+const LIST_MEMO_LIMIT = 10_000;
+const listMemos = new Map<string, Map<string, ListParse>>();
+
 export function parseListValue(listId: ListId, cell: CellValue, allowCode: boolean): ListParse {
   const text = parseText(cell);
+  const memoKey = allowCode ? `${listId}+code` : listId;
+  let memo = listMemos.get(memoKey);
+  if (memo === undefined) {
+    memo = new Map();
+    listMemos.set(memoKey, memo);
+  }
+  const known = memo.get(text);
+  if (known !== undefined) return known;
+  const parsed = matchList(listId, text, allowCode);
+  if (memo.size < LIST_MEMO_LIMIT) memo.set(text, parsed);
+  return parsed;
+}
+
+function matchList(listId: ListId, text: string, allowCode: boolean): ListParse {
   const value = matchListValue(listId, text);
   if (value !== undefined) return { recognised: true, value };
   // Sector and occupation accept a SIC or SOC code instead of the list's words.

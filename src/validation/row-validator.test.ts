@@ -4,7 +4,7 @@ import type { CellValue } from '../spreadsheet/cells.ts';
 import { isReadColumn } from '../spreadsheet/registry.ts';
 import { matchHeadings } from './headings.ts';
 import type { Problem } from './problems.ts';
-import { type PlannedColumn, validateRow } from './row-validator.ts';
+import { type PlannedColumn, RowValidator } from './row-validator.ts';
 
 const HEADINGS = [
   'Client ID',
@@ -45,20 +45,21 @@ const VALID: RowValues = {
 function check(values: RowValues, today = '2025-01-01') {
   const problems: Problem[] = [];
   const cells = HEADINGS.map((heading) => values[heading] ?? null);
-  const record = validateRow({ rowNumber: 14, cells }, PLAN, {
+  const validator = new RowValidator(PLAN, {
     file: 'team.xlsx',
     sheet: 'Referrals',
     today,
     clientKeyOf: (clientId) => `key(${clientId})`,
     problems,
   });
+  const record = validator.validate({ rowNumber: 14, cells });
   return { record, problems };
 }
 
 const codes = (problems: readonly Problem[]) =>
   problems.map((found) => `${found.severity}:${found.code}`);
 
-describe('validateRow', () => {
+describe('RowValidator', () => {
   test('a clean row becomes a pseudonymised record', () => {
     const { record, problems } = check(VALID);
     assert.deepEqual(problems, []);

@@ -1,6 +1,6 @@
 import {
   type CellValue,
-  type ColumnFilter,
+  type ColumnSelection,
   FileProblem,
   type ReadLimits,
   type SheetRow,
@@ -37,7 +37,7 @@ export function openCsvWorkbook(
   if (text.trim() === '') throw new FileProblem('empty', 'The file is empty.');
   const delimiter = detectDelimiter(text);
   return {
-    sheets: [{ name: fileName, rows: (readColumn) => parseCsvRows(text, delimiter, readColumn) }],
+    sheets: [{ name: fileName, rows: (selection) => parseCsvRows(text, delimiter, selection) }],
   };
 }
 
@@ -104,7 +104,7 @@ function unclosedQuote(rowNumber: number): FileProblem {
 function* parseCsvRows(
   text: string,
   delimiter: string,
-  readColumn: ColumnFilter,
+  selection: ColumnSelection,
 ): Generator<SheetRow> {
   const length = text.length;
   const separator = delimiter.charCodeAt(0);
@@ -113,9 +113,10 @@ function* parseCsvRows(
   while (position < length) {
     rowNumber++;
     const cells: CellValue[] = [];
+    const mask = selection.columns;
     let hasContent = false;
     for (let column = 0; ; column++) {
-      const read = readColumn(column);
+      const read = mask === null || mask[column] === true;
       let value: string | null = null;
       if (text.charCodeAt(position) === QUOTE) {
         const opening = position;

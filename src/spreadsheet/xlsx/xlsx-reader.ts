@@ -1,7 +1,7 @@
 import { formatIso, fromDayNumber, isValidYmd } from '../../calendar/calendar-date.ts';
 import {
   type CellValue,
-  type ColumnFilter,
+  type ColumnSelection,
   FileProblem,
   type ReadLimits,
   type SheetRow,
@@ -104,7 +104,7 @@ export function openXlsxWorkbook(bytes: Uint8Array, limits: ReadLimits): Workboo
     const context: SheetContext = { archive, entry, limits, dateStyles, sharedStrings, date1904 };
     sheets.push({
       name: sheet.get('name') ?? '',
-      rows: (readColumn) => readSheetRows(context, readColumn),
+      rows: (selection) => readSheetRows(context, selection),
     });
   }
   return { sheets };
@@ -241,7 +241,7 @@ enum CellType {
   IsoDate,
 }
 
-function* readSheetRows(context: SheetContext, readColumn: ColumnFilter): Generator<SheetRow> {
+function* readSheetRows(context: SheetContext, selection: ColumnSelection): Generator<SheetRow> {
   const decoder = new TextDecoder('utf-8');
   let buffer = '';
   let first = true;
@@ -281,7 +281,15 @@ function* readSheetRows(context: SheetContext, readColumn: ColumnFilter): Genera
         nextRowNumber = rowNumber;
         break;
       }
-      const row = parseRow(buffer, tagEnd + 1, rowClose, rowNumber, tags, context, readColumn);
+      const row = parseRow(
+        buffer,
+        tagEnd + 1,
+        rowClose,
+        rowNumber,
+        tags,
+        context,
+        selection.columns,
+      );
       position = rowClose + tags.rowClose.length;
       if (row !== null) yield row;
     }
@@ -407,7 +415,7 @@ function parseRow(
   rowNumber: number,
   tags: SheetTags,
   context: SheetContext,
-  readColumn: ColumnFilter,
+  mask: readonly boolean[] | null,
 ): SheetRow | null {
   const cells: CellValue[] = [];
   let hasContent = false;
@@ -427,7 +435,7 @@ function parseRow(
     }
     const close = xml.indexOf(tags.cellClose, tagEnd);
     position = close + tags.cellClose.length;
-    if (!readColumn(column)) {
+    if (mask !== null && mask[column] !== true) {
       // Note only that something is there; never decode it.
       if (close > tagEnd + 1) hasContent = true;
       continue;

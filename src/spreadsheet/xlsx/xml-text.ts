@@ -44,41 +44,46 @@ export function elementAttributes(xml: string, element: string): Array<Map<strin
   return found;
 }
 
-/** Text from the `<t>` elements of a rich or plain string item, skipping phonetic `<rPh>` runs. */
+/**
+ * Text from the `<t>` elements of a rich or plain string item (`xml` between `start` and `end`),
+ * skipping phonetic `<rPh>` runs. Every search stays inside the item: searching the rest of a
+ * large shared-string table for each item would make reading quadratic.
+ */
 export function itemText(xml: string, start: number, end: number, prefix: string): string {
+  const item = xml.slice(start, end);
   const textOpen = `<${prefix}t`;
   const textClose = `</${prefix}t>`;
   const phoneticOpen = `<${prefix}rPh`;
   const phoneticClose = `</${prefix}rPh>`;
-  const hasPhonetic =
-    xml.indexOf(phoneticOpen, start) >= 0 && xml.indexOf(phoneticOpen, start) < end;
+  const hasPhonetic = item.includes(phoneticOpen);
   let text = '';
-  let position = start;
-  while (position < end) {
-    const open = xml.indexOf(textOpen, position);
-    if (open < 0 || open >= end) break;
+  let position = 0;
+  for (;;) {
+    const open = item.indexOf(textOpen, position);
+    if (open < 0) break;
     if (hasPhonetic) {
-      const phonetic = xml.indexOf(phoneticOpen, position);
+      const phonetic = item.indexOf(phoneticOpen, position);
       if (phonetic >= 0 && phonetic < open) {
-        position = xml.indexOf(phoneticClose, phonetic) + phoneticClose.length;
-        if (position < phoneticClose.length) break;
+        const phoneticEnd = item.indexOf(phoneticClose, phonetic);
+        if (phoneticEnd < 0) break;
+        position = phoneticEnd + phoneticClose.length;
         continue;
       }
     }
-    const next = xml.charCodeAt(open + textOpen.length);
-    const tagEnd = xml.indexOf('>', open);
+    const next = item.charCodeAt(open + textOpen.length);
+    const tagEnd = item.indexOf('>', open);
     // `<t>` or `<t xml:space="preserve">`, not another element whose name starts with t.
     if ((next !== 62 && next !== 32) || tagEnd < 0) {
       position = open + textOpen.length;
       continue;
     }
-    if (xml.charCodeAt(tagEnd - 1) === 47) {
+    if (item.charCodeAt(tagEnd - 1) === 47) {
       position = tagEnd + 1;
       continue;
     }
-    const close = xml.indexOf(textClose, tagEnd);
-    if (close < 0 || close > end) break;
-    text += xml.slice(tagEnd + 1, close);
+    const close = item.indexOf(textClose, tagEnd);
+    if (close < 0) break;
+    text += item.slice(tagEnd + 1, close);
     position = close + textClose.length;
   }
   return decodeXmlText(text);
