@@ -150,7 +150,10 @@ describe('CSV reader', () => {
         (table) => {
           const text = writeCsv(['h1', 'h2', 'h3'], table);
           const ours = cells(read(encode(text))).map((row) => row.map((value) => value ?? ''));
-          const theirs = Papa.parse<string[]>(text, { skipEmptyLines: 'greedy' }).data;
+          // Our rule, as Excel's: a record is blank only when every field is empty (a space is content).
+          const theirs = Papa.parse<string[]>(text).data.filter((row) =>
+            row.some((value) => value !== ''),
+          );
           assert.deepEqual(ours, theirs);
           const nonBlank = table.filter((row) => row.some((value) => value !== ''));
           assert.deepEqual(ours.slice(1), nonBlank);

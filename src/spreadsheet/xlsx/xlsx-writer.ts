@@ -37,9 +37,28 @@ const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 const PACKAGE_REL_NS = 'http://schemas.openxmlformats.org/package/2006/relationships';
 
+/** Characters XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF): dropped, or Excel refuses the file. */
+function isXmlForbidden(code: number): boolean {
+  return (
+    (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) ||
+    code === 0xfffe ||
+    code === 0xffff
+  );
+}
+
+function withoutForbiddenCharacters(text: string): string {
+  let kept = '';
+  let start = 0;
+  for (let index = 0; index < text.length; index++) {
+    if (!isXmlForbidden(text.charCodeAt(index))) continue;
+    kept += text.slice(start, index);
+    start = index + 1;
+  }
+  return start === 0 ? text : kept + text.slice(start);
+}
+
 export function escapeXml(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+  return withoutForbiddenCharacters(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
