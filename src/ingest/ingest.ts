@@ -72,15 +72,14 @@ export function ingestFiles(
 ): IngestResult {
   const problems: Problem[] = [];
   const records: IngestedRecord[] = [];
-  const firstRowOfKey = new Map<string, { file: string; row: number }>();
+  const seenKeys = new ReferralKeys(records);
   const firstRowOfSpecialist = new Map<string, { file: string; sheet: string; row: number }>();
   const summaries: FileSummary[] = [];
 
   for (const file of files) {
     summaries.push(
       ingestFile(file, options, problems, (record, sheet, row) => {
-        const key = `${record.clientKey}\u0000${record.referralDate}`;
-        const first = firstRowOfKey.get(key);
+        const first = seenKeys.holderOf(record, records.length);
         if (first) {
           problems.push(
             problem(
@@ -93,7 +92,6 @@ export function ingestFiles(
           );
           return;
         }
-        firstRowOfKey.set(key, { file: file.name, row });
         if (!firstRowOfSpecialist.has(record.specialist)) {
           firstRowOfSpecialist.set(record.specialist, { file: file.name, sheet, row });
         }
@@ -127,6 +125,36 @@ export function ingestFiles(
     newSpecialists,
     hasErrors: problems.some((found) => found.severity === 'error'),
   };
+}
+
+/**
+ * The (client, referral date) keys seen so far in an upload, each mapped to the index of its
+ * record. Most clients have one referral, so the common case is one number per client; a
+ * client's further referrals go in a second map.
+ */
+class ReferralKeys {
+  private readonly firstReferral = new Map<string, number>();
+  private readonly laterReferrals = new Map<string, number>();
+
+  constructor(private readonly records: readonly IngestedRecord[]) {}
+
+  /** The record already holding this key, or undefined after noting `index` as holding it. */
+  holderOf(record: ReferralRecord, index: number): IngestedRecord | undefined {
+    const firstIndex = this.firstReferral.get(record.clientKey);
+    if (firstIndex === undefined) {
+      this.firstReferral.set(record.clientKey, index);
+      return undefined;
+    }
+    const first = this.records[firstIndex];
+    if (first?.record.referralDate === record.referralDate) return first;
+    const key = `${record.clientKey}\u0000${record.referralDate}`;
+    const laterIndex = this.laterReferrals.get(key);
+    if (laterIndex === undefined) {
+      this.laterReferrals.set(key, index);
+      return undefined;
+    }
+    return this.records[laterIndex];
+  }
 }
 
 /** A sheet's rows with a column mask that can be switched on once the headings are known. */

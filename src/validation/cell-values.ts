@@ -39,9 +39,15 @@ export function cellAsTyped(cell: CellValue): string {
   return String(cell);
 }
 
-/** Blank: no cell, or text of only spaces. */
+/** Blank: no cell, or text of only spaces (checked without trimming: it runs for every cell). */
 export function isBlank(cell: CellValue): boolean {
-  return cell === null || (typeof cell === 'string' && cell.trim() === '');
+  if (cell === null) return true;
+  if (typeof cell !== 'string') return false;
+  for (let index = 0; index < cell.length; index++) {
+    const code = cell.charCodeAt(index);
+    if (code !== 32 && code !== 9 && code !== 10 && code !== 13 && code !== 0xa0) return false;
+  }
+  return true;
 }
 
 /** Reads 1–2 (or 4) ASCII digits at [start, end) as a number, or -1 if anything else is there. */
@@ -171,15 +177,16 @@ export type ListParse =
  * suggestion searched for) once. Capped, so a file of endless distinct values cannot grow it.
  */
 const LIST_MEMO_LIMIT = 10_000;
-const listMemos = new Map<string, Map<string, ListParse>>();
+const listMemos = new Map<ListId, Map<string, ListParse>>();
+const listOrCodeMemos = new Map<ListId, Map<string, ListParse>>();
 
 export function parseListValue(listId: ListId, cell: CellValue, allowCode: boolean): ListParse {
   const text = parseText(cell);
-  const memoKey = allowCode ? `${listId}+code` : listId;
-  let memo = listMemos.get(memoKey);
+  const memos = allowCode ? listOrCodeMemos : listMemos;
+  let memo = memos.get(listId);
   if (memo === undefined) {
     memo = new Map();
-    listMemos.set(memoKey, memo);
+    memos.set(listId, memo);
   }
   const known = memo.get(text);
   if (known !== undefined) return known;

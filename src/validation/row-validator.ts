@@ -157,14 +157,15 @@ export class RowValidator {
     return this.columnOfSlot[slot] ?? null;
   }
 
+  /** The value, or null with the error reported (the value as typed is only worked out then). */
   private refuse<T>(
     parsed: Parsed<T>,
     code: ProblemCode,
     planned: PlannedColumn,
-    typed: string,
+    cell: CellValue,
   ): T | null {
     if (parsed.ok) return parsed.value;
-    this.report('error', code, planned, typed, parsed.description, parsed.fix);
+    this.report('error', code, planned, cellAsTyped(cell), parsed.description, parsed.fix);
     return null;
   }
 
@@ -183,7 +184,7 @@ export class RowValidator {
                 fix: 'Enter the date as DD/MM/YYYY.',
               }
             : parsed;
-        const value = this.refuse(verdict, 'invalidDate', planned, cellAsTyped(cell));
+        const value = this.refuse(verdict, 'invalidDate', planned, cell);
         if (value !== null && value > this.context.today) {
           // Listed, not refused: a typo in the year is the usual cause.
           this.report(
@@ -198,11 +199,11 @@ export class RowValidator {
         return value;
       }
       case 'hours':
-        return this.refuse(parseHours(cell), 'invalidNumber', planned, cellAsTyped(cell));
+        return this.refuse(parseHours(cell), 'invalidNumber', planned, cell);
       case 'yesNo':
-        return this.refuse(parseYesNo(cell), 'invalidYesNo', planned, cellAsTyped(cell));
+        return this.refuse(parseYesNo(cell), 'invalidYesNo', planned, cell);
       case 'initials':
-        return this.refuse(parseInitials(cell), 'invalidInitials', planned, cellAsTyped(cell));
+        return this.refuse(parseInitials(cell), 'invalidInitials', planned, cell);
       case 'text':
         return parseText(cell);
       case 'list':
