@@ -63,6 +63,7 @@ const runs: Array<[string, string, string]> = [
   ['own XLSX reader bare read, 100 000-row XLSX', 'own-xlsx-reader', large.xlsx],
   ['full ingest, 100 000-row XLSX', 'ingest', large.xlsx],
   ['papaparse bare parse, 100 000-row CSV', 'papaparse', large.csv],
+  ['papaparse streamed parse, 100 000-row CSV', 'papaparse-streamed', large.csv],
   ['own CSV reader bare read, 100 000-row CSV', 'own-csv-reader', large.csv],
   ['full ingest, 100 000-row CSV', 'ingest', large.csv],
   ['end to end in-process, 2 000-row XLSX', 'end-to-end', small.xlsx],
