@@ -56,6 +56,14 @@ export interface DerivedRecord {
 const dayOrNull = (date: IsoDate | null): number | null =>
   date === null ? null : toDayNumber(date);
 
+/** Shared by every record without a counted job (most of them), so nothing is allocated. */
+const NO_SUSTAINMENTS: Readonly<Record<SustainmentWeeks, SustainmentOutcome | null>> =
+  Object.freeze({
+    13: null,
+    26: null,
+    52: null,
+  });
+
 export function deriveRecord(record: ReferralRecord): DerivedRecord {
   const referralDay = toDayNumber(record.referralDate);
   const countedJobs: CountedJob[] = [];
@@ -75,7 +83,7 @@ export function deriveRecord(record: ReferralRecord): DerivedRecord {
     employerContactDay: dayOrNull(record.employerContactDate),
     countedJobs,
     firstJobStartDay: countedJobs[0]?.startDay ?? null,
-    sustainments: sustainmentDates(countedJobs),
+    sustainments: countedJobs.length === 0 ? NO_SUSTAINMENTS : sustainmentDates(countedJobs),
     outOfWork:
       record.employmentStatus !== null && OUT_OF_WORK_STATUSES.includes(record.employmentStatus),
     inWork: record.employmentStatus !== null && IN_WORK_STATUSES.includes(record.employmentStatus),

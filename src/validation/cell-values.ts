@@ -5,15 +5,20 @@ import { closestMatch } from './did-you-mean.ts';
 
 /**
  * Turning one cell into a typed value, or saying in plain English why it cannot be. Each parser
- * returns either `{ value }` or `{ problem, fix }` (the wording for the Problem the caller builds).
+ * returns the value itself or an Unreadable with the wording for the Problem the caller builds;
+ * nothing is allocated for a good cell, as this runs for millions of cells.
  */
 
-export type Parsed<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly description: string; readonly fix: string };
+export class Unreadable {
+  constructor(
+    readonly description: string,
+    readonly fix: string,
+  ) {}
+}
 
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = <T>(description: string, fix: string): Parsed<T> => ({ ok: false, description, fix });
+export type Parsed<T> = T | Unreadable;
+
+const fail = (description: string, fix: string): Unreadable => new Unreadable(description, fix);
 
 const DATE_FIX = 'Enter dates as DD/MM/YYYY, for example 05/03/2024.';
 const MONTH_NAMES = [
@@ -66,7 +71,21 @@ function digitsAt(text: string, start: number, end: number): number {
  * with the reason: a US-style month-first date, a two-digit year, a day that does not exist.
  */
 export function parseDate(cell: CellValue): Parsed<IsoDate> {
-  if (isDateCell(cell)) return ok(cell.date);
+  if (isDateCell(cell)) return cell.date;
+  if (
+    typeof cell === 'string' &&
+    cell.length === 10 &&
+    cell.charCodeAt(2) === 47 &&
+    cell.charCodeAt(5) === 47
+  ) {
+    // The common case, DD/MM/YYYY exactly, without searching for separators.
+    const day = digitsAt(cell, 0, 2);
+    const month = digitsAt(cell, 3, 5);
+    const year = digitsAt(cell, 6, 10);
+    if (day > 0 && month > 0 && month <= 12 && year >= 1900 && isValidYmd(year, month, day)) {
+      return `${cell.slice(6, 10)}-${cell.slice(3, 5)}-${cell.slice(0, 2)}`;
+    }
+  }
   if (typeof cell === 'number') {
     return fail(
       `'${cellAsTyped(cell)}' is a number, not a date.`,
@@ -96,7 +115,7 @@ export function parseDate(cell: CellValue): Parsed<IsoDate> {
   if (yearDigits !== 4) {
     return fail(
       `'${text}' does not have a four-digit year.`,
-      `Enter the full year, for example 05/03/20${String(year).padStart(2, '0').slice(-2)}.`,
+      `Enter the full year, for example ${text.slice(0, secondSlash)}/20${String(year).padStart(2, '0').slice(-2)}.`,
     );
   }
   if (second > 12 && first <= 12 && isValidYmd(year, first, second)) {
@@ -117,17 +136,17 @@ function checkYmd(text: string, year: number, month: number, day: number): Parse
   }
   if (!isValidYmd(year, month, day) || year < 1900)
     return fail(`'${text}' is not a date.`, DATE_FIX);
-  return ok(formatIso(year, month, day));
+  return formatIso(year, month, day);
 }
 
 const YES = new Set(['yes', 'y', 'true']);
 const NO = new Set(['no', 'n', 'false']);
 
 export function parseYesNo(cell: CellValue): Parsed<boolean> {
-  if (typeof cell === 'boolean') return ok(cell);
+  if (typeof cell === 'boolean') return cell;
   const text = cellAsTyped(cell).trim().toLowerCase();
-  if (YES.has(text)) return ok(true);
-  if (NO.has(text)) return ok(false);
+  if (YES.has(text)) return true;
+  if (NO.has(text)) return false;
   return fail(`'${cellAsTyped(cell)}' is not Yes or No.`, 'Enter Yes or No, or leave it blank.');
 }
 
@@ -150,17 +169,21 @@ export function parseHours(cell: CellValue): Parsed<number> {
       fix,
     );
   }
-  return ok(hours);
+  return hours;
 }
 
 /** Employment specialist initials: 2–4 letters, stored upper case. */
 export function parseInitials(cell: CellValue): Parsed<string> {
   const text = cellAsTyped(cell).trim();
-  if (/^[A-Za-z]{2,4}$/.test(text)) return ok(text.toUpperCase());
+  if (/^[A-Za-z]{2,4}$/.test(text)) return text.toUpperCase();
   return fail(
     `'${text}' is not employment specialist initials.`,
     'Enter 2 to 4 letters with no spaces or full stops, for example JS.',
   );
+}
+
+function hasSurroundingSpace(text: string): boolean {
+  return text.length === 0 || text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32;
 }
 
 /** Text as given, trimmed; numbers as Excel shows them (no trailing ".0"). */
@@ -181,7 +204,7 @@ const listMemos = new Map<ListId, Map<string, ListParse>>();
 const listOrCodeMemos = new Map<ListId, Map<string, ListParse>>();
 
 export function parseListValue(listId: ListId, cell: CellValue, allowCode: boolean): ListParse {
-  const text = parseText(cell);
+  const text = typeof cell === 'string' && !hasSurroundingSpace(cell) ? cell : parseText(cell);
   const memos = allowCode ? listOrCodeMemos : listMemos;
   let memo = memos.get(listId);
   if (memo === undefined) {

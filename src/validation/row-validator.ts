@@ -2,7 +2,12 @@ import { ageOn, type IsoDate } from '../calendar/calendar-date.ts';
 import { ageBandAtReferral, type ClientKeyOf } from '../referrals/pseudonymise.ts';
 import type { JobRecord, ReferralRecord } from '../referrals/referral-record.ts';
 import type { CellValue, SheetRow } from '../spreadsheet/cells.ts';
-import { DISCHARGED_STATUS, LISTS, OTHER_NOT_RECOGNISED } from '../spreadsheet/lists.ts';
+import {
+  DISCHARGED_STATUS,
+  LISTS,
+  type ListId,
+  OTHER_NOT_RECOGNISED,
+} from '../spreadsheet/lists.ts';
 import {
   JOB_NUMBERS,
   type JobField,
@@ -19,6 +24,7 @@ import {
   parseListValue,
   parseText,
   parseYesNo,
+  Unreadable,
 } from './cell-values.ts';
 import { type Problem, type ProblemCode, problem, type Severity } from './problems.ts';
 
@@ -114,6 +120,13 @@ export class RowValidator {
   /** The planned column behind each slot, for messages. */
   private readonly columnOfSlot: Array<PlannedColumn | null> = new Array(SLOT_COUNT).fill(null);
   private readonly slots: readonly number[];
+  // Each planned column's facts as flat arrays: the registry's column objects differ in shape, and
+  // reading their properties for millions of cells would be the slowest part of an upload.
+  private readonly cellIndexes: readonly number[];
+  private readonly types: readonly ReadColumn['type'][];
+  private readonly mandatory: readonly boolean[];
+  private readonly personal: readonly boolean[];
+  private readonly lists: readonly ListId[];
   private row: SheetRow = { rowNumber: 0, cells: [] };
   private errors = 0;
 
@@ -122,6 +135,11 @@ export class RowValidator {
     private readonly context: RowContext,
   ) {
     this.slots = plan.map((planned) => slotOf(planned.column));
+    this.cellIndexes = plan.map((planned) => planned.index);
+    this.types = plan.map((planned) => planned.column.type);
+    this.mandatory = plan.map((planned) => planned.column.requirement === 'M');
+    this.personal = plan.map((planned) => planned.column.personal === true);
+    this.lists = plan.map((planned) => planned.column.list ?? 'G');
     plan.forEach((planned, index) => {
       this.columnOfSlot[this.slots[index] ?? 0] = planned;
     });
@@ -164,25 +182,22 @@ export class RowValidator {
     planned: PlannedColumn,
     cell: CellValue,
   ): T | null {
-    if (parsed.ok) return parsed.value;
+    if (!(parsed instanceof Unreadable)) return parsed;
     this.report('error', code, planned, cellAsTyped(cell), parsed.description, parsed.fix);
     return null;
   }
 
   /** A non-blank cell → its typed value, reporting why when it cannot be read. */
-  private readCell(planned: PlannedColumn, cell: CellValue): FieldValue {
-    const { column } = planned;
-    switch (column.type) {
+  private readCell(at: number, cell: CellValue): FieldValue {
+    const planned = this.plan[at] as PlannedColumn;
+    const type = this.types[at] as ReadColumn['type'];
+    switch (type) {
       case 'date': {
         const parsed = parseDate(cell);
         // Personal dates (date of birth) are reported without their value, even in the wording.
         const verdict =
-          column.personal && !parsed.ok
-            ? {
-                ok: false as const,
-                description: 'This is not a date.',
-                fix: 'Enter the date as DD/MM/YYYY.',
-              }
+          this.personal[at] === true && parsed instanceof Unreadable
+            ? new Unreadable('This is not a date.', 'Enter the date as DD/MM/YYYY.')
             : parsed;
         const value = this.refuse(verdict, 'invalidDate', planned, cell);
         if (value !== null && value > this.context.today) {
@@ -208,8 +223,8 @@ export class RowValidator {
         return parseText(cell);
       case 'list':
       case 'listOrCode': {
-        const listId = column.list ?? 'G';
-        const parsed = parseListValue(listId, cell, column.type === 'listOrCode');
+        const listId = this.lists[at] ?? 'G';
+        const parsed = parseListValue(listId, cell, type === 'listOrCode');
         if (parsed.recognised) return parsed.value;
         const typed = cellAsTyped(cell);
         this.report(
@@ -231,12 +246,13 @@ export class RowValidator {
     this.row = row;
     this.errors = 0;
     const values: FieldValue[] = new Array(SLOT_COUNT).fill(null);
-    for (let index = 0; index < this.plan.length; index++) {
-      const planned = this.plan[index] as PlannedColumn;
-      const cell: CellValue = row.cells[planned.index] ?? null;
+    const { cells } = row;
+    for (let index = 0; index < this.cellIndexes.length; index++) {
+      const cell: CellValue = cells[this.cellIndexes[index] as number] ?? null;
       if (!isBlank(cell)) {
-        values[this.slots[index] as number] = this.readCell(planned, cell);
-      } else if (planned.column.requirement === 'M') {
+        values[this.slots[index] as number] = this.readCell(index, cell);
+      } else if (this.mandatory[index] === true) {
+        const planned = this.plan[index] as PlannedColumn;
         this.report(
           'error',
           'mandatoryValueBlank',
