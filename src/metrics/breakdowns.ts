@@ -1,4 +1,10 @@
-import { addDays, addMonths, formatIso, type IsoDate } from '../calendar/calendar-date.ts';
+import {
+  addDays,
+  addMonths,
+  formatIso,
+  type IsoDate,
+  MONTH_NAMES,
+} from '../calendar/calendar-date.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
 import { computeMetrics, type MetricsQuery, type MetricsResult } from './compute.ts';
 import type { DerivedRecord } from './derive.ts';
@@ -57,21 +63,6 @@ export interface SubPeriod {
   readonly to: IsoDate;
 }
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 /** "2024/25" for the financial year starting 1 April 2024. */
 export function financialYearLabel(startYear: number): string {
   return `${startYear}/${String((startYear + 1) % 100).padStart(2, '0')}`;
@@ -86,7 +77,7 @@ export function quarterLabel(year: number, calendarQuarter: number): string {
   const firstMonth = (calendarQuarter - 1) * 3;
   const financialQuarter = ((calendarQuarter + 2) % 4) + 1;
   const financialYearStart = calendarQuarter === 1 ? year - 1 : year;
-  return `${MONTHS[firstMonth]} to ${MONTHS[firstMonth + 2]} ${year} (calendar Q${calendarQuarter}, financial Q${financialQuarter} ${financialYearLabel(financialYearStart)})`;
+  return `${MONTH_NAMES[firstMonth]} to ${MONTH_NAMES[firstMonth + 2]} ${year} (calendar Q${calendarQuarter}, financial Q${financialQuarter} ${financialYearLabel(financialYearStart)})`;
 }
 
 /** The months, quarters or financial years that overlap [from, to], each clipped to it. */
@@ -107,7 +98,7 @@ export function subPeriods(from: IsoDate, to: IsoDate, dimension: TimeDimension)
     const startMonth = Number(start.slice(5, 7));
     const label =
       dimension === 'month'
-        ? `${MONTHS[startMonth - 1]} ${startYear}`
+        ? `${MONTH_NAMES[startMonth - 1]} ${startYear}`
         : dimension === 'quarter'
           ? quarterLabel(startYear, (startMonth + 2) / 3)
           : financialYearLabel(startYear);

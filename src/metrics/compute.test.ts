@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
+import { job, referral } from '../referrals/test-referrals.ts';
 import {
   breakdownBy,
   breakdownByTime,
@@ -12,42 +13,12 @@ import { computeMetrics, type MetricsQuery, median } from './compute.ts';
 import { deriveRecord } from './derive.ts';
 import { expectedToDate, targetStatus } from './targets.ts';
 
-const BASE: ReferralRecord = {
-  clientKey: 'k',
-  specialist: 'AB',
+const BASE: Partial<ReferralRecord> = {
   referralDate: '2024-04-10',
   ageBand: '25–34',
-  localAuthority: null,
   gender: 'Female',
-  ethnicity: null,
-  benefits: null,
-  referralSource: null,
-  substanceGroup: null,
-  adderClient: null,
   employmentStatus: 'Unemployed - seeking work',
-  firstContactDate: null,
-  vpStartDate: null,
-  under25Education: null,
-  under25Training: null,
-  under25Family: null,
-  employerContactDate: null,
-  caseloadStatus: null,
-  dischargeDate: null,
-  dischargeReason: null,
-  jobs: [],
 };
-const job = (
-  startDate: string,
-  endDate: string | null = null,
-  hoursPerWeek: number | null = 20,
-) => ({
-  startDate,
-  endDate,
-  hoursPerWeek,
-  sector: null,
-  occupation: null,
-  preferenceMet: null,
-});
 const FY: MetricsQuery = {
   from: '2024-04-01',
   to: '2025-03-31',
@@ -56,7 +27,7 @@ const FY: MetricsQuery = {
 };
 const figures = (records: Partial<ReferralRecord>[], query: Partial<MetricsQuery> = {}) =>
   computeMetrics(
-    records.map((record) => deriveRecord({ ...BASE, ...record })),
+    records.map((record) => deriveRecord(referral({ ...BASE, ...record }))),
     { ...FY, ...query },
   );
 
@@ -200,7 +171,7 @@ describe('breakdowns', () => {
     { specialist: 'AB', referralDate: '2024-04-10' },
     { specialist: 'CD', referralDate: '2024-05-10', gender: null },
     { specialist: 'AB', referralDate: '2024-07-10' },
-  ].map((record) => deriveRecord({ ...BASE, ...record }));
+  ].map((record) => deriveRecord(referral({ ...BASE, ...record })));
 
   test('by a record field, blanks grouped as "Not recorded", and the groups add up', () => {
     const bySpecialist = breakdownBy(records, FY, groupByRecordField('specialist'));

@@ -2,47 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { addDays, fromDayNumber, toDayNumber } from '../calendar/calendar-date.ts';
-import type { JobRecord, ReferralRecord } from '../referrals/referral-record.ts';
+import type { ReferralRecord } from '../referrals/referral-record.ts';
+import { job, referral } from '../referrals/test-referrals.ts';
 import { type DerivedRecord, deriveRecord, SUSTAINMENT_WEEKS } from './derive.ts';
 
 /** A record with referral 01/12/2023, as in METRICS.md's worked examples. */
-function recordWithJobs(
-  jobs: Array<[string, string | null, number | null]>,
-  referralDate = '2023-12-01',
-): ReferralRecord {
-  return {
-    clientKey: 'k',
-    specialist: 'AB',
-    referralDate,
-    ageBand: 'unknown',
-    localAuthority: null,
-    gender: null,
-    ethnicity: null,
-    benefits: null,
-    referralSource: null,
-    substanceGroup: null,
-    adderClient: null,
-    employmentStatus: null,
-    firstContactDate: null,
-    vpStartDate: null,
-    under25Education: null,
-    under25Training: null,
-    under25Family: null,
-    employerContactDate: null,
-    caseloadStatus: null,
-    dischargeDate: null,
-    dischargeReason: null,
-    jobs: jobs.map(
-      ([startDate, endDate, hoursPerWeek]): JobRecord => ({
-        startDate,
-        endDate,
-        hoursPerWeek,
-        sector: null,
-        occupation: null,
-        preferenceMet: null,
-      }),
-    ),
-  };
+function recordWithJobs(jobs: Array<[string, string | null, number | null]>): ReferralRecord {
+  return referral({
+    jobs: jobs.map(([startDate, endDate, hours]) => job(startDate, endDate, hours)),
+  });
 }
 
 const uk = (date: string) => date.split('/').reverse().join('-');

@@ -1,4 +1,10 @@
-import { formatIso, formatUkDate, type IsoDate, isValidYmd } from '../calendar/calendar-date.ts';
+import {
+  formatIso,
+  formatUkDate,
+  type IsoDate,
+  isValidYmd,
+  MONTH_NAMES,
+} from '../calendar/calendar-date.ts';
 import { type CellValue, isDateCell } from '../spreadsheet/cells.ts';
 import { LISTS, type ListId, listMatchKey, matchListValue } from '../spreadsheet/lists.ts';
 import { closestMatch } from './did-you-mean.ts';
@@ -21,20 +27,6 @@ export type Parsed<T> = T | Unreadable;
 const fail = (description: string, fix: string): Unreadable => new Unreadable(description, fix);
 
 const DATE_FIX = 'Enter dates as DD/MM/YYYY, for example 05/03/2024.';
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 /** The cell as the person typed it, for messages. Date cells read as DD/MM/YYYY. */
 export function cellAsTyped(cell: CellValue): string {
