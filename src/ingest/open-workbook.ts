@@ -22,12 +22,6 @@ export function openWorkbook(
   if (bytes.length === 0) {
     throw new FileProblem('empty', 'The file is empty.');
   }
-  if (bytes.length > limits.maxFileBytes) {
-    throw new FileProblem(
-      'tooLarge',
-      `The file is larger than the ${Math.round(limits.maxFileBytes / (1024 * 1024))} MB limit. Split it into smaller files and upload them together.`,
-    );
-  }
   if (startsWith(bytes, ZIP_SIGNATURE) || startsWith(bytes, OLE_SIGNATURE)) {
     return openXlsxWorkbook(bytes, limits);
   }

@@ -84,6 +84,16 @@ export class FileProblem extends Error {
   }
 }
 
+/** Refuses a file over the size limit, saying what the limit is. */
+export function checkFileSize(bytes: Uint8Array, limits: ReadLimits): void {
+  if (bytes.length > limits.maxFileBytes) {
+    throw new FileProblem(
+      'tooLarge',
+      `The file is larger than the ${Math.round(limits.maxFileBytes / (1024 * 1024))} MB limit. Split it into smaller files and upload them together.`,
+    );
+  }
+}
+
 export function isDateCell(value: CellValue): value is DateCell {
   return typeof value === 'object' && value !== null;
 }

@@ -1,6 +1,7 @@
 import {
   type CellValue,
   type ColumnSelection,
+  checkFileSize,
   FileProblem,
   type ReadLimits,
   type SheetRow,
@@ -27,12 +28,7 @@ export function openCsvWorkbook(
   fileName: string,
   limits: ReadLimits,
 ): WorkbookSource {
-  if (bytes.length > limits.maxFileBytes) {
-    throw new FileProblem(
-      'tooLarge',
-      `The file is larger than the ${Math.round(limits.maxFileBytes / (1024 * 1024))} MB limit. Split it into smaller files and upload them together.`,
-    );
-  }
+  checkFileSize(bytes, limits);
   const text = decodeCsvText(bytes);
   if (text.trim() === '') throw new FileProblem('empty', 'The file is empty.');
   const delimiter = detectDelimiter(text);

@@ -2,6 +2,7 @@ import { formatIso, fromDayNumber, isValidYmd } from '../../calendar/calendar-da
 import {
   type CellValue,
   type ColumnSelection,
+  checkFileSize,
   FileProblem,
   type ReadLimits,
   type SheetRow,
@@ -34,12 +35,7 @@ const SPACE = 32;
 
 export function openXlsxWorkbook(bytes: Uint8Array, limits: ReadLimits): WorkbookSource {
   if (bytes.length === 0) throw new FileProblem('empty', 'The file is empty.');
-  if (bytes.length > limits.maxFileBytes) {
-    throw new FileProblem(
-      'tooLarge',
-      `The file is larger than the ${Math.round(limits.maxFileBytes / (1024 * 1024))} MB limit. Split it into smaller files and upload them together.`,
-    );
-  }
+  checkFileSize(bytes, limits);
   if (OLE_SIGNATURE.every((byte, index) => bytes[index] === byte)) throw oleProblem(bytes);
   if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
     throw new FileProblem(

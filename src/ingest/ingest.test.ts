@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { clientKeyHasher } from '../referrals/pseudonymise.ts';
+import { type CellValue, DEFAULT_READ_LIMITS } from '../spreadsheet/cells.ts';
+import { writeCsv } from '../spreadsheet/csv/csv-writer.ts';
+import { writeXlsx } from '../spreadsheet/xlsx/xlsx-writer.ts';
+import { type IngestOptions, ingestFiles, type SpreadsheetFile } from './ingest.ts';
+
+const OPTIONS: IngestOptions = { clientKeyOf: clientKeyHasher('test'), today: '2025-11-20' };
+const HEADINGS = [
+  'Client ID',
+  'Employment specialist initials',
+  'Referral date',
+  'Date vocational profile started',
+  'Discharge date',
+  '1st job start date',
+  '1st job end date',
+  'Gender',
+];
+const row = (clientId: string, specialist = 'AB', referralDate = '01/04/2024'): CellValue[] => [
+  clientId,
+  specialist,
+  referralDate,
+  null,
+  null,
+  null,
+  null,
+  'Female',
+];
+const csv = (name: string, headings: string[], rows: CellValue[][]): SpreadsheetFile => ({
+  name,
+  bytes: new TextEncoder().encode(writeCsv(headings, rows)),
+});
+const codes = (result: ReturnType<typeof ingestFiles>) =>
+  result.problems.map((found) => `${found.severity}:${found.code}`);
+
+describe('ingest', () => {
+  test('reads the first sheet with the standard headings, below a title row, and reports other sheets with data', () => {
+    const workbook = writeXlsx([
+      {
+        name: 'Instructions',
+        rows: [['How to fill in this workbook'], ['Enter one row per referral.']],
+      },
+      { name: 'Referrals', rows: [['Team referrals, 2024/25'], HEADINGS, row('C1'), row('C2')] },
+      { name: 'Lists', rows: [['Male'], ['Female']] },
+      { name: 'Empty', rows: [] },
+    ]);
+    const result = ingestFiles([{ name: 'team.xlsx', bytes: workbook }], OPTIONS);
+    assert.equal(result.hasErrors, false);
+    assert.deepEqual(result.files, [
+      {
+        file: 'team.xlsx',
+        sheet: 'Referrals',
+        dataRows: 2,
+        columnsNotRead: [],
+        sheetsIgnored: ['Instructions', 'Lists'],
+      },
+    ]);
+    assert.deepEqual(
+      result.records.map(({ row: rowNumber }) => rowNumber),
+      [3, 4],
+    );
+    assert.deepEqual(
+      result.problems.filter((found) => found.code === 'sheetIgnored').map((found) => found.sheet),
+      ['Instructions', 'Lists'],
+    );
+  });
+
+  test('an unknown heading near an optional one gets "did you mean"; other extra columns are listed as not read', () => {
+    const result = ingestFiles(
+      [
+        csv(
+          'team.csv',
+          [...HEADINGS.slice(0, 7), 'Gendr', 'Our notes'],
+          [[...row('C1').slice(0, 7), 'Female', 'x']],
+        ),
+      ],
+      OPTIONS,
+    );
+    assert.deepEqual(result.files[0]?.columnsNotRead, ['Gendr', 'Our notes']);
+    const notRead = result.problems.filter((found) => found.code === 'headingNotRead');
+    assert.deepEqual(
+      notRead.map((found) => [found.column, found.fix]),
+      [['Gendr', "Did you mean 'Gender'? Rename the heading to read it."]],
+    );
+  });
+
+  test('an optional column that is blank in every row is a warning', () => {
+    const rows = [row('C1'), row('C2')].map((cells) =>
+      cells.map((cell, index) => (index === 7 ? null : cell)),
+    );
+    const result = ingestFiles([csv('team.csv', HEADINGS, rows)], OPTIONS);
+    assert.deepEqual(codes(result), ['warning:emptyOptionalColumn']);
+    assert.equal(result.problems[0]?.column, 'Gender');
+  });
+
+  test('specialists new to the team are listed once each, at their first row', () => {
+    const result = ingestFiles(
+      [csv('team.csv', HEADINGS, [row('C1', 'AB'), row('C2', 'XY'), row('C3', 'XY')])],
+      {
+        ...OPTIONS,
+        knownSpecialists: new Set(['AB']),
+      },
+    );
+    assert.deepEqual(result.newSpecialists, ['XY']);
+    assert.deepEqual(
+      result.problems.map((found) => [found.code, found.row, found.value]),
+      [['newSpecialist', 3, 'XY']],
+    );
+    assert.deepEqual(result.specialists, ['AB', 'XY']);
+  });
+
+  test('the same client referred again on another date is a new record; the same date is a duplicate', () => {
+    const result = ingestFiles(
+      [
+        csv('a.csv', HEADINGS, [row('C1', 'AB', '01/04/2024'), row('C1', 'AB', '01/09/2024')]),
+        csv('b.csv', HEADINGS, [row('C1', 'CD', '01/09/2024')]),
+      ],
+      OPTIONS,
+    );
+    assert.equal(result.records.length, 2);
+    assert.deepEqual(
+      result.problems.map((found) => [found.code, found.file, found.row, found.description]),
+      [
+        [
+          'duplicateKey',
+          'b.csv',
+          2,
+          'This row has the same client ID and referral date as row 3 of a.csv.',
+        ],
+      ],
+    );
+  });
+
+  test('files over the limits are refused and say what the limits are', () => {
+    const file = csv('team.csv', HEADINGS, [row('C1'), row('C2'), row('C3')]);
+    const tooManyRows = ingestFiles([file], {
+      ...OPTIONS,
+      limits: { ...DEFAULT_READ_LIMITS, maxRows: 2 },
+    });
+    assert.deepEqual(codes(tooManyRows), ['error:tooManyRows']);
+    assert.match(tooManyRows.problems[0]?.description ?? '', /more than 2 rows of data/);
+    const tooLarge = ingestFiles([file], {
+      ...OPTIONS,
+      limits: { ...DEFAULT_READ_LIMITS, maxFileBytes: 1024 * 1024 * 0.0001 },
+    });
+    assert.deepEqual(codes(tooLarge), ['error:fileUnreadable']);
+    assert.match(tooLarge.problems[0]?.description ?? '', /is larger than the \d+ MB limit/);
+  });
+});
