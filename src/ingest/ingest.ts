@@ -158,10 +158,12 @@ class ReferralKeys {
 }
 
 /** A sheet's rows with a column mask that can be switched on once the headings are known. */
-function openRowCursor(sheet: SheetSource): {
-  next: () => SheetRow | undefined;
-  readOnly: (mask: readonly boolean[]) => void;
-} {
+interface RowCursor {
+  next(): SheetRow | undefined;
+  readOnly(mask: readonly boolean[]): void;
+}
+
+function openRowCursor(sheet: SheetSource): RowCursor {
   const selection: { columns: readonly boolean[] | null } = { columns: null };
   const iterator = sheet.rows(selection)[Symbol.iterator]();
   return {
@@ -175,6 +177,45 @@ function openRowCursor(sheet: SheetSource): {
   };
 }
 
+interface SheetChoice {
+  /** The first sheet with every mandatory heading, its heading row, and the rows below it. */
+  readonly chosen: { sheet: SheetSource; cursor: RowCursor; headingRow: SheetRow } | null;
+  /** Failing that, the sheet row most like a heading row, to say what is missing from it. */
+  readonly bestCandidate: { sheet: SheetSource; headingRow: SheetRow; known: number } | null;
+  readonly sheetsWithData: readonly SheetSource[];
+}
+
+/**
+ * SPREADSHEET.md: only the first sheet whose headings include the mandatory ones is read. The
+ * heading row may sit below a title, so the first rows of each sheet are searched.
+ */
+function chooseSheet(sheets: readonly SheetSource[]): SheetChoice {
+  let chosen: SheetChoice['chosen'] = null;
+  let bestCandidate: SheetChoice['bestCandidate'] = null;
+  const sheetsWithData: SheetSource[] = [];
+  for (const sheet of sheets) {
+    if (chosen) {
+      if (openRowCursor(sheet).next() !== undefined) sheetsWithData.push(sheet);
+      continue;
+    }
+    const cursor = openRowCursor(sheet);
+    for (let searched = 0; searched < HEADING_ROW_SEARCH; searched++) {
+      const row = cursor.next();
+      if (row === undefined) break;
+      if (searched === 0) sheetsWithData.push(sheet);
+      const score = scoreHeadingRow(row.cells);
+      if (score.hasMandatory) {
+        chosen = { sheet, cursor, headingRow: row };
+        break;
+      }
+      if (score.known > 0 && (bestCandidate === null || score.known > bestCandidate.known)) {
+        bestCandidate = { sheet, headingRow: row, known: score.known };
+      }
+    }
+  }
+  return { chosen, bestCandidate, sheetsWithData };
+}
+
 function ingestFile(
   file: SpreadsheetFile,
   options: IngestOptions,
@@ -182,12 +223,14 @@ function ingestFile(
   onRecord: (record: ReferralRecord, sheet: string, row: number) => void,
 ): FileSummary {
   const limits = options.limits ?? DEFAULT_READ_LIMITS;
-  const summary = {
+  const summary: { -readonly [K in keyof FileSummary]: FileSummary[K] } & {
+    sheetsIgnored: string[];
+  } = {
     file: file.name,
-    sheet: null as string | null,
+    sheet: null,
     dataRows: 0,
-    columnsNotRead: [] as string[],
-    sheetsIgnored: [] as string[],
+    columnsNotRead: [],
+    sheetsIgnored: [],
   };
   const fileProblem = (code: ProblemCode, sheet: string | null, description: string, fix: string) =>
     problems.push(
@@ -202,35 +245,7 @@ function ingestFile(
 
   try {
     const workbook = openWorkbook(file.name, file.bytes, limits);
-    let chosen: {
-      sheet: SheetSource;
-      cursor: ReturnType<typeof openRowCursor>;
-      headingRow: SheetRow;
-    } | null = null;
-    let bestCandidate: { sheet: SheetSource; headingRow: SheetRow; known: number } | null = null;
-    const sheetsWithData: SheetSource[] = [];
-
-    for (const sheet of workbook.sheets) {
-      if (chosen) {
-        if (openRowCursor(sheet).next() !== undefined) sheetsWithData.push(sheet);
-        continue;
-      }
-      const cursor = openRowCursor(sheet);
-      for (let searched = 0; searched < HEADING_ROW_SEARCH; searched++) {
-        const row = cursor.next();
-        if (row === undefined) break;
-        if (searched === 0) sheetsWithData.push(sheet);
-        const score = scoreHeadingRow(row.cells);
-        if (score.hasMandatory) {
-          chosen = { sheet, cursor, headingRow: row };
-          break;
-        }
-        if (score.known > 0 && (bestCandidate === null || score.known > bestCandidate.known)) {
-          bestCandidate = { sheet, headingRow: row, known: score.known };
-        }
-      }
-    }
-
+    const { chosen, bestCandidate, sheetsWithData } = chooseSheet(workbook.sheets);
     for (const sheet of sheetsWithData) {
       if (sheet === chosen?.sheet) continue;
       summary.sheetsIgnored.push(sheet.name);
