@@ -1,0 +1,30 @@
+/**
+ * One SQL dialect, PostgreSQL, behind a thin interface: PGlite (embedded, the default) and
+ * PostgreSQL run the same migrations and queries. Both drivers return the same JavaScript types:
+ * calendar dates as 'YYYY-MM-DD' strings and counts as numbers (DESIGN.md, driver differences).
+ */
+
+export type SqlValue = string | number | boolean | null | Date;
+
+export interface Queryable {
+  /** One statement with $1… parameters; the rows, typed by the caller. */
+  query<Row extends object>(sql: string, parameters?: readonly SqlValue[]): Promise<Row[]>;
+  /** Several statements without parameters, such as a migration. */
+  runScript(sql: string): Promise<void>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** All of `work` or none of it. */
+  transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** PostgreSQL type ids whose text form both drivers parse the same way. */
+export const TYPE_PARSERS: Readonly<Record<number, (value: string) => unknown>> = {
+  // date: kept as written, never turned into a JavaScript Date at some time-zone's midnight.
+  1082: (value) => value,
+  // int8 (count(*), sums) and numeric: numbers; the figures here are far below 2^53.
+  20: (value) => Number(value),
+  1700: (value) => Number(value),
+};

@@ -1,0 +1,34 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Database } from './database.ts';
+import { applyMigrations, type Migration, migrationsFrom } from './migrations.ts';
+import { openPgliteDatabase } from './pglite-database.ts';
+import { openPostgresDatabase } from './postgres-database.ts';
+
+const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations/', import.meta.url));
+
+export function readMigrations(folder = MIGRATIONS_FOLDER): Migration[] {
+  return migrationsFrom(
+    readdirSync(folder).map((fileName) => ({
+      fileName,
+      sql: readFileSync(`${folder}${fileName}`, 'utf8'),
+    })),
+  );
+}
+
+export interface DatabaseSettings {
+  /** PostgreSQL when set; otherwise the embedded PGlite. */
+  readonly databaseUrl: string | null;
+  /** PGlite's folder; null keeps it in memory (tests). */
+  readonly dataDirectory: string | null;
+}
+
+/** The database the settings name, with every migration applied. */
+export async function openDatabase(settings: DatabaseSettings): Promise<Database> {
+  const database =
+    settings.databaseUrl !== null
+      ? await openPostgresDatabase(settings.databaseUrl)
+      : await openPgliteDatabase(settings.dataDirectory);
+  await applyMigrations(database, readMigrations());
+  return database;
+}

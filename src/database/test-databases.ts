@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Database } from './database.ts';
+import { openPgliteDatabase } from './pglite-database.ts';
+import { openPostgresDatabase } from './postgres-database.ts';
+
+/**
+ * For tests: each driver the suite must pass on. PGlite in memory always; PostgreSQL too when
+ * DATABASE_URL is set (CI sets it), each database in a schema of its own, dropped on close.
+ */
+export interface TestDatabase {
+  readonly driver: 'pglite' | 'postgres';
+  open(): Promise<Database>;
+}
+
+export const TEST_DATABASES: readonly TestDatabase[] = [
+  { driver: 'pglite', open: () => openPgliteDatabase(null) },
+  ...(process.env.DATABASE_URL
+    ? [
+        {
+          driver: 'postgres' as const,
+          open: () => openPostgresSchema(process.env.DATABASE_URL ?? ''),
+        },
+      ]
+    : []),
+];
+
+async function openPostgresSchema(databaseUrl: string): Promise<Database> {
+  const schema = `test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const url = new URL(databaseUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const database = await openPostgresDatabase(url.toString());
+  return {
+    ...database,
+    async close() {
+      await database.query(`DROP SCHEMA ${schema} CASCADE`);
+      await database.close();
+    },
+  };
+}
