@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { clientKeyHasher } from '../referrals/pseudonymise.ts';
 import { type CellValue, DEFAULT_READ_LIMITS } from '../spreadsheet/cells.ts';
 import { writeCsv } from '../spreadsheet/csv/csv-writer.ts';
@@ -146,5 +147,52 @@ describe('ingest', () => {
     });
     assert.deepEqual(codes(tooLarge), ['error:fileUnreadable']);
     assert.match(tooLarge.problems[0]?.description ?? '', /is larger than the \d+ MB limit/);
+  });
+
+  test('random bytes, as CSV or XLSX, give problems, never an exception', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 600 }),
+        fc.constantFrom('x.csv', 'x.xlsx', 'x'),
+        (bytes, name) => {
+          const result = ingestFiles([{ name, bytes }], OPTIONS);
+          assert.equal(result.hasErrors, true);
+          assert.deepEqual(result.records, []);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test('any text under the standard headings is validated without an exception', () => {
+    const anyCell = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.constantFrom('29/02/abcd', '31/12/9999', '00/00/0000', '1/1/1', '-1', '81', 'Yes', '  '),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(anyCell, { minLength: 8, maxLength: 8 }), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        (rows) => {
+          const result = ingestFiles([csv('team.csv', HEADINGS, rows)], OPTIONS);
+          // Every row with something in it becomes a record or has an error naming it.
+          const rowsWithErrors = new Set(
+            result.problems.filter((found) => found.severity === 'error').map((found) => found.row),
+          );
+          const rowsRecorded = new Set(result.records.map((record) => record.row));
+          rows.forEach((cells, index) => {
+            if (cells.every((cell) => cell === '')) return;
+            const rowNumber = index + 2;
+            assert.ok(
+              rowsRecorded.has(rowNumber) !== rowsWithErrors.has(rowNumber),
+              `row ${rowNumber}`,
+            );
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
