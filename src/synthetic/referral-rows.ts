@@ -1,12 +1,13 @@
-import { addDays, type IsoDate } from '../calendar/calendar-date.ts';
+import { ageOn, fromDayNumber, type IsoDate, toDayNumber } from '../calendar/calendar-date.ts';
 import type { CellValue } from '../spreadsheet/cells.ts';
 import { LISTS } from '../spreadsheet/lists.ts';
 import { COLUMNS } from '../spreadsheet/registry.ts';
 
 /**
  * Realistic standard spreadsheets from a seed: for tests, benchmarks and the demo. Every column
- * of the registry is written; the never-read ones hold canary text (default `TESTPII`) so tests
- * can prove it never comes out. Every generated file is valid: no row breaks an error rule.
+ * of the registry is written, in the registry's order; the never-read ones hold personal-looking
+ * text containing a canary (default `TESTPII`) so tests can prove it never comes out. Every
+ * generated file is valid: no row breaks an error rule, and the same seed gives the same rows.
  */
 
 export interface ReferralRowOptions {
@@ -14,16 +15,29 @@ export interface ReferralRowOptions {
   readonly seed: number;
   /** No generated date is after this. */
   readonly today: IsoDate;
+  /** Employment specialist initials to share the caseload between (default six pairs). */
   readonly specialists?: readonly string[];
+  /** Client IDs are this prefix and a number (default `C`). */
   readonly clientIdPrefix?: string;
+  /** Text inside every never-read value (default `TESTPII`). */
   readonly piiCanary?: string;
-  /** Date of birth, written in every row, to check it never comes out either. */
+  /** Date of birth written in every row, to check it never comes out either. */
   readonly dateOfBirth?: IsoDate;
 }
 
 export interface GeneratedSpreadsheet {
   readonly headings: readonly string[];
+  /** The data rows, cells in heading order; each iteration starts again and gives the same rows. */
   readonly rows: Iterable<CellValue[]>;
+}
+
+export const DEFAULT_SPECIALISTS: readonly string[] = ['AB', 'CD', 'EF', 'GH', 'JK', 'LMN'];
+
+export function generateReferralRows(options: ReferralRowOptions): GeneratedSpreadsheet {
+  return {
+    headings: COLUMNS.map((column) => column.heading),
+    rows: { [Symbol.iterator]: () => referralRows(options) },
+  };
 }
 
 /** mulberry32: small, fast and good enough to make test data from a seed. */
@@ -38,102 +52,216 @@ function randomSource(seed: number): () => number {
   };
 }
 
-const LOCAL_AUTHORITIES = ['Leeds', 'Bradford', 'Wakefield', 'Kirklees', 'Calderdale'];
-const REFERRAL_SOURCES = ['GP', 'CMHT', 'EIP', 'Self-referral', 'IAPT'];
-const UNRECOGNISED = 'Not on the list';
+const COLUMN_INDEX: ReadonlyMap<string, number> = new Map(
+  COLUMNS.map((column, index) => [column.key, index]),
+);
+function columnIndex(key: string): number {
+  const index = COLUMN_INDEX.get(key);
+  if (index === undefined) throw new Error(`No column ${key} in the registry`);
+  return index;
+}
 
-export function generateReferralRows(options: ReferralRowOptions): GeneratedSpreadsheet {
-  const headings = COLUMNS.map((column) => column.heading);
-  return { headings, rows: referralRows(options) };
+const LOCAL_AUTHORITIES = ['Leeds', 'Bradford', 'Wakefield', 'Kirklees', 'Calderdale', 'York'];
+const REFERRAL_SOURCES = ['GP', 'CMHT', 'Early intervention', 'Self-referral', 'Talking therapies'];
+/** What people type when the drop-down has no value that fits: kept with a warning. */
+const UNLISTED_VALUES = ['Unknown', 'See notes', 'TBC', 'N/A'];
+const SIC_CODES = ['47', '56', '86', '87', '88', '49'];
+const SOC_CODES = ['4', '6', '7', '9'];
+const FIRST_NAMES = ['Alex', 'Sam', 'Priya', 'Tomasz', 'Aisha', 'Siobhán', 'Jordan', 'Mohammed'];
+const SURNAMES = ['Smith', "O'Brien", 'Khan', 'Nowak', 'Jones', 'Okafor', 'Taylor-Reid'];
+const EMPLOYERS = [
+  'Greggs',
+  'Leeds Teaching Hospitals',
+  'Tesco',
+  'Royal Mail',
+  'Smith & Sons, Ltd',
+];
+const ROLES = ['Care assistant, nights', 'Warehouse operative', 'Barista', 'Admin "temp"'];
+const COMMENTS = [
+  'Left a voicemail, will try again',
+  'Prefers "text" messages\nnot calls',
+  'Interested in retail; CV done',
+];
+
+const DISCHARGE_REASONS_NOT_IN_WORK = LISTS.D.values.filter(
+  (reason) => reason !== 'Employed - support no longer needed',
+);
+/** Waiting this long after leaving a job resets job-start counting (METRICS.md); straddle it. */
+const JOB_GAP_RESET_DAYS = 42;
+/** The share of clients still open after two weeks who have been discharged. */
+const DISCHARGE_CHANCE = 0.25;
+/** The share of discharged clients referred again: a new row with the same client ID. */
+const REFERRED_AGAIN_CHANCE = 0.15;
+
+interface Episode {
+  readonly row: CellValue[];
+  /** Null when the client is still on the caseload. */
+  readonly dischargeDay: number | null;
 }
 
 function* referralRows(options: ReferralRowOptions): Generator<CellValue[]> {
   const random = randomSource(options.seed);
   const chance = (probability: number) => random() < probability;
   const integer = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  /** Like `integer`, but weighted towards `min`: most first jobs come within months, most are short. */
+  const early = (min: number, max: number) => min + Math.floor(random() ** 2 * (max - min + 1));
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
-  const listValue = (values: readonly string[]) => (chance(0.02) ? UNRECOGNISED : pick(values));
-  const specialists = options.specialists ?? ['AB', 'CD', 'EF', 'GH', 'JK', 'LM'];
+  const specialists = options.specialists ?? DEFAULT_SPECIALISTS;
+  if (specialists.length === 0) throw new Error('Give at least one specialist.');
   const canary = options.piiCanary ?? 'TESTPII';
   const prefix = options.clientIdPrefix ?? 'C';
-  const { today } = options;
-  const date = (value: IsoDate): CellValue => ({ kind: 'date', date: value });
-  /** A date `days` after `from`, or null when that would be after today. */
-  const after = (from: IsoDate, days: number): IsoDate | null => {
-    const value = addDays(from, days);
-    return value <= today ? value : null;
+  const today = toDayNumber(options.today);
+  const date = (day: number): CellValue => ({ kind: 'date', date: fromDayNumber(day) });
+
+  /** A list value as people type it: mostly exact, some in other case or dashes, a few unlisted. */
+  const listValue = (values: readonly string[]): string => {
+    const roll = random();
+    if (roll < 0.02) return pick(UNLISTED_VALUES);
+    const value = pick(values);
+    if (roll < 0.03) return value.toLowerCase();
+    if (roll < 0.04) return value.replace(' - ', ' – ');
+    return value;
   };
+  const yesNo = (probabilityYes: number) => (chance(probabilityYes) ? 'Yes' : 'No');
 
-  for (let index = 0; index < options.rows; index++) {
-    const values = new Map<string, CellValue>();
-    const referralDate = addDays(today, -integer(0, 1095));
-    values.set('clientId', `${prefix}${String(index + 1).padStart(7, '0')}`);
-    values.set('localAuthority', chance(0.9) ? pick(LOCAL_AUTHORITIES) : null);
-    values.set(
-      'dateOfBirth',
-      date(options.dateOfBirth ?? addDays(referralDate, -integer(18 * 365, 64 * 365))),
-    );
-    values.set('gender', listValue(LISTS.G.values));
-    values.set('ethnicity', listValue(LISTS.E.values));
-    values.set('benefits', chance(0.85) ? listValue(LISTS.B.values) : null);
-    values.set('specialist', pick(specialists));
-    values.set('referralDate', date(referralDate));
-    values.set('referralSource', pick(REFERRAL_SOURCES));
-    values.set('substanceGroup', chance(0.1) ? pick(LISTS.S.values) : null);
-    values.set('adderClient', chance(0.05) ? 'Yes' : 'No');
+  /** One referral episode of a client. */
+  const episode = (clientId: string, referralDay: number, birth: IsoDate): Episode => {
+    const row: CellValue[] = COLUMNS.map(() => null);
+    const set = (key: string, value: CellValue) => {
+      row[columnIndex(key)] = value;
+    };
+    const referralDate = fromDayNumber(referralDay);
+    // A discharged client's record stops at the discharge date: nothing later is recorded.
+    const daysOpen = today - referralDay;
+    const dischargeDay =
+      daysOpen >= 14 && chance(DISCHARGE_CHANCE)
+        ? referralDay + integer(14, Math.min(daysOpen, 720))
+        : null;
+    const lastDay = dischargeDay ?? today;
+    /** `from` plus `days`, or null when that is beyond what the record can hold. */
+    const after = (from: number, days: number): number | null =>
+      from + days <= lastDay ? from + days : null;
+
+    set('clientId', clientId);
+    set('localAuthority', chance(0.9) ? pick(LOCAL_AUTHORITIES) : null);
+    set('dateOfBirth', { kind: 'date', date: birth });
+    set('gender', listValue(LISTS.G.values));
+    set('ethnicity', chance(0.95) ? listValue(LISTS.E.values) : null);
+    set('benefits', chance(0.85) ? listValue(LISTS.B.values) : null);
+    set('specialist', pick(specialists));
+    set('referralDate', date(referralDay));
+    set('referralSource', pick(REFERRAL_SOURCES));
+    set('substanceGroup', chance(0.1) ? listValue(LISTS.S.values) : null);
+    set('adderClient', yesNo(0.05));
     const status = random();
-    values.set(
+    set(
       'employmentStatus',
-      status < 0.75
-        ? pick(LISTS.R.values.slice(0, 2))
-        : status < 0.9
-          ? pick(LISTS.R.values.slice(2, 5))
-          : 'Not known',
+      status < 0.6
+        ? 'Unemployed - seeking work'
+        : status < 0.82
+          ? 'Unemployed - not seeking work (economically inactive)'
+          : status < 0.95
+            ? pick(LISTS.R.values.slice(2, 5))
+            : 'Not known',
     );
-    const firstContact = chance(0.9) ? after(referralDate, integer(0, 14)) : null;
-    values.set('firstContactDate', firstContact && date(firstContact));
-    const vpStart = chance(0.8) ? after(referralDate, integer(0, 60)) : null;
-    values.set('vpStartDate', vpStart && date(vpStart));
-    const employerContact = vpStart && chance(0.6) ? after(vpStart, integer(3, 90)) : null;
-    values.set('employerContactDate', employerContact && date(employerContact));
+    if (ageOn(birth, referralDate) < 25) {
+      set('under25Education', yesNo(0.3));
+      set('under25Training', yesNo(0.3));
+      set('under25Family', yesNo(0.5));
+    }
+    const firstContact = chance(0.9) ? after(referralDay, integer(0, 14)) : null;
+    set('firstContactDate', firstContact === null ? null : date(firstContact));
+    const vpStart = chance(0.85) ? after(referralDay, integer(0, 60)) : null;
+    set('vpStartDate', vpStart === null ? null : date(vpStart));
+    const employerContact = vpStart !== null && chance(0.6) ? after(vpStart, integer(3, 90)) : null;
+    set('employerContactDate', employerContact === null ? null : date(employerContact));
 
-    // Jobs: a first job some weeks or months after the VP start, then later jobs after gaps of
-    // varying length (some under the 42-day reset, some over).
-    let jobStart = vpStart && chance(0.45) ? after(vpStart, integer(20, 540)) : null;
-    let holdingJob = false;
+    // A first job one to eighteen months after the VP start, then later jobs after gaps either
+    // side of the 42-day reset.
+    let jobStart = vpStart !== null && chance(0.7) ? after(vpStart, early(30, 548)) : null;
+    let inWork = false;
     for (let jobNumber = 1; jobNumber <= 5 && jobStart !== null; jobNumber++) {
-      const ends = chance(0.5);
-      const jobEnd = ends ? after(jobStart, integer(10, 400)) : null;
-      values.set(`job${jobNumber}.startDate`, date(jobStart));
-      values.set(`job${jobNumber}.hoursPerWeek`, chance(0.9) ? integer(4, 40) : null);
-      values.set(`job${jobNumber}.sector`, pick(LISTS.J.values));
-      values.set(`job${jobNumber}.occupation`, pick(LISTS.K.values));
-      values.set(`job${jobNumber}.preferenceMet`, chance(0.7) ? 'Yes' : 'No');
-      values.set(`job${jobNumber}.endDate`, jobEnd && date(jobEnd));
-      holdingJob = jobEnd === null;
-      jobStart = jobEnd !== null && chance(0.5) ? after(jobEnd, integer(1, 120)) : null;
+      const job = (field: string, value: CellValue) => set(`job${jobNumber}.${field}`, value);
+      const jobEnd = chance(0.6) ? after(jobStart, early(1, 450)) : null;
+      job('startDate', date(jobStart));
+      job('hoursPerWeek', chance(0.1) ? null : chance(0.2) ? integer(8, 79) / 2 : integer(4, 40));
+      job('employer', `${canary} ${pick(EMPLOYERS)}`);
+      job('role', `${pick(ROLES)} ${canary}`);
+      job('sector', chance(0.05) ? pick(SIC_CODES) : listValue(LISTS.J.values));
+      job('occupation', chance(0.05) ? pick(SOC_CODES) : listValue(LISTS.K.values));
+      job('preferenceMet', chance(0.9) ? yesNo(0.7) : null);
+      job('endDate', jobEnd === null ? null : date(jobEnd));
+      inWork = jobEnd === null;
+      const gap = chance(0.5)
+        ? integer(1, JOB_GAP_RESET_DAYS - 1)
+        : integer(JOB_GAP_RESET_DAYS, 240);
+      jobStart = jobEnd !== null && chance(0.6) ? after(jobEnd, gap) : null;
     }
 
-    const discharge = chance(0.25) ? after(referralDate, integer(30, 700)) : null;
-    values.set('dischargeDate', discharge && date(discharge));
-    values.set('dischargeReason', discharge ? pick(LISTS.D.values) : null);
-    values.set(
+    set('dischargeDate', dischargeDay === null ? null : date(dischargeDay));
+    set(
+      'dischargeReason',
+      dischargeDay === null
+        ? null
+        : inWork && chance(0.8)
+          ? 'Employed - support no longer needed'
+          : listValue(DISCHARGE_REASONS_NOT_IN_WORK),
+    );
+    set(
       'caseloadStatus',
-      discharge
+      dischargeDay !== null
         ? 'Discharged'
         : vpStart === null
           ? 'Referred - not yet engaged'
-          : holdingJob
+          : inWork
             ? 'Active - in work support'
-            : 'Active - pre-employment',
+            : chance(0.05)
+              ? 'On hold'
+              : 'Active - pre-employment',
     );
 
-    yield COLUMNS.map((column) => {
-      if (column.requirement !== 'N') return values.get(column.key) ?? null;
-      // A job's employer and role are only filled in where there is a job, as in real files.
-      const jobNumber = /^job(\d)\./.exec(column.key)?.[1];
-      if (jobNumber !== undefined && !values.has(`job${jobNumber}.startDate`)) return null;
-      return `${canary}${index + 1}`;
-    });
+    const firstName = pick(FIRST_NAMES);
+    const surname = pick(SURNAMES);
+    set('firstName', `${firstName} ${canary}`);
+    set('surname', `${surname} ${canary}`);
+    set('duplicateClientIdCheck', `${canary} unique`);
+    set('duplicateNameDobCheck', `${canary} unique`);
+    set('telephone', `07700 900${String(integer(0, 999)).padStart(3, '0')} ${canary}`);
+    set('email', `${firstName.toLowerCase()}.${canary}@example.org`);
+    set('postcode', `LS${integer(1, 29)} ${canary}`);
+    set('nationalInsuranceNumber', `QQ ${canary} ${integer(10, 99)} C`);
+    set('dataSharingConsent', `Yes ${canary}`);
+    set('referrerName', `Dr ${pick(SURNAMES)} ${canary}`);
+    set('personalInformationDiscussed', `Yes ${canary}`);
+    set('sustainment13', `${canary} Y`);
+    set('sustainment26', `${canary} N`);
+    set('comments', chance(0.6) ? `${pick(COMMENTS)} ${canary}` : null);
+    return { row, dischargeDay };
+  };
+
+  let clientNumber = 0;
+  for (let produced = 0; produced < options.rows; ) {
+    clientNumber++;
+    const clientId = `${prefix}${String(clientNumber).padStart(6, '0')}`;
+    const referralDay = today - integer(0, 3 * 365);
+    const birth = options.dateOfBirth ?? fromDayNumber(referralDay - integer(17 * 365, 66 * 365));
+    let current = episode(clientId, referralDay, birth);
+    yield current.row;
+    produced++;
+    // Some discharged clients come back: a new row, same client ID, a later referral date.
+    while (
+      produced < options.rows &&
+      current.dischargeDay !== null &&
+      current.dischargeDay < today &&
+      chance(REFERRED_AGAIN_CHANCE)
+    ) {
+      current = episode(
+        clientId,
+        current.dischargeDay + integer(1, today - current.dischargeDay),
+        birth,
+      );
+      yield current.row;
+      produced++;
+    }
   }
 }

@@ -129,13 +129,42 @@ describe('CSV reader', () => {
       0xe9,
     ]);
     assert.deepEqual(cells(read(bytes))[1], ['Jobseeker’s Allowance', '£é']);
+    // Every byte but the CSV syntax ones, quoted and not: Latin-1 but for the 0x80–0x9F block.
+    const high = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+    const syntax = new Set([0x00, 0x0a, 0x0d, 0x22, 0x2c]);
+    const everyByte = Array.from({ length: 256 }, (_, byte) => byte).filter(
+      (byte) => !syntax.has(byte),
+    );
+    const expected = everyByte
+      .map((byte) => (byte >= 0x80 && byte < 0xa0 ? high[byte - 0x80] : String.fromCharCode(byte)))
+      .join('');
     const block = new Uint8Array([
-      ...encode('x\n'),
-      ...Array.from({ length: 32 }, (_, i) => 0x80 + i),
+      ...encode('x,y\n'),
+      ...everyByte,
+      0x2c,
+      0x22,
+      ...everyByte,
+      0x22,
     ]);
-    assert.deepEqual(cells(read(block))[1], [
-      '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ',
+    assert.deepEqual(cells(read(block))[1], [expected, expected]);
+  });
+
+  test('UTF-8 characters are decoded in every kind of field, read or skipped', () => {
+    const text =
+      'Client ID,Surname,Town,Notes\nC1,Ó Súilleabháin,Łódź,"Siobhán ""Shiv""\n– 20 £"\nC2,"Nowak, Ł",Zürich€x,’\n';
+    assert.deepEqual(cells(read(encode(text))).slice(1), [
+      ['C1', 'Ó Súilleabháin', 'Łódź', 'Siobhán "Shiv"\n– 20 £'],
+      ['C2', 'Nowak, Ł', 'Zürich€x', '’'],
     ]);
+    assert.deepEqual(cells(read(encode(text), { columns: [true, false, true, true] })).slice(1), [
+      ['C1', null, 'Łódź', 'Siobhán "Shiv"\n– 20 £'],
+      ['C2', null, 'Zürich€x', '’'],
+    ]);
+  });
+
+  test('a UTF-8 byte-order mark means UTF-8 even if a stray byte is not', () => {
+    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...encode('a,b\n£,x'), 0xa3]);
+    assert.deepEqual(cells(read(bytes))[1], ['£', 'x\ufffd']);
   });
 
   test('UTF-16 "Unicode text", little- and big-endian, with its byte-order mark', () => {

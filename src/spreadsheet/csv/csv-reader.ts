@@ -1,3 +1,4 @@
+import { Buffer, isAscii, isUtf8 } from 'node:buffer';
 import {
   type CellValue,
   type ColumnSelection,
@@ -33,25 +34,40 @@ export function openCsvWorkbook(
   limits: ReadLimits,
 ): WorkbookSource {
   checkFileSize(bytes, limits);
-  const text = decodeCsvText(bytes);
-  // \s includes the byte-order mark, so a file of only a mark and line breaks is empty too.
+  const decoded = decodeCsvText(bytes);
+  const { text } = decoded;
   if (!/\S/.test(text)) throw new FileProblem('empty', 'The file is empty.');
   const separator = detectSeparator(text);
   return {
-    sheets: [{ name: fileName, rows: (selection) => readRecords(text, separator, selection) }],
+    sheets: [{ name: fileName, rows: (selection) => readRecords(decoded, separator, selection) }],
   };
 }
 
-function decodeCsvText(bytes: Uint8Array): string {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    return new TextDecoder('utf-8').decode(bytes.subarray(3));
-  }
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) {
-    return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  }
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
-    return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  }
+/**
+ * The file's text, and how to finish decoding a field. UTF-8 and Windows-1252 files are first
+ * read byte for byte as Latin-1: a one-byte string, several times quicker to make and to scan than
+ * decoding the whole file, and the separators, quotes and line ends are single bytes in both.
+ * Only the fields holding characters that `repair.pattern` matches are then decoded properly.
+ */
+interface DecodedText {
+  readonly text: string;
+  /** Null when the text is already fully decoded. */
+  readonly repair: FieldRepair | null;
+}
+
+interface FieldRepair {
+  /** Global; matches any character that `decode` changes. */
+  readonly pattern: RegExp;
+  readonly decode: (field: string) => string;
+}
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+function decodeCsvText(bytes: Uint8Array): DecodedText {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeUtf16('utf-16le', bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeUtf16('utf-16be', bytes.subarray(2));
+  const hasBom = UTF8_BOM.every((byte, index) => bytes[index] === byte);
+  const body = hasBom ? bytes.subarray(UTF8_BOM.length) : bytes;
   const startsWithSignature = BINARY_SIGNATURES.some((signature) =>
     signature.every((byte, index) => bytes[index] === byte),
   );
@@ -61,28 +77,35 @@ function decodeCsvText(bytes: Uint8Array): string {
       'This file is not a CSV file (it holds binary data). Upload the spreadsheet as an Excel workbook (.xlsx) or save it from Excel as CSV.',
     );
   }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    // Not valid UTF-8: Excel's "CSV (Comma delimited)" on Windows writes the Windows-1252 code page.
-    return decodeWindows1252(bytes);
+  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
+  if (isAscii(body)) return { text, repair: null };
+  if (hasBom || isUtf8(body)) {
+    return { text, repair: { pattern: /[\u0080-\u00ff]/g, decode: latin1AsUtf8 } };
   }
+  // Not UTF-8: Excel's "CSV (Comma delimited)" on Windows writes the Windows-1252 code page.
+  return { text, repair: { pattern: /[\u0080-\u009f]/g, decode: latin1AsWindows1252 } };
+}
+
+function decodeUtf16(encoding: 'utf-16le' | 'utf-16be', body: Uint8Array): DecodedText {
+  return { text: new TextDecoder(encoding).decode(body), repair: null };
+}
+
+function latin1AsUtf8(field: string): string {
+  return Buffer.from(field, 'latin1').toString('utf8');
 }
 
 /** Windows-1252's characters for bytes 0x80–0x9F (the five undefined bytes kept as their code). */
 const WINDOWS_1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
 
 /**
- * Node's TextDecoder('windows-1252') decodes as ISO-8859-1, turning Excel's curly apostrophe
- * (0x92) into a control character; so Latin-1, then the 0x80–0x9F block mapped by hand.
+ * Windows-1252 is Latin-1 but for 0x80–0x9F, where it has Excel's curly quotes, dashes and €.
+ * (Node's own TextDecoder('windows-1252') decodes as Latin-1, so cannot be used.)
  */
-function decodeWindows1252(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-    .toString('latin1')
-    .replace(
-      /[\u0080-\u009f]/g,
-      (character) => WINDOWS_1252_HIGH[character.charCodeAt(0) - 0x80] ?? character,
-    );
+function latin1AsWindows1252(field: string): string {
+  return field.replace(
+    /[\u0080-\u009f]/g,
+    (character) => WINDOWS_1252_HIGH[character.charCodeAt(0) - 0x80] ?? character,
+  );
 }
 
 /** Comma, unless the heading line has none and is clearly separated by semicolons or tabs. */
@@ -100,11 +123,11 @@ function detectSeparator(text: string): string {
  * counted, so row numbers are those a spreadsheet program shows.
  */
 function* readRecords(
-  text: string,
+  decoded: DecodedText,
   separator: string,
   selection: ColumnSelection,
 ): Generator<SheetRow> {
-  const scanner = new CsvScanner(text, separator);
+  const scanner = new CsvScanner(decoded, separator);
   for (let rowNumber = 1; !scanner.atEnd(); rowNumber++) {
     const cells = scanner.readRecord(rowNumber, selection.columns);
     if (scanner.recordHasContent) yield { rowNumber, cells };
@@ -124,13 +147,20 @@ class CsvScanner {
   private nextSeparator = -1;
   private nextLineFeed = -1;
   private nextReturn = -1;
+  /** The next character that needs repairing (see DecodedText), or the text's length. */
+  private nextRepair = -1;
+  private readonly text: string;
+  private readonly repair: FieldRepair | null;
   private readonly separatorCode: number;
 
   constructor(
-    private readonly text: string,
+    decoded: DecodedText,
     private readonly separator: string,
   ) {
+    this.text = decoded.text;
+    this.repair = decoded.repair;
     this.separatorCode = separator.charCodeAt(0);
+    if (this.repair === null) this.nextRepair = this.text.length;
   }
 
   atEnd(): boolean {
@@ -157,6 +187,7 @@ class CsvScanner {
         this.position = this.endOfText(start);
         if (read) value = text.slice(start, this.position);
       }
+      if (value !== null && this.nextRepair < this.position) value = this.repaired(value, start);
       cells.push(value === '' ? null : value);
       if (this.position >= length) break;
       const next = text.charCodeAt(this.position++);
@@ -196,6 +227,17 @@ class CsvScanner {
       if (!read) return null;
       return this.position > close + 1 ? value + text.slice(close + 1, this.position) : value;
     }
+  }
+
+  /** The field from `start` to the position, finished decoding if it holds characters to repair. */
+  private repaired(field: string, start: number): string {
+    const repair = this.repair;
+    if (repair === null) return field;
+    if (this.nextRepair < start) {
+      repair.pattern.lastIndex = start;
+      this.nextRepair = repair.pattern.exec(this.text)?.index ?? this.text.length;
+    }
+    return this.nextRepair < this.position ? repair.decode(field) : field;
   }
 
   /** The first separator, line feed or carriage return at or after `from` (or the text's end). */
