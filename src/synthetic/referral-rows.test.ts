@@ -161,7 +161,7 @@ describe('synthetic referral rows', () => {
     assert.deepEqual([...specialists].sort(), [...DEFAULT_SPECIALISTS].sort());
 
     const jobDelays: number[] = [];
-    const gaps: number[] = [];
+    const breaks: number[] = [];
     let blankHours = 0;
     for (const row of rows) {
       const vpStart = dateIn(row, 'vpStartDate');
@@ -170,7 +170,8 @@ describe('synthetic referral rows', () => {
       for (const jobNumber of JOB_NUMBERS.slice(1)) {
         const start = dateIn(row, `job${jobNumber}.startDate`);
         const previousEnd = dateIn(row, `job${jobNumber - 1}.endDate`);
-        if (start !== null && previousEnd !== null) gaps.push(daysBetween(previousEnd, start));
+        if (start !== null && previousEnd !== null)
+          breaks.push(daysBetween(previousEnd, start) - 1);
       }
       if (firstJob !== null && cell(row, 'job1.hoursPerWeek') === null) blankHours++;
     }
@@ -179,8 +180,8 @@ describe('synthetic referral rows', () => {
       'first job 1–18 months',
     );
     assert.ok(
-      gaps.some((gap) => gap < 42) && gaps.some((gap) => gap >= 42),
-      'gaps either side of 42',
+      breaks.some((days) => days < 42) && breaks.some((days) => days >= 42),
+      'breaks between jobs either side of 42 days',
     );
     assert.ok(blankHours > 0, 'some hours left blank');
   });

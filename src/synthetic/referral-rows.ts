@@ -86,8 +86,8 @@ const COMMENTS = [
 const DISCHARGE_REASONS_NOT_IN_WORK = LISTS.D.values.filter(
   (reason) => reason !== 'Employed - support no longer needed',
 );
-/** Waiting this long after leaving a job resets job-start counting (METRICS.md); straddle it. */
-const JOB_GAP_RESET_DAYS = 42;
+/** A break this long between jobs resets the sustainment clock (METRICS.md): breaks straddle it. */
+const RESETTING_BREAK_DAYS = 42;
 /** The share of clients still open after two weeks who have been discharged. */
 const DISCHARGE_CHANCE = 0.25;
 /** The share of discharged clients referred again: a new row with the same client ID. */
@@ -176,7 +176,7 @@ function* referralRows(options: ReferralRowOptions): Generator<CellValue[]> {
     const employerContact = vpStart !== null && chance(0.6) ? after(vpStart, integer(3, 90)) : null;
     set('employerContactDate', employerContact === null ? null : date(employerContact));
 
-    // A first job one to eighteen months after the VP start, then later jobs after gaps either
+    // A first job one to eighteen months after the VP start, then later jobs after breaks either
     // side of the 42-day reset.
     let jobStart = vpStart !== null && chance(0.7) ? after(vpStart, early(30, 548)) : null;
     let inWork = false;
@@ -192,10 +192,11 @@ function* referralRows(options: ReferralRowOptions): Generator<CellValue[]> {
       job('preferenceMet', chance(0.9) ? yesNo(0.7) : null);
       job('endDate', jobEnd === null ? null : date(jobEnd));
       inWork = jobEnd === null;
-      const gap = chance(0.5)
-        ? integer(1, JOB_GAP_RESET_DAYS - 1)
-        : integer(JOB_GAP_RESET_DAYS, 240);
-      jobStart = jobEnd !== null && chance(0.6) ? after(jobEnd, gap) : null;
+      // The break is the days with no job: next start − previous end − 1.
+      const breakDays = chance(0.5)
+        ? integer(0, RESETTING_BREAK_DAYS - 1)
+        : integer(RESETTING_BREAK_DAYS, 240);
+      jobStart = jobEnd !== null && chance(0.6) ? after(jobEnd, breakDays + 1) : null;
     }
 
     set('dischargeDate', dischargeDay === null ? null : date(dischargeDay));
