@@ -1,6 +1,7 @@
 import {
   addDays,
   addMonths,
+  financialYearStart,
   formatIso,
   type IsoDate,
   MONTH_NAMES,
@@ -68,6 +69,16 @@ export function financialYearLabel(startYear: number): string {
   return `${startYear}/${String((startYear + 1) % 100).padStart(2, '0')}`;
 }
 
+/** The financial year containing `date`: 1 April to 31 March, labelled "2024/25". */
+export function financialYearOf(date: IsoDate): SubPeriod {
+  const from = financialYearStart(date);
+  return {
+    label: financialYearLabel(Number(from.slice(0, 4))),
+    from,
+    to: addDays(addMonths(from, 12), -1),
+  };
+}
+
 /**
  * Calendar quarters as the Reporting Tool numbers them (Q1 = January–March), always with their
  * months and financial quarter, because the two numberings confuse: "July to September 2024
@@ -76,8 +87,8 @@ export function financialYearLabel(startYear: number): string {
 export function quarterLabel(year: number, calendarQuarter: number): string {
   const firstMonth = (calendarQuarter - 1) * 3;
   const financialQuarter = ((calendarQuarter + 2) % 4) + 1;
-  const financialYearStart = calendarQuarter === 1 ? year - 1 : year;
-  return `${MONTH_NAMES[firstMonth]} to ${MONTH_NAMES[firstMonth + 2]} ${year} (calendar Q${calendarQuarter}, financial Q${financialQuarter} ${financialYearLabel(financialYearStart)})`;
+  const financialStartYear = calendarQuarter === 1 ? year - 1 : year;
+  return `${MONTH_NAMES[firstMonth]} to ${MONTH_NAMES[firstMonth + 2]} ${year} (calendar Q${calendarQuarter}, financial Q${financialQuarter} ${financialYearLabel(financialStartYear)})`;
 }
 
 /** The months, quarters or financial years that overlap [from, to], each clipped to it. */

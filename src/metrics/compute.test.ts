@@ -1,15 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { fromDayNumber, toDayNumber } from '../calendar/calendar-date.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
 import { job, referral } from '../referrals/test-referrals.ts';
 import {
   breakdownBy,
   breakdownByTime,
+  financialYearOf,
   groupByRecordField,
   quarterLabel,
   subPeriods,
 } from './breakdowns.ts';
-import { computeMetrics, type MetricsQuery, median } from './compute.ts';
+import { computeMetrics, type MetricsQuery, type MetricsResult, median } from './compute.ts';
+import { METRIC_DEFINITIONS } from './definitions.ts';
 import { deriveRecord } from './derive.ts';
 import { expectedToDate, targetStatus } from './targets.ts';
 
@@ -85,6 +89,63 @@ describe('counts at the edges of the period', () => {
     ]);
     assert.equal(result.supportedIntoWork, 1);
     assert.equal(result.firstJobStarts, 0);
+  });
+});
+
+describe('the as-at date', () => {
+  test('a job ending on A covers A; one ending the day before does not', () => {
+    const onCaseload = { vpStartDate: '2024-04-20' };
+    const result = figures(
+      [
+        { ...onCaseload, jobs: [job('2024-05-01', '2024-06-15')] },
+        { ...onCaseload, jobs: [job('2024-05-01', '2024-06-14')] },
+      ],
+      { today: '2024-06-15' },
+    );
+    assert.equal(result.employedShareOfCaseload, 0.5);
+  });
+
+  test('a sustainment dated after A is not counted until today reaches it', () => {
+    // 13 weeks from 1 May 2024 is 30 July 2024.
+    const records = [{ jobs: [job('2024-05-01')] }];
+    assert.equal(figures(records, { today: '2024-07-29' }).sustained13, 0);
+    assert.equal(figures(records, { today: '2024-07-30' }).sustained13, 1);
+    assert.deepEqual(figures(records, { today: '2024-07-30' }).sustainedByHours['13'], {
+      under16: 0,
+      '16plus': 1,
+      unknown: 0,
+    });
+  });
+
+  test('a first job or hours of a job starting after A do not count', () => {
+    const result = figures([{ jobs: [job('2024-07-01', null, 30)] }], { today: '2024-06-30' });
+    assert.equal(result.firstJobStarts, 0);
+    assert.equal(result.averageHours, null);
+    assert.deepEqual(result.timeToFirstJob, { under6m: 0, '6to12m': 0, over12m: 0, noVpStart: 0 });
+  });
+
+  test('a period that starts after today has no day of work in [from, A]', () => {
+    const result = figures([{ vpStartDate: '2024-04-20', jobs: [job('2024-05-01')] }], {
+      from: '2025-04-01',
+      to: '2026-03-31',
+      today: '2025-01-10',
+    });
+    assert.equal(result.period.asAt, '2025-01-10');
+    assert.equal(result.activeCaseload, 1);
+    assert.equal(result.employedShareOfCaseload, 1);
+    assert.equal(result.employmentRate, 0);
+    assert.equal(result.jobStarts, 0);
+  });
+
+  test('discharges on from and on to are in the period; employment rate keeps a discharge on from', () => {
+    const served = { vpStartDate: '2024-01-10', referralDate: '2024-01-02' };
+    const result = figures([
+      { ...served, dischargeDate: '2024-04-01', jobs: [job('2024-03-01', '2024-04-01')] },
+      { ...served, dischargeDate: '2025-03-31' },
+      { ...served, dischargeDate: '2024-03-31', jobs: [job('2024-03-01')] },
+    ]);
+    assert.equal(result.discharges, 2);
+    assert.equal(result.employmentRate, 0.5);
   });
 });
 
@@ -166,6 +227,80 @@ describe('employment status filter', () => {
   });
 });
 
+describe('the machine-readable form', () => {
+  test('has exactly the keys of METRICS.md, in its order', () => {
+    const result = figures([{ vpStartDate: '2024-04-20' }]);
+    const shape = (value: unknown): unknown =>
+      value !== null && typeof value === 'object'
+        ? Object.entries(value).map(([key, inner]) => [key, shape(inner)])
+        : null;
+    const bands = [
+      ['under16', null],
+      ['16plus', null],
+      ['unknown', null],
+    ];
+    const timeToTarget = [
+      ['median', null],
+      ['withinTarget', null],
+      ['n', null],
+    ];
+    assert.deepEqual(shape(result), [
+      [
+        'period',
+        [
+          ['from', null],
+          ['to', null],
+          ['asAt', null],
+        ],
+      ],
+      ...[
+        'referrals',
+        'vpStarts',
+        'activeCaseload',
+        'jobStarts',
+        'supportedIntoWork',
+        'firstJobStarts',
+        'sustained13',
+        'sustained26',
+        'sustained52',
+        'discharges',
+      ].map((key) => [key, null]),
+      [
+        'sustainedByHours',
+        [
+          ['13', bands],
+          ['26', bands],
+          ['52', bands],
+        ],
+      ],
+      ['daysToFirstContact', timeToTarget],
+      ['daysToEmployerContact', timeToTarget],
+      [
+        'timeToFirstJob',
+        [
+          ['under6m', null],
+          ['6to12m', null],
+          ['over12m', null],
+          ['noVpStart', null],
+        ],
+      ],
+      ['caseloadPerSpecialist', [['AB', null]]],
+      ['employedShareOfCaseload', null],
+      ['retentionShare', null],
+      ['averageHours', null],
+      ['employmentRate', null],
+    ]);
+  });
+
+  test('every figure has one definition (name and rule) for its tool tip', () => {
+    const figureKeys = Object.keys(figures([])).filter((key) => key !== 'period');
+    assert.deepEqual(
+      METRIC_DEFINITIONS.map(({ id }) => id),
+      figureKeys,
+    );
+  });
+});
+
 describe('breakdowns', () => {
   const records = [
     { specialist: 'AB', referralDate: '2024-04-10' },
@@ -215,6 +350,32 @@ describe('breakdowns', () => {
     );
   });
 
+  test('the financial year of a date runs from 1 April to 31 March', () => {
+    assert.deepEqual(financialYearOf('2024-03-31'), {
+      label: '2023/24',
+      from: '2023-04-01',
+      to: '2024-03-31',
+    });
+    assert.deepEqual(financialYearOf('2024-04-01'), {
+      label: '2024/25',
+      from: '2024-04-01',
+      to: '2025-03-31',
+    });
+    assert.equal(financialYearOf('2099-12-31').label, '2099/00');
+  });
+
+  test('each sub-period has its own as-at date: min(its end, today)', () => {
+    const months = breakdownByTime(records, { ...FY, today: '2024-05-20' }, 'month');
+    assert.deepEqual(
+      months.slice(0, 3).map(({ metrics }) => metrics.period),
+      [
+        { from: '2024-04-01', to: '2024-04-30', asAt: '2024-04-30' },
+        { from: '2024-05-01', to: '2024-05-31', asAt: '2024-05-20' },
+        { from: '2024-06-01', to: '2024-06-30', asAt: '2024-05-20' },
+      ],
+    );
+  });
+
   test('quarters are shown with their months and both numberings', () => {
     assert.equal(
       quarterLabel(2024, 3),
@@ -223,6 +384,146 @@ describe('breakdowns', () => {
     assert.equal(
       quarterLabel(2025, 1),
       'January to March 2025 (calendar Q1, financial Q4 2024/25)',
+    );
+  });
+});
+
+/** Records with dates spread over 2023–2025 and jobs around their referral. */
+const day = (from: string, to: string) =>
+  fc.integer({ min: toDayNumber(from), max: toDayNumber(to) }).map(fromDayNumber);
+const recordArbitrary = fc
+  .record({
+    specialist: fc.constantFrom('AB', 'CD', 'EF'),
+    gender: fc.constantFrom('Female', 'Male', null),
+    employmentStatus: fc.constantFrom(
+      'Unemployed - seeking work',
+      'Employed - off work sick',
+      'Not known',
+      null,
+    ),
+    referralDate: day('2023-01-01', '2025-12-31'),
+    vpStartDays: fc.option(fc.integer({ min: -10, max: 90 }), { nil: null }),
+    dischargeDays: fc.option(fc.integer({ min: 0, max: 700 }), { nil: null }),
+    contactDays: fc.option(fc.integer({ min: 0, max: 30 }), { nil: null }),
+    jobs: fc.array(
+      fc.record({
+        startDays: fc.integer({ min: -30, max: 600 }),
+        length: fc.option(fc.integer({ min: 1, max: 300 }), { nil: null }),
+        hours: fc.option(fc.integer({ min: 1, max: 40 }), { nil: null }),
+      }),
+      { maxLength: 3 },
+    ),
+  })
+  .map(({ vpStartDays, dischargeDays, contactDays, jobs, ...record }) => {
+    const after = (days: number | null) =>
+      days === null ? null : fromDayNumber(toDayNumber(record.referralDate) + days);
+    return deriveRecord(
+      referral({
+        ...record,
+        vpStartDate: after(vpStartDays),
+        dischargeDate: after(dischargeDays),
+        firstContactDate: after(contactDays),
+        jobs: jobs.map(({ startDays, length, hours }) =>
+          job(
+            after(startDays) as string,
+            length === null ? null : after(startDays + length - 1),
+            hours,
+          ),
+        ),
+      }),
+    );
+  });
+
+/** The figures that count events dated in the period: they add up over any split of it. */
+const EVENT_COUNTS = [
+  'referrals',
+  'vpStarts',
+  'jobStarts',
+  'firstJobStarts',
+  'sustained13',
+  'sustained26',
+  'sustained52',
+  'discharges',
+] as const satisfies ReadonlyArray<keyof MetricsResult>;
+const sumOf = (results: readonly MetricsResult[], key: (typeof EVENT_COUNTS)[number]) =>
+  results.reduce((sum, result) => sum + result[key], 0);
+
+describe('breakdown properties', () => {
+  const today = day('2024-01-01', '2026-06-30');
+
+  test('months add up to the year for every event count, whatever today is', () => {
+    fc.assert(
+      fc.property(fc.array(recordArbitrary, { maxLength: 25 }), today, (records, today) => {
+        const query = { ...FY, today };
+        const year = computeMetrics(records, query);
+        const months = breakdownByTime(records, query, 'month').map(({ metrics }) => metrics);
+        for (const key of EVENT_COUNTS) assert.equal(sumOf(months, key), year[key], key);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  test('groups add up to the whole for every count, and each group keeps the period', () => {
+    fc.assert(
+      fc.property(fc.array(recordArbitrary, { maxLength: 25 }), today, (records, today) => {
+        const query = { ...FY, today };
+        const whole = computeMetrics(records, query);
+        const groups = [...breakdownBy(records, query, groupByRecordField('gender')).values()];
+        for (const key of [...EVENT_COUNTS, 'activeCaseload', 'supportedIntoWork'] as const) {
+          assert.equal(
+            groups.reduce((sum, result) => sum + result[key], 0),
+            whole[key],
+            key,
+          );
+        }
+        for (const group of groups) assert.deepEqual(group.period, whole.period);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  test('the two employment-status filters never count more than "all"', () => {
+    fc.assert(
+      fc.property(fc.array(recordArbitrary, { maxLength: 25 }), today, (records, today) => {
+        const all = computeMetrics(records, { ...FY, today });
+        const outOfWork = computeMetrics(records, {
+          ...FY,
+          today,
+          employmentStatus: 'out-of-work',
+        });
+        const inWork = computeMetrics(records, { ...FY, today, employmentStatus: 'in-work' });
+        for (const key of [...EVENT_COUNTS, 'activeCaseload'] as const) {
+          assert.ok(outOfWork[key] + inWork[key] <= all[key], key);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  test('with the start fixed, a later today never lowers a count of events so far', () => {
+    fc.assert(
+      fc.property(
+        fc.array(recordArbitrary, { maxLength: 25 }),
+        today,
+        fc.integer({ min: 1, max: 400 }),
+        (records, today, later) => {
+          const query = { ...FY, to: '2027-03-31' };
+          const before = computeMetrics(records, { ...query, today });
+          const after = computeMetrics(records, {
+            ...query,
+            today: fromDayNumber(toDayNumber(today) + later),
+          });
+          for (const key of [
+            'jobStarts',
+            'firstJobStarts',
+            'sustained13',
+            'sustained26',
+          ] as const) {
+            assert.ok(after[key] >= before[key], key);
+          }
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 });

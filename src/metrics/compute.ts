@@ -1,5 +1,11 @@
-import { addMonths, type IsoDate, toDayNumber } from '../calendar/calendar-date.ts';
-import { type DerivedRecord, type HoursBand, SUSTAINMENT_WEEKS } from './derive.ts';
+import { type IsoDate, toDayNumber } from '../calendar/calendar-date.ts';
+import {
+  type DerivedRecord,
+  type HoursBand,
+  SUSTAINMENT_WEEKS,
+  type SustainmentWeeks,
+  type TimeToFirstJobBand,
+} from './derive.ts';
 
 /**
  * Every figure of METRICS.md over a period and an as-at date, from derived records. The result is
@@ -16,7 +22,7 @@ export interface MetricsQuery {
   readonly employmentStatus: EmploymentStatusFilter;
 }
 
-export type HoursBandCounts = Record<'under16' | '16plus' | 'unknown', number>;
+export type HoursBandCounts = Record<HoursBand, number>;
 
 export interface TimeToTarget {
   readonly median: number | null;
@@ -40,7 +46,7 @@ export interface MetricsResult {
   sustainedByHours: Record<'13' | '26' | '52', HoursBandCounts>;
   daysToFirstContact: TimeToTarget;
   daysToEmployerContact: TimeToTarget;
-  timeToFirstJob: { under6m: number; '6to12m': number; over12m: number; noVpStart: number };
+  timeToFirstJob: Record<TimeToFirstJobBand, number>;
   caseloadPerSpecialist: Record<string, number>;
   employedShareOfCaseload: number | null;
   retentionShare: number | null;
@@ -52,12 +58,6 @@ export interface MetricsResult {
 export const FIRST_CONTACT_TARGET_DAYS = 5;
 /** Fidelity (rapid job search): first face-to-face employer contact within 30 days of VP start. */
 export const EMPLOYER_CONTACT_TARGET_DAYS = 30;
-
-const HOURS_BAND_KEY: Record<HoursBand, keyof HoursBandCounts> = {
-  under16: 'under16',
-  '16plus': '16plus',
-  unknown: 'unknown',
-};
 
 export function asAtDate(query: Pick<MetricsQuery, 'to' | 'today'>): IsoDate {
   // ISO dates compare as strings; the period's end, unless that is still to come.
@@ -98,15 +98,26 @@ export function computeMetrics(
   let servedInWork = 0;
   let hoursTotal = 0;
   let hoursCount = 0;
-  const sustained = { 13: 0, 26: 0, 52: 0 };
   const sustainedByHours: MetricsResult['sustainedByHours'] = {
     '13': { under16: 0, '16plus': 0, unknown: 0 },
     '26': { under16: 0, '16plus': 0, unknown: 0 },
     '52': { under16: 0, '16plus': 0, unknown: 0 },
   };
+  const sustained: Record<SustainmentWeeks, number> = { 13: 0, 26: 0, 52: 0 };
+  // Keyed by number, so the loop below builds no string keys.
+  const byHours: Record<SustainmentWeeks, HoursBandCounts> = {
+    13: sustainedByHours['13'],
+    26: sustainedByHours['26'],
+    52: sustainedByHours['52'],
+  };
   const daysToFirstContact: number[] = [];
   const daysToEmployerContact: number[] = [];
-  const timeToFirstJob = { under6m: 0, '6to12m': 0, over12m: 0, noVpStart: 0 };
+  const timeToFirstJob: MetricsResult['timeToFirstJob'] = {
+    under6m: 0,
+    '6to12m': 0,
+    over12m: 0,
+    noVpStart: 0,
+  };
   const caseloadBySpecialist = new Map<string, number>();
 
   for (const derived of records) {
@@ -117,10 +128,9 @@ export function computeMetrics(
       referrals++;
       if (derived.firstContactDay !== null)
         daysToFirstContact.push(derived.firstContactDay - derived.referralDay);
-      const status = record.employmentStatus;
-      if (status !== null && status !== 'Not known') {
+      if (derived.employmentStatusKnown) {
         retentionPopulation++;
-        if (status.startsWith('Employed')) retained++;
+        if (derived.inWork) retained++;
       }
     }
     if (within(derived.vpStartDay, fromDay, toDay)) {
@@ -131,7 +141,8 @@ export function computeMetrics(
     }
     if (within(derived.dischargeDay, fromDay, toDay)) discharges++;
 
-    // Jobs starting after the as-at date never count, whatever the period's end.
+    // Jobs starting after the as-at date never count, whatever the period's end; when the
+    // period starts after today, [from, A] has no day to work.
     let startedInPeriod = 0;
     let coversAsAt = false;
     let workedInPeriod = false;
@@ -145,21 +156,21 @@ export function computeMetrics(
         }
       }
       if (job.endDay >= asAtDay) coversAsAt = true;
-      if (job.endDay >= fromDay) workedInPeriod = true;
+      if (job.endDay >= fromDay && fromDay <= asAtDay) workedInPeriod = true;
     }
     jobStarts += startedInPeriod;
     if (startedInPeriod > 0) supportedIntoWork++;
 
-    if (within(derived.firstJobStartDay, fromDay, asAtDay)) {
+    if (derived.timeToFirstJob !== null && within(derived.firstJobStartDay, fromDay, asAtDay)) {
       firstJobStarts++;
-      timeToFirstJob[firstJobBand(derived)]++;
+      timeToFirstJob[derived.timeToFirstJob]++;
     }
 
     for (const weeks of SUSTAINMENT_WEEKS) {
       const outcome = derived.sustainments[weeks];
       if (outcome === null || !within(outcome.day, fromDay, asAtDay)) continue;
       sustained[weeks]++;
-      sustainedByHours[`${weeks}`][HOURS_BAND_KEY[outcome.hoursBand]]++;
+      byHours[weeks][outcome.hoursBand]++;
     }
 
     const onCaseloadAtAsAt = derived.vpStartDay !== null && derived.vpStartDay <= asAtDay;
@@ -174,7 +185,7 @@ export function computeMetrics(
     if (
       onCaseloadAtAsAt &&
       (derived.dischargeDay === null || derived.dischargeDay >= fromDay) &&
-      !record.employmentStatus?.startsWith('Employed')
+      !derived.inWork
     ) {
       servedPopulation++;
       if (workedInPeriod) servedInWork++;
@@ -205,15 +216,6 @@ export function computeMetrics(
     averageHours: hoursCount === 0 ? null : hoursTotal / hoursCount,
     employmentRate: share(servedInWork, servedPopulation),
   };
-}
-
-/** Calendar months after the VP start: before +6 months, before +12 months, or later. */
-function firstJobBand(derived: DerivedRecord): keyof MetricsResult['timeToFirstJob'] {
-  const { vpStartDate } = derived.record;
-  if (vpStartDate === null || derived.firstJobStartDay === null) return 'noVpStart';
-  if (derived.firstJobStartDay < toDayNumber(addMonths(vpStartDate, 6))) return 'under6m';
-  if (derived.firstJobStartDay < toDayNumber(addMonths(vpStartDate, 12))) return '6to12m';
-  return 'over12m';
 }
 
 function share(part: number, whole: number): number | null {

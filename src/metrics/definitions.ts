@@ -14,17 +14,17 @@ export const METRIC_DEFINITIONS = [
   {
     id: 'vpStarts',
     name: 'Vocational profile starts',
-    rule: 'Records whose vocational profile started in the period ("access").',
+    rule: 'Records whose vocational profile started in the period (the "access" measure).',
   },
   {
     id: 'activeCaseload',
     name: 'Active caseload',
-    rule: 'Records with a vocational profile started on or before the as-at date and no discharge date on or before it. The caseload status column does not change this.',
+    rule: 'Records whose vocational profile started on or before the as-at date and with no discharge date on or before it, whatever their caseload status.',
   },
   {
     id: 'jobStarts',
     name: 'Job starts',
-    rule: 'Jobs starting in the period, up to the as-at date: every job of every record counts. Jobs starting before the referral date never count.',
+    rule: 'Jobs of every record starting in the period and by the as-at date, leaving out jobs that start before the referral date.',
   },
   {
     id: 'supportedIntoWork',
@@ -34,33 +34,38 @@ export const METRIC_DEFINITIONS = [
   {
     id: 'firstJobStarts',
     name: 'People entering their first job',
-    rule: "Records whose earliest job start (on or after the referral date) is in the period: once in a record's lifetime.",
+    rule: 'Records whose earliest job start on or after the referral date is in the period, so a record counts once in its lifetime.',
   },
   {
     id: 'sustained13',
     name: 'Job sustainments at 13 weeks',
-    rule: 'Records reaching 91 days in work in the period, over one job or several; a break of 42 days or more between jobs restarts the count.',
+    rule: 'Records whose 91st day in work since the clock last started falls in the period by the as-at date; days add up over several jobs, and a break of 42 days or more restarts the clock.',
   },
   {
     id: 'sustained26',
     name: 'Job sustainments at 26 weeks',
-    rule: 'Records reaching 182 days in work in the period, over one job or several; a break of 42 days or more between jobs restarts the count.',
+    rule: 'Records whose 182nd day in work since the clock last started falls in the period by the as-at date; days add up over several jobs, and a break of 42 days or more restarts the clock.',
   },
   {
     id: 'sustained52',
     name: 'Job sustainments at 52 weeks',
-    rule: 'Records reaching 364 days in work in the period, over one job or several; a break of 42 days or more between jobs restarts the count.',
+    rule: 'Records whose 364th day in work since the clock last started falls in the period by the as-at date; days add up over several jobs, and a break of 42 days or more restarts the clock.',
   },
   { id: 'discharges', name: 'Discharges', rule: 'Records whose discharge date is in the period.' },
   {
+    id: 'sustainedByHours',
+    name: 'Job sustainments by hours',
+    rule: 'Each sustainment by the average weekly hours over the days in work that earned it: under 16, 16 or more, or not recorded when any of those days had a job without hours.',
+  },
+  {
     id: 'daysToFirstContact',
     name: 'Referral to first attempted contact',
-    rule: 'For referrals in the period with a first-contact date: the median days, and the share within 5 days.',
+    rule: 'For referrals in the period with a first-contact date: the median days from referral, and the share contacted within 5 days (day 5 included).',
   },
   {
     id: 'daysToEmployerContact',
     name: 'VP start to first employer contact',
-    rule: 'For VP starts in the period with a face-to-face employer contact date: the median days, and the share within 30 days.',
+    rule: 'For VP starts in the period with a face-to-face employer contact date: the median days from the VP start, and the share within 30 days (day 30 included).',
   },
   {
     id: 'timeToFirstJob',
@@ -80,17 +85,17 @@ export const METRIC_DEFINITIONS = [
   {
     id: 'retentionShare',
     name: 'Job retention share',
-    rule: 'Of referrals in the period with a known employment status, the share in work at referral (guidance: at most 15%).',
+    rule: 'Of referrals in the period with an employment status other than blank or "Not known", the share employed at referral (guidance: at most 15%).',
   },
   {
     id: 'averageHours',
     name: 'Average weekly hours of job starts',
-    rule: 'The mean weekly hours of jobs starting in the period, where hours are recorded.',
+    rule: 'The mean weekly hours of the job starts in the period that have hours recorded.',
   },
   {
     id: 'employmentRate',
     name: 'Employment rate',
-    rule: 'Of people served in the period who were out of work at referral, the share in paid work on at least one day of it (IPS Grow benchmark 40%).',
+    rule: 'Of people on the caseload in the period and not employed at referral, the share in paid work on at least one day from its start to the as-at date (IPS Grow benchmark 40%).',
   },
 ] as const satisfies readonly MetricDefinition[];
 

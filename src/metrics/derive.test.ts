@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { addDays, fromDayNumber, toDayNumber } from '../calendar/calendar-date.ts';
+import { addDays, addMonths, fromDayNumber, toDayNumber } from '../calendar/calendar-date.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
 import { job, referral } from '../referrals/test-referrals.ts';
-import { type DerivedRecord, deriveRecord, SUSTAINMENT_WEEKS } from './derive.ts';
+import {
+  completedMonths,
+  type DerivedRecord,
+  deriveRecord,
+  SUSTAINMENT_WEEKS,
+  timeToFirstJobBand,
+} from './derive.ts';
 
 /** A record with referral 01/12/2023, as in METRICS.md's worked examples. */
 function recordWithJobs(jobs: Array<[string, string | null, number | null]>): ReferralRecord {
@@ -140,6 +146,72 @@ describe('METRICS.md sustainment worked examples (referral 01/12/2023)', () => {
   });
 });
 
+describe('hours band at the 16-hour line', () => {
+  const band13 = (jobs: Array<[string, string | null, number | null]>) =>
+    deriveRecord(recordWithJobs(jobs)).sustainments[13]?.hoursBand;
+
+  test('an average of exactly 16 is "16 hours or more"; just under is "under 16"', () => {
+    assert.equal(band13([['2024-05-01', null, 16]]), '16plus');
+    assert.equal(band13([['2024-05-01', null, 15.99]]), 'under16');
+  });
+
+  test('hours that add up to 16 in decimal still do in binary (0.07 + 15.93)', () => {
+    assert.equal(0.07 * 91 + 15.93 * 91 < 16 * 91, true);
+    assert.equal(
+      band13([
+        ['2024-05-01', null, 0.07],
+        ['2024-05-01', null, 15.93],
+      ]),
+      '16plus',
+    );
+  });
+
+  test('the average is over the accrued days only, not the break', () => {
+    // 46 days at 10 h, a 41-day break, then 45 days at 22 h: (460 + 990) / 91 = 15.9.
+    assert.equal(
+      band13([
+        ['2024-01-01', '2024-02-15', 10],
+        ['2024-03-28', null, 22],
+      ]),
+      'under16',
+    );
+  });
+
+  test('a job without hours outside the days that earned the outcome does not matter', () => {
+    const derived = deriveRecord(
+      recordWithJobs([
+        ['2024-01-01', null, 20],
+        ['2024-04-15', '2024-04-30', null],
+      ]),
+    );
+    assert.equal(derived.sustainments[13]?.hoursBand, '16plus');
+    assert.equal(derived.sustainments[26]?.hoursBand, 'unknown');
+  });
+});
+
+describe('time from VP start to first job, by calendar months', () => {
+  test('six months after 31 August is the last day of February', () => {
+    assert.equal(timeToFirstJobBand('2023-08-31', '2024-02-28'), 'under6m');
+    assert.equal(timeToFirstJobBand('2023-08-31', '2024-02-29'), '6to12m');
+    assert.equal(timeToFirstJobBand('2024-04-15', '2025-04-14'), '6to12m');
+    assert.equal(timeToFirstJobBand('2024-04-15', '2025-04-15'), 'over12m');
+    assert.equal(timeToFirstJobBand(null, '2025-04-15'), 'noVpStart');
+  });
+
+  test('whole months agree with addMonths for any pair of dates', () => {
+    const date = fc
+      .integer({ min: toDayNumber('2020-01-01'), max: toDayNumber('2027-12-31') })
+      .map(fromDayNumber);
+    fc.assert(
+      fc.property(date, date, (from, to) => {
+        const months = completedMonths(from, to);
+        assert.ok(addMonths(from, months) <= to, `${from} + ${months} months ≤ ${to}`);
+        assert.ok(addMonths(from, months + 1) > to, `${from} + ${months + 1} months > ${to}`);
+      }),
+    );
+  });
+});
+
 /** Jobs as (start offset from referral, length in days or null for open, hours). */
 const jobArbitrary = fc.record({
   startOffset: fc.integer({ min: 0, max: 900 }),
@@ -225,24 +297,6 @@ describe('sustainment rule properties', () => {
     );
   });
 
-  test('moving "today" later never removes a sustainment', () => {
-    fc.assert(
-      fc.property(
-        fc.array(jobArbitrary, { maxLength: 5 }),
-        fc.integer({ min: 0, max: 1500 }),
-        fc.integer({ min: 0, max: 500 }),
-        (jobs, today, later) => {
-          const days = sustainmentDays(deriveJobs(jobs));
-          const achievedBy = (asAt: number) =>
-            days.map((day) => day !== null && day <= REFERRAL_DAY + asAt);
-          achievedBy(today).forEach((achieved, index) => {
-            if (achieved) assert.ok(achievedBy(today + later)[index]);
-          });
-        },
-      ),
-    );
-  });
-
   test('a duplicate of a job changes no date', () => {
     fc.assert(
       fc.property(fc.array(jobArbitrary, { minLength: 1, maxLength: 4 }), (jobs) => {
@@ -267,6 +321,95 @@ describe('sustainment rule properties', () => {
           assert.equal(deriveJobs(startedBy).sustainments[weeks]?.day, outcome.day);
         }
       }),
+    );
+  });
+});
+
+/**
+ * METRICS.md's rule read literally, one calendar day at a time, as at `asAt`: jobs started by then
+ * cover days up to their end or `asAt`; the accrued days since the clock last started earn each
+ * outcome, and their hours give its band. The engine's derived dates must agree for every `asAt`.
+ */
+function literalRuleAsAt(
+  jobs: readonly GeneratedJob[],
+  asAtOffset: number,
+): Array<[number, string] | null> {
+  const counted = jobs.filter(
+    (job) => job.startOffset >= 0 && job.startOffset <= asAtOffset && job.length !== 0,
+  );
+  const lastDay = (job: GeneratedJob) =>
+    Math.min(job.length === null ? asAtOffset : job.startOffset + job.length - 1, asAtOffset);
+  const results: Array<[number, string] | null> = [null, null, null];
+  let accruedDays: GeneratedJob[][] = [];
+  let breakDays = 0;
+  for (let day = 0; day <= asAtOffset; day++) {
+    const covering = counted.filter((job) => job.startOffset <= day && day <= lastDay(job));
+    if (covering.length === 0) {
+      breakDays++;
+      continue;
+    }
+    if (accruedDays.length === 0 || breakDays >= 42) accruedDays = [];
+    breakDays = 0;
+    accruedDays.push(covering);
+    SUSTAINMENT_WEEKS.forEach((weeks, index) => {
+      if (results[index] !== null || accruedDays.length !== weeks * 7) return;
+      const hoursKnown = accruedDays.every((jobsOnDay) =>
+        jobsOnDay.every((job) => job.hours !== null),
+      );
+      const totalHours = accruedDays.reduce(
+        (sum, jobsOnDay) => sum + jobsOnDay.reduce((daySum, job) => daySum + (job.hours ?? 0), 0),
+        0,
+      );
+      const band = !hoursKnown ? 'unknown' : totalHours / (weeks * 7) < 16 ? 'under16' : '16plus';
+      results[index] = [REFERRAL_DAY + day, band];
+    });
+  }
+  return results;
+}
+
+/** Jobs around the referral: some start before it, some end before they start (length 0). */
+const looseJobArbitrary = fc.record({
+  startOffset: fc.integer({ min: -60, max: 700 }),
+  length: fc.option(fc.integer({ min: 0, max: 300 }), { nil: null, freq: 3 }),
+  hours: fc.option(fc.integer({ min: 0, max: 30 }), { nil: null, freq: 8 }),
+});
+
+describe('derived dates against the rule read literally, day by day', () => {
+  test('counting a derived outcome only where it is ≤ A gives the rule as at A', () => {
+    fc.assert(
+      fc.property(
+        fc.array(looseJobArbitrary, { maxLength: 5 }),
+        fc.integer({ min: 0, max: 1300 }),
+        (jobs, asAtOffset) => {
+          const derived = deriveJobs(jobs);
+          const countedAsAt = SUSTAINMENT_WEEKS.map((weeks) => {
+            const outcome = derived.sustainments[weeks];
+            return outcome === null || outcome.day > REFERRAL_DAY + asAtOffset
+              ? null
+              : [outcome.day, outcome.hoursBand];
+          });
+          assert.deepEqual(countedAsAt, literalRuleAsAt(jobs, asAtOffset));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  test('moving "today" later never removes or changes a sustainment', () => {
+    fc.assert(
+      fc.property(
+        fc.array(looseJobArbitrary, { maxLength: 5 }),
+        fc.integer({ min: 0, max: 900 }),
+        fc.integer({ min: 1, max: 400 }),
+        (jobs, today, later) => {
+          const before = literalRuleAsAt(jobs, today);
+          const after = literalRuleAsAt(jobs, today + later);
+          before.forEach((outcome, index) => {
+            if (outcome !== null) assert.deepEqual(after[index], outcome);
+          });
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });

@@ -1,4 +1,9 @@
-import { fromDayNumber, type IsoDate, toDayNumber } from '../calendar/calendar-date.ts';
+import {
+  daysInMonth,
+  fromDayNumber,
+  type IsoDate,
+  toDayNumber,
+} from '../calendar/calendar-date.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
 import { IN_WORK_STATUSES, OUT_OF_WORK_STATUSES } from '../spreadsheet/lists.ts';
 
@@ -14,16 +19,31 @@ export const SUSTAINMENT_WEEKS = [13, 26, 52] as const;
 export type SustainmentWeeks = (typeof SUSTAINMENT_WEEKS)[number];
 
 export type HoursBand = 'under16' | '16plus' | 'unknown';
+export type TimeToFirstJobBand = 'under6m' | '6to12m' | 'over12m' | 'noVpStart';
 
 /** A break of this many days or more between jobs resets the sustainment clock. */
 export const SUSTAINMENT_RESET_BREAK_DAYS = 42;
 const HOURS_BAND_THRESHOLD = 16;
+/**
+ * Hours such as 0.07 + 15.93 are not exact in binary, so an average of exactly 16 can come out a
+ * hair below it; no hours typed into a spreadsheet make a real average this close to 16.
+ */
+const HOURS_AVERAGE_TOLERANCE = 1e-9;
 
-export interface SustainmentOutcome {
-  readonly date: IsoDate;
-  readonly day: number;
-  readonly hoursBand: HoursBand;
+export class SustainmentOutcome {
+  constructor(
+    /** Day number of the day the accrued count reached 7 × N. */
+    readonly day: number,
+    readonly hoursBand: HoursBand,
+  ) {}
+
+  /** Made when asked: queries compare day numbers only. */
+  get date(): IsoDate {
+    return fromDayNumber(this.day);
+  }
 }
+
+export type Sustainments = Readonly<Record<SustainmentWeeks, SustainmentOutcome | null>>;
 
 /** A job that counts: started on or after the referral date and not ending before it starts. */
 export interface CountedJob {
@@ -44,36 +64,45 @@ export interface DerivedRecord {
   readonly dischargeDay: number | null;
   readonly firstContactDay: number | null;
   readonly employerContactDay: number | null;
+  /** Sorted by start day, then end day. */
   readonly countedJobs: readonly CountedJob[];
   readonly firstJobStartDay: number | null;
-  readonly sustainments: Readonly<Record<SustainmentWeeks, SustainmentOutcome | null>>;
+  /** How long after the VP start the first job started; null without a counted job. */
+  readonly timeToFirstJob: TimeToFirstJobBand | null;
+  readonly sustainments: Sustainments;
   /** Employment status at referral: one of the two "Unemployed" values. */
   readonly outOfWork: boolean;
   /** Employment status at referral: one of the three "Employed" values. */
   readonly inWork: boolean;
+  /** Employment status at referral is recorded and is not "Not known" (the retention population). */
+  readonly employmentStatusKnown: boolean;
 }
+
+const NOT_KNOWN_STATUS = 'Not known';
 
 const dayOrNull = (date: IsoDate | null): number | null =>
   date === null ? null : toDayNumber(date);
 
 /** Shared by every record without a counted job (most of them), so nothing is allocated. */
-const NO_SUSTAINMENTS: Readonly<Record<SustainmentWeeks, SustainmentOutcome | null>> =
-  Object.freeze({
-    13: null,
-    26: null,
-    52: null,
-  });
+const NO_JOBS: readonly CountedJob[] = Object.freeze([]);
+const NO_SUSTAINMENTS: Sustainments = Object.freeze({ 13: null, 26: null, 52: null });
 
 export function deriveRecord(record: ReferralRecord): DerivedRecord {
   const referralDay = toDayNumber(record.referralDate);
-  const countedJobs: CountedJob[] = [];
+  let countedJobs: CountedJob[] | null = null;
+  let firstJobStartDate: IsoDate | null = null;
   for (const job of record.jobs) {
     const startDay = toDayNumber(job.startDate);
     const endDay = job.endDate === null ? Number.POSITIVE_INFINITY : toDayNumber(job.endDate);
     if (startDay < referralDay || endDay < startDay) continue;
-    countedJobs.push({ startDay, endDay, hoursPerWeek: job.hoursPerWeek });
+    const counted: CountedJob = { startDay, endDay, hoursPerWeek: job.hoursPerWeek };
+    if (countedJobs === null) countedJobs = [counted];
+    else insertByStart(countedJobs, counted);
+    if (firstJobStartDate === null || job.startDate < firstJobStartDate) {
+      firstJobStartDate = job.startDate;
+    }
   }
-  countedJobs.sort((a, b) => a.startDay - b.startDay || a.endDay - b.endDay);
+  const status = record.employmentStatus;
   return {
     record,
     referralDay,
@@ -81,44 +110,72 @@ export function deriveRecord(record: ReferralRecord): DerivedRecord {
     dischargeDay: dayOrNull(record.dischargeDate),
     firstContactDay: dayOrNull(record.firstContactDate),
     employerContactDay: dayOrNull(record.employerContactDate),
-    countedJobs,
-    firstJobStartDay: countedJobs[0]?.startDay ?? null,
-    sustainments: countedJobs.length === 0 ? NO_SUSTAINMENTS : sustainmentDates(countedJobs),
-    outOfWork:
-      record.employmentStatus !== null && OUT_OF_WORK_STATUSES.includes(record.employmentStatus),
-    inWork: record.employmentStatus !== null && IN_WORK_STATUSES.includes(record.employmentStatus),
+    countedJobs: countedJobs ?? NO_JOBS,
+    firstJobStartDay: countedJobs?.[0]?.startDay ?? null,
+    timeToFirstJob:
+      firstJobStartDate === null ? null : timeToFirstJobBand(record.vpStartDate, firstJobStartDate),
+    sustainments: countedJobs === null ? NO_SUSTAINMENTS : sustainmentOutcomes(countedJobs),
+    outOfWork: status !== null && OUT_OF_WORK_STATUSES.includes(status),
+    inWork: status !== null && IN_WORK_STATUSES.includes(status),
+    employmentStatusKnown: status !== null && status !== NOT_KNOWN_STATUS,
   };
 }
 
-interface Spell {
-  readonly startDay: number;
-  readonly endDay: number;
+/** Insertion keeps the (at most five) jobs sorted without a comparator call per pair. */
+function insertByStart(jobs: CountedJob[], job: CountedJob): void {
+  let index = jobs.length;
+  jobs.push(job);
+  while (index > 0) {
+    const previous = jobs[index - 1] as CountedJob;
+    if (
+      previous.startDay < job.startDay ||
+      (previous.startDay === job.startDay && previous.endDay <= job.endDay)
+    ) {
+      break;
+    }
+    jobs[index] = previous;
+    index--;
+  }
+  jobs[index] = job;
 }
 
-/** Employed days grouped into spells of consecutive days (overlapping jobs count a day once). */
-function employedSpells(jobs: readonly CountedJob[]): Spell[] {
-  const spells: Spell[] = [];
-  let current: { startDay: number; endDay: number } | null = null;
-  for (const job of jobs) {
-    if (current !== null && job.startDay <= current.endDay + 1) {
-      current.endDay = Math.max(current.endDay, job.endDay);
-      continue;
-    }
-    if (current !== null) spells.push(current);
-    current = { startDay: job.startDay, endDay: job.endDay };
+const digits = (date: IsoDate, start: number, length: number): number => {
+  let value = 0;
+  for (let index = start; index < start + length; index++) {
+    value = value * 10 + date.charCodeAt(index) - 48;
   }
-  if (current !== null) spells.push(current);
-  return spells;
+  return value;
+};
+
+/**
+ * Whole calendar months from `from` to `to`: `from` + that many months (clamped to the month's
+ * last day, as `addMonths` does) is on or before `to`, and one more month is after it.
+ */
+export function completedMonths(from: IsoDate, to: IsoDate): number {
+  const toYear = digits(to, 0, 4);
+  const toMonth = digits(to, 5, 2);
+  const months = (toYear - digits(from, 0, 4)) * 12 + toMonth - digits(from, 5, 2);
+  const anniversaryDay = Math.min(digits(from, 8, 2), daysInMonth(toYear, toMonth));
+  return digits(to, 8, 2) < anniversaryDay ? months - 1 : months;
+}
+
+/** By calendar months after the VP start: before +6 months, before +12 months, or later. */
+export function timeToFirstJobBand(
+  vpStartDate: IsoDate | null,
+  firstJobStartDate: IsoDate,
+): TimeToFirstJobBand {
+  if (vpStartDate === null) return 'noVpStart';
+  const months = completedMonths(vpStartDate, firstJobStartDate);
+  return months < 6 ? 'under6m' : months < 12 ? '6to12m' : 'over12m';
 }
 
 /**
  * The IPS Grow sustainment rule (METRICS.md steps 1–6) on jobs sorted by start, with open jobs
- * continuing for ever: walk the spells accruing employed days; a break of 42 days or more restarts
- * the clock; N weeks are achieved on the day the accrued count reaches 7 × N, and stay achieved.
+ * continuing for ever. Jobs are merged into spells of consecutive employed days as they are
+ * walked; a break of 42 days or more restarts the clock; N weeks are achieved on the day the
+ * accrued count reaches 7 × N, and stay achieved.
  */
-export function sustainmentDates(
-  jobs: readonly CountedJob[],
-): Record<SustainmentWeeks, SustainmentOutcome | null> {
+function sustainmentOutcomes(jobs: readonly CountedJob[]): Sustainments {
   const outcomes: Record<SustainmentWeeks, SustainmentOutcome | null> = {
     13: null,
     26: null,
@@ -126,30 +183,33 @@ export function sustainmentDates(
   };
   let accrued = 0;
   let clockStartDay = 0;
-  let previousEndDay: number | null = null;
-  for (const spell of employedSpells(jobs)) {
-    if (
-      previousEndDay === null ||
-      spell.startDay - previousEndDay - 1 >= SUSTAINMENT_RESET_BREAK_DAYS
-    ) {
-      accrued = 0;
-      clockStartDay = spell.startDay;
+  let previousEndDay = Number.NEGATIVE_INFINITY;
+  let index = 0;
+  while (index < jobs.length) {
+    const first = jobs[index] as CountedJob;
+    const spellStartDay = first.startDay;
+    let spellEndDay = first.endDay;
+    // Overlapping or back-to-back jobs extend the spell; a gap of one day or more ends it.
+    for (index++; index < jobs.length; index++) {
+      const next = jobs[index] as CountedJob;
+      if (next.startDay > spellEndDay + 1) break;
+      if (next.endDay > spellEndDay) spellEndDay = next.endDay;
     }
-    const spellDays = spell.endDay - spell.startDay + 1;
+    if (spellStartDay - previousEndDay - 1 >= SUSTAINMENT_RESET_BREAK_DAYS) {
+      accrued = 0;
+      clockStartDay = spellStartDay;
+    }
+    const spellDays = spellEndDay - spellStartDay + 1;
     for (const weeks of SUSTAINMENT_WEEKS) {
       if (outcomes[weeks] !== null) continue;
       const needed = weeks * 7 - accrued;
-      if (spellDays < needed) continue;
-      const day = spell.startDay + needed - 1;
-      outcomes[weeks] = {
-        date: fromDayNumber(day),
-        day,
-        hoursBand: hoursBand(jobs, clockStartDay, day, weeks * 7),
-      };
+      if (spellDays < needed) break;
+      const day = spellStartDay + needed - 1;
+      outcomes[weeks] = new SustainmentOutcome(day, hoursBand(jobs, clockStartDay, day, weeks * 7));
     }
-    accrued += spellDays;
-    previousEndDay = spell.endDay;
     if (outcomes[52] !== null) break;
+    accrued += spellDays;
+    previousEndDay = spellEndDay;
   }
   return outcomes;
 }
@@ -167,10 +227,13 @@ function hoursBand(
 ): HoursBand {
   let hourDays = 0;
   for (const job of jobs) {
+    if (job.startDay > toDay) break;
     const overlap = Math.min(job.endDay, toDay) - Math.max(job.startDay, fromDay) + 1;
     if (overlap <= 0) continue;
     if (job.hoursPerWeek === null) return 'unknown';
     hourDays += job.hoursPerWeek * overlap;
   }
-  return hourDays / accruedDays < HOURS_BAND_THRESHOLD ? 'under16' : '16plus';
+  return hourDays / accruedDays < HOURS_BAND_THRESHOLD - HOURS_AVERAGE_TOLERANCE
+    ? 'under16'
+    : '16plus';
 }
