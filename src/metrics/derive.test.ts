@@ -167,13 +167,14 @@ describe('hours band at the 16-hour line', () => {
   });
 
   test('the average is over the accrued days only, not the break', () => {
-    // 46 days at 10 h, a 41-day break, then 45 days at 22 h: (460 + 990) / 91 = 15.9.
+    // 46 days, a 41-day break, then 45 days, all at 20 h: 20 h over the 91 accrued days (over the
+    // 132 calendar days it would be 13.8).
     assert.equal(
       band13([
-        ['2024-01-01', '2024-02-15', 10],
-        ['2024-03-28', null, 22],
+        ['2024-01-01', '2024-02-15', 20],
+        ['2024-03-28', null, 20],
       ]),
-      'under16',
+      '16plus',
     );
   });
 
