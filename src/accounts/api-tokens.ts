@@ -1,0 +1,64 @@
+import type { Queryable } from '../database/database.ts';
+import { hashSecretToken, newSecretToken } from './secret-tokens.ts';
+
+/** Personal API tokens: shown once, stored hashed, acting as their owner with the same permissions. */
+export const API_TOKEN_PREFIX = 'ips_';
+
+export interface ApiToken {
+  readonly id: number;
+  readonly name: string;
+  readonly createdAt: Date;
+  readonly lastUsedAt: Date | null;
+}
+
+export async function createApiToken(
+  database: Queryable,
+  accountId: number,
+  name: string,
+  now: Date,
+): Promise<string> {
+  const { token, hash } = newSecretToken(API_TOKEN_PREFIX);
+  await database.query(
+    'INSERT INTO api_token (account_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)',
+    [accountId, name, hash, now],
+  );
+  return token;
+}
+
+export function listApiTokens(database: Queryable, accountId: number): Promise<ApiToken[]> {
+  return database.query<ApiToken>(
+    `SELECT id, name, created_at AS "createdAt", last_used_at AS "lastUsedAt" FROM api_token
+      WHERE account_id = $1 AND revoked_at IS NULL ORDER BY created_at, id`,
+    [accountId],
+  );
+}
+
+/** True if the token was the account's and still live. */
+export async function revokeApiToken(
+  database: Queryable,
+  accountId: number,
+  tokenId: number,
+  now: Date,
+): Promise<boolean> {
+  const revoked = await database.query(
+    `UPDATE api_token SET revoked_at = $3
+      WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL RETURNING 1`,
+    [tokenId, accountId, now],
+  );
+  return revoked.length === 1;
+}
+
+/** The account a bearer token acts for, noting its use; null if unknown or revoked. */
+export async function accountForApiToken(
+  database: Queryable,
+  token: string,
+  now: Date,
+): Promise<number | null> {
+  if (!token.startsWith(API_TOKEN_PREFIX)) return null;
+  const [row] = await database.query<{ accountId: number }>(
+    `UPDATE api_token SET last_used_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL
+      RETURNING account_id AS "accountId"`,
+    [hashSecretToken(token), now],
+  );
+  return row?.accountId ?? null;
+}

@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import type { DatabaseSettings } from '../database/open-database.ts';
+
+/**
+ * The one typed configuration, read from the environment once at start-up. Every problem is
+ * listed together, so a deployment is fixed in one go rather than one error per restart; in secure
+ * mode (NODE_ENV=production or IPS_SECURE=1) the development conveniences are refused.
+ */
+export interface Config {
+  readonly secure: boolean;
+  readonly port: number;
+  readonly host: string;
+  /** Where people reach the service: the start of links in emails. */
+  readonly baseUrl: string;
+  readonly database: DatabaseSettings;
+  /** Signs cookies (the CSRF secret); shared by every app server. */
+  readonly cookieSecret: string;
+  /** HMAC key that turns client IDs into pseudonyms; must never change once data is stored. */
+  readonly pseudonymisationSecret: string;
+  readonly mail: MailSettings;
+  readonly sessionIdleMinutes: number;
+  readonly logLevel: LogLevel;
+  /** Behind a load balancer: take the client address from X-Forwarded-For. */
+  readonly trustProxy: boolean;
+}
+
+export type MailSettings =
+  | { readonly kind: 'smtp'; readonly url: string; readonly from: string }
+  | { readonly kind: 'development-outbox'; readonly from: string };
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type ConfigResult =
+  | { readonly ok: true; readonly config: Config }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+const MINIMUM_SECRET_LENGTH = 32;
+const DEVELOPMENT_PSEUDONYMISATION_SECRET = 'development-only-pseudonymisation-secret';
+const DEFAULT_MAIL_FROM = 'IPS Reporting <no-reply@ips-reporting.invalid>';
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+export function readConfig(environment: Environment): ConfigResult {
+  const problems: string[] = [];
+  const value = (name: string) => {
+    const text = environment[name]?.trim();
+    return text ? text : undefined;
+  };
+  const secure = environment.NODE_ENV === 'production' || value('IPS_SECURE') === '1';
+
+  const port = readInteger(value('PORT'), 3000, 'PORT', 0, 65_535, problems);
+  const host = value('HOST') ?? (secure ? '0.0.0.0' : '127.0.0.1');
+  const baseUrl = (value('IPS_BASE_URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  if (!URL.canParse(baseUrl)) {
+    problems.push(`IPS_BASE_URL must be a web address such as https://ips.example.nhs.uk`);
+  } else if (secure && new URL(baseUrl).protocol !== 'https:') {
+    problems.push('IPS_BASE_URL must start with https:// in secure mode');
+  }
+
+  const databaseUrl = value('DATABASE_URL') ?? null;
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+
+  const cookieSecret =
+    readSecret(value('IPS_SESSION_SECRET'), 'IPS_SESSION_SECRET', secure, problems) ??
+    // Development only: a fresh secret per start, which signs out nobody (sessions are in the database).
+    randomBytes(32).toString('hex');
+  const pseudonymisationSecret =
+    readSecret(
+      value('IPS_PSEUDONYMISATION_SECRET'),
+      'IPS_PSEUDONYMISATION_SECRET',
+      secure,
+      problems,
+    ) ?? DEVELOPMENT_PSEUDONYMISATION_SECRET;
+
+  const from = value('IPS_MAIL_FROM') ?? DEFAULT_MAIL_FROM;
+  const smtpUrl = value('IPS_SMTP_URL');
+  let mail: MailSettings = { kind: 'development-outbox', from };
+  if (smtpUrl !== undefined) {
+    if (/^smtps?:\/\//.test(smtpUrl) && URL.canParse(smtpUrl))
+      mail = { kind: 'smtp', url: smtpUrl, from };
+    else problems.push('IPS_SMTP_URL must look like smtp://user:password@host:587 or smtps://…');
+  } else if (secure) {
+    problems.push(
+      'IPS_SMTP_URL must be set in secure mode: the development outbox writes emails to the console',
+    );
+  }
+
+  const sessionIdleMinutes = readInteger(
+    value('IPS_SESSION_IDLE_MINUTES'),
+    30,
+    'IPS_SESSION_IDLE_MINUTES',
+    1,
+    24 * 60,
+    problems,
+  );
+  const logLevelText = value('IPS_LOG_LEVEL') ?? 'info';
+  const logLevel = LOG_LEVELS.find((level) => level === logLevelText);
+  if (logLevel === undefined) {
+    problems.push(`IPS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const trustProxy = value('IPS_TRUST_PROXY') === '1';
+
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    config: {
+      secure,
+      port,
+      host,
+      baseUrl,
+      database: { databaseUrl, dataDirectory: value('IPS_DATA_DIR') ?? './data' },
+      cookieSecret,
+      pseudonymisationSecret,
+      mail,
+      sessionIdleMinutes,
+      logLevel: logLevel ?? 'info',
+      trustProxy,
+    },
+  };
+}
+
+function readInteger(
+  text: string | undefined,
+  fallback: number,
+  name: string,
+  minimum: number,
+  maximum: number,
+  problems: string[],
+): number {
+  if (text === undefined) return fallback;
+  const number = Number(text);
+  if (!Number.isInteger(number) || number < minimum || number > maximum) {
+    problems.push(`${name} must be a whole number from ${minimum} to ${maximum}`);
+    return fallback;
+  }
+  return number;
+}
+
+function readSecret(
+  text: string | undefined,
+  name: string,
+  secure: boolean,
+  problems: string[],
+): string | undefined {
+  if (text === undefined) {
+    if (secure)
+      problems.push(
+        `${name} must be set in secure mode (at least ${MINIMUM_SECRET_LENGTH} characters)`,
+      );
+    return undefined;
+  }
+  if (text.length < MINIMUM_SECRET_LENGTH) {
+    problems.push(`${name} must be at least ${MINIMUM_SECRET_LENGTH} characters long`);
+  }
+  return text;
+}

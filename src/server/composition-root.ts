@@ -1,0 +1,62 @@
+import type { DestinationStream } from 'pino';
+import {
+  createOneTimeLink,
+  FIRST_ADMINISTRATOR_LINK_MINUTES,
+  hasAdministrator,
+} from '../accounts/accounts.ts';
+import type { Config } from '../config/config.ts';
+import type { Database } from '../database/database.ts';
+import { openDatabase } from '../database/open-database.ts';
+import { createMailer } from '../mail/mailer.ts';
+import { buildApp } from '../web/app.ts';
+import type { Services } from '../web/services.ts';
+import { createTemplates } from '../web/views.ts';
+import { createLogger } from './logger.ts';
+
+export interface Overrides {
+  /** An open database (tests pass in-memory PGlite); otherwise the one the config names. */
+  readonly database?: Database;
+  readonly logDestination?: DestinationStream;
+  /** Where the development outbox writes emails; the console by default. */
+  readonly writeOutbox?: (text: string) => void;
+  readonly clock?: () => Date;
+}
+
+/** The one place that builds config → database → services → app. */
+export async function composeServices(
+  config: Config,
+  overrides: Overrides = {},
+): Promise<Services> {
+  return {
+    config,
+    database: overrides.database ?? (await openDatabase(config.database)),
+    mailer: createMailer(
+      config.mail,
+      overrides.writeOutbox ?? ((text) => process.stdout.write(text)),
+    ),
+    templates: createTemplates(),
+    logger: createLogger(config.logLevel, overrides.logDestination),
+    clock: overrides.clock ?? (() => new Date()),
+  };
+}
+
+export async function composeApp(config: Config, overrides: Overrides = {}) {
+  const services = await composeServices(config, overrides);
+  return { services, app: await buildApp(services) };
+}
+
+/**
+ * On a database with no administrator: a one-time link to create the first one, printed to the
+ * console (not the log) by whoever started the service.
+ */
+export async function firstAdministratorLink(services: Services): Promise<string | null> {
+  if (await hasAdministrator(services.database)) return null;
+  const token = await createOneTimeLink(
+    services.database,
+    'first-administrator',
+    null,
+    services.clock(),
+    FIRST_ADMINISTRATOR_LINK_MINUTES,
+  );
+  return `${services.config.baseUrl}/setup/${token}`;
+}

@@ -1,0 +1,56 @@
+import type { DestinationStream, Logger } from 'pino';
+import pino from 'pino';
+import type { LogLevel } from '../config/config.ts';
+
+/** Paths whose last segment is a secret: one-time links. */
+const SECRET_PATH = /^\/(password-reset|setup)\/(?!sent$|done$)[^/?#]+/;
+
+/**
+ * What a log line may say about a request's address: the path, with one-time link secrets
+ * replaced, and no query string (it can carry a CSRF token or a search for a person).
+ */
+export function loggableUrl(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  return path.replace(SECRET_PATH, '/$1/[secret]');
+}
+
+interface RequestLike {
+  method?: string;
+  url?: string;
+  ip?: string;
+}
+
+/**
+ * Structured logs (pino). Requests are logged by method, safe path and address only: never
+ * headers (cookies, bearer tokens) or bodies (passwords, uploaded rows).
+ */
+export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      serializers: {
+        req: (request: RequestLike) => ({
+          method: request.method,
+          url: loggableUrl(request.url ?? ''),
+          remoteAddress: request.ip,
+        }),
+        res: (reply: { statusCode?: number }) => ({ statusCode: reply.statusCode }),
+        err: pino.stdSerializers.err,
+      },
+      redact: {
+        paths: [
+          'password',
+          '*.password',
+          'token',
+          '*.token',
+          'authorization',
+          '*.authorization',
+          'cookie',
+          '*.cookie',
+        ],
+        censor: '[redacted]',
+      },
+    },
+    destination ?? pino.destination(1),
+  );
+}

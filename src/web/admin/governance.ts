@@ -1,0 +1,111 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { recordAudit, searchAudit } from '../../audit/audit-log.ts';
+import {
+  AGREEMENT_NAMES,
+  type AgreementKind,
+  currentAgreement,
+  publishAgreement,
+} from '../../governance/agreements.ts';
+import type { Viewer } from '../../permissions/permissions.ts';
+import { EMPTY_FORM, type FormState, readForm } from '../forms.ts';
+import { notFound } from '../http-errors.ts';
+import type { Services } from '../services.ts';
+
+const agreementForm = z.object({
+  body: z
+    .string()
+    .trim()
+    .min(1, 'Enter the text of the agreement')
+    .max(50_000, 'The agreement must be 50,000 characters or fewer'),
+});
+
+const isoDate = z
+  .string()
+  .trim()
+  .transform((text) => text || null)
+  .pipe(z.iso.date('Enter a date as YYYY-MM-DD, for example 2026-04-01').nullable());
+
+const auditSearchForm = z.object({
+  text: z.string().trim().max(200, 'Search words must be 200 characters or fewer').default(''),
+  from: isoDate.default(null),
+  to: isoDate.default(null),
+});
+
+function kindOf(request: FastifyRequest): AgreementKind {
+  const { kind } = request.params as { kind: string };
+  if (kind !== 'data-sharing' && kind !== 'end-user') throw notFound();
+  return kind;
+}
+
+/** Administrators edit both agreements (each edit a new version) and search the audit log. */
+export function governanceAdminHandlers(services: Services) {
+  const { database, clock } = services;
+
+  async function showAgreement(request: FastifyRequest, reply: FastifyReply, form?: FormState) {
+    const kind = kindOf(request);
+    const agreement = await currentAgreement(database, kind);
+    return reply.page('admin/agreement.njk', {
+      title: AGREEMENT_NAMES[kind],
+      backHref: '/admin/agreements',
+      kind,
+      agreement,
+      form: form ?? { ...EMPTY_FORM, values: { body: agreement.body } },
+    });
+  }
+
+  return {
+    async agreements(_request: FastifyRequest, reply: FastifyReply) {
+      return reply.page('admin/agreements.njk', {
+        title: 'Agreements',
+        backHref: '/admin',
+        agreements: [
+          {
+            kind: 'data-sharing',
+            name: AGREEMENT_NAMES['data-sharing'],
+            current: await currentAgreement(database, 'data-sharing'),
+          },
+          {
+            kind: 'end-user',
+            name: AGREEMENT_NAMES['end-user'],
+            current: await currentAgreement(database, 'end-user'),
+          },
+        ],
+      });
+    },
+
+    agreement: (request: FastifyRequest, reply: FastifyReply) => showAgreement(request, reply),
+
+    async publish(request: FastifyRequest, reply: FastifyReply) {
+      const kind = kindOf(request);
+      const read = readForm(agreementForm, request.body);
+      if (!read.ok) return showAgreement(request, reply.code(400), read.form);
+      const actor = (request.viewer as Viewer).accountId;
+      const now = clock();
+      await database.transaction(async (transaction) => {
+        const version = await publishAgreement(transaction, kind, read.value.body, actor, now);
+        await recordAudit(transaction, now, {
+          actorAccountId: actor,
+          action: 'published agreement',
+          subject: AGREEMENT_NAMES[kind],
+          detail: `version ${version}`,
+        });
+      });
+      return reply.redirect('/admin/agreements');
+    },
+
+    async audit(request: FastifyRequest, reply: FastifyReply) {
+      const read = readForm(auditSearchForm, request.query);
+      const search = read.ok ? read.value : { text: '', from: null, to: null };
+      return reply.code(read.ok ? 200 : 400).page('admin/audit.njk', {
+        title: 'Audit log',
+        width: 'full',
+        backHref: '/admin',
+        form: read.ok
+          ? { ...EMPTY_FORM, values: request.query as Record<string, unknown> }
+          : read.form,
+        events: await searchAudit(database, search),
+      });
+    },
+  };
+}

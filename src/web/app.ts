@@ -1,0 +1,91 @@
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { resumeSession, type SessionState } from '../accounts/sessions.ts';
+import { loadViewer } from '../accounts/viewer.ts';
+import type { Viewer } from '../permissions/permissions.ts';
+import { registerErrorPages } from './error-pages.ts';
+import { registerRoutes } from './routes.ts';
+import { cookieName, cspNonce, registerSecurity } from './security.ts';
+import type { Services } from './services.ts';
+import { ASSET_FOLDERS } from './views.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in person, once their password (and code, if they use one) is accepted. */
+    viewer: Viewer | null;
+    session: (SessionState & { token: string }) | null;
+  }
+  interface FastifyReply {
+    /** Renders a page in the NHS layout with the viewer, CSRF token and CSP nonce filled in. */
+    page(template: string, context?: Record<string, unknown>): FastifyReply;
+  }
+}
+
+export const SESSION_COOKIE = 'ips_session';
+
+/** The whole web service as a function of its services: tests build it in-process. */
+export async function buildApp(services: Services): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    loggerInstance: services.logger,
+    trustProxy: config.trustProxy,
+    bodyLimit: 1_048_576,
+  });
+  await registerSecurity(app, config);
+  await app.register(fastifyStatic, {
+    root: ASSET_FOLDERS,
+    prefix: '/assets/',
+    // Only what pages load: styles, scripts, images and the web manifest.
+    allowedPath: (path) => /\.(css|js|svg|png|ico|json)$/.test(path) && !path.includes('..'),
+    cacheControl: true,
+    maxAge: '1h',
+  });
+
+  app.decorateRequest('viewer', null);
+  app.decorateRequest('session', null);
+  app.decorateReply('page', function page(this: FastifyReply, template, context = {}) {
+    const request = this.request;
+    const html = services.templates.render(template, {
+      ...context,
+      viewer: request.viewer,
+      csrfToken: this.generateCsrf(),
+      cspNonce: cspNonce(request),
+      currentPath: request.url.split('?')[0],
+    });
+    return this.type('text/html; charset=utf-8').send(html);
+  });
+
+  const sessionCookie = cookieName(config, SESSION_COOKIE);
+  app.addHook('preHandler', async (request: FastifyRequest) => {
+    const token = request.cookies[sessionCookie];
+    if (token === undefined || request.url.startsWith('/assets/')) return;
+    const session = await resumeSession(
+      services.database,
+      token,
+      services.clock(),
+      config.sessionIdleMinutes,
+    );
+    if (session === null) return;
+    request.session = { ...session, token };
+    if (!session.secondFactorPending) {
+      request.viewer = await loadViewer(services.database, session.accountId);
+    }
+  });
+
+  registerErrorPages(app);
+  registerRoutes(app, services);
+  return app;
+}
+
+/** Sets (or with null, clears) the session cookie: HttpOnly, SameSite=Lax, Secure in secure mode. */
+export function setSessionCookie(reply: FastifyReply, services: Services, token: string | null) {
+  const name = cookieName(services.config, SESSION_COOKIE);
+  const options = {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: services.config.secure,
+  } as const;
+  if (token === null) reply.clearCookie(name, options);
+  else reply.setCookie(name, token, options);
+}

@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+
+/** What a form template needs to show errors the NHS way: a summary linking to each field. */
+export interface FormState {
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly errors: Readonly<Record<string, { text: string }>>;
+  readonly errorList: ReadonlyArray<{ text: string; href: string }>;
+}
+
+export const EMPTY_FORM: FormState = { values: {}, errors: {}, errorList: [] };
+
+export type FormResult<T> = { ok: true; value: T } | { ok: false; form: FormState };
+
+/**
+ * The one form-error path: a zod schema per form (its type inferred from it), the first message
+ * for each field, in field order, linked to the field's id.
+ */
+export function readForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.infer<S>> {
+  const values = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const result = schema.safeParse(values);
+  if (result.success) return { ok: true, value: result.data };
+  const errors: Record<string, { text: string }> = {};
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    errors[field] ??= { text: issue.message };
+  }
+  return { ok: false, form: formWithErrors(values, errors) };
+}
+
+/** A form shown again with errors found after validation (a wrong password, a used link). */
+export function formWithErrors(
+  values: Readonly<Record<string, unknown>>,
+  errors: Readonly<Record<string, { text: string }>>,
+): FormState {
+  const {
+    password: _password,
+    newPassword: _new,
+    confirmPassword: _confirm,
+    _csrf,
+    ...kept
+  } = values;
+  return {
+    values: kept,
+    errors,
+    errorList: Object.entries(errors).map(([field, { text }]) => ({ text, href: `#${field}` })),
+  };
+}
+
+/** Radio or select items with the one the form holds marked. */
+export function choiceItems(
+  options: ReadonlyArray<{ value: string; text: string }>,
+  selected: unknown,
+  mark: 'checked' | 'selected' = 'checked',
+) {
+  return options.map((option) => ({ ...option, [mark]: option.value === String(selected ?? '') }));
+}

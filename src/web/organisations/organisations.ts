@@ -1,0 +1,204 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { recordAudit } from '../../audit/audit-log.ts';
+import {
+  type Area,
+  findIcs,
+  findRegion,
+  findService,
+  findTeam,
+  NATIONAL_AREA,
+  servicePlace,
+  servicesInArea,
+  specialistsOfTeam,
+  teamPlace,
+  teamsOfService,
+} from '../../organisations/organisations.ts';
+import {
+  canAdminister,
+  canViewArea,
+  canViewService,
+  canViewServiceSummary,
+  canViewSpecialists,
+  canViewTeam,
+  ROLE_NAMES,
+  type ServicePlace,
+  type TeamPlace,
+  type Viewer,
+} from '../../permissions/permissions.ts';
+import { EMPTY_FORM, type FormState, readForm } from '../forms.ts';
+import { forbidden, idParameter, notFound } from '../http-errors.ts';
+import type { Services } from '../services.ts';
+
+const specialistForm = z.object({
+  displayName: z.string().trim().max(100, 'Name must be 100 characters or fewer'),
+  hasLeft: z.literal('yes').optional(),
+});
+
+/** The gate for /teams/:teamId groups: the team exists and the predicate allows this viewer. */
+export function requireTeam(
+  services: Services,
+  predicate: (viewer: Viewer, team: TeamPlace) => boolean,
+) {
+  return async (request: FastifyRequest) => {
+    const team = await findTeam(services.database, idParameter(request.params, 'teamId'));
+    if (team === null) throw notFound();
+    if (request.viewer === null || !predicate(request.viewer, teamPlace(team))) throw forbidden();
+  };
+}
+
+export function requireService(
+  services: Services,
+  predicate: (viewer: Viewer, service: ServicePlace) => boolean,
+) {
+  return async (request: FastifyRequest) => {
+    const serviceId = idParameter(request.params, 'serviceId');
+    if ((await findService(services.database, serviceId)) === null) throw notFound();
+    const place = await servicePlace(services.database, serviceId);
+    if (request.viewer === null || !predicate(request.viewer, place)) throw forbidden();
+  };
+}
+
+/** The area a URL names: /areas/england, /areas/regions/:regionId, /areas/icss/:icsId. */
+async function areaOf(services: Services, request: FastifyRequest): Promise<Area> {
+  const params = request.params as Record<string, string>;
+  const area =
+    params.regionId !== undefined
+      ? await findRegion(services.database, idParameter(params, 'regionId'))
+      : params.icsId !== undefined
+        ? await findIcs(services.database, idParameter(params, 'icsId'))
+        : NATIONAL_AREA;
+  if (area === null) throw notFound();
+  return area;
+}
+
+export function requireArea(services: Services) {
+  return async (request: FastifyRequest) => {
+    const area = await areaOf(services, request);
+    if (request.viewer === null || !canViewArea(request.viewer, area.place)) throw forbidden();
+  };
+}
+
+function areaPath(assignmentScope: { scopeType: string; scopeId: number | null }) {
+  switch (assignmentScope.scopeType) {
+    case 'region':
+      return `/areas/regions/${assignmentScope.scopeId}`;
+    case 'ics':
+      return `/areas/icss/${assignmentScope.scopeId}`;
+    default:
+      return '/areas/england';
+  }
+}
+
+/** Where each of the viewer's roles takes them. */
+function destinations(viewer: Viewer) {
+  return viewer.assignments
+    .filter((assignment) => assignment.agreementAccepted)
+    .map((assignment) => {
+      const role = ROLE_NAMES[assignment.role];
+      switch (assignment.role) {
+        case 'team-leader':
+          return { role, name: assignment.scopeName, href: `/teams/${assignment.scopeId}` };
+        case 'service-manager':
+        case 'commissioner':
+          return { role, name: assignment.scopeName, href: `/services/${assignment.scopeId}` };
+        case 'administrator':
+          return { role, name: 'Administration', href: '/admin' };
+        default:
+          return { role, name: assignment.scopeName, href: areaPath(assignment) };
+      }
+    });
+}
+
+export function organisationHandlers(services: Services) {
+  const { database, clock } = services;
+
+  async function showTeam(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: FormState = EMPTY_FORM,
+  ) {
+    const viewer = request.viewer as Viewer;
+    const team = await findTeam(database, idParameter(request.params, 'teamId'));
+    if (team === null) throw notFound();
+    const place = teamPlace(team);
+    const specialists = canViewSpecialists(viewer, place)
+      ? await specialistsOfTeam(database, team.id)
+      : null;
+    return reply.page('organisations/team.njk', {
+      title: team.name,
+      width: 'full',
+      team,
+      specialists,
+      canViewService: canViewServiceSummary(viewer, await servicePlace(database, team.serviceId)),
+      form,
+    });
+  }
+
+  return {
+    home(request: FastifyRequest, reply: FastifyReply) {
+      const viewer = request.viewer as Viewer;
+      return reply.page('organisations/home.njk', {
+        title: 'Home',
+        destinations: destinations(viewer),
+        isAdministrator: canAdminister(viewer),
+      });
+    },
+
+    team: (request: FastifyRequest, reply: FastifyReply) => showTeam(request, reply),
+
+    async specialist(request: FastifyRequest, reply: FastifyReply) {
+      const viewer = request.viewer as Viewer;
+      const teamId = idParameter(request.params, 'teamId');
+      const specialistId = idParameter(request.params, 'specialistId');
+      const read = readForm(specialistForm, request.body);
+      if (!read.ok) return showTeam(request, reply.code(400), read.form);
+      const now = clock();
+      const changed = await database.transaction(async (transaction) => {
+        const rows = await transaction.query<{ initials: string }>(
+          `UPDATE specialist SET display_name = nullif($3, ''), has_left = $4
+            WHERE id = $1 AND team_id = $2 RETURNING initials`,
+          [specialistId, teamId, read.value.displayName, read.value.hasLeft === 'yes'],
+        );
+        if (rows[0] === undefined) return false;
+        await recordAudit(transaction, now, {
+          actorAccountId: viewer.accountId,
+          action: 'changed employment specialist',
+          subject: `team ${teamId}, specialist ${rows[0].initials}`,
+          detail: `${read.value.displayName || '(no name)'}${read.value.hasLeft ? ', left' : ''}`,
+        });
+        return true;
+      });
+      if (!changed) throw notFound();
+      return reply.redirect(`/teams/${teamId}#specialists`);
+    },
+
+    async service(request: FastifyRequest, reply: FastifyReply) {
+      const viewer = request.viewer as Viewer;
+      const service = await findService(database, idParameter(request.params, 'serviceId'));
+      if (service === null) throw notFound();
+      const teams = await teamsOfService(database, service.id);
+      return reply.page('organisations/service.njk', {
+        title: service.name,
+        width: 'full',
+        service,
+        // Team-level detail is for those the table allows; a commissioner sees the summary only.
+        teams: teams.map((team) => ({
+          ...team,
+          href: canViewTeam(viewer, teamPlace(team)) ? `/teams/${team.id}` : null,
+        })),
+        fullView: canViewService(viewer, await servicePlace(database, service.id)),
+      });
+    },
+
+    async area(request: FastifyRequest, reply: FastifyReply) {
+      const area = await areaOf(services, request);
+      return reply.page('organisations/area.njk', {
+        title: area.name,
+        width: 'full',
+        area,
+        services: await servicesInArea(database, area.place),
+      });
+    },
+  };
+}

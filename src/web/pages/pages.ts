@@ -1,0 +1,40 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  CAPABILITIES,
+  PERMISSION_TABLE,
+  ROLE_NAMES,
+  ROLES,
+} from '../../permissions/permissions.ts';
+import type { Services } from '../services.ts';
+
+/** The pages everyone may read: help, the accessibility statement, the privacy notice, health. */
+export function pageHandlers(services: Services) {
+  const permissionRows = CAPABILITIES.map((capability) => [
+    { text: capability },
+    ...ROLES.map((role) => ({ text: PERMISSION_TABLE[capability][role] ?? '–' })),
+  ]);
+  return {
+    help(_request: FastifyRequest, reply: FastifyReply) {
+      return reply.page('pages/help.njk', {
+        title: 'Help',
+        width: 'full',
+        roleHeadings: [{ text: 'What' }, ...ROLES.map((role) => ({ text: ROLE_NAMES[role] }))],
+        permissionRows,
+      });
+    },
+    accessibility(_request: FastifyRequest, reply: FastifyReply) {
+      return reply.page('pages/accessibility.njk', { title: 'Accessibility statement' });
+    },
+    privacy(_request: FastifyRequest, reply: FastifyReply) {
+      return reply.page('pages/privacy.njk', { title: 'Privacy notice' });
+    },
+    async health(_request: FastifyRequest, reply: FastifyReply) {
+      try {
+        await services.database.query('SELECT 1');
+        return reply.send({ status: 'ok' });
+      } catch {
+        return reply.code(503).send({ status: 'database not answering' });
+      }
+    },
+  };
+}

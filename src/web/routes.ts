@@ -1,0 +1,186 @@
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import {
+  canAdminister,
+  canViewServiceSummary,
+  canViewSpecialists,
+  canViewTeam,
+} from '../permissions/permissions.ts';
+import { accountHandlers } from './account/account.ts';
+import { governanceAdminHandlers } from './admin/governance.ts';
+import { organisationAdminHandlers } from './admin/organisations.ts';
+import { peopleHandlers } from './admin/people.ts';
+import { apiHandlers, requireApiToken } from './api/api.ts';
+import {
+  requireFullAccess,
+  requirePermission,
+  requireTermsAccepted,
+  requireViewer,
+} from './gates.ts';
+import { governanceHandlers } from './governance/governance.ts';
+import {
+  organisationHandlers,
+  requireArea,
+  requireService,
+  requireTeam,
+} from './organisations/organisations.ts';
+import { pageHandlers } from './pages/pages.ts';
+import { passwordResetHandlers } from './password-reset/password-reset.ts';
+import { requestAccessHandlers } from './request-access/request-access.ts';
+import { RATE_LIMITS } from './security.ts';
+import type { Services } from './services.ts';
+import { firstAdministratorHandlers } from './setup/first-administrator.ts';
+import { signInHandlers } from './sign-in/sign-in.ts';
+
+/**
+ * The URL map. Each group stands behind one gate (gates.ts, permissions.ts), so what a page
+ * shows and what the server allows cannot drift apart.
+ */
+export function registerRoutes(app: FastifyInstance, services: Services): void {
+  const pages = pageHandlers(services);
+  const signIn = signInHandlers(services);
+  const passwordReset = passwordResetHandlers(services);
+  const requestAccess = requestAccessHandlers(services);
+  const firstAdministrator = firstAdministratorHandlers(services);
+  const governance = governanceHandlers(services);
+  const account = accountHandlers(services);
+  const organisations = organisationHandlers(services);
+  const people = peopleHandlers(services);
+  const organisationAdmin = organisationAdminHandlers(services);
+  const governanceAdmin = governanceAdminHandlers(services);
+  const api = apiHandlers();
+
+  // Anyone.
+  app.get('/health', pages.health);
+  app.get('/help', pages.help);
+  app.get('/accessibility', pages.accessibility);
+  app.get('/privacy', pages.privacy);
+  app.get('/terms', governance.terms);
+  app.get('/sign-in', signIn.show);
+  app.post('/sign-in', { config: { rateLimit: RATE_LIMITS.signIn } }, signIn.signIn);
+  app.get('/sign-in/second-factor', signIn.showSecondFactor);
+  app.post(
+    '/sign-in/second-factor',
+    { config: { rateLimit: RATE_LIMITS.signIn } },
+    signIn.secondFactor,
+  );
+  app.post('/sign-out', signIn.signOut);
+  app.get('/signed-out', signIn.signedOut);
+  app.get('/request-access', requestAccess.show);
+  app.post(
+    '/request-access',
+    { config: { rateLimit: RATE_LIMITS.passwordReset } },
+    requestAccess.submit,
+  );
+  app.get('/request-access/sent', requestAccess.sent);
+  app.get('/password-reset', passwordReset.show);
+  app.post(
+    '/password-reset',
+    { config: { rateLimit: RATE_LIMITS.passwordReset } },
+    passwordReset.request,
+  );
+  app.get('/password-reset/sent', passwordReset.sent);
+  app.get('/password-reset/done', passwordReset.done);
+  app.get('/password-reset/:token', passwordReset.showNewPassword);
+  app.post(
+    '/password-reset/:token',
+    { config: { rateLimit: RATE_LIMITS.passwordReset } },
+    passwordReset.setNewPassword,
+  );
+  app.get('/setup/:token', firstAdministrator.show);
+  app.post(
+    '/setup/:token',
+    { config: { rateLimit: RATE_LIMITS.passwordReset } },
+    firstAdministrator.create,
+  );
+
+  // Signed in, before the end-user agreement is accepted.
+  group(app, [requireViewer], (scope) => {
+    scope.get('/terms/accept', governance.showTerms);
+    scope.post('/terms/accept', governance.acceptTerms);
+  });
+
+  // Signed in with the terms accepted, even while a service waits on its data sharing
+  // agreement: its data governance lead accepts it here.
+  group(app, [requireTermsAccepted(services)], (scope) => {
+    scope.get('/data-sharing-agreement', governance.showDataSharing);
+    scope.post('/data-sharing-agreement', governance.acceptDataSharing);
+  });
+
+  // Signed in with full access.
+  const fullAccess = requireFullAccess(services);
+  group(app, [fullAccess], (scope) => {
+    scope.get('/', organisations.home);
+    scope.get('/account', account.show);
+    scope.get('/account/two-factor', account.showTwoFactor);
+    scope.post('/account/two-factor', account.setUpTwoFactor);
+    scope.post('/account/two-factor/remove', account.removeTwoFactor);
+    scope.post('/account/api-tokens', account.createToken);
+    scope.post('/account/api-tokens/:tokenId/revoke', account.revokeToken);
+    scope.post('/sign-out-everywhere', signIn.signOutEverywhere);
+  });
+
+  group(app, [fullAccess, requireTeam(services, canViewTeam)], (scope) => {
+    scope.get('/teams/:teamId', organisations.team);
+  });
+  group(app, [fullAccess, requireTeam(services, canViewSpecialists)], (scope) => {
+    scope.post('/teams/:teamId/specialists/:specialistId', organisations.specialist);
+  });
+  group(app, [fullAccess, requireService(services, canViewServiceSummary)], (scope) => {
+    scope.get('/services/:serviceId', organisations.service);
+  });
+  group(app, [fullAccess, requireArea(services)], (scope) => {
+    scope.get('/areas/england', organisations.area);
+    scope.get('/areas/regions/:regionId', organisations.area);
+    scope.get('/areas/icss/:icsId', organisations.area);
+  });
+
+  group(app, [fullAccess, requirePermission(canAdminister)], (scope) => {
+    scope.get('/admin', people.index);
+    scope.get('/admin/access-requests', people.accessRequests);
+    scope.get('/admin/access-requests/:requestId', people.accessRequest);
+    scope.post('/admin/access-requests/:requestId/approve', people.approve);
+    scope.post('/admin/access-requests/:requestId/reject', people.reject);
+    scope.get('/admin/accounts', people.accounts);
+    scope.get('/admin/accounts/:accountId', people.account);
+    scope.post('/admin/accounts/:accountId/roles', people.addRole);
+    scope.post('/admin/accounts/:accountId/roles/:assignmentId/remove', people.removeRole);
+    scope.post('/admin/accounts/:accountId/transfer', people.transferRoles);
+    scope.post('/admin/accounts/:accountId/unlock', people.accountAction('unlock'));
+    scope.post(
+      '/admin/accounts/:accountId/remove-two-factor',
+      people.accountAction('remove-two-factor'),
+    );
+    scope.post(
+      '/admin/accounts/:accountId/sign-out-everywhere',
+      people.accountAction('sign-out-everywhere'),
+    );
+    scope.get('/admin/services', organisationAdmin.services);
+    scope.post('/admin/services', organisationAdmin.createService);
+    scope.get('/admin/services/:serviceId', organisationAdmin.service);
+    scope.post('/admin/services/:serviceId', organisationAdmin.renameService);
+    scope.post('/admin/services/:serviceId/teams', organisationAdmin.createTeam);
+    scope.get('/admin/teams/:teamId', organisationAdmin.team);
+    scope.post('/admin/teams/:teamId', organisationAdmin.updateTeam);
+    scope.get('/admin/agreements', governanceAdmin.agreements);
+    scope.get('/admin/agreements/:kind', governanceAdmin.agreement);
+    scope.post('/admin/agreements/:kind', governanceAdmin.publish);
+    scope.get('/admin/audit', governanceAdmin.audit);
+  });
+
+  // The API: a bearer token instead of a session.
+  group(app, [requireApiToken(services)], (scope) => {
+    scope.get('/api/v1/me', { config: { rateLimit: RATE_LIMITS.api } }, api.me);
+  });
+}
+
+/** A route group: its routes, behind its gates, run in order. */
+function group(
+  app: FastifyInstance,
+  gates: ReadonlyArray<preHandlerAsyncHookHandler>,
+  routes: (scope: FastifyInstance) => void,
+): void {
+  app.register(async (scope) => {
+    for (const gate of gates) scope.addHook('preHandler', gate);
+    routes(scope);
+  });
+}

@@ -1,0 +1,142 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { attemptSignIn, LOCK_MINUTES } from '../../accounts/accounts.ts';
+import { endAllSessions, endSession, startSession } from '../../accounts/sessions.ts';
+import { verifyTotp } from '../../accounts/totp.ts';
+import { setSessionCookie } from '../app.ts';
+import { EMPTY_FORM, formWithErrors, readForm } from '../forms.ts';
+import type { Services } from '../services.ts';
+
+const signInForm = z.object({
+  email: z.string().trim().min(1, 'Enter your email address'),
+  password: z.string().min(1, 'Enter your password'),
+});
+
+const secondFactorForm = z.object({
+  code: z
+    .string()
+    .transform((code) => code.replace(/\s/g, ''))
+    .pipe(z.string().regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app')),
+});
+
+/** Only a path on this site: `next` must never send someone elsewhere after signing in. */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
+}
+
+export function signInHandlers(services: Services) {
+  const { database, clock, logger } = services;
+
+  async function beginSession(
+    reply: FastifyReply,
+    request: FastifyRequest,
+    accountId: number,
+    secondFactorPending: boolean,
+  ) {
+    // A fresh id at every change of privilege, so a planted cookie is worth nothing.
+    if (request.session) await endSession(database, request.session.token);
+    const token = await startSession(database, { accountId, secondFactorPending }, clock());
+    setSessionCookie(reply, services, token);
+  }
+
+  return {
+    show(request: FastifyRequest, reply: FastifyReply) {
+      const { next } = request.query as { next?: string };
+      return reply.page('sign-in/sign-in.njk', {
+        title: 'Sign in',
+        form: EMPTY_FORM,
+        next: safeNext(next),
+      });
+    },
+
+    async signIn(request: FastifyRequest, reply: FastifyReply) {
+      const body = request.body as Record<string, unknown>;
+      const next = safeNext(body.next);
+      const read = readForm(signInForm, body);
+      if (!read.ok) {
+        return reply
+          .code(400)
+          .page('sign-in/sign-in.njk', { title: 'Sign in', form: read.form, next });
+      }
+      const outcome = await attemptSignIn(database, read.value.email, read.value.password, clock());
+      if (outcome.kind !== 'signed-in') {
+        logger.info({ event: 'sign-in-refused', reason: outcome.kind }, 'sign-in refused');
+        const text =
+          outcome.kind === 'locked'
+            ? `Your account is locked for ${LOCK_MINUTES} minutes because of repeated failed sign-ins. Try again later or reset your password.`
+            : 'Enter a correct email address and password';
+        return reply.code(outcome.kind === 'locked' ? 429 : 400).page('sign-in/sign-in.njk', {
+          title: 'Sign in',
+          form: formWithErrors(body, { email: { text } }),
+          next,
+        });
+      }
+      await beginSession(reply, request, outcome.accountId, outcome.needsSecondFactor);
+      logger.info({ event: 'signed-in', accountId: outcome.accountId }, 'password accepted');
+      if (outcome.needsSecondFactor) {
+        return reply.redirect(`/sign-in/second-factor?next=${encodeURIComponent(next)}`);
+      }
+      return reply.redirect(next);
+    },
+
+    showSecondFactor(request: FastifyRequest, reply: FastifyReply) {
+      if (!request.session?.secondFactorPending) return reply.redirect('/sign-in');
+      const { next } = request.query as { next?: string };
+      return reply.page('sign-in/second-factor.njk', {
+        title: 'Enter your security code',
+        form: EMPTY_FORM,
+        next: safeNext(next),
+      });
+    },
+
+    async secondFactor(request: FastifyRequest, reply: FastifyReply) {
+      const session = request.session;
+      if (!session?.secondFactorPending) return reply.redirect('/sign-in');
+      const body = request.body as Record<string, unknown>;
+      const next = safeNext(body.next);
+      const read = readForm(secondFactorForm, body);
+      const [account] = await database.query<{ secret: string; lastStep: number | null }>(
+        'SELECT totp_secret AS secret, totp_last_step AS "lastStep" FROM account WHERE id = $1',
+        [session.accountId],
+      );
+      const verified =
+        read.ok && account !== undefined
+          ? verifyTotp(account.secret, read.value.code, clock().getTime(), account.lastStep)
+          : { ok: false as const };
+      if (!verified.ok) {
+        const form = read.ok
+          ? formWithErrors(body, {
+              code: {
+                text: 'The code is not right. Enter the code your authenticator app shows now',
+              },
+            })
+          : read.form;
+        return reply
+          .code(400)
+          .page('sign-in/second-factor.njk', { title: 'Enter your security code', form, next });
+      }
+      await database.query('UPDATE account SET totp_last_step = $2 WHERE id = $1', [
+        session.accountId,
+        verified.step,
+      ]);
+      await beginSession(reply, request, session.accountId, false);
+      return reply.redirect(next);
+    },
+
+    async signOut(request: FastifyRequest, reply: FastifyReply) {
+      if (request.session) await endSession(database, request.session.token);
+      setSessionCookie(reply, services, null);
+      return reply.redirect('/signed-out');
+    },
+
+    async signOutEverywhere(request: FastifyRequest, reply: FastifyReply) {
+      if (request.viewer) await endAllSessions(database, request.viewer.accountId);
+      setSessionCookie(reply, services, null);
+      return reply.redirect('/signed-out');
+    },
+
+    signedOut(_request: FastifyRequest, reply: FastifyReply) {
+      return reply.page('sign-in/signed-out.njk', { title: 'You have signed out' });
+    },
+  };
+}

@@ -1,0 +1,201 @@
+import { Writable } from 'node:stream';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { createAccount } from '../accounts/accounts.ts';
+import { hashPassword } from '../accounts/passwords.ts';
+import { assignRole, type RoleAssignmentRequest } from '../accounts/role-assignments.ts';
+import { readConfig } from '../config/config.ts';
+import type { Database } from '../database/database.ts';
+import { applyMigrations } from '../database/migrations.ts';
+import { readMigrations } from '../database/open-database.ts';
+import type { TestDatabase } from '../database/test-databases.ts';
+import { acceptDataSharing, acceptTerms } from '../governance/agreements.ts';
+import { composeApp } from '../server/composition-root.ts';
+import type { Services } from './services.ts';
+
+/**
+ * For route tests: the whole app in-process on a fresh database, with a clock the test moves,
+ * the log and the development outbox captured, and a browser-like client that keeps cookies and
+ * sends the CSRF token of the last page it loaded.
+ */
+export interface TestWeb {
+  readonly app: FastifyInstance;
+  readonly services: Services;
+  readonly database: Database;
+  readonly logLines: string[];
+  readonly outbox: string[];
+  /** Moves the clock on. */
+  advanceMinutes(minutes: number): void;
+  browser(): TestBrowser;
+  close(): Promise<void>;
+}
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export async function startTestWeb(testDatabase: TestDatabase): Promise<TestWeb> {
+  const database = await testDatabase.open();
+  await applyMigrations(database, readMigrations());
+  const logLines: string[] = [];
+  const outbox: string[] = [];
+  let now = new Date('2026-06-01T09:00:00Z').getTime();
+  const result = readConfig({ IPS_LOG_LEVEL: 'info' });
+  if (!result.ok) throw new Error(result.problems.join('; '));
+  const { app, services } = await composeApp(result.config, {
+    database,
+    logDestination: new Writable({
+      write(chunk, _encoding, done) {
+        logLines.push(String(chunk));
+        done();
+      },
+    }),
+    writeOutbox: (text) => outbox.push(text),
+    clock: () => new Date(now),
+  });
+  await app.ready();
+  return {
+    app,
+    services,
+    database,
+    logLines,
+    outbox,
+    advanceMinutes(minutes) {
+      now += minutes * 60_000;
+    },
+    browser: () => new TestBrowser(app),
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+export class TestBrowser {
+  private readonly cookies = new Map<string, string>();
+  private csrfToken = '';
+  constructor(private readonly app: FastifyInstance) {}
+
+  async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const response = await this.app.inject({
+      method: 'GET',
+      url,
+      headers: { ...this.headers(), ...headers },
+    });
+    this.remember(response);
+    return response;
+  }
+
+  /** Posts a form as the browser would, with the CSRF token of the last page loaded. */
+  async post(
+    url: string,
+    form: Record<string, string | string[]> = {},
+  ): Promise<LightMyRequestResponse> {
+    const body = new URLSearchParams();
+    body.set('_csrf', this.csrfToken);
+    for (const [name, value] of Object.entries(form)) {
+      for (const each of Array.isArray(value) ? value : [value]) body.append(name, each);
+    }
+    const response = await this.app.inject({
+      method: 'POST',
+      url,
+      headers: { ...this.headers(), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: body.toString(),
+    });
+    this.remember(response);
+    return response;
+  }
+
+  /** Loads the sign-in page, signs in, and accepts the terms if asked. */
+  async signIn(email: string, password = TEST_PASSWORD): Promise<LightMyRequestResponse> {
+    await this.get('/sign-in');
+    const response = await this.post('/sign-in', { email, password });
+    if (response.statusCode !== 302) throw new Error(`sign-in failed: ${response.statusCode}`);
+    return response;
+  }
+
+  private headers(): Record<string, string> {
+    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    return cookie ? { cookie } : {};
+  }
+
+  private remember(response: LightMyRequestResponse) {
+    for (const cookie of response.cookies as Array<{
+      name: string;
+      value: string;
+      expires?: Date;
+    }>) {
+      if (cookie.value === '' || (cookie.expires && cookie.expires.getTime() < Date.now())) {
+        this.cookies.delete(cookie.name);
+      } else {
+        this.cookies.set(cookie.name, cookie.value);
+      }
+    }
+    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1];
+    if (token) this.csrfToken = token;
+  }
+}
+
+/** A small tree: one service with a team in each of two ICSs in different regions, and another service. */
+export async function seedOrganisations(database: Database) {
+  const icss = await database.query<{ id: number; regionId: number }>(
+    'SELECT id, region_id AS "regionId" FROM ics ORDER BY id',
+  );
+  const first = icss[0];
+  const other = icss.find((ics) => ics.regionId !== first?.regionId);
+  if (first === undefined || other === undefined) throw new Error('ICS seed missing');
+  const service = async (name: string) =>
+    (
+      await database.query<{ id: number }>('INSERT INTO service (name) VALUES ($1) RETURNING id', [
+        name,
+      ])
+    )[0]?.id ?? 0;
+  const team = async (serviceId: number, icsId: number, name: string) =>
+    (
+      await database.query<{ id: number }>(
+        'INSERT INTO team (service_id, ics_id, name) VALUES ($1, $2, $3) RETURNING id',
+        [serviceId, icsId, name],
+      )
+    )[0]?.id ?? 0;
+  const serviceA = await service('Northshire IPS');
+  const serviceB = await service('Southshire IPS');
+  const teamA1 = await team(serviceA, first.id, 'North team');
+  const teamA2 = await team(serviceA, other.id, 'Border team');
+  const teamB1 = await team(serviceB, other.id, 'South team');
+  for (const serviceId of [serviceA, serviceB]) {
+    await acceptDataSharing(database, serviceId, 1, null, new Date());
+  }
+  return {
+    serviceA,
+    serviceB,
+    teamA1,
+    teamA2,
+    teamB1,
+    icsA: first.id,
+    regionA: first.regionId,
+    icsB: other.id,
+    regionB: other.regionId,
+  };
+}
+
+/** An account with a password, the given roles, and (by default) the terms accepted. */
+export async function createTestAccount(
+  database: Database,
+  email: string,
+  roles: readonly RoleAssignmentRequest[],
+  options: { acceptTerms?: boolean } = {},
+): Promise<number> {
+  const accountId = await createAccount(database, {
+    email,
+    name: email.split('@')[0] ?? email,
+    passwordHash: await hashPassword(TEST_PASSWORD),
+  });
+  for (const role of roles) await assignRole(database, accountId, role);
+  if (options.acceptTerms ?? true) await acceptTerms(database, accountId, 1);
+  return accountId;
+}
+
+/** A role assignment request with only the fields a role needs. */
+export function role(
+  name: RoleAssignmentRequest['role'],
+  scope: Partial<Omit<RoleAssignmentRequest, 'role'>> = {},
+): RoleAssignmentRequest {
+  return { role: name, teamId: null, serviceId: null, icsId: null, regionId: null, ...scope };
+}
