@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { formatIso } from '../calendar/calendar-date.ts';
+import { londonToday } from '../calendar/london-today.ts';
 import { runCli } from './cli.ts';
 
 const now = new Date();
@@ -19,15 +19,4 @@ try {
     'Sorry, something went wrong inside ips-report. Please report it with the command you ran.\n',
   );
   process.exitCode = 70;
-}
-
-function londonToday(instant: Date): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(instant);
-  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return formatIso(part('year'), part('month'), part('day'));
 }
