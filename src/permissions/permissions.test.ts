@@ -70,10 +70,12 @@ const ASK: Record<Capability, (viewer: Viewer, own: boolean, role: Role) => bool
   'set team targets': (v, own) => canSetTargetsForTeam(v, own ? ownTeam : otherTeam),
   'see ES-level detail': (v, own) => canViewSpecialists(v, own ? ownTeam : otherTeam),
   'see team-level detail': (v, own) => canViewTeam(v, own ? ownTeam : otherTeam),
-  'see service-level figures': (v, own) => canViewServiceSummary(v, own ? ownService : otherService),
+  'see service-level figures': (v, own) =>
+    canViewServiceSummary(v, own ? ownService : otherService),
   'regional / national views': (v, own, role) => canViewArea(v, own ? ownArea(role) : otherArea),
   'record-level drill-through': (v, own) => canDrillThroughTeam(v, own ? ownTeam : otherTeam),
-  'quarterly return: edit and submit': (v, own) => canSubmitReturn(v, own ? ownService : otherService),
+  'quarterly return: edit and submit': (v, own) =>
+    canSubmitReturn(v, own ? ownService : otherService),
   'quarterly return: view': (v, own) => canViewReturn(v, own ? ownService : otherService, true),
   'accept data sharing agreement': (v, own) => canAcceptDataSharingAgreement(v, own ? 1 : 2),
   'export what they can see': (v) => canExport(v),
@@ -109,7 +111,10 @@ describe('the table’s conditions', () => {
   it('a service manager accepts the agreement only as the named data governance lead', () => {
     assert.equal(canAcceptDataSharingAgreement(viewerWith('service-manager'), 1), true);
     assert.equal(
-      canAcceptDataSharingAgreement(viewerWith('service-manager', { dataGovernanceLead: false }), 1),
+      canAcceptDataSharingAgreement(
+        viewerWith('service-manager', { dataGovernanceLead: false }),
+        1,
+      ),
       false,
     );
   });
@@ -132,7 +137,10 @@ describe('the table’s conditions', () => {
     const spanning: ServicePlace = { serviceId: 9, icsIds: [2, 1], regionIds: [2, 1] };
     assert.equal(canViewService(viewerWith('ics-lead'), spanning), true);
     assert.equal(canViewArea(viewerWith('ics-lead'), { type: 'region', regionId: 1 }), false);
-    assert.equal(canViewArea(viewerWith('regional-lead'), { type: 'ics', icsId: 5, regionId: 1 }), true);
+    assert.equal(
+      canViewArea(viewerWith('regional-lead'), { type: 'ics', icsId: 5, regionId: 1 }),
+      true,
+    );
   });
 
   it('grants nothing through a service that has not accepted its data sharing agreement', () => {
@@ -154,7 +162,12 @@ describe('the table’s conditions', () => {
       ...viewerWith('team-leader'),
       assignments: [
         ...viewerWith('team-leader').assignments,
-        { ...(viewerWith('team-leader').assignments[0] as RoleAssignment), id: 2, scopeId: 2, serviceId: 2 },
+        {
+          ...(viewerWith('team-leader').assignments[0] as RoleAssignment),
+          id: 2,
+          scopeId: 2,
+          serviceId: 2,
+        },
       ],
     };
     assert.equal(canUploadForTeam(both, ownTeam), true);

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApiToken } from '../accounts/api-tokens.ts';
 import { createAccount } from '../accounts/accounts.ts';
+import { createApiToken } from '../accounts/api-tokens.ts';
 import { hashPassword } from '../accounts/passwords.ts';
 import { assignRole } from '../accounts/role-assignments.ts';
 import type { IsoDate } from '../calendar/calendar-date.ts';
@@ -32,10 +32,26 @@ export type DemoRole = (typeof DEMO_ROLES)[number];
 export const demoEmail = (role: DemoRole) => `${role}@demo.ips-reporting.invalid`;
 
 const DEMO_TEAMS = [
-  { service: 'Riverside IPS Service', team: 'Riverside North', specialists: { AB: 'Asha Begum', CD: 'Chris Davies', EF: 'Eve Fraser' } },
-  { service: 'Riverside IPS Service', team: 'Riverside South', specialists: { GH: 'Gary Hughes', JK: 'Jo Kaur', LM: 'Lee Morris' } },
-  { service: 'Hillside IPS Service', team: 'Hillside East', specialists: { NP: 'Nia Patel', QR: 'Quinn Roberts' } },
-  { service: 'Hillside IPS Service', team: 'Hillside West', specialists: { ST: 'Sam Taylor', UV: 'Uma Vince', WX: 'Will Xu' } },
+  {
+    service: 'Riverside IPS Service',
+    team: 'Riverside North',
+    specialists: { AB: 'Asha Begum', CD: 'Chris Davies', EF: 'Eve Fraser' },
+  },
+  {
+    service: 'Riverside IPS Service',
+    team: 'Riverside South',
+    specialists: { GH: 'Gary Hughes', JK: 'Jo Kaur', LM: 'Lee Morris' },
+  },
+  {
+    service: 'Hillside IPS Service',
+    team: 'Hillside East',
+    specialists: { NP: 'Nia Patel', QR: 'Quinn Roberts' },
+  },
+  {
+    service: 'Hillside IPS Service',
+    team: 'Hillside West',
+    specialists: { ST: 'Sam Taylor', UV: 'Uma Vince', WX: 'Will Xu' },
+  },
 ] as const;
 
 export interface DemoResult {
@@ -61,7 +77,10 @@ export async function seedDemo(
   const serviceId = async (name: string) => {
     const known = serviceIds.get(name);
     if (known !== undefined) return known;
-    const [row] = await database.query<{ id: number }>('INSERT INTO service (name) VALUES ($1) RETURNING id', [name]);
+    const [row] = await database.query<{ id: number }>(
+      'INSERT INTO service (name) VALUES ($1) RETURNING id',
+      [name],
+    );
     serviceIds.set(name, row?.id ?? 0);
     return row?.id ?? 0;
   };
@@ -78,23 +97,33 @@ export async function seedDemo(
   for (const [index, demo] of DEMO_TEAMS.entries()) {
     const teamId = await createTeam(demo.service, demo.team);
     const initials = Object.keys(demo.specialists);
-    const generated = generateReferralRows({ rows: 240, seed: 1000 + index, today: options.today, specialists: initials });
+    const generated = generateReferralRows({
+      rows: 240,
+      seed: 1000 + index,
+      today: options.today,
+      specialists: initials,
+    });
     const csv = writeCsv(generated.headings, generated.rows);
     // Through the core engine, as an upload would go: validated and pseudonymised.
-    const ingested = ingestFiles([{ name: `${demo.team}.csv`, bytes: new TextEncoder().encode(csv) }], {
-      clientKeyOf: clientKeyHasher(options.pseudonymisationSecret),
-      today: options.today,
-    });
+    const ingested = ingestFiles(
+      [{ name: `${demo.team}.csv`, bytes: new TextEncoder().encode(csv) }],
+      {
+        clientKeyOf: clientKeyHasher(options.pseudonymisationSecret),
+        today: options.today,
+      },
+    );
     if (ingested.hasErrors) throw new Error(`The generated data for ${demo.team} did not validate`);
     await ensureSpecialists(database, teamId, ingested.specialists);
     for (const [each, displayName] of Object.entries(demo.specialists)) {
-      await database.query('UPDATE specialist SET display_name = $3 WHERE team_id = $1 AND initials = $2', [
-        teamId,
-        each,
-        displayName,
-      ]);
+      await database.query(
+        'UPDATE specialist SET display_name = $3 WHERE team_id = $1 AND initials = $2',
+        [teamId, each, displayName],
+      );
     }
-    const file = join(options.spreadsheetFolder, `${demo.team.replaceAll(' ', '-').toLowerCase()}.csv`);
+    const file = join(
+      options.spreadsheetFolder,
+      `${demo.team.replaceAll(' ', '-').toLowerCase()}.csv`,
+    );
     writeFileSync(file, csv);
     teams.push({ id: teamId, name: demo.team, records: ingested.records.length, file });
   }
@@ -110,18 +139,39 @@ export async function seedDemo(
       { role: 'team-leader', teamId: practiceTeamId, serviceId: null, icsId: null, regionId: null },
     ],
     'service-manager': [
-      { role: 'service-manager', teamId: null, serviceId: riverside, icsId: null, regionId: null, dataGovernanceLead: 'yes' },
+      {
+        role: 'service-manager',
+        teamId: null,
+        serviceId: riverside,
+        icsId: null,
+        regionId: null,
+        dataGovernanceLead: 'yes',
+      },
     ],
-    commissioner: [{ role: 'commissioner', teamId: null, serviceId: riverside, icsId: null, regionId: null }],
-    'ics-lead': [{ role: 'ics-lead', teamId: null, serviceId: null, icsId: ics.id, regionId: null }],
-    'regional-lead': [{ role: 'regional-lead', teamId: null, serviceId: null, icsId: null, regionId: ics.regionId }],
-    'national-lead': [{ role: 'national-lead', teamId: null, serviceId: null, icsId: null, regionId: null }],
-    administrator: [{ role: 'administrator', teamId: null, serviceId: null, icsId: null, regionId: null }],
+    commissioner: [
+      { role: 'commissioner', teamId: null, serviceId: riverside, icsId: null, regionId: null },
+    ],
+    'ics-lead': [
+      { role: 'ics-lead', teamId: null, serviceId: null, icsId: ics.id, regionId: null },
+    ],
+    'regional-lead': [
+      { role: 'regional-lead', teamId: null, serviceId: null, icsId: null, regionId: ics.regionId },
+    ],
+    'national-lead': [
+      { role: 'national-lead', teamId: null, serviceId: null, icsId: null, regionId: null },
+    ],
+    administrator: [
+      { role: 'administrator', teamId: null, serviceId: null, icsId: null, regionId: null },
+    ],
   };
   const accountIds = new Map<DemoRole, number>();
   for (const demoRole of DEMO_ROLES) {
     const name = `Demo ${demoRole.replace('-', ' ')}`;
-    const accountId = await createAccount(database, { email: demoEmail(demoRole), name, passwordHash });
+    const accountId = await createAccount(database, {
+      email: demoEmail(demoRole),
+      name,
+      passwordHash,
+    });
     accountIds.set(demoRole, accountId);
     for (const scope of scopes[demoRole]) await assignRole(database, accountId, scope);
     if (options.withApiTokens) {

@@ -2,17 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { londonToday } from '../calendar/london-today.ts';
 import { readConfig } from '../config/config.ts';
 import { openDatabase } from '../database/open-database.ts';
-import { londonToday } from '../calendar/london-today.ts';
 import { composeApp } from './composition-root.ts';
 import { DEMO_ROLES, demoEmail, seedDemo } from './demo-data.ts';
 
 /** `npm run demo`: the service on a fresh embedded database holding the demo organisations and accounts. */
 const folder = mkdtempSync(join(tmpdir(), 'ips-reporting-demo-'));
-const result = readConfig({ ...process.env, DATABASE_URL: '', IPS_DATA_DIR: join(folder, 'database') });
+const result = readConfig({
+  ...process.env,
+  DATABASE_URL: '',
+  IPS_DATA_DIR: join(folder, 'database'),
+});
 if (!result.ok) {
-  process.stderr.write(`The demo cannot start:\n${result.problems.map((problem) => `  - ${problem}`).join('\n')}\n`);
+  process.stderr.write(
+    `The demo cannot start:\n${result.problems.map((problem) => `  - ${problem}`).join('\n')}\n`,
+  );
   process.exit(1);
 }
 const { config } = result;

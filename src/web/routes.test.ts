@@ -69,7 +69,10 @@ for (const testDatabase of TEST_DATABASES) {
       specialistId = specialist?.id ?? 0;
       const scopes: Record<Role, ReturnType<typeof role>> = {
         'team-leader': role('team-leader', { teamId: orgs.teamA1 }),
-        'service-manager': role('service-manager', { serviceId: orgs.serviceA, dataGovernanceLead: 'yes' }),
+        'service-manager': role('service-manager', {
+          serviceId: orgs.serviceA,
+          dataGovernanceLead: 'yes',
+        }),
         commissioner: role('commissioner', { serviceId: orgs.serviceA }),
         'ics-lead': role('ics-lead', { icsId: orgs.icsA }),
         'regional-lead': role('regional-lead', { regionId: orgs.regionA }),
@@ -111,8 +114,11 @@ for (const testDatabase of TEST_DATABASES) {
           return get(`/teams/${orgs.teamB1}`);
         case 'name specialists':
           await browser.get('/account');
-          return (await browser.post(`/teams/${orgs.teamA1}/specialists/${specialistId}`, { displayName: 'Alex' }))
-            .statusCode;
+          return (
+            await browser.post(`/teams/${orgs.teamA1}/specialists/${specialistId}`, {
+              displayName: 'Alex',
+            })
+          ).statusCode;
         case 'own service':
           return get(`/services/${orgs.serviceA}`);
         case 'other service':
@@ -147,15 +153,25 @@ for (const testDatabase of TEST_DATABASES) {
       const none = await web.app.inject({ url: '/api/v1/me' });
       assert.equal(none.statusCode, 401);
       assert.match(none.headers['www-authenticate'] as string, /Bearer/);
-      const wrong = await web.app.inject({ url: '/api/v1/me', headers: { authorization: 'Bearer ips_nope' } });
+      const wrong = await web.app.inject({
+        url: '/api/v1/me',
+        headers: { authorization: 'Bearer ips_nope' },
+      });
       assert.equal(wrong.statusCode, 401);
       const me = await web.app.inject({
         url: '/api/v1/me',
         headers: { authorization: `Bearer ${tokens.get('ics-lead')}` },
       });
-      assert.deepEqual(JSON.parse(me.body).roleAssignments.map((a: { role: string; scopeType: string; scopeId: number }) => [a.role, a.scopeType, a.scopeId]), [
-        ['ics-lead', 'ics', orgs.icsA],
-      ]);
+      assert.deepEqual(
+        JSON.parse(me.body).roleAssignments.map(
+          (a: { role: string; scopeType: string; scopeId: number }) => [
+            a.role,
+            a.scopeType,
+            a.scopeId,
+          ],
+        ),
+        [['ics-lead', 'ics', orgs.icsA]],
+      );
       await web.database.query('UPDATE api_token SET revoked_at = now()');
       const revoked = await web.app.inject({
         url: '/api/v1/me',

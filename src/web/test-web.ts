@@ -8,7 +8,11 @@ import type { Database } from '../database/database.ts';
 import { applyMigrations } from '../database/migrations.ts';
 import { readMigrations } from '../database/open-database.ts';
 import type { TestDatabase } from '../database/test-databases.ts';
-import { acceptDataSharing, acceptTerms } from '../governance/agreements.ts';
+import {
+  acceptDataSharing,
+  acceptTerms,
+  currentAgreementVersion,
+} from '../governance/agreements.ts';
 import { composeApp } from '../server/composition-root.ts';
 import type { Services } from './services.ts';
 
@@ -68,9 +72,13 @@ export async function startTestWeb(testDatabase: TestDatabase): Promise<TestWeb>
   };
 }
 
+let browsersMade = 0;
+
 export class TestBrowser {
   private readonly cookies = new Map<string, string>();
   private csrfToken = '';
+  /** Each browser its own address, as people are, so rate limits count per browser. */
+  private readonly remoteAddress = `10.0.${Math.floor(++browsersMade / 250)}.${browsersMade % 250}`;
   constructor(private readonly app: FastifyInstance) {}
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
@@ -96,6 +104,7 @@ export class TestBrowser {
     const response = await this.app.inject({
       method: 'POST',
       url,
+      remoteAddress: this.remoteAddress,
       headers: { ...this.headers(), 'content-type': 'application/x-www-form-urlencoded' },
       payload: body.toString(),
     });
@@ -188,7 +197,9 @@ export async function createTestAccount(
     passwordHash: await hashPassword(TEST_PASSWORD),
   });
   for (const role of roles) await assignRole(database, accountId, role);
-  if (options.acceptTerms ?? true) await acceptTerms(database, accountId, 1);
+  if (options.acceptTerms ?? true) {
+    await acceptTerms(database, accountId, await currentAgreementVersion(database, 'end-user'));
+  }
   return accountId;
 }
 
