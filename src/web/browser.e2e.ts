@@ -1,0 +1,322 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { after, before, describe, it } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { timeStepAt, totpCode } from '../accounts/totp.ts';
+import { TEST_DATABASES } from '../database/test-databases.ts';
+import { ensureSpecialists } from '../organisations/organisations.ts';
+import {
+  createTestAccount,
+  role,
+  seedOrganisations,
+  startTestWeb,
+  TEST_PASSWORD,
+  type TestWeb,
+} from './test-web.ts';
+
+/**
+ * The journeys in a real browser (Debian's Chromium), with axe-core's WCAG 2.2 AA rules run on
+ * every page state they pass through.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const AXE_SOURCE = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+const [pglite] = TEST_DATABASES;
+if (pglite === undefined) throw new Error('PGlite test database missing');
+
+/** Page objects: what a person does on each page, by its labels. */
+class Pages {
+  constructor(
+    readonly page: Page,
+    readonly baseUrl: string,
+    readonly checked: string[],
+  ) {}
+
+  async open(path: string) {
+    await this.page.goto(`${this.baseUrl}${path}`);
+  }
+
+  /** Runs axe on the page as it is now; any violation fails the test with its rule and nodes. */
+  async checkAccessibility(state: string) {
+    await this.page.addScriptTag({ content: AXE_SOURCE });
+    const violations = await this.page.evaluate(async (tags) => {
+      const axe = (
+        window as unknown as {
+          axe: {
+            run: (
+              context: Document,
+              options: object,
+            ) => Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }>;
+          };
+        }
+      ).axe;
+      const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+      return result.violations.map(
+        (violation) =>
+          `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+      );
+    }, WCAG_TAGS);
+    assert.deepEqual(violations, [], `axe on ${state}`);
+    this.checked.push(state);
+  }
+
+  async heading() {
+    return (await this.page.locator('h1').first().textContent())?.trim();
+  }
+
+  async signIn(email: string, password = TEST_PASSWORD) {
+    await this.open('/sign-in');
+    await this.page.getByLabel('Email address').fill(email);
+    await this.page.getByLabel('Password', { exact: true }).fill(password);
+    await this.page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  async signOut() {
+    await this.page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  }
+}
+
+describe('browser journeys with axe', {
+  skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}`,
+}, () => {
+  let web: TestWeb;
+  let browser: Browser;
+  let baseUrl: string;
+  let orgs: Awaited<ReturnType<typeof seedOrganisations>>;
+  const checked: string[] = [];
+
+  async function newPages() {
+    // bypassCSP lets the test inject axe; the pages' own CSP is checked in the route tests.
+    const context = await browser.newContext({ bypassCSP: true });
+    return new Pages(await context.newPage(), baseUrl, checked);
+  }
+
+  before(async () => {
+    web = await startTestWeb(pglite);
+    orgs = await seedOrganisations(web.database);
+    await ensureSpecialists(web.database, orgs.teamA1, ['AB', 'CD']);
+    baseUrl = await web.app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await web?.close();
+    process.stdout.write(`# axe checked ${checked.length} page states: ${checked.join('; ')}\n`);
+  });
+
+  it('public pages and errors', async () => {
+    const pages = await newPages();
+    for (const [path, state] of [
+      ['/sign-in', 'sign-in'],
+      ['/help', 'help'],
+      ['/accessibility', 'accessibility statement'],
+      ['/privacy', 'privacy notice'],
+      ['/terms', 'terms and conditions'],
+      ['/no-such-page', 'page not found'],
+    ] as const) {
+      await pages.open(path);
+      await pages.checkAccessibility(state);
+    }
+    await pages.open('/sign-in');
+    await pages.page.getByRole('button', { name: 'Sign in' }).click();
+    assert.equal(await pages.page.title(), 'Error: Sign in – IPS Reporting');
+    await pages.checkAccessibility('sign-in with errors');
+    await pages.signIn('nobody@nhs.net', 'wrong');
+    assert.match(
+      (await pages.page.locator('.nhsuk-error-summary').textContent()) ?? '',
+      /Enter a correct email address and password/,
+    );
+  });
+
+  it('request access, approval, set password from the outbox, first sign-in terms', async () => {
+    const visitor = await newPages();
+    await visitor.open('/request-access');
+    await visitor.checkAccessibility('request access');
+    await visitor.page.getByRole('button', { name: 'Send request' }).click();
+    await visitor.checkAccessibility('request access with errors');
+    await visitor.page.getByLabel('Full name').fill('Robin Lee');
+    await visitor.page.getByLabel('Work email address').fill('robin.lee@nhs.net');
+    await visitor.page.getByLabel('Team leader').check();
+    await visitor.page
+      .getByLabel('Which services or teams do you work with?')
+      .fill('Northshire IPS, North team');
+    await visitor.page.getByLabel('Why do you need access?').fill('New team leader');
+    await visitor.page.getByRole('button', { name: 'Send request' }).click();
+    assert.equal(await visitor.heading(), 'Your request has been sent');
+    await visitor.checkAccessibility('request sent');
+
+    await createTestAccount(web.database, 'admin@nhs.net', [role('administrator')]);
+    const admin = await newPages();
+    await admin.signIn('admin@nhs.net');
+    await admin.checkAccessibility('home (administrator)');
+    await admin.open('/admin');
+    await admin.checkAccessibility('administration');
+    await admin.page.getByRole('link', { name: 'Requests for access' }).click();
+    await admin.checkAccessibility('requests for access');
+    await admin.page.getByRole('link', { name: 'Robin Lee' }).click();
+    await admin.checkAccessibility('access request');
+    await admin.page.getByRole('button', { name: 'Approve and assign role' }).click();
+    await admin.checkAccessibility('access request with errors');
+    await admin.page
+      .getByLabel('Team', { exact: true })
+      .selectOption({ label: 'North team, Northshire IPS' });
+    await admin.page.getByRole('button', { name: 'Approve and assign role' }).click();
+    assert.equal(await admin.heading(), 'Robin Lee');
+    await admin.checkAccessibility('account (administrator view)');
+    for (const [path, state] of [
+      ['/admin/accounts', 'accounts'],
+      ['/admin/services', 'services'],
+      [`/admin/services/${orgs.serviceA}`, 'service (administrator view)'],
+      [`/admin/teams/${orgs.teamA1}`, 'edit team'],
+      ['/admin/agreements', 'agreements'],
+      ['/admin/agreements/end-user', 'edit agreement'],
+      ['/admin/audit?text=approved', 'audit log'],
+    ] as const) {
+      await admin.open(path);
+      await admin.checkAccessibility(state);
+    }
+
+    const mail = web.outbox.at(-1) ?? '';
+    const link = /http:\/\/localhost:3000(\/password-reset\/\S+)/.exec(mail)?.[1] ?? '';
+    const person = await newPages();
+    await person.open(link);
+    await person.checkAccessibility('set password');
+    await person.page.getByLabel('New password', { exact: true }).fill('robin new password');
+    await person.page.getByLabel('Confirm new password').fill('robin new password');
+    await person.page.getByRole('button', { name: 'Set password' }).click();
+    assert.equal(await person.heading(), 'Your password has been set');
+    await person.checkAccessibility('password set');
+    await person.signIn('robin.lee@nhs.net', 'robin new password');
+    assert.equal(await person.heading(), 'Accept the terms and conditions');
+    await person.checkAccessibility('first sign-in terms');
+    await person.page.getByLabel('I accept the terms and conditions').check();
+    await person.page.getByRole('button', { name: 'Continue' }).click();
+    assert.equal(await person.heading(), 'IPS Reporting');
+    await person.checkAccessibility('home (team leader)');
+    await person.page.getByRole('link', { name: /North team/ }).click();
+    await person.checkAccessibility('team with specialists');
+  });
+
+  it('password reset from the outbox', async () => {
+    await createTestAccount(web.database, 'forgetful@nhs.net', []);
+    const pages = await newPages();
+    await pages.open('/sign-in');
+    await pages.page.getByRole('link', { name: 'I have forgotten my password' }).click();
+    await pages.checkAccessibility('reset password');
+    await pages.page.getByLabel('Email address').fill('forgetful@nhs.net');
+    await pages.page.getByRole('button', { name: 'Send the link' }).click();
+    await pages.checkAccessibility('reset link sent');
+    const link =
+      /http:\/\/localhost:3000(\/password-reset\/\S+)/.exec(web.outbox.at(-1) ?? '')?.[1] ?? '';
+    await pages.open(link);
+    await pages.page.getByRole('button', { name: 'Set password' }).click();
+    await pages.checkAccessibility('set password with errors');
+    await pages.page.getByLabel('New password', { exact: true }).fill('a brand new password');
+    await pages.page.getByLabel('Confirm new password').fill('a brand new password');
+    await pages.page.getByRole('button', { name: 'Set password' }).click();
+    await pages.signIn('forgetful@nhs.net', 'a brand new password');
+    assert.equal(await pages.heading(), 'IPS Reporting');
+    await pages.open(link);
+    await pages.checkAccessibility('expired link');
+  });
+
+  it('the data sharing agreement gate', async () => {
+    const [service] = await web.database.query<{ id: number }>(
+      "INSERT INTO service (name) VALUES ('Gated IPS') RETURNING id",
+    );
+    const [team] = await web.database.query<{ id: number }>(
+      'INSERT INTO team (service_id, ics_id, name) VALUES ($1, $2, $3) RETURNING id',
+      [service?.id, orgs.icsA, 'Gated team'],
+    );
+    await createTestAccount(web.database, 'gated@nhs.net', [
+      role('team-leader', { teamId: team?.id ?? 0 }),
+    ]);
+    await createTestAccount(web.database, 'gated-dgl@nhs.net', [
+      role('service-manager', { serviceId: service?.id ?? 0, dataGovernanceLead: 'yes' }),
+    ]);
+    const leader = await newPages();
+    await leader.signIn('gated@nhs.net');
+    assert.equal(
+      await leader.page.locator('main').innerText(),
+      'Your organisation has not yet accepted the data sharing agreement. Please contact your Data Governance Lead.',
+    );
+    await leader.checkAccessibility('waiting for the data sharing agreement');
+    const lead = await newPages();
+    await lead.signIn('gated-dgl@nhs.net');
+    assert.equal(await lead.heading(), 'Data sharing agreement');
+    await lead.checkAccessibility('data sharing agreement to accept');
+    await lead.page.getByRole('button', { name: 'Accept for Gated IPS' }).click();
+    await lead.checkAccessibility('data sharing agreement with errors');
+    await lead.page
+      .getByLabel('I accept the data sharing agreement on behalf of Gated IPS')
+      .check();
+    await lead.page.getByRole('button', { name: 'Accept for Gated IPS' }).click();
+    await lead.checkAccessibility('data sharing agreement accepted');
+    await leader.open('/');
+    assert.equal(await leader.heading(), 'IPS Reporting');
+  });
+
+  it('second factor set-up and sign-in; account page with an API token', async () => {
+    await createTestAccount(web.database, 'careful@nhs.net', [
+      role('service-manager', { serviceId: orgs.serviceA }),
+    ]);
+    const pages = await newPages();
+    await pages.signIn('careful@nhs.net');
+    await pages.open('/account');
+    await pages.checkAccessibility('account');
+    await pages.page.getByLabel('Name of a new token').fill('Case system');
+    await pages.page.getByRole('button', { name: 'Create API token' }).click();
+    assert.match((await pages.page.getByTestId('new-api-token').textContent()) ?? '', /^ips_/);
+    await pages.checkAccessibility('account with a new API token');
+    await pages.page.getByRole('link', { name: 'Set up a second factor' }).click();
+    await pages.checkAccessibility('second factor set-up');
+    const secret = (await pages.page.getByTestId('totp-secret').textContent())?.trim() ?? '';
+    await pages.page
+      .getByLabel('Security code')
+      .fill(totpCode(secret, timeStepAt(web.services.clock().getTime())));
+    await pages.page.getByRole('button', { name: 'Turn on second factor' }).click();
+    await pages.checkAccessibility('second factor on');
+    await pages.signOut();
+    await pages.checkAccessibility('signed out');
+    web.advanceMinutes(1);
+    await pages.signIn('careful@nhs.net');
+    assert.equal(await pages.heading(), 'Enter your security code');
+    await pages.checkAccessibility('security code');
+    await pages.page
+      .getByLabel('Security code')
+      .fill(totpCode(secret, timeStepAt(web.services.clock().getTime())));
+    await pages.page.getByRole('button', { name: 'Continue' }).click();
+    assert.equal(await pages.heading(), 'IPS Reporting');
+    for (const [path, state] of [
+      [`/services/${orgs.serviceA}`, 'service'],
+      [`/teams/${orgs.teamA1}`, 'team (service manager)'],
+    ] as const) {
+      await pages.open(path);
+      await pages.checkAccessibility(state);
+    }
+  });
+
+  it('area views and a refused page', async () => {
+    await createTestAccount(web.database, 'national@nhs.net', [role('national-lead')]);
+    const pages = await newPages();
+    await pages.signIn('national@nhs.net');
+    for (const [path, state] of [
+      ['/areas/england', 'national view'],
+      [`/areas/regions/${orgs.regionA}`, 'regional view'],
+      [`/areas/icss/${orgs.icsA}`, 'ICS view'],
+      ['/admin', 'permission refused'],
+    ] as const) {
+      await pages.open(path);
+      await pages.checkAccessibility(state);
+    }
+    assert.equal(await pages.heading(), 'You do not have permission to see this page');
+  });
+});
