@@ -245,7 +245,7 @@ describe('browser journeys with axe', {
     const leader = await newPages();
     await leader.signIn('gated@nhs.net');
     assert.equal(
-      await leader.page.locator('main').innerText(),
+      (await leader.page.locator('main').textContent())?.trim(),
       'Your organisation has not yet accepted the data sharing agreement. Please contact your Data Governance Lead.',
     );
     await leader.checkAccessibility('waiting for the data sharing agreement');
