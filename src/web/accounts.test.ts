@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { timeStepAt, totpCode } from '../accounts/totp.ts';
 import { TEST_DATABASES } from '../database/test-databases.ts';
+import { firstAdministratorLink } from '../server/composition-root.ts';
 import {
   createTestAccount,
   role,
@@ -52,6 +53,44 @@ describe('accounts, sign-in and governance', () => {
       302,
       'signed out: to sign in',
     );
+  });
+
+  it('creates the first administrator from the one-time start-up link, once', async () => {
+    const link = await firstAdministratorLink(web.services);
+    assert.ok(link);
+    const path = new URL(link).pathname;
+    const browser = web.browser();
+    assert.equal((await browser.get(path)).statusCode, 200);
+    const incomplete = await browser.post(path, { name: 'First Admin', email: 'first@nhs.net' });
+    assert.equal(incomplete.statusCode, 400);
+    assert.match(incomplete.body, /Enter a new password/);
+    const created = await browser.post(path, {
+      name: 'First Admin',
+      email: 'first@nhs.net',
+      newPassword: 'first admin password',
+      confirmPassword: 'first admin password',
+    });
+    assert.equal(created.headers.location, '/sign-in');
+    assert.equal((await browser.get(path)).statusCode, 404, 'used');
+    assert.equal(
+      await firstAdministratorLink(web.services),
+      null,
+      'no link once there is an administrator',
+    );
+    await browser.signIn('first@nhs.net', 'first admin password');
+    await browser.get('/terms/accept');
+    await browser.post('/terms/accept', { version: '1', accept: 'yes' });
+    assert.equal((await browser.get('/admin')).statusCode, 200);
+  });
+
+  it('answers /health from the database, and puts the CSP nonce on the page script', async () => {
+    const page = await web.browser().get('/sign-in');
+    const nonce = /'nonce-([^']+)'/.exec(page.headers['content-security-policy'] as string)?.[1];
+    assert.ok(nonce);
+    assert.match(page.body, new RegExp(`<script nonce="${nonce.replace(/[+/]/g, '\\$&')}">`));
+    assert.equal(page.headers['x-frame-options'], 'SAMEORIGIN');
+    const health = await web.app.inject({ url: '/health' });
+    assert.deepEqual(JSON.parse(health.body), { status: 'ok' });
   });
 
   it('refuses a form without its CSRF token', async () => {

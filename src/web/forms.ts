@@ -17,7 +17,7 @@ export type FormResult<T> = { ok: true; value: T } | { ok: false; form: FormStat
  */
 export function readForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.infer<S>> {
   const values = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const result = schema.safeParse(values);
+  const result = schema.safeParse(withBlanks(schema, values));
   if (result.success) return { ok: true, value: result.data };
   const errors: Record<string, { text: string }> = {};
   for (const issue of result.error.issues) {
@@ -25,6 +25,20 @@ export function readForm<S extends z.ZodType>(schema: S, body: unknown): FormRes
     errors[field] ??= { text: issue.message };
   }
   return { ok: false, form: formWithErrors(values, errors) };
+}
+
+/**
+ * A field the browser did not send (an unticked box, an unchosen radio) is read as blank, so the
+ * schema's own message ("Select a role") is shown rather than a type error; optional fields stay absent.
+ */
+function withBlanks(schema: z.ZodType, values: Record<string, unknown>): Record<string, unknown> {
+  const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
+  const filled = { ...values };
+  for (const [field, fieldSchema] of Object.entries(shape)) {
+    if (filled[field] === undefined && !fieldSchema.safeParse(undefined).success)
+      filled[field] = '';
+  }
+  return filled;
 }
 
 /** A form shown again with errors found after validation (a wrong password, a used link). */

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readConfig } from './config.ts';
+
+const SECRET = 'x'.repeat(32);
+const SECURE_AND_COMPLETE = {
+  NODE_ENV: 'production',
+  IPS_BASE_URL: 'https://ips.example.nhs.uk/',
+  IPS_SESSION_SECRET: SECRET,
+  IPS_PSEUDONYMISATION_SECRET: `${SECRET}y`,
+  IPS_SMTP_URL: 'smtp://user:pass@mail.example:587',
+};
+
+describe('configuration', () => {
+  it('runs on development defaults with nothing set', () => {
+    const result = readConfig({});
+    assert.ok(result.ok);
+    assert.equal(result.config.secure, false);
+    assert.equal(result.config.port, 3000);
+    assert.equal(result.config.baseUrl, 'http://localhost:3000');
+    assert.deepEqual(result.config.database, { databaseUrl: null, dataDirectory: './data' });
+    assert.equal(result.config.mail.kind, 'development-outbox');
+    assert.equal(result.config.sessionIdleMinutes, 30);
+  });
+
+  it('refuses every insecure default in secure mode, listing them all at once', () => {
+    for (const environment of [{ NODE_ENV: 'production' }, { IPS_SECURE: '1' }]) {
+      const result = readConfig(environment);
+      assert.equal(result.ok, false);
+      if (result.ok) continue;
+      assert.deepEqual(result.problems, [
+        'IPS_BASE_URL must start with https:// in secure mode',
+        'IPS_SESSION_SECRET must be set in secure mode (at least 32 characters)',
+        'IPS_PSEUDONYMISATION_SECRET must be set in secure mode (at least 32 characters)',
+        'IPS_SMTP_URL must be set in secure mode: the development outbox writes emails to the console',
+      ]);
+    }
+  });
+
+  it('accepts a complete secure configuration', () => {
+    const result = readConfig(SECURE_AND_COMPLETE);
+    assert.ok(result.ok);
+    assert.equal(result.config.secure, true);
+    assert.equal(result.config.host, '0.0.0.0');
+    assert.equal(result.config.baseUrl, 'https://ips.example.nhs.uk');
+    assert.deepEqual(result.config.mail, {
+      kind: 'smtp',
+      url: 'smtp://user:pass@mail.example:587',
+      from: 'IPS Reporting <no-reply@ips-reporting.invalid>',
+    });
+  });
+
+  it('names each malformed setting', () => {
+    const result = readConfig({
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://x',
+      IPS_SESSION_SECRET: 'short',
+      IPS_SMTP_URL: 'mail.example',
+      IPS_SESSION_IDLE_MINUTES: '0',
+      IPS_LOG_LEVEL: 'loud',
+      IPS_BASE_URL: 'not a url',
+    });
+    assert.equal(result.ok, false);
+    if (result.ok) return;
+    assert.deepEqual(result.problems, [
+      'PORT must be a whole number from 0 to 65535',
+      'IPS_BASE_URL must be a web address such as https://ips.example.nhs.uk',
+      'DATABASE_URL must start with postgres:// or postgresql://',
+      'IPS_SESSION_SECRET must be at least 32 characters long',
+      'IPS_SMTP_URL must look like smtp://user:password@host:587 or smtps://…',
+      'IPS_SESSION_IDLE_MINUTES must be a whole number from 1 to 1440',
+      'IPS_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    ]);
+  });
+});

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { TEST_DATABASES } from '../database/test-databases.ts';
+import { startTestWeb, type TestWeb } from '../web/test-web.ts';
+import { DEMO_ROLES, type DemoRole, demoEmail, seedDemo } from './demo-data.ts';
+
+const [pglite] = TEST_DATABASES;
+if (pglite === undefined) throw new Error('PGlite test database missing');
+
+describe('the demo', () => {
+  let web: TestWeb;
+  let folder: string;
+  let demo: Awaited<ReturnType<typeof seedDemo>>;
+  const ids = new Map<string, number>();
+
+  before(async () => {
+    web = await startTestWeb(pglite);
+    folder = mkdtempSync(join(tmpdir(), 'ips-demo-test-'));
+    demo = await seedDemo(web.database, {
+      password: 'demo password for tests',
+      today: '2026-06-01',
+      pseudonymisationSecret: 'demo test secret',
+      spreadsheetFolder: folder,
+      withApiTokens: true,
+    });
+    for (const row of await web.database.query<{ id: number; name: string }>(
+      'SELECT id, name FROM team UNION ALL SELECT id, name FROM service',
+    )) {
+      ids.set(row.name, row.id);
+    }
+  });
+  after(async () => {
+    await web.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('holds four teams with generated data and named specialists, and an empty practice team', async () => {
+    assert.deepEqual(
+      demo.teams.map((team) => team.name),
+      ['Riverside North', 'Riverside South', 'Hillside East', 'Hillside West'],
+    );
+    for (const team of demo.teams) {
+      assert.ok(team.records > 200, `${team.name} has ${team.records} records`);
+      assert.match(readFileSync(team.file, 'utf8'), /^Client ID,/);
+    }
+    const specialists = await web.database.query<{ team: string; named: number }>(
+      `SELECT t.name AS team, count(s.display_name)::int AS named FROM team t
+         LEFT JOIN specialist s ON s.team_id = t.id GROUP BY t.name ORDER BY t.name`,
+    );
+    assert.deepEqual(specialists, [
+      { team: 'Hillside East', named: 2 },
+      { team: 'Hillside West', named: 3 },
+      { team: 'Practice team', named: 0 },
+      { team: 'Riverside North', named: 3 },
+      { team: 'Riverside South', named: 3 },
+    ]);
+    assert.equal(demo.apiTokens.size, DEMO_ROLES.length);
+  });
+
+  const ACCESS: Record<DemoRole, Record<string, number>> = {
+    'team-leader': {
+      'team Riverside North': 200,
+      'team Practice team': 200,
+      'team Riverside South': 403,
+      'service Riverside IPS Service': 403,
+      admin: 403,
+    },
+    'service-manager': {
+      'team Riverside South': 200,
+      'team Hillside East': 403,
+      'service Riverside IPS Service': 200,
+      agreement: 200,
+    },
+    commissioner: {
+      'service Riverside IPS Service': 200,
+      'team Riverside North': 403,
+      'service Hillside IPS Service': 403,
+    },
+    'ics-lead': {
+      ics: 200,
+      'service Hillside IPS Service': 200,
+      region: 403,
+      'team Hillside East': 403,
+    },
+    'regional-lead': { region: 200, ics: 200, england: 403 },
+    'national-lead': { england: 200, region: 200, admin: 403 },
+    administrator: { admin: 200, 'team Riverside North': 403, england: 403 },
+  };
+
+  for (const demoRole of DEMO_ROLES) {
+    it(`lets the ${demoRole} sign in and see only what the roles table allows`, async () => {
+      const [ics] = await web.database.query<{ id: number; regionId: number }>(
+        'SELECT DISTINCT i.id, i.region_id AS "regionId" FROM team t JOIN ics i ON i.id = t.ics_id',
+      );
+      const paths: Record<string, string> = {
+        admin: '/admin',
+        agreement: '/data-sharing-agreement',
+        england: '/areas/england',
+        region: `/areas/regions/${ics?.regionId}`,
+        ics: `/areas/icss/${ics?.id}`,
+      };
+      const browser = web.browser();
+      await browser.signIn(demoEmail(demoRole), 'demo password for tests');
+      assert.match((await browser.get('/')).headers.location as string, /^\/terms\/accept/);
+      await browser.get('/terms/accept');
+      await browser.post('/terms/accept', { version: '1', accept: 'yes' });
+      assert.equal((await browser.get('/')).statusCode, 200);
+      for (const [what, expected] of Object.entries(ACCESS[demoRole])) {
+        const [kind, ...name] = what.split(' ');
+        const path =
+          kind === 'team' || kind === 'service'
+            ? `/${kind}s/${ids.get(name.join(' '))}`
+            : (paths[what] ?? '');
+        assert.equal((await browser.get(path)).statusCode, expected, `${demoRole}: ${what}`);
+      }
+    });
+  }
+});
