@@ -191,6 +191,18 @@ describe('accounts, sign-in and governance', () => {
     const limited = await browser.post('/sign-in', { email: 'nobody@nhs.net', password: 'guess' });
     assert.equal(limited.statusCode, 429);
     assert.equal(heading(limited.body), 'Too many attempts');
+    // Counted in the database (shared by every app server), by hash: no address is stored.
+    const windows = await web.database.query<{ keyHash: string }>(
+      'SELECT key_hash AS "keyHash" FROM rate_limit_window',
+    );
+    assert.ok(windows.length > 0);
+    assert.ok(windows.every((window) => /^[0-9a-f]{64}$/.test(window.keyHash)));
+    web.advanceMinutes(6);
+    const nextWindow = await browser.post('/sign-in', {
+      email: 'nobody@nhs.net',
+      password: 'guess',
+    });
+    assert.equal(nextWindow.statusCode, 400, 'a new window after five minutes');
   });
 
   it('ends a session after 30 minutes idle, and signs out everywhere', async () => {

@@ -4,6 +4,7 @@ import { resumeSession, type SessionState } from '../accounts/sessions.ts';
 import { loadViewer } from '../accounts/viewer.ts';
 import type { Viewer } from '../permissions/permissions.ts';
 import { registerErrorPages } from './error-pages.ts';
+import { databaseRateLimitStore } from './rate-limit-store.ts';
 import { registerRoutes } from './routes.ts';
 import { cookieName, cspNonce, registerSecurity } from './security.ts';
 import type { Services } from './services.ts';
@@ -31,7 +32,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
   });
-  await registerSecurity(app, config);
+  await registerSecurity(app, config, databaseRateLimitStore(services.database, services.clock));
   await app.register(fastifyStatic, {
     root: ASSET_FOLDERS,
     prefix: '/assets/',

@@ -4,7 +4,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrfProtection from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
-import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyRateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.ts';
 
@@ -33,7 +33,11 @@ export const RATE_LIMITS = {
  * nonce on scripts only, since ECharts' SVG carries inline styles), cookies, form bodies, CSRF
  * on every form post, rate limits where routes ask for them, and no caching of dynamic pages.
  */
-export async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
+export async function registerSecurity(
+  app: FastifyInstance,
+  config: Config,
+  rateLimitStore: FastifyRateLimitStoreCtor,
+): Promise<void> {
   app.addHook('onRequest', async (request) => {
     (request.raw as WithNonce)[NONCE] = randomBytes(16).toString('base64');
   });
@@ -80,7 +84,7 @@ export async function registerSecurity(app: FastifyInstance, config: Config): Pr
       done();
     }
   });
-  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyRateLimit, { global: false, store: rateLimitStore });
   app.addHook('onSend', (request, reply, payload, done) => {
     if (!request.url.startsWith('/assets/')) reply.header('Cache-Control', 'no-store');
     done(null, payload);
