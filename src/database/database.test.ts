@@ -10,7 +10,10 @@ for (const { driver, open } of TEST_DATABASES) {
       const database = await open();
       try {
         const migrations = readMigrations();
-        assert.deepEqual(await applyMigrations(database, migrations), ['0001', '0002', '0003']);
+        assert.deepEqual(
+          await applyMigrations(database, migrations),
+          migrations.map((migration) => migration.version),
+        );
         assert.deepEqual(await applyMigrations(database, migrations), []);
         const regions = await database.query<{
           name: string;

@@ -1,0 +1,80 @@
+import type { ReferralRecord } from '../referrals/referral-record.ts';
+import { COLUMNS, isReadColumn } from '../spreadsheet/registry.ts';
+
+/**
+ * A re-upload against what the team already has (SPREADSHEET.md, "Re-uploads"): each row is new,
+ * changed (naming the changed columns) or unchanged, by its key of client and referral date.
+ * Records missing from the upload are kept, so they are not compared at all.
+ */
+
+export function referralKey(record: Pick<ReferralRecord, 'clientKey' | 'referralDate'>): string {
+  return `${record.clientKey} ${record.referralDate}`;
+}
+
+export interface ChangedRecord {
+  readonly record: ReferralRecord;
+  /** Spreadsheet headings whose value differs, in template order. */
+  readonly changedColumns: readonly string[];
+}
+
+export interface UploadComparison {
+  readonly newRecords: readonly ReferralRecord[];
+  readonly changedRecords: readonly ChangedRecord[];
+  readonly unchangedCount: number;
+}
+
+type Comparer = { heading: string; valueOf: (record: ReferralRecord) => unknown };
+
+/** One comparer per column that reaches the record; date of birth is compared as its age band. */
+const COMPARERS: readonly Comparer[] = COLUMNS.filter(isReadColumn).flatMap(
+  (column): Comparer[] => {
+    const target = column.target;
+    if (target.kind === 'job') {
+      return [
+        {
+          heading: column.heading,
+          valueOf: (record) => {
+            const job = record.jobs[target.jobNumber - 1];
+            return job ? (job as unknown as Record<string, unknown>)[target.field] : undefined;
+          },
+        },
+      ];
+    }
+    if (target.field === 'dateOfBirth') {
+      return [{ heading: 'Age band (from date of birth)', valueOf: (record) => record.ageBand }];
+    }
+    if (target.field === 'clientId' || target.field === 'referralDate') return [];
+    return [
+      {
+        heading: column.heading,
+        valueOf: (record) => (record as unknown as Record<string, unknown>)[target.field],
+      },
+    ];
+  },
+);
+
+export function changedColumns(before: ReferralRecord, after: ReferralRecord): string[] {
+  return COMPARERS.filter(
+    ({ valueOf }) => (valueOf(before) ?? null) !== (valueOf(after) ?? null),
+  ).map(({ heading }) => heading);
+}
+
+export function compareWithStored(
+  stored: ReadonlyMap<string, ReferralRecord>,
+  incoming: readonly ReferralRecord[],
+): UploadComparison {
+  const newRecords: ReferralRecord[] = [];
+  const changedRecords: ChangedRecord[] = [];
+  let unchangedCount = 0;
+  for (const record of incoming) {
+    const before = stored.get(referralKey(record));
+    if (before === undefined) {
+      newRecords.push(record);
+      continue;
+    }
+    const columns = changedColumns(before, record);
+    if (columns.length === 0) unchangedCount++;
+    else changedRecords.push({ record, changedColumns: columns });
+  }
+  return { newRecords, changedRecords, unchangedCount };
+}

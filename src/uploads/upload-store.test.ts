@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Database } from '../database/database.ts';
+import { applyMigrations } from '../database/migrations.ts';
+import { readMigrations } from '../database/open-database.ts';
+import { TEST_DATABASES } from '../database/test-databases.ts';
+import { job, referral } from '../referrals/test-referrals.ts';
+import { changedColumns, compareWithStored, referralKey } from './compare-upload.ts';
+import {
+  removeRecord,
+  rollBackTo,
+  saveUpload,
+  storedRecords,
+  uploadHistory,
+} from './upload-store.ts';
+
+describe('comparing an upload with what the team has', () => {
+  const first = referral({ clientKey: 'a', referralDate: '2025-01-02', vpStartDate: '2025-01-10' });
+  const second = referral({ clientKey: 'b', referralDate: '2025-02-03' });
+  const stored = new Map([first, second].map((record) => [referralKey(record), record]));
+
+  it('sorts rows into new, changed (naming the columns) and unchanged', () => {
+    const changed = { ...first, vpStartDate: '2025-01-11', jobs: [job('2025-03-01')] } as const;
+    const repeat = referral({ clientKey: 'a', referralDate: '2025-06-01' });
+    const comparison = compareWithStored(stored, [changed, second, repeat]);
+    assert.deepEqual(comparison.newRecords, [repeat], 'a repeat referral of a client is new');
+    assert.deepEqual(comparison.changedRecords, [
+      {
+        record: changed,
+        changedColumns: [
+          'Date vocational profile started',
+          '1st job start date',
+          '1st job hours per week',
+        ],
+      },
+    ]);
+    assert.equal(comparison.unchangedCount, 1);
+  });
+
+  it('sees an age band change as a change of date of birth, and nothing else as change', () => {
+    assert.deepEqual(changedColumns(first, { ...first, ageBand: '25–34' }), [
+      'Age band (from date of birth)',
+    ]);
+    assert.deepEqual(changedColumns(first, JSON.parse(JSON.stringify(first))), []);
+  });
+});
+
+for (const testDatabase of TEST_DATABASES) {
+  describe(`storing uploads (${testDatabase.driver})`, () => {
+    let database: Database;
+    let teamId: number;
+    let accountId: number;
+    const now = new Date('2026-06-01T10:00:00Z');
+
+    before(async () => {
+      database = await testDatabase.open();
+      await applyMigrations(database, readMigrations());
+      const [ics] = await database.query<{ id: number }>('SELECT id FROM ics LIMIT 1');
+      const [service] = await database.query<{ id: number }>(
+        "INSERT INTO service (name) VALUES ('S') RETURNING id",
+      );
+      const [team] = await database.query<{ id: number }>(
+        "INSERT INTO team (service_id, ics_id, name) VALUES ($1, $2, 'T') RETURNING id",
+        [service?.id ?? 0, ics?.id ?? 0],
+      );
+      const [account] = await database.query<{ id: number }>(
+        "INSERT INTO account (email, name) VALUES ('tl@nhs.net', 'TL') RETURNING id",
+      );
+      teamId = team?.id ?? 0;
+      accountId = account?.id ?? 0;
+    });
+    after(() => database.close());
+
+    async function upload(records: ReturnType<typeof referral>[]) {
+      return database.transaction(async (transaction) => {
+        const comparison = compareWithStored(await storedRecords(transaction, teamId), records);
+        const uploadId = await saveUpload(transaction, {
+          teamId,
+          accountId,
+          fileNames: ['team.xlsx'],
+          comparison,
+          now,
+        });
+        return { uploadId, comparison };
+      });
+    }
+
+    it('keeps records missing from a later upload, rolls back to any earlier state, and removes by hand', async () => {
+      const a = referral({ clientKey: 'a', referralDate: '2025-01-02', gender: 'Female' });
+      const b = referral({
+        clientKey: 'b',
+        referralDate: '2025-02-03',
+        jobs: [job('2025-05-01', null, 12.5)],
+      });
+      const first = await upload([a, b]);
+      assert.equal(first.comparison.newRecords.length, 2);
+
+      const c = referral({ clientKey: 'c', referralDate: '2025-03-04' });
+      const second = await upload([{ ...a, gender: 'Male' }, c]);
+      assert.equal(second.comparison.newRecords.length, 1);
+      assert.equal(second.comparison.changedRecords.length, 1);
+      const afterSecond = await storedRecords(database, teamId);
+      assert.deepEqual([...afterSecond.keys()].sort(), [
+        'a 2025-01-02',
+        'b 2025-02-03',
+        'c 2025-03-04',
+      ]);
+      assert.equal(afterSecond.get('a 2025-01-02')?.gender, 'Male');
+      assert.deepEqual(
+        afterSecond.get('b 2025-02-03'),
+        b,
+        'a record round-trips exactly, jobs and all',
+      );
+
+      const [row] = await database.query<{ id: number }>(
+        "SELECT id FROM referral WHERE client_key = 'b'",
+      );
+      assert.equal(await removeRecord(database, teamId, row?.id ?? 0, accountId, now), true);
+      assert.deepEqual([...(await storedRecords(database, teamId)).keys()].sort(), [
+        'a 2025-01-02',
+        'c 2025-03-04',
+      ]);
+
+      assert.equal(await rollBackTo(database, teamId, first.uploadId, accountId, now), true);
+      const rolledBack = await storedRecords(database, teamId);
+      assert.deepEqual([...rolledBack.keys()].sort(), ['a 2025-01-02', 'b 2025-02-03']);
+      assert.equal(rolledBack.get('a 2025-01-02')?.gender, 'Female');
+
+      const history = await uploadHistory(database, teamId);
+      assert.deepEqual(
+        history.map((entry) => [
+          entry.kind,
+          entry.newCount,
+          entry.changedCount,
+          entry.removedCount,
+          entry.rolledBackAt !== null,
+        ]),
+        [
+          ['removal', 0, 0, 1, true],
+          ['upload', 1, 1, 0, true],
+          ['upload', 2, 0, 0, false],
+        ],
+      );
+      assert.equal(
+        await rollBackTo(database, teamId, second.uploadId, accountId, now),
+        false,
+        'not to an upload rolled back',
+      );
+    });
+  });
+}

@@ -1,0 +1,156 @@
+import type { Queryable } from '../database/database.ts';
+import type { ReferralRecord } from '../referrals/referral-record.ts';
+import { referralKey, type UploadComparison } from './compare-upload.ts';
+
+/** The team's records now, by key. */
+export async function storedRecords(
+  database: Queryable,
+  teamId: number,
+): Promise<Map<string, ReferralRecord>> {
+  const rows = await database.query<{ record: ReferralRecord }>(
+    'SELECT record FROM referral WHERE team_id = $1',
+    [teamId],
+  );
+  return new Map(rows.map(({ record }) => [referralKey(record), record]));
+}
+
+export interface SaveUpload {
+  readonly teamId: number;
+  readonly accountId: number;
+  readonly fileNames: readonly string[];
+  readonly comparison: UploadComparison;
+  readonly now: Date;
+}
+
+/**
+ * Saves a checked upload: its history row, a version of every new or changed record, and the
+ * team's current records. Call inside a transaction: all of it or none.
+ */
+export async function saveUpload(database: Queryable, upload: SaveUpload): Promise<number> {
+  const { comparison } = upload;
+  const [row] = await database.query<{ id: number }>(
+    `INSERT INTO upload (team_id, account_id, kind, uploaded_at, file_names, new_count, changed_count, unchanged_count)
+     VALUES ($1, $2, 'upload', $3, $4, $5, $6, $7) RETURNING id`,
+    [
+      upload.teamId,
+      upload.accountId,
+      upload.now,
+      upload.fileNames.join(', '),
+      comparison.newRecords.length,
+      comparison.changedRecords.length,
+      comparison.unchangedCount,
+    ],
+  );
+  const uploadId = row?.id;
+  if (uploadId === undefined) throw new Error('INSERT … RETURNING gave no row');
+  const written = [
+    ...comparison.newRecords,
+    ...comparison.changedRecords.map(({ record }) => record),
+  ];
+  // In batches: one statement per 500 records keeps large uploads to a few round trips.
+  for (let start = 0; start < written.length; start += 500) {
+    const batch = JSON.stringify(written.slice(start, start + 500));
+    await database.query(
+      `INSERT INTO referral_version (upload_id, client_key, referral_date, record)
+       SELECT $1, r->>'clientKey', (r->>'referralDate')::date, r FROM jsonb_array_elements($2::jsonb) r`,
+      [uploadId, batch],
+    );
+    await database.query(
+      `INSERT INTO referral (team_id, client_key, referral_date, specialist, record, upload_id)
+       SELECT $1, r->>'clientKey', (r->>'referralDate')::date, r->>'specialist', r, $2
+         FROM jsonb_array_elements($3::jsonb) r
+       ON CONFLICT (team_id, client_key, referral_date)
+       DO UPDATE SET specialist = EXCLUDED.specialist, record = EXCLUDED.record, upload_id = EXCLUDED.upload_id`,
+      [upload.teamId, uploadId, batch],
+    );
+  }
+  return uploadId;
+}
+
+/** Removes one record entered in error, as an entry in the history (so a roll-back restores it). */
+export async function removeRecord(
+  database: Queryable,
+  teamId: number,
+  referralId: number,
+  accountId: number,
+  now: Date,
+): Promise<boolean> {
+  const [found] = await database.query<{ clientKey: string; referralDate: string }>(
+    `SELECT client_key AS "clientKey", referral_date AS "referralDate" FROM referral WHERE id = $1 AND team_id = $2`,
+    [referralId, teamId],
+  );
+  if (found === undefined) return false;
+  const [upload] = await database.query<{ id: number }>(
+    `INSERT INTO upload (team_id, account_id, kind, uploaded_at, removed_count)
+     VALUES ($1, $2, 'removal', $3, 1) RETURNING id`,
+    [teamId, accountId, now],
+  );
+  await database.query(
+    'INSERT INTO referral_version (upload_id, client_key, referral_date, record) VALUES ($1, $2, $3, NULL)',
+    [upload?.id ?? 0, found.clientKey, found.referralDate],
+  );
+  await database.query('DELETE FROM referral WHERE id = $1', [referralId]);
+  return true;
+}
+
+/**
+ * Rolls the team back to the state just after `uploadId`: later uploads stop counting (they stay
+ * in the history, marked), and the current records are rebuilt from the versions that remain.
+ */
+export async function rollBackTo(
+  database: Queryable,
+  teamId: number,
+  uploadId: number,
+  accountId: number,
+  now: Date,
+): Promise<boolean> {
+  const [target] = await database.query(
+    'SELECT 1 FROM upload WHERE id = $1 AND team_id = $2 AND rolled_back_at IS NULL',
+    [uploadId, teamId],
+  );
+  if (target === undefined) return false;
+  await database.query(
+    `UPDATE upload SET rolled_back_at = $3, rolled_back_by = $4
+      WHERE team_id = $1 AND id > $2 AND rolled_back_at IS NULL`,
+    [teamId, uploadId, now, accountId],
+  );
+  await database.query('DELETE FROM referral WHERE team_id = $1', [teamId]);
+  await database.query(
+    `INSERT INTO referral (team_id, client_key, referral_date, specialist, record, upload_id)
+     SELECT $1, client_key, referral_date, record->>'specialist', record, upload_id
+       FROM (
+         SELECT DISTINCT ON (v.client_key, v.referral_date) v.client_key, v.referral_date, v.record, v.upload_id
+           FROM referral_version v JOIN upload u ON u.id = v.upload_id
+          WHERE u.team_id = $1 AND u.rolled_back_at IS NULL
+          ORDER BY v.client_key, v.referral_date, v.upload_id DESC
+       ) newest
+      WHERE record IS NOT NULL`,
+    [teamId],
+  );
+  return true;
+}
+
+export interface UploadHistoryEntry {
+  readonly id: number;
+  readonly kind: 'upload' | 'removal';
+  readonly uploadedAt: Date;
+  readonly uploadedBy: string | null;
+  readonly fileNames: string;
+  readonly newCount: number;
+  readonly changedCount: number;
+  readonly unchangedCount: number;
+  readonly removedCount: number;
+  readonly rolledBackAt: Date | null;
+}
+
+export function uploadHistory(database: Queryable, teamId: number): Promise<UploadHistoryEntry[]> {
+  return database.query<UploadHistoryEntry>(
+    `SELECT u.id, u.kind, u.uploaded_at AS "uploadedAt", a.name AS "uploadedBy", u.file_names AS "fileNames",
+            u.new_count AS "newCount", u.changed_count AS "changedCount",
+            u.unchanged_count AS "unchangedCount", u.removed_count AS "removedCount",
+            u.rolled_back_at AS "rolledBackAt"
+       FROM upload u LEFT JOIN account a ON a.id = u.account_id
+      WHERE u.team_id = $1 ORDER BY u.id DESC`,
+    [teamId],
+  );
+}
