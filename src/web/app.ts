@@ -1,3 +1,4 @@
+import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { resumeSession, type SessionState } from '../accounts/sessions.ts';
@@ -8,6 +9,7 @@ import { databaseRateLimitStore } from './rate-limit-store.ts';
 import { registerRoutes } from './routes.ts';
 import { cookieName, cspNonce, registerSecurity } from './security.ts';
 import type { Services } from './services.ts';
+import { MULTIPART_LIMITS } from './uploads/uploads.ts';
 import { ASSET_FOLDERS } from './views.ts';
 
 declare module 'fastify' {
@@ -33,6 +35,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     bodyLimit: 1_048_576,
   });
   await registerSecurity(app, config, databaseRateLimitStore(services.database, services.clock));
+  await app.register(fastifyMultipart, { limits: MULTIPART_LIMITS });
   await app.register(fastifyStatic, {
     root: ASSET_FOLDERS,
     prefix: '/assets/',

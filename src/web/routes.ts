@@ -1,6 +1,7 @@
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import {
   canAdminister,
+  canUploadForTeam,
   canViewServiceSummary,
   canViewSpecialists,
   canViewTeam,
@@ -30,6 +31,7 @@ import { RATE_LIMITS } from './security.ts';
 import type { Services } from './services.ts';
 import { firstAdministratorHandlers } from './setup/first-administrator.ts';
 import { signInHandlers } from './sign-in/sign-in.ts';
+import { uploadHandlers } from './uploads/uploads.ts';
 
 /**
  * The URL map. Each group stands behind one gate (gates.ts, permissions.ts), so what a page
@@ -47,6 +49,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   const people = peopleHandlers(services);
   const organisationAdmin = organisationAdminHandlers(services);
   const governanceAdmin = governanceAdminHandlers(services);
+  const uploads = uploadHandlers(services);
   const api = apiHandlers();
 
   // Anyone.
@@ -121,6 +124,14 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
 
   group(app, [fullAccess, requireTeam(services, canViewTeam)], (scope) => {
     scope.get('/teams/:teamId', organisations.team);
+  });
+  group(app, [fullAccess, requireTeam(services, canUploadForTeam)], (scope) => {
+    scope.get('/teams/:teamId/upload', uploads.show);
+    scope.post('/teams/:teamId/upload', uploads.upload);
+    scope.get('/teams/:teamId/upload/check/:checkId', uploads.check);
+    scope.post('/teams/:teamId/upload/check/:checkId', uploads.confirm);
+    scope.get('/teams/:teamId/upload/done/:uploadId', uploads.done);
+    scope.post('/teams/:teamId/uploads/:uploadId/roll-back', uploads.rollBack);
   });
   group(app, [fullAccess, requireTeam(services, canViewSpecialists)], (scope) => {
     scope.post('/teams/:teamId/specialists/:specialistId', organisations.specialist);

@@ -112,6 +112,35 @@ export class TestBrowser {
     return response;
   }
 
+  /** Posts files as a multipart form, the CSRF token in the query string as the upload form does. */
+  async postFiles(
+    url: string,
+    files: ReadonlyArray<{ name: string; bytes: Uint8Array }>,
+  ): Promise<LightMyRequestResponse> {
+    const boundary = `----ips-test-${Math.random().toString(16).slice(2)}`;
+    const parts: Buffer[] = [];
+    for (const file of files) {
+      parts.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+        ),
+        Buffer.from(file.bytes),
+        Buffer.from('\r\n'),
+      );
+    }
+    parts.push(Buffer.from(`--${boundary}--\r\n`));
+    const separator = url.includes('?') ? '&' : '?';
+    const response = await this.app.inject({
+      method: 'POST',
+      url: `${url}${separator}_csrf=${encodeURIComponent(this.csrfToken)}`,
+      remoteAddress: this.remoteAddress,
+      headers: { ...this.headers(), 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: Buffer.concat(parts),
+    });
+    this.remember(response);
+    return response;
+  }
+
   /** Loads the sign-in page, signs in, and accepts the terms if asked. */
   async signIn(email: string, password = TEST_PASSWORD): Promise<LightMyRequestResponse> {
     await this.get('/sign-in');

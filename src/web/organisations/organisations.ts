@@ -16,6 +16,7 @@ import {
 } from '../../organisations/organisations.ts';
 import {
   canAdminister,
+  canUploadForTeam,
   canViewArea,
   canViewService,
   canViewServiceSummary,
@@ -131,6 +132,7 @@ export function organisationHandlers(services: Services) {
       team,
       specialists,
       canViewService: canViewServiceSummary(viewer, await servicePlace(database, team.serviceId)),
+      canUpload: canUploadForTeam(viewer, place),
       form,
     });
   }

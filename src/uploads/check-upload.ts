@@ -1,0 +1,48 @@
+import type { IsoDate } from '../calendar/calendar-date.ts';
+import { type IngestResult, ingestFiles, type SpreadsheetFile } from '../ingest/ingest.ts';
+import type { ClientKeyOf } from '../referrals/pseudonymise.ts';
+import type { ReferralRecord } from '../referrals/referral-record.ts';
+import type { Problem } from '../validation/problems.ts';
+import { compareWithStored, type UploadComparison } from './compare-upload.ts';
+
+/** What the check page shows for one upload, and what Confirm saves. */
+export interface UploadCheck {
+  readonly ingest: IngestResult;
+  /** Null when there are errors: nothing can be saved. */
+  readonly comparison: UploadComparison | null;
+}
+
+export function checkUpload(
+  files: readonly SpreadsheetFile[],
+  stored: ReadonlyMap<string, ReferralRecord>,
+  options: { clientKeyOf: ClientKeyOf; today: IsoDate; knownSpecialists: ReadonlySet<string> },
+): UploadCheck {
+  const ingest = ingestFiles(files, options);
+  if (ingest.hasErrors) return { ingest, comparison: null };
+  return {
+    ingest,
+    comparison: compareWithStored(
+      stored,
+      ingest.records.map(({ record }) => record),
+    ),
+  };
+}
+
+/** What is kept between the check page and Confirm: pseudonymised records and the check's findings. */
+export interface PendingUpload {
+  readonly fileNames: readonly string[];
+  readonly records: readonly ReferralRecord[];
+  readonly warnings: readonly Problem[];
+  readonly columnsNotRead: readonly string[];
+  readonly newSpecialists: readonly string[];
+}
+
+export function pendingUploadOf(check: UploadCheck, fileNames: readonly string[]): PendingUpload {
+  return {
+    fileNames,
+    records: check.ingest.records.map(({ record }) => record),
+    warnings: check.ingest.problems.filter((problem) => problem.severity === 'warning'),
+    columnsNotRead: [...new Set(check.ingest.files.flatMap((file) => file.columnsNotRead))],
+    newSpecialists: check.ingest.newSpecialists,
+  };
+}

@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TEST_DATABASES } from '../../database/test-databases.ts';
+import type { CellValue } from '../../spreadsheet/cells.ts';
+import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
+import { generateReferralRows } from '../../synthetic/referral-rows.ts';
+import {
+  createTestAccount,
+  role,
+  seedOrganisations,
+  startTestWeb,
+  type TestBrowser,
+  type TestWeb,
+} from '../test-web.ts';
+
+const CLIENT_CANARY = 'CLIENTCANARY';
+const PII_CANARY = 'PIICANARY';
+
+function spreadsheet(edit: (rows: CellValue[][], headings: readonly string[]) => void = () => {}) {
+  const generated = generateReferralRows({
+    rows: 120,
+    seed: 42,
+    today: '2026-05-01',
+    specialists: ['AB', 'CD'],
+    clientIdPrefix: CLIENT_CANARY,
+    piiCanary: PII_CANARY,
+    dateOfBirth: '1987-03-14',
+  });
+  const rows = [...generated.rows].map((row) => [...row]);
+  edit(rows, generated.headings);
+  return writeXlsx([{ name: 'Referrals', rows: [generated.headings, ...rows] }], {
+    boldFirstRow: true,
+  });
+}
+
+const heading = (body: string) => /<h1[^>]*>([^<]*)</.exec(body)?.[1]?.trim();
+const summaryValue = (body: string, key: string) =>
+  new RegExp(`${key}\\s*</dt>\\s*<dd class="nhsuk-summary-list__value">\\s*([^<]*?)\\s*</dd>`).exec(
+    body,
+  )?.[1];
+
+for (const testDatabase of TEST_DATABASES) {
+  describe(`uploading a team's spreadsheet (${testDatabase.driver})`, () => {
+    let web: TestWeb;
+    let orgs: Awaited<ReturnType<typeof seedOrganisations>>;
+    let leader: TestBrowser;
+    const count = async (table: string) =>
+      (await web.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]?.n;
+
+    before(async () => {
+      web = await startTestWeb(testDatabase);
+      orgs = await seedOrganisations(web.database);
+      await createTestAccount(web.database, 'leader@nhs.net', [
+        role('team-leader', { teamId: orgs.teamA1 }),
+      ]);
+      await createTestAccount(web.database, 'manager@nhs.net', [
+        role('service-manager', { serviceId: orgs.serviceA }),
+      ]);
+      leader = web.browser();
+      await leader.signIn('leader@nhs.net');
+    });
+    after(() => web.close());
+
+    it('is for the team’s leaders only', async () => {
+      const manager = web.browser();
+      await manager.signIn('manager@nhs.net');
+      assert.equal((await manager.get(`/teams/${orgs.teamA1}/upload`)).statusCode, 403);
+      assert.equal((await leader.get(`/teams/${orgs.teamB1}/upload`)).statusCode, 403);
+      assert.equal((await leader.get(`/teams/${orgs.teamA1}/upload`)).statusCode, 200);
+    });
+
+    it('asks for a file when none is chosen', async () => {
+      await leader.get(`/teams/${orgs.teamA1}/upload`);
+      const none = await leader.postFiles(`/teams/${orgs.teamA1}/upload`, []);
+      assert.equal(none.statusCode, 400);
+      assert.match(none.body, /Select a spreadsheet to upload/);
+    });
+
+    it('saves nothing from a file with errors, and lists every problem', async () => {
+      await leader.get(`/teams/${orgs.teamA1}/upload`);
+      const bad = spreadsheet((rows, headings) => {
+        const referralDate = headings.indexOf('Referral date');
+        (rows[3] as CellValue[])[referralDate] = 'not a date';
+        (rows[7] as CellValue[])[referralDate] = null;
+      });
+      const response = await leader.postFiles(`/teams/${orgs.teamA1}/upload`, [
+        { name: 'team.xlsx', bytes: bad },
+      ]);
+      assert.equal(response.statusCode, 422);
+      assert.match(response.body, /There is a problem/);
+      assert.match(response.body, /2 problems must be fixed/);
+      assert.match(response.body, /download="upload-problems.csv"/);
+      assert.equal(await count('referral'), 0);
+      assert.equal(await count('upload'), 0);
+      assert.equal(await count('pending_upload'), 0);
+    });
+
+    it('checks, confirms, shows new / changed / unchanged on re-upload, and rolls back', async () => {
+      await leader.get(`/teams/${orgs.teamA1}/upload`);
+      const first = await leader.postFiles(`/teams/${orgs.teamA1}/upload`, [
+        { name: 'team.xlsx', bytes: spreadsheet() },
+      ]);
+      assert.equal(first.statusCode, 302);
+      const check = await leader.get(first.headers.location as string);
+      assert.equal(heading(check.body), 'Check your upload for North team');
+      assert.equal(summaryValue(check.body, 'New records'), '120');
+      assert.deepEqual(summaryValue(check.body, 'New employment specialists')?.split(', ').sort(), [
+        'AB',
+        'CD',
+      ]);
+      assert.equal(await count('referral'), 0, 'nothing saved before Confirm');
+      const confirmed = await leader.post(first.headers.location as string);
+      assert.match(confirmed.headers.location as string, /\/upload\/done\/\d+$/);
+      assert.equal(
+        (await leader.post(first.headers.location as string)).statusCode,
+        404,
+        'a check confirms once',
+      );
+      const done = await leader.get(confirmed.headers.location as string);
+      assert.match(done.body, /120 new, 0 changed, 0 unchanged/);
+      assert.equal(await count('referral'), 120);
+      assert.equal(await count('specialist'), 2);
+
+      const edited = spreadsheet((rows, headings) => {
+        const vpStart = headings.indexOf('Date vocational profile started');
+        for (const index of [0, 1, 2])
+          (rows[index] as CellValue[])[vpStart] = { kind: 'date', date: '2026-04-30' };
+        rows.splice(10, 5);
+      });
+      const second = await leader.postFiles(`/teams/${orgs.teamA1}/upload`, [
+        { name: 'team-may.xlsx', bytes: edited },
+      ]);
+      const secondCheck = await leader.get(second.headers.location as string);
+      assert.equal(summaryValue(secondCheck.body, 'New records'), '0');
+      assert.equal(summaryValue(secondCheck.body, 'Changed records'), '3');
+      assert.equal(summaryValue(secondCheck.body, 'Unchanged records'), '112');
+      assert.match(secondCheck.body, /Date vocational profile started/);
+      await leader.post(second.headers.location as string);
+      assert.equal(await count('referral'), 120, 'rows missing from a later upload are kept');
+      const changedNow = await web.database.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM referral WHERE record->>'vpStartDate' = '2026-04-30'",
+      );
+      assert.equal(changedNow[0]?.n, 3);
+
+      const history = await leader.get(`/teams/${orgs.teamA1}/upload`);
+      const firstUploadId = [...history.body.matchAll(/\/uploads\/(\d+)\/roll-back/g)].map(
+        (match) => match[1],
+      )[0];
+      assert.ok(firstUploadId, 'an earlier upload offers roll-back');
+      const rolledBack = await leader.post(
+        `/teams/${orgs.teamA1}/uploads/${firstUploadId}/roll-back`,
+      );
+      assert.equal(rolledBack.statusCode, 302);
+      const afterRollBack = await web.database.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM referral WHERE record->>'vpStartDate' = '2026-04-30'",
+      );
+      assert.equal(afterRollBack[0]?.n, 0);
+      assert.equal(await count('referral'), 120);
+    });
+
+    it('stores and logs no personal data from the spreadsheet', async () => {
+      const tables = await web.database.query<{ name: string }>(
+        `SELECT table_name AS name FROM information_schema.tables
+          WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+      );
+      assert.ok(tables.length > 10);
+      for (const { name } of tables) {
+        const rows = await web.database.query<{ text: string }>(
+          `SELECT t::text AS text FROM ${name} t`,
+        );
+        for (const { text } of rows) {
+          for (const canary of [CLIENT_CANARY, PII_CANARY, '1987-03-14', '14/03/1987']) {
+            assert.equal(text.includes(canary), false, `${canary} found in ${name}`);
+          }
+        }
+      }
+      const log = web.logLines.join('');
+      for (const canary of [CLIENT_CANARY, PII_CANARY])
+        assert.equal(log.includes(canary), false, `${canary} in the log`);
+    });
+  });
+}
