@@ -23,7 +23,7 @@ export interface UploadComparison {
   readonly unchangedCount: number;
 }
 
-type Comparer = { heading: string; valueOf: (record: ReferralRecord) => unknown };
+type Comparer = { heading: string; read: (record: ReferralRecord) => unknown };
 
 /** One comparer per column that reaches the record; date of birth is compared as its age band. */
 const COMPARERS: readonly Comparer[] = COLUMNS.filter(isReadColumn).flatMap(
@@ -33,7 +33,7 @@ const COMPARERS: readonly Comparer[] = COLUMNS.filter(isReadColumn).flatMap(
       return [
         {
           heading: column.heading,
-          valueOf: (record) => {
+          read: (record) => {
             const job = record.jobs[target.jobNumber - 1];
             return job ? (job as unknown as Record<string, unknown>)[target.field] : undefined;
           },
@@ -41,22 +41,22 @@ const COMPARERS: readonly Comparer[] = COLUMNS.filter(isReadColumn).flatMap(
       ];
     }
     if (target.field === 'dateOfBirth') {
-      return [{ heading: 'Age band (from date of birth)', valueOf: (record) => record.ageBand }];
+      return [{ heading: 'Age band (from date of birth)', read: (record) => record.ageBand }];
     }
     if (target.field === 'clientId' || target.field === 'referralDate') return [];
     return [
       {
         heading: column.heading,
-        valueOf: (record) => (record as unknown as Record<string, unknown>)[target.field],
+        read: (record) => (record as unknown as Record<string, unknown>)[target.field],
       },
     ];
   },
 );
 
 export function changedColumns(before: ReferralRecord, after: ReferralRecord): string[] {
-  return COMPARERS.filter(
-    ({ valueOf }) => (valueOf(before) ?? null) !== (valueOf(after) ?? null),
-  ).map(({ heading }) => heading);
+  return COMPARERS.filter(({ read }) => (read(before) ?? null) !== (read(after) ?? null)).map(
+    ({ heading }) => heading,
+  );
 }
 
 export function compareWithStored(
