@@ -11,6 +11,7 @@ import { governanceAdminHandlers } from './admin/governance.ts';
 import { organisationAdminHandlers } from './admin/organisations.ts';
 import { peopleHandlers } from './admin/people.ts';
 import { apiHandlers, requireApiToken } from './api/api.ts';
+import { uploadApiHandlers } from './api/uploads-api.ts';
 import {
   requireFullAccess,
   requirePermission,
@@ -51,6 +52,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   const governanceAdmin = governanceAdminHandlers(services);
   const uploads = uploadHandlers(services);
   const api = apiHandlers();
+  const uploadApi = uploadApiHandlers(services);
 
   // Anyone.
   app.get('/health', pages.health);
@@ -179,8 +181,16 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   });
 
   // The API: a bearer token instead of a session.
-  group(app, [requireApiToken(services)], (scope) => {
+  const apiToken = requireApiToken(services);
+  group(app, [apiToken], (scope) => {
     scope.get('/api/v1/me', { config: { rateLimit: RATE_LIMITS.api } }, api.me);
+  });
+  group(app, [apiToken, requireTeam(services, canUploadForTeam)], (scope) => {
+    scope.post(
+      '/api/v1/teams/:teamId/uploads',
+      { config: { rateLimit: RATE_LIMITS.api } },
+      uploadApi.upload,
+    );
   });
 }
 

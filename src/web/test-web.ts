@@ -72,6 +72,36 @@ export async function startTestWeb(testDatabase: TestDatabase): Promise<TestWeb>
   };
 }
 
+/** A multipart/form-data body: `file` parts, then text fields. */
+export function multipartBody(
+  files: ReadonlyArray<{ name: string; bytes: Uint8Array }>,
+  fields: Readonly<Record<string, string>> = {},
+): { contentType: string; payload: Buffer } {
+  const boundary = `----ips-test-${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const file of files) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+      Buffer.from(file.bytes),
+      Buffer.from('\r\n'),
+    );
+  }
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+      ),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    payload: Buffer.concat(parts),
+  };
+}
+
 let browsersMade = 0;
 
 export class TestBrowser {
@@ -117,25 +147,14 @@ export class TestBrowser {
     url: string,
     files: ReadonlyArray<{ name: string; bytes: Uint8Array }>,
   ): Promise<LightMyRequestResponse> {
-    const boundary = `----ips-test-${Math.random().toString(16).slice(2)}`;
-    const parts: Buffer[] = [];
-    for (const file of files) {
-      parts.push(
-        Buffer.from(
-          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-        ),
-        Buffer.from(file.bytes),
-        Buffer.from('\r\n'),
-      );
-    }
-    parts.push(Buffer.from(`--${boundary}--\r\n`));
+    const { contentType, payload } = multipartBody(files);
     const separator = url.includes('?') ? '&' : '?';
     const response = await this.app.inject({
       method: 'POST',
       url: `${url}${separator}_csrf=${encodeURIComponent(this.csrfToken)}`,
       remoteAddress: this.remoteAddress,
-      headers: { ...this.headers(), 'content-type': `multipart/form-data; boundary=${boundary}` },
-      payload: Buffer.concat(parts),
+      headers: { ...this.headers(), 'content-type': contentType },
+      payload,
     });
     this.remember(response);
     return response;

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createApiToken } from '../../accounts/api-tokens.ts';
 import { TEST_DATABASES } from '../../database/test-databases.ts';
 import type { CellValue } from '../../spreadsheet/cells.ts';
 import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../../synthetic/referral-rows.ts';
 import {
   createTestAccount,
+  multipartBody,
   role,
   seedOrganisations,
   startTestWeb,
@@ -156,6 +158,77 @@ for (const testDatabase of TEST_DATABASES) {
       );
       assert.equal(afterRollBack[0]?.n, 0);
       assert.equal(await count('referral'), 120);
+    });
+
+    it('takes uploads through the API: dry run, errors, save, and only for the team’s leaders', async () => {
+      const [leaderAccount] = await web.database.query<{ id: number }>(
+        "SELECT id FROM account WHERE email = 'leader@nhs.net'",
+      );
+      const [managerAccount] = await web.database.query<{ id: number }>(
+        "SELECT id FROM account WHERE email = 'manager@nhs.net'",
+      );
+      const leaderToken = await createApiToken(
+        web.database,
+        leaderAccount?.id ?? 0,
+        'case system',
+        new Date(),
+      );
+      const managerToken = await createApiToken(
+        web.database,
+        managerAccount?.id ?? 0,
+        'case system',
+        new Date(),
+      );
+      const send = async (
+        token: string | null,
+        bytes: Uint8Array,
+        fields: Record<string, string> = {},
+        teamId = orgs.teamA2,
+      ) => {
+        const { contentType, payload } = multipartBody([{ name: 'api.xlsx', bytes }], fields);
+        const response = await web.app.inject({
+          method: 'POST',
+          url: `/api/v1/teams/${teamId}/uploads`,
+          headers: {
+            'content-type': contentType,
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+          payload,
+        });
+        return { status: response.statusCode, body: JSON.parse(response.body) };
+      };
+      await web.database.query(
+        'INSERT INTO role_assignment (account_id, role, team_id) VALUES ($1, $2, $3)',
+        [leaderAccount?.id ?? 0, 'team-leader', orgs.teamA2],
+      );
+      const before = (await count('referral')) ?? 0;
+      const dryRun = await send(leaderToken, spreadsheet(), { dryRun: 'true' });
+      assert.equal(dryRun.status, 200);
+      assert.deepEqual(
+        [dryRun.body.saved, dryRun.body.counts],
+        [false, { new: 120, changed: 0, unchanged: 0 }],
+      );
+      assert.equal(await count('referral'), before, 'a dry run saves nothing');
+      const bad = await send(
+        leaderToken,
+        spreadsheet((rows, headings) => {
+          (rows[0] as CellValue[])[headings.indexOf('Referral date')] = 'soon';
+        }),
+      );
+      assert.equal(bad.status, 422);
+      assert.equal(bad.body.errors.length, 1);
+      assert.equal(bad.body.errors[0].row, 2);
+      assert.equal(await count('referral'), before);
+      const saved = await send(leaderToken, spreadsheet());
+      assert.equal(saved.status, 201);
+      assert.deepEqual(
+        [saved.body.saved, saved.body.counts],
+        [true, { new: 120, changed: 0, unchanged: 0 }],
+      );
+      assert.equal(await count('referral'), before + 120);
+      assert.equal((await send(managerToken, spreadsheet())).status, 403);
+      assert.equal((await send(null, spreadsheet())).status, 401);
+      assert.equal((await send(leaderToken, spreadsheet(), {}, orgs.teamB1)).status, 403);
     });
 
     it('stores and logs no personal data from the spreadsheet', async () => {

@@ -1,4 +1,4 @@
-import type { MultipartFile } from '@fastify/multipart';
+import type { Multipart } from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashSecretToken, newSecretToken } from '../../accounts/secret-tokens.ts';
 import { recordAudit } from '../../audit/audit-log.ts';
@@ -33,17 +33,22 @@ const PENDING_MINUTES = 60;
 /** Why the files could not even be read as an upload (too many, too large, none). */
 export class UploadRefused extends Error {}
 
-/** Reads the multipart files into memory only; nothing touches the disk. */
-export async function readUploadedFiles(
-  parts: AsyncIterable<MultipartFile>,
-): Promise<SpreadsheetFile[]> {
+export interface UploadedForm {
+  readonly files: SpreadsheetFile[];
+  readonly fields: ReadonlyMap<string, string>;
+}
+
+/** Reads the multipart files into memory only (nothing touches the disk), and its text fields. */
+export async function readUploadedFiles(parts: AsyncIterable<Multipart>): Promise<UploadedForm> {
   const files: SpreadsheetFile[] = [];
+  const fields = new Map<string, string>();
   for await (const part of parts) {
-    if (part.fieldname !== 'file') {
-      await part.toBuffer();
+    if (part.type === 'field') {
+      if (typeof part.value === 'string') fields.set(part.fieldname, part.value);
       continue;
     }
     const bytes = await part.toBuffer();
+    if (part.fieldname !== 'file') continue;
     if (part.file.truncated) {
       throw new UploadRefused(
         `${part.filename} is larger than ${DEFAULT_READ_LIMITS.maxFileBytes / 1024 / 1024} MB`,
@@ -53,7 +58,7 @@ export async function readUploadedFiles(
     files.push({ name: part.filename || 'unnamed file', bytes: new Uint8Array(bytes) });
   }
   if (files.length === 0) throw new UploadRefused('Select a spreadsheet to upload');
-  return files;
+  return { files, fields };
 }
 
 export const MULTIPART_LIMITS = {
@@ -248,7 +253,7 @@ export function uploadHandlers(services: Services) {
       const team = await teamOf(request);
       let files: SpreadsheetFile[];
       try {
-        files = await readUploadedFiles(request.files({ limits: MULTIPART_LIMITS }));
+        ({ files } = await readUploadedFiles(request.parts({ limits: MULTIPART_LIMITS })));
       } catch (error) {
         if (error instanceof UploadRefused) return showUploadPage(request, reply, error.message);
         throw error;
