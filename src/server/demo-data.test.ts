@@ -58,6 +58,25 @@ describe('the demo', () => {
       { team: 'Riverside South', named: 3 },
     ]);
     assert.equal(demo.apiTokens.size, DEMO_ROLES.length);
+    const saved = await web.database.query<{ team: string; records: number; uploads: number }>(
+      `SELECT t.name AS team, (SELECT count(*)::int FROM referral r WHERE r.team_id = t.id) AS records,
+              (SELECT count(*)::int FROM upload u WHERE u.team_id = t.id) AS uploads
+         FROM team t ORDER BY t.name`,
+    );
+    assert.deepEqual(
+      saved.map((row) => [
+        row.team,
+        row.records === (demo.teams.find((team) => team.name === row.team)?.records ?? 0),
+        row.uploads,
+      ]),
+      [
+        ['Hillside East', true, 1],
+        ['Hillside West', true, 1],
+        ['Practice team', true, 0],
+        ['Riverside North', true, 1],
+        ['Riverside South', true, 1],
+      ],
+    );
   });
 
   const ACCESS: Record<DemoRole, Record<string, number>> = {

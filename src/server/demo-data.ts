@@ -10,12 +10,16 @@ import { acceptDataSharing } from '../governance/agreements.ts';
 import { ingestFiles } from '../ingest/ingest.ts';
 import { ensureSpecialists } from '../organisations/organisations.ts';
 import { clientKeyHasher } from '../referrals/pseudonymise.ts';
+import type { ReferralRecord } from '../referrals/referral-record.ts';
 import { writeCsv } from '../spreadsheet/csv/csv-writer.ts';
 import { generateReferralRows } from '../synthetic/referral-rows.ts';
+import { compareWithStored } from '../uploads/compare-upload.ts';
+import { saveUpload } from '../uploads/upload-store.ts';
 
 /**
  * The demo: one region path (one ICS, two services, four teams with data and named specialists,
- * and an empty "Practice team" for trying uploads), and one account per role.
+ * and an empty "Practice team" for trying uploads), and one account per role. Each team's
+ * generated spreadsheet goes through the core engine and is saved as its first upload.
  */
 
 export const DEMO_ROLES = [
@@ -93,6 +97,7 @@ export async function seedDemo(
   };
 
   mkdirSync(options.spreadsheetFolder, { recursive: true });
+  const uploadsToSave: Array<{ teamId: number; fileName: string; records: ReferralRecord[] }> = [];
   const teams: Array<{ id: number; name: string; records: number; file: string }> = [];
   for (const [index, demo] of DEMO_TEAMS.entries()) {
     const teamId = await createTeam(demo.service, demo.team);
@@ -113,6 +118,12 @@ export async function seedDemo(
       },
     );
     if (ingested.hasErrors) throw new Error(`The generated data for ${demo.team} did not validate`);
+    // Saved as an upload would be (by the team leader, once that account exists below).
+    uploadsToSave.push({
+      teamId,
+      fileName: `${demo.team}.csv`,
+      records: ingested.records.map(({ record }) => record),
+    });
     await ensureSpecialists(database, teamId, ingested.specialists);
     for (const [each, displayName] of Object.entries(demo.specialists)) {
       await database.query(
@@ -177,6 +188,15 @@ export async function seedDemo(
     if (options.withApiTokens) {
       apiTokens.set(demoRole, await createApiToken(database, accountId, 'Demo token', new Date()));
     }
+  }
+  for (const upload of uploadsToSave) {
+    await saveUpload(database, {
+      teamId: upload.teamId,
+      accountId: accountIds.get('team-leader') ?? 0,
+      fileNames: [upload.fileName],
+      comparison: compareWithStored(new Map(), upload.records),
+      now: new Date(),
+    });
   }
   // Both services' data governance leads have accepted, so every demo account can look around.
   for (const id of serviceIds.values()) {
