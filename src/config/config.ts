@@ -22,6 +22,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Behind a load balancer: take the client address from X-Forwarded-For. */
   readonly trustProxy: boolean;
+  /** Counts of 1 to 4 shown as "<5" at ICS, regional and national level (NHS England's rule). */
+  readonly suppressSmallNumbers: boolean;
 }
 
 export type MailSettings =
@@ -102,6 +104,7 @@ export function readConfig(environment: Environment): ConfigResult {
     problems.push(`IPS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   }
   const trustProxy = value('IPS_TRUST_PROXY') === '1';
+  const suppressSmallNumbers = value('IPS_SUPPRESS_SMALL_NUMBERS') !== '0';
 
   if (problems.length > 0) return { ok: false, problems };
   return {
@@ -118,6 +121,7 @@ export function readConfig(environment: Environment): ConfigResult {
       sessionIdleMinutes,
       logLevel: logLevel ?? 'info',
       trustProxy,
+      suppressSmallNumbers,
     },
   };
 }

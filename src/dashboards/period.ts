@@ -50,11 +50,21 @@ function labelled(from: IsoDate, to: IsoDate, label: string): PeriodResult {
   return { ok: true, period: { from, to, label } };
 }
 
+/** The financial year (1 April to 31 March) holding `date`: the dashboards' default period. */
+export function financialYear(date: IsoDate): Period {
+  const start = financialYearStart(date);
+  return {
+    from: start,
+    to: addDays(addMonths(start, 12), -1),
+    label: financialYearLabel(Number(start.slice(0, 4))),
+  };
+}
+
 /** Whole periods, including the days still to come: figures count up to the as-at date. */
 export function resolvePeriod(
   preset: PeriodPreset,
   today: IsoDate,
-  custom: { from?: string; to?: string } = {},
+  custom: { from?: string | undefined; to?: string | undefined } = {},
 ): PeriodResult {
   switch (preset) {
     case 'this-financial-year':

@@ -30,6 +30,10 @@ type Group =
   | 'regional view'
   | 'ICS view'
   | 'other ICS view'
+  | 'team dashboard'
+  | 'service dashboard'
+  | 'regional dashboard'
+  | 'upload'
   | 'data sharing agreement'
   | 'administration'
   | 'API';
@@ -47,6 +51,16 @@ const ALLOWED: Record<Group, readonly Role[]> = {
   'regional view': ['regional-lead', 'national-lead'],
   'ICS view': ['ics-lead', 'regional-lead', 'national-lead'],
   'other ICS view': ['national-lead'],
+  'team dashboard': ['team-leader', 'service-manager'],
+  'service dashboard': [
+    'service-manager',
+    'commissioner',
+    'ics-lead',
+    'regional-lead',
+    'national-lead',
+  ],
+  'regional dashboard': ['regional-lead', 'national-lead'],
+  upload: ['team-leader'],
   'data sharing agreement': ['service-manager'],
   administration: ['administrator'],
   API: ROLES,
@@ -131,6 +145,14 @@ for (const testDatabase of TEST_DATABASES) {
           return get(`/areas/icss/${orgs.icsA}`);
         case 'other ICS view':
           return get(`/areas/icss/${orgs.icsB}`);
+        case 'team dashboard':
+          return get(`/teams/${orgs.teamA1}/dashboard`);
+        case 'service dashboard':
+          return get(`/services/${orgs.serviceA}/dashboard`);
+        case 'regional dashboard':
+          return get(`/areas/regions/${orgs.regionA}/dashboard`);
+        case 'upload':
+          return get(`/teams/${orgs.teamA1}/upload`);
         case 'data sharing agreement':
           return get('/data-sharing-agreement');
         case 'administration':

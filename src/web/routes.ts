@@ -12,6 +12,7 @@ import { organisationAdminHandlers } from './admin/organisations.ts';
 import { peopleHandlers } from './admin/people.ts';
 import { apiHandlers, requireApiToken } from './api/api.ts';
 import { uploadApiHandlers } from './api/uploads-api.ts';
+import { dashboardHandlers } from './dashboards/dashboards.ts';
 import {
   requireFullAccess,
   requirePermission,
@@ -51,6 +52,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   const organisationAdmin = organisationAdminHandlers(services);
   const governanceAdmin = governanceAdminHandlers(services);
   const uploads = uploadHandlers(services);
+  const dashboards = dashboardHandlers(services);
   const api = apiHandlers();
   const uploadApi = uploadApiHandlers(services);
 
@@ -126,6 +128,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
 
   group(app, [fullAccess, requireTeam(services, canViewTeam)], (scope) => {
     scope.get('/teams/:teamId', organisations.team);
+    scope.get('/teams/:teamId/dashboard', dashboards.team);
   });
   group(app, [fullAccess, requireTeam(services, canUploadForTeam)], (scope) => {
     scope.get('/teams/:teamId/upload', uploads.show);
@@ -140,11 +143,15 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   });
   group(app, [fullAccess, requireService(services, canViewServiceSummary)], (scope) => {
     scope.get('/services/:serviceId', organisations.service);
+    scope.get('/services/:serviceId/dashboard', dashboards.service);
   });
   group(app, [fullAccess, requireArea(services)], (scope) => {
     scope.get('/areas/england', organisations.area);
     scope.get('/areas/regions/:regionId', organisations.area);
     scope.get('/areas/icss/:icsId', organisations.area);
+    scope.get('/areas/england/dashboard', dashboards.area);
+    scope.get('/areas/regions/:regionId/dashboard', dashboards.area);
+    scope.get('/areas/icss/:icsId/dashboard', dashboards.area);
   });
 
   group(app, [fullAccess, requirePermission(canAdminister)], (scope) => {

@@ -1,0 +1,27 @@
+import type { Queryable } from '../database/database.ts';
+import { deriveRecord } from '../metrics/derive.ts';
+import type { ReferralRecord } from '../referrals/referral-record.ts';
+import type { GroupedRecord } from './dashboard.ts';
+
+export type GroupLevel = 'specialist' | 'team' | 'service';
+
+/**
+ * The records of the given teams, each labelled with its group at the level below the dashboard,
+ * derived by the engine as they are read.
+ */
+export async function groupedRecords(
+  database: Queryable,
+  teamIds: readonly number[],
+  level: GroupLevel,
+): Promise<GroupedRecord[]> {
+  if (teamIds.length === 0) return [];
+  const rows = await database.query<{ group: string; record: ReferralRecord }>(
+    `SELECT CASE $2 WHEN 'specialist' THEN r.specialist WHEN 'team' THEN r.team_id::text
+                    ELSE t.service_id::text END AS "group",
+            r.record
+       FROM referral r JOIN team t ON t.id = r.team_id
+      WHERE r.team_id = ANY($1::int[])`,
+    [`{${teamIds.join(',')}}`, level],
+  );
+  return rows.map(({ group, record }) => ({ group, derived: deriveRecord(record) }));
+}

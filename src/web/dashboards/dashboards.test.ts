@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runIpsReport } from '../../../test/cli-harness.ts';
+import { TEST_DATABASES } from '../../database/test-databases.ts';
+import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
+import { generateReferralRows } from '../../synthetic/referral-rows.ts';
+import {
+  createTestAccount,
+  role,
+  seedOrganisations,
+  startTestWeb,
+  type TestBrowser,
+  type TestWeb,
+} from '../test-web.ts';
+
+/** The first value shown for each data-metric id on a page (the headline figures come first). */
+function headline(body: string): Record<string, string> {
+  const figures: Record<string, string> = {};
+  for (const match of body.matchAll(/data-metric="(\w+)">([^<]*)</g)) {
+    const [, id, value] = match;
+    if (id !== undefined && figures[id] === undefined) figures[id] = value ?? '';
+  }
+  return figures;
+}
+
+const COUNTS = [
+  'referrals',
+  'vpStarts',
+  'activeCaseload',
+  'jobStarts',
+  'supportedIntoWork',
+  'firstJobStarts',
+  'sustained13',
+  'sustained26',
+  'sustained52',
+  'discharges',
+] as const;
+
+for (const testDatabase of TEST_DATABASES) {
+  describe(`dashboards (${testDatabase.driver})`, () => {
+    let web: TestWeb;
+    let orgs: Awaited<ReturnType<typeof seedOrganisations>>;
+    let leader: TestBrowser;
+    let folder: string;
+    let file: string;
+
+    before(async () => {
+      web = await startTestWeb(testDatabase);
+      orgs = await seedOrganisations(web.database);
+      await createTestAccount(web.database, 'leader@nhs.net', [
+        role('team-leader', { teamId: orgs.teamA1 }),
+      ]);
+      leader = web.browser();
+      await leader.signIn('leader@nhs.net');
+      const generated = generateReferralRows({ rows: 400, seed: 9, today: '2026-05-31' });
+      const bytes = writeXlsx([
+        { name: 'Referrals', rows: [generated.headings, ...generated.rows] },
+      ]);
+      folder = mkdtempSync(join(tmpdir(), 'ips-dashboard-'));
+      file = join(folder, 'team.xlsx');
+      writeFileSync(file, bytes);
+      await leader.get(`/teams/${orgs.teamA1}/upload`);
+      const checked = await leader.postFiles(`/teams/${orgs.teamA1}/upload`, [
+        { name: 'team.xlsx', bytes },
+      ]);
+      await leader.post(checked.headers.location as string);
+    });
+    after(async () => {
+      await web.close();
+      rmSync(folder, { recursive: true, force: true });
+    });
+
+    for (const [from, to, status] of [
+      ['2025-04-01', '2026-03-31', 'all'],
+      ['2026-04-01', '2027-03-31', 'all'],
+      ['2024-01-01', '2026-05-31', 'out-of-work'],
+    ] as const) {
+      it(`shows the figures ips-report metrics gives for the same file (${from} to ${to}, ${status})`, async () => {
+        const cli = runIpsReport(
+          ['metrics', file, '--from', from, '--to', to, '--employment-status', status, '--json'],
+          '2026-06-01',
+        );
+        assert.equal(cli.exitCode, 0, cli.stderr);
+        const expected = JSON.parse(cli.stdout);
+        const page = await leader.get(
+          `/teams/${orgs.teamA1}/dashboard?period=custom&from=${from}&to=${to}&employmentStatus=${status}`,
+        );
+        assert.equal(page.statusCode, 200);
+        const shown = headline(page.body);
+        for (const id of COUNTS) assert.equal(shown[id], expected[id].toLocaleString('en-GB'), id);
+        assert.ok(
+          COUNTS.some((id) => expected[id] > 0),
+          'the period has figures to compare',
+        );
+      });
+    }
+
+    it('breaks a team down by specialist for its leader, with a chart and its table', async () => {
+      const page = await leader.get(`/teams/${orgs.teamA1}/dashboard`);
+      assert.match(page.body, /By employment specialist/);
+      assert.match(page.body, /<svg aria-hidden="true"/);
+      assert.match(page.body, /By month/);
+    });
+
+    it('refuses a custom period that is not one, saying why', async () => {
+      const page = await leader.get(
+        `/teams/${orgs.teamA1}/dashboard?period=custom&from=2026-02-30&to=2026-03-01`,
+      );
+      assert.equal(page.statusCode, 400);
+      assert.match(page.body, /Enter the start date as YYYY-MM-DD/);
+    });
+
+    it('shows counts of 1 to 4 as "<5" at area level, and exact counts to the team', async () => {
+      await createTestAccount(web.database, 'national@nhs.net', [role('national-lead')]);
+      const national = web.browser();
+      await national.signIn('national@nhs.net');
+      const month = '?period=custom&from=2026-05-01&to=2026-05-31';
+      const area = headline((await national.get(`/areas/england/dashboard${month}`)).body);
+      const team = headline((await leader.get(`/teams/${orgs.teamA1}/dashboard${month}`)).body);
+      for (const id of COUNTS) {
+        const count = Number(team[id]?.replace(/,/g, ''));
+        assert.equal(area[id], count >= 1 && count <= 4 ? '&lt;5' : team[id], id);
+      }
+    });
+  });
+}
