@@ -6,6 +6,9 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { timeStepAt, totpCode } from '../accounts/totp.ts';
 import { TEST_DATABASES } from '../database/test-databases.ts';
 import { ensureSpecialists } from '../organisations/organisations.ts';
+import type { CellValue } from '../spreadsheet/cells.ts';
+import { writeXlsx } from '../spreadsheet/xlsx/xlsx-writer.ts';
+import { generateReferralRows } from '../synthetic/referral-rows.ts';
 import {
   createTestAccount,
   role,
@@ -296,10 +299,63 @@ describe('browser journeys with axe', {
     for (const [path, state] of [
       [`/services/${orgs.serviceA}`, 'service'],
       [`/teams/${orgs.teamA1}`, 'team (service manager)'],
+      [`/services/${orgs.serviceA}/dashboard`, 'service dashboard'],
     ] as const) {
       await pages.open(path);
       await pages.checkAccessibility(state);
     }
+  });
+
+  it('upload, check, confirm, dashboards at every level', async () => {
+    await createTestAccount(web.database, 'uploader@nhs.net', [
+      role('team-leader', { teamId: orgs.teamA2 }),
+    ]);
+    const pages = await newPages();
+    await pages.signIn('uploader@nhs.net');
+    await pages.open(`/teams/${orgs.teamA2}/upload`);
+    await pages.checkAccessibility('upload (empty)');
+    await pages.page.getByRole('button', { name: 'Upload and check' }).click();
+    await pages.checkAccessibility('upload with no file chosen');
+    const generated = generateReferralRows({ rows: 150, seed: 3, today: '2026-05-31' });
+    const rows = [...generated.rows].map((row) => [...row]);
+    const good = writeXlsx([{ name: 'Referrals', rows: [generated.headings, ...rows] }]);
+    const broken = rows.map((row) => [...row]);
+    (broken[4] as CellValue[])[generated.headings.indexOf('Referral date')] = 'yesterday';
+    const bad = writeXlsx([{ name: 'Referrals', rows: [generated.headings, ...broken] }]);
+    const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    await pages.page
+      .getByLabel('Spreadsheets (XLSX or CSV)')
+      .setInputFiles({ name: 'broken.xlsx', mimeType: xlsx, buffer: Buffer.from(bad) });
+    await pages.page.getByRole('button', { name: 'Upload and check' }).click();
+    assert.match((await pages.heading()) ?? '', /There are problems with broken.xlsx/);
+    await pages.checkAccessibility('upload check with errors');
+    await pages.open(`/teams/${orgs.teamA2}/upload`);
+    await pages.page
+      .getByLabel('Spreadsheets (XLSX or CSV)')
+      .setInputFiles({ name: 'team.xlsx', mimeType: xlsx, buffer: Buffer.from(good) });
+    await pages.page.getByRole('button', { name: 'Upload and check' }).click();
+    assert.equal(await pages.heading(), 'Check your upload for Border team');
+    await pages.checkAccessibility('upload check');
+    await pages.page.getByRole('button', { name: 'Confirm and save' }).click();
+    assert.equal(await pages.heading(), 'Upload saved');
+    await pages.checkAccessibility('upload saved');
+    await pages.open(`/teams/${orgs.teamA2}/upload`);
+    await pages.checkAccessibility('upload history');
+    await pages.open(`/teams/${orgs.teamA2}/dashboard`);
+    await pages.checkAccessibility('team dashboard');
+    await pages.page.getByLabel('Period').selectOption('custom');
+    await pages.page.getByLabel('From (dates of your choice)').fill('2025-04-01');
+    await pages.page.getByLabel('To (dates of your choice)').fill('2026-03-31');
+    await pages.page.getByRole('button', { name: 'Show figures' }).click();
+    assert.match(pages.page.url(), /period=custom&from=2025-04-01&to=2026-03-31/);
+    assert.notEqual(
+      await pages.page.locator('[data-metric="referrals"]').first().textContent(),
+      '0',
+    );
+    await pages.checkAccessibility('team dashboard, custom period');
+    await pages.page.getByLabel('From (dates of your choice)').fill('2025-02-30');
+    await pages.page.getByRole('button', { name: 'Show figures' }).click();
+    await pages.checkAccessibility('team dashboard with a date error');
   });
 
   it('area views and a refused page', async () => {
@@ -310,6 +366,10 @@ describe('browser journeys with axe', {
       ['/areas/england', 'national view'],
       [`/areas/regions/${orgs.regionA}`, 'regional view'],
       [`/areas/icss/${orgs.icsA}`, 'ICS view'],
+      ['/areas/england/dashboard', 'national dashboard'],
+      [`/areas/regions/${orgs.regionA}/dashboard`, 'regional dashboard'],
+      [`/areas/icss/${orgs.icsA}/dashboard`, 'ICS dashboard'],
+      [`/services/${orgs.serviceA}/dashboard`, 'service summary'],
       ['/admin', 'permission refused'],
     ] as const) {
       await pages.open(path);

@@ -84,6 +84,8 @@ interface Scope {
   readonly level: GroupLevel | null;
   readonly groupNames: ReadonlyMap<string, { name: string; href: string | null }>;
   readonly suppressSmallNumbers: boolean;
+  /** The scope's own page: its teams, specialists and uploads. */
+  readonly about: { readonly href: string; readonly text: string };
 }
 
 export function dashboardHandlers(services: Services) {
@@ -129,6 +131,8 @@ export function dashboardHandlers(services: Services) {
       period,
       asAt: figures.total.period.asAt,
       suppressSmallNumbers: scope.suppressSmallNumbers,
+      aboutHref: scope.about.href,
+      aboutText: scope.about.text,
       form: {
         values: read,
         errors,
@@ -202,6 +206,7 @@ export function dashboardHandlers(services: Services) {
           ]),
         ),
         suppressSmallNumbers: false,
+        about: { href: `/teams/${team.id}`, text: 'Specialists and uploads for this team' },
       });
     },
 
@@ -224,6 +229,7 @@ export function dashboardHandlers(services: Services) {
           ]),
         ),
         suppressSmallNumbers: false,
+        about: { href: `/services/${service.id}`, text: 'The teams of this service' },
       });
     },
 
@@ -272,6 +278,10 @@ export function dashboardHandlers(services: Services) {
         level: 'service',
         groupNames: serviceNames,
         suppressSmallNumbers: config.suppressSmallNumbers,
+        about: {
+          href: request.url.split('?')[0]?.replace(/\/dashboard$/, '') ?? '/',
+          text: `The services in ${area.name}`,
+        },
       });
     },
   };

@@ -99,14 +99,22 @@ function destinations(viewer: Viewer) {
       const role = ROLE_NAMES[assignment.role];
       switch (assignment.role) {
         case 'team-leader':
-          return { role, name: assignment.scopeName, href: `/teams/${assignment.scopeId}` };
+          return {
+            role,
+            name: assignment.scopeName,
+            href: `/teams/${assignment.scopeId}/dashboard`,
+          };
         case 'service-manager':
         case 'commissioner':
-          return { role, name: assignment.scopeName, href: `/services/${assignment.scopeId}` };
+          return {
+            role,
+            name: assignment.scopeName,
+            href: `/services/${assignment.scopeId}/dashboard`,
+          };
         case 'administrator':
           return { role, name: 'Administration', href: '/admin' };
         default:
-          return { role, name: assignment.scopeName, href: areaPath(assignment) };
+          return { role, name: assignment.scopeName, href: `${areaPath(assignment)}/dashboard` };
       }
     });
 }
