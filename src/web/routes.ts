@@ -11,6 +11,7 @@ import { governanceAdminHandlers } from './admin/governance.ts';
 import { organisationAdminHandlers } from './admin/organisations.ts';
 import { peopleHandlers } from './admin/people.ts';
 import { apiHandlers, requireApiToken } from './api/api.ts';
+import { metricsApiHandlers } from './api/metrics-api.ts';
 import { uploadApiHandlers } from './api/uploads-api.ts';
 import { dashboardHandlers } from './dashboards/dashboards.ts';
 import {
@@ -55,6 +56,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   const dashboards = dashboardHandlers(services);
   const api = apiHandlers();
   const uploadApi = uploadApiHandlers(services);
+  const metricsApi = metricsApiHandlers(services);
 
   // Anyone.
   app.get('/health', pages.health);
@@ -191,6 +193,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   const apiToken = requireApiToken(services);
   group(app, [apiToken], (scope) => {
     scope.get('/api/v1/me', { config: { rateLimit: RATE_LIMITS.api } }, api.me);
+    scope.get('/api/v1/metrics', { config: { rateLimit: RATE_LIMITS.api } }, metricsApi.metrics);
   });
   group(app, [apiToken, requireTeam(services, canUploadForTeam)], (scope) => {
     scope.post(

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runIpsReport } from '../../../test/cli-harness.ts';
+import { createApiToken } from '../../accounts/api-tokens.ts';
 import { TEST_DATABASES } from '../../database/test-databases.ts';
 import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../../synthetic/referral-rows.ts';
@@ -97,6 +98,49 @@ for (const testDatabase of TEST_DATABASES) {
         );
       });
     }
+
+    it('gives the same machine-readable figures through GET /api/v1/metrics, to those allowed', async () => {
+      const [account] = await web.database.query<{ id: number }>(
+        "SELECT id FROM account WHERE email = 'leader@nhs.net'",
+      );
+      const token = await createApiToken(web.database, account?.id ?? 0, 'reporting', new Date());
+      const call = async (query: string, bearer: string | null = token) => {
+        const response = await web.app.inject({
+          url: `/api/v1/metrics?${query}`,
+          headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
+        });
+        return { status: response.statusCode, body: JSON.parse(response.body) };
+      };
+      const cli = runIpsReport(
+        ['metrics', file, '--from', '2025-04-01', '--to', '2026-03-31', '--json'],
+        '2026-06-01',
+      );
+      const api = await call(`from=2025-04-01&to=2026-03-31&today=2026-06-01&team=${orgs.teamA1}`);
+      assert.equal(api.status, 200);
+      assert.deepEqual(api.body, JSON.parse(cli.stdout));
+      assert.equal((await call(`from=2025-04-01&to=2026-03-31&team=${orgs.teamB1}`)).status, 403);
+      assert.equal(
+        (await call('from=2025-04-01&to=2026-03-31')).status,
+        403,
+        'England is for the national lead',
+      );
+      assert.equal(
+        (await call(`from=2025-04-01&to=2026-03-31&region=${orgs.regionA}`)).status,
+        403,
+      );
+      const bad = await call(`from=2025-02-30&to=2026-03-31&team=${orgs.teamA1}`);
+      assert.equal(bad.status, 400);
+      assert.deepEqual(bad.body.problems, ['from is not a real date']);
+      assert.equal(
+        (await call(`from=2025-04-01&to=2026-03-31&team=${orgs.teamA1}&service=${orgs.serviceA}`))
+          .status,
+        400,
+      );
+      assert.equal(
+        (await call(`from=2025-04-01&to=2026-03-31&team=${orgs.teamA1}`, null)).status,
+        401,
+      );
+    });
 
     it('breaks a team down by specialist for its leader, with a chart and its table', async () => {
       const page = await leader.get(`/teams/${orgs.teamA1}/dashboard`);

@@ -1,0 +1,128 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { type IsoDate, isValidYmd } from '../../calendar/calendar-date.ts';
+import { londonToday } from '../../calendar/london-today.ts';
+import { groupedRecords } from '../../dashboards/scope-records.ts';
+import { computeMetrics } from '../../metrics/compute.ts';
+import {
+  allTeams,
+  findIcs,
+  findRegion,
+  findService,
+  findTeam,
+  servicePlace,
+  teamPlace,
+  teamsOfService,
+} from '../../organisations/organisations.ts';
+import {
+  canViewArea,
+  canViewServiceSummary,
+  canViewTeam,
+  type Viewer,
+} from '../../permissions/permissions.ts';
+import { forbidden, notFound } from '../http-errors.ts';
+import type { Services } from '../services.ts';
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+  .refine(
+    (text) =>
+      isValidYmd(Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10))),
+    'is not a real date',
+  )
+  .transform((text) => text as IsoDate);
+const id = z
+  .string()
+  .regex(/^[1-9]\d{0,8}$/, 'must be an id')
+  .transform(Number);
+
+const metricsQuery = z
+  .object({
+    from: isoDate,
+    to: isoDate,
+    today: isoDate.optional(),
+    employmentStatus: z.enum(['all', 'out-of-work', 'in-work']).default('all'),
+    team: id.optional(),
+    service: id.optional(),
+    ics: id.optional(),
+    region: id.optional(),
+  })
+  .refine((query) => query.from <= query.to, { path: ['to'], message: 'must not be before from' })
+  .refine(
+    (query) =>
+      [query.team, query.service, query.ics, query.region].filter((each) => each !== undefined)
+        .length <= 1,
+    {
+      path: ['team'],
+      message: 'name at most one of team, service, ics and region',
+    },
+  );
+
+/**
+ * `GET /api/v1/metrics`: METRICS.md's machine-readable object for one team, service, ICS, region
+ * or (with none named) England, if the caller may see it.
+ */
+export function metricsApiHandlers(services: Services) {
+  const { database, clock } = services;
+
+  /** The teams whose records count, once the caller is allowed to see them. */
+  async function teamsInScope(
+    viewer: Viewer,
+    query: z.infer<typeof metricsQuery>,
+  ): Promise<number[]> {
+    if (query.team !== undefined) {
+      const team = await findTeam(database, query.team);
+      if (team === null) throw notFound();
+      if (!canViewTeam(viewer, teamPlace(team))) throw forbidden();
+      return [team.id];
+    }
+    if (query.service !== undefined) {
+      if ((await findService(database, query.service)) === null) throw notFound();
+      if (!canViewServiceSummary(viewer, await servicePlace(database, query.service)))
+        throw forbidden();
+      return (await teamsOfService(database, query.service)).map((team) => team.id);
+    }
+    const teams = await allTeams(database);
+    if (query.ics !== undefined) {
+      const ics = await findIcs(database, query.ics);
+      if (ics === null) throw notFound();
+      if (!canViewArea(viewer, ics.place)) throw forbidden();
+      return teams.filter((team) => team.icsId === query.ics).map((team) => team.id);
+    }
+    if (query.region !== undefined) {
+      const region = await findRegion(database, query.region);
+      if (region === null) throw notFound();
+      if (!canViewArea(viewer, region.place)) throw forbidden();
+      return teams.filter((team) => team.regionId === query.region).map((team) => team.id);
+    }
+    if (!canViewArea(viewer, { type: 'national' })) throw forbidden();
+    return teams.map((team) => team.id);
+  }
+
+  return {
+    async metrics(request: FastifyRequest, reply: FastifyReply) {
+      const read = metricsQuery.safeParse(request.query ?? {});
+      if (!read.success) {
+        return reply.code(400).send({
+          error: 'The query is not valid',
+          problems: read.error.issues.map(
+            (issue) => `${issue.path.join('.') || 'query'} ${issue.message}`,
+          ),
+        });
+      }
+      const query = read.data;
+      const teamIds = await teamsInScope(request.viewer as Viewer, query);
+      const records = await groupedRecords(database, teamIds, 'team');
+      return computeMetrics(
+        records.map(({ derived }) => derived),
+        {
+          from: query.from,
+          to: query.to,
+          today: query.today ?? londonToday(clock()),
+          employmentStatus: query.employmentStatus,
+        },
+      );
+    },
+  };
+}
