@@ -149,6 +149,34 @@ for (const testDatabase of TEST_DATABASES) {
       assert.match(page.body, /By month/);
     });
 
+    it('exports the view as CSV and XLSX, and the chart as SVG', async () => {
+      const view = `/teams/${orgs.teamA1}/dashboard?period=custom&from=2025-04-01&to=2026-03-31&employmentStatus=all`;
+      const page = await leader.get(view);
+      assert.match(page.body, /format=csv/);
+      const expected = JSON.parse(
+        runIpsReport(
+          ['metrics', file, '--from', '2025-04-01', '--to', '2026-03-31', '--json'],
+          '2026-06-01',
+        ).stdout,
+      );
+      const csv = await leader.get(`${view}&format=csv`);
+      assert.equal(csv.statusCode, 200);
+      assert.match(
+        csv.headers['content-disposition'] as string,
+        /attachment; filename="north-team-2025-04-01-to-2026-03-31.csv"/,
+      );
+      assert.match(csv.body, new RegExp(`\r\nReferrals,${expected.referrals}\r\n`));
+      assert.match(csv.body, new RegExp(`\r\nActive caseload,${expected.activeCaseload}\r\n`));
+      assert.match(csv.body, /By specialist\r\nEmployment specialist,Referrals,/);
+      assert.match(csv.body, /By month\r\nMonth,Referrals,/);
+      const xlsx = await leader.get(`${view}&format=xlsx`);
+      assert.equal(xlsx.statusCode, 200);
+      assert.equal(xlsx.rawPayload.subarray(0, 2).toString(), 'PK');
+      const svg = await leader.get(`${view}&format=svg`);
+      assert.equal(svg.headers['content-type'], 'image/svg+xml');
+      assert.match(svg.body, /^<svg /);
+    });
+
     it('refuses a custom period that is not one, saying why', async () => {
       const page = await leader.get(
         `/teams/${orgs.teamA1}/dashboard?period=custom&from=2026-02-30&to=2026-03-01`,

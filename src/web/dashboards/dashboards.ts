@@ -1,11 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { londonToday } from '../../calendar/london-today.ts';
-import { dashboardFigures, shownCount } from '../../dashboards/dashboard.ts';
+import { type DashboardFigures, dashboardFigures, shownCount } from '../../dashboards/dashboard.ts';
 import {
   financialYear,
   PERIOD_PRESET_NAMES,
   PERIOD_PRESETS,
+  type Period,
   resolvePeriod,
 } from '../../dashboards/period.ts';
 import { type GroupLevel, groupedRecords } from '../../dashboards/scope-records.ts';
@@ -28,6 +29,9 @@ import {
   canViewTeam,
   type Viewer,
 } from '../../permissions/permissions.ts';
+import type { CellValue } from '../../spreadsheet/cells.ts';
+import { writeCsv } from '../../spreadsheet/csv/csv-writer.ts';
+import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
 import { barChartSvg } from '../charts/bar-chart.ts';
 import { choiceItems, type FormState } from '../forms.ts';
 import { idParameter, notFound } from '../http-errors.ts';
@@ -88,6 +92,86 @@ interface Scope {
   readonly about: { readonly href: string; readonly text: string };
 }
 
+/** What a person exports is what the page shows: the same tables, the same "<5". */
+function exportTables(scope: Scope, figures: DashboardFigures) {
+  const cell = (count: number): CellValue =>
+    scope.suppressSmallNumbers && count >= 1 && count <= 4 ? '<5' : count;
+  const columnNames = TABLE_COLUMNS.map((id) => METRIC_BY_ID.get(id)?.name ?? id);
+  const tables = [
+    {
+      name: 'Overview',
+      rows: [
+        ['Figure', 'Value'],
+        ...HEADLINE.map((id) => [
+          METRIC_BY_ID.get(id)?.name ?? id,
+          cell(countOf(figures.total, id)),
+        ]),
+      ],
+    },
+  ];
+  if (scope.level !== null) {
+    tables.push({
+      name: `By ${scope.level}`,
+      rows: [
+        [
+          scope.level === 'specialist'
+            ? 'Employment specialist'
+            : scope.level === 'team'
+              ? 'Team'
+              : 'Service',
+          ...columnNames,
+        ],
+        ...figures.groups.map(({ group, metrics }) => [
+          scope.groupNames.get(group)?.name ?? group,
+          ...TABLE_COLUMNS.map((id) => cell(countOf(metrics, id))),
+        ]),
+      ],
+    });
+  }
+  tables.push({
+    name: 'By month',
+    rows: [
+      ['Month', ...columnNames],
+      ...figures.months.map(({ label, metrics }) => [
+        label,
+        ...TABLE_COLUMNS.map((id) => cell(countOf(metrics, id))),
+      ]),
+    ],
+  });
+  return tables;
+}
+
+function sendExport(
+  reply: FastifyReply,
+  format: 'csv' | 'xlsx',
+  scope: Scope,
+  period: Period,
+  figures: DashboardFigures,
+) {
+  const tables = exportTables(scope, figures);
+  const title = [
+    `${scope.title}, ${period.label} (${period.from} to ${period.to}), as at ${figures.total.period.asAt}`,
+  ];
+  const fileName = `${scope.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${period.from}-to-${period.to}.${format}`;
+  reply.header('Content-Disposition', `attachment; filename="${fileName}"`);
+  if (format === 'xlsx') {
+    return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(
+      Buffer.from(
+        writeXlsx(
+          tables.map(({ name, rows }) => ({ name, rows: [title, [], ...rows] })),
+          { boldFirstRow: true },
+        ),
+      ),
+    );
+  }
+  const sections = tables.map(({ name, rows }) =>
+    writeCsv([name], rows, { neutraliseFormulas: true }),
+  );
+  return reply
+    .type('text/csv; charset=utf-8')
+    .send(`${writeCsv(title, [], { neutraliseFormulas: true })}\r\n${sections.join('\r\n')}`);
+}
+
 export function dashboardHandlers(services: Services) {
   const { database, clock, config } = services;
 
@@ -112,6 +196,35 @@ export function dashboardHandlers(services: Services) {
       scope.level ? [...scope.groupNames.keys()] : [],
     );
     const show = (count: number) => shownCount(count, scope.suppressSmallNumbers);
+    const monthly = figures.months;
+    const chart = barChartSvg(
+      `${scope.title}: referrals, VP starts and job starts by month`,
+      monthly.map(({ label }) => label),
+      (['referrals', 'vpStarts', 'jobStarts'] as const).map((id) => ({
+        name: METRIC_BY_ID.get(id)?.name ?? id,
+        // Suppressed counts are not drawn: the table shows "<5".
+        values: monthly.map(({ metrics }) => {
+          const count = countOf(metrics, id);
+          return scope.suppressSmallNumbers && count >= 1 && count <= 4 ? 0 : count;
+        }),
+      })),
+    );
+    const format = (request.query as { format?: string } | undefined)?.format;
+    if (resolved.ok && (format === 'csv' || format === 'xlsx')) {
+      return sendExport(reply, format, scope, period, figures);
+    }
+    if (resolved.ok && format === 'svg') {
+      return reply
+        .header('Content-Disposition', 'attachment; filename="figures-by-month.svg"')
+        .type('image/svg+xml')
+        .send(chart);
+    }
+    const filters = new URLSearchParams({
+      period: read.period,
+      ...(read.period === 'custom' ? { from: read.from ?? '', to: read.to ?? '' } : {}),
+      employmentStatus: read.employmentStatus,
+    });
+    const exportHref = (as: string) => `${request.url.split('?')[0]}?${filters}&format=${as}`;
     const head = [
       {
         text:
@@ -123,7 +236,6 @@ export function dashboardHandlers(services: Services) {
       },
       ...TABLE_COLUMNS.map((id) => ({ text: METRIC_BY_ID.get(id)?.name ?? id, format: 'numeric' })),
     ];
-    const monthly = figures.months;
     return reply.code(resolved.ok ? 200 : 400).page('dashboards/dashboard.njk', {
       title: scope.title,
       caption: scope.caption,
@@ -132,6 +244,9 @@ export function dashboardHandlers(services: Services) {
       asAt: figures.total.period.asAt,
       suppressSmallNumbers: scope.suppressSmallNumbers,
       aboutHref: scope.about.href,
+      exports: resolved.ok
+        ? { csv: exportHref('csv'), xlsx: exportHref('xlsx'), svg: exportHref('svg') }
+        : null,
       aboutText: scope.about.text,
       form: {
         values: read,
@@ -169,18 +284,7 @@ export function dashboardHandlers(services: Services) {
         name: label,
         cells: TABLE_COLUMNS.map((id) => ({ id, value: show(countOf(metrics, id)) })),
       })),
-      chart: barChartSvg(
-        `${scope.title}: referrals, VP starts and job starts by month`,
-        monthly.map(({ label }) => label),
-        (['referrals', 'vpStarts', 'jobStarts'] as const).map((id) => ({
-          name: METRIC_BY_ID.get(id)?.name ?? id,
-          // Suppressed counts are not drawn: the table shows "<5".
-          values: monthly.map(({ metrics }) => {
-            const count = countOf(metrics, id);
-            return scope.suppressSmallNumbers && count >= 1 && count <= 4 ? 0 : count;
-          }),
-        })),
-      ),
+      chart,
     });
   }
 
