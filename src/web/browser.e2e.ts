@@ -353,6 +353,19 @@ describe('browser journeys with axe', {
       '0',
     );
     await pages.checkAccessibility('team dashboard, custom period');
+    await pages.page
+      .getByRole('link', { name: /see the records/ })
+      .first()
+      .click();
+    assert.match((await pages.heading()) ?? '', /^Records behind referrals/);
+    await pages.checkAccessibility('records behind a count');
+    await pages.page
+      .getByRole('link', { name: /^Remove/ })
+      .first()
+      .click();
+    await pages.checkAccessibility('remove a record');
+    await pages.page.goBack();
+    await pages.page.goBack();
     await pages.page.getByLabel('From (dates of your choice)').fill('2025-02-30');
     await pages.page.getByRole('button', { name: 'Show figures' }).click();
     await pages.checkAccessibility('team dashboard with a date error');

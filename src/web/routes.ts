@@ -1,6 +1,7 @@
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import {
   canAdminister,
+  canDrillThroughTeam,
   canUploadForTeam,
   canViewServiceSummary,
   canViewSpecialists,
@@ -29,6 +30,7 @@ import {
 } from './organisations/organisations.ts';
 import { pageHandlers } from './pages/pages.ts';
 import { passwordResetHandlers } from './password-reset/password-reset.ts';
+import { recordHandlers } from './records/records.ts';
 import { requestAccessHandlers } from './request-access/request-access.ts';
 import { RATE_LIMITS } from './security.ts';
 import type { Services } from './services.ts';
@@ -54,6 +56,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   const governanceAdmin = governanceAdminHandlers(services);
   const uploads = uploadHandlers(services);
   const dashboards = dashboardHandlers(services);
+  const records = recordHandlers(services);
   const api = apiHandlers();
   const uploadApi = uploadApiHandlers(services);
   const metricsApi = metricsApiHandlers(services);
@@ -139,6 +142,13 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
     scope.post('/teams/:teamId/upload/check/:checkId', uploads.confirm);
     scope.get('/teams/:teamId/upload/done/:uploadId', uploads.done);
     scope.post('/teams/:teamId/uploads/:uploadId/roll-back', uploads.rollBack);
+  });
+  group(app, [fullAccess, requireTeam(services, canDrillThroughTeam)], (scope) => {
+    scope.get('/teams/:teamId/records', records.list);
+  });
+  group(app, [fullAccess, requireTeam(services, canUploadForTeam)], (scope) => {
+    scope.get('/teams/:teamId/records/:referralId/remove', records.confirmRemoval);
+    scope.post('/teams/:teamId/records/:referralId/remove', records.remove);
   });
   group(app, [fullAccess, requireTeam(services, canViewSpecialists)], (scope) => {
     scope.post('/teams/:teamId/specialists/:specialistId', organisations.specialist);

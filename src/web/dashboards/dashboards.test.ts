@@ -17,10 +17,12 @@ import {
   type TestWeb,
 } from '../test-web.ts';
 
+const heading = (body: string) => /<h1[^>]*>([^<]*)</.exec(body)?.[1]?.trim();
+
 /** The first value shown for each data-metric id on a page (the headline figures come first). */
 function headline(body: string): Record<string, string> {
   const figures: Record<string, string> = {};
-  for (const match of body.matchAll(/data-metric="(\w+)">([^<]*)</g)) {
+  for (const match of body.matchAll(/data-metric="(\w+)">(?:<a [^>]*>)?([^<]*)</g)) {
     const [, id, value] = match;
     if (id !== undefined && figures[id] === undefined) figures[id] = value ?? '';
   }
@@ -175,6 +177,59 @@ for (const testDatabase of TEST_DATABASES) {
       const svg = await leader.get(`${view}&format=svg`);
       assert.equal(svg.headers['content-type'], 'image/svg+xml');
       assert.match(svg.body, /^<svg /);
+    });
+
+    it('opens the records behind each count, and lets the team leader remove one entered in error', async () => {
+      const view = `/teams/${orgs.teamA1}/dashboard?period=custom&from=2025-04-01&to=2026-03-31&employmentStatus=all`;
+      const page = await leader.get(view);
+      const shown = headline(page.body);
+      for (const metric of ['referrals', 'vpStarts', 'jobStarts', 'sustained13'] as const) {
+        const href = new RegExp(
+          `href="(/teams/${orgs.teamA1}/records\\?metric=${metric}&[^"]+)"`,
+        ).exec(page.body)?.[1];
+        assert.ok(href, `${metric} links to its records`);
+        const records = await leader.get(href.replace(/&amp;/g, '&'));
+        const listed = (records.body.match(/\/records\/\d+\/remove"/g) ?? []).length;
+        // Job starts count jobs, not records: one record can be behind several.
+        if (metric === 'jobStarts') assert.ok(listed <= Number(shown[metric]), metric);
+        else assert.equal(listed, Number(shown[metric]), metric);
+      }
+      assert.doesNotMatch(
+        (await leader.get(`/teams/${orgs.teamA1}/records`)).body,
+        /CLIENT|client-key|clientKey/,
+      );
+      const all = await leader.get(`/teams/${orgs.teamA1}/records`);
+      const referralId = /\/records\/(\d+)\/remove"/.exec(all.body)?.[1];
+      const before =
+        (await web.database.query<{ n: number }>('SELECT count(*)::int AS n FROM referral'))[0]
+          ?.n ?? 0;
+      const confirm = await leader.get(`/teams/${orgs.teamA1}/records/${referralId}/remove`);
+      assert.equal(heading(confirm.body), 'Remove this record?');
+      const removed = await leader.post(`/teams/${orgs.teamA1}/records/${referralId}/remove`);
+      assert.equal(removed.statusCode, 302);
+      assert.equal(
+        (await web.database.query<{ n: number }>('SELECT count(*)::int AS n FROM referral'))[0]?.n,
+        before - 1,
+      );
+      const history = await leader.get(`/teams/${orgs.teamA1}/upload`);
+      assert.match(history.body, /Record removed by hand/);
+
+      await createTestAccount(web.database, 'records-manager@nhs.net', [
+        role('service-manager', { serviceId: orgs.serviceA }),
+      ]);
+      await createTestAccount(web.database, 'records-commissioner@nhs.net', [
+        role('commissioner', { serviceId: orgs.serviceA }),
+      ]);
+      const manager = web.browser();
+      await manager.signIn('records-manager@nhs.net');
+      assert.equal((await manager.get(`/teams/${orgs.teamA1}/records`)).statusCode, 200);
+      assert.equal(
+        (await manager.get(`/teams/${orgs.teamA1}/records/${referralId}/remove`)).statusCode,
+        403,
+      );
+      const commissioner = web.browser();
+      await commissioner.signIn('records-commissioner@nhs.net');
+      assert.equal((await commissioner.get(`/teams/${orgs.teamA1}/records`)).statusCode, 403);
     });
 
     it('refuses a custom period that is not one, saying why', async () => {

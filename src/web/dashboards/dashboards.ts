@@ -24,6 +24,7 @@ import {
   teamsOfService,
 } from '../../organisations/organisations.ts';
 import {
+  canDrillThroughTeam,
   canViewService,
   canViewSpecialists,
   canViewTeam,
@@ -88,6 +89,8 @@ interface Scope {
   readonly level: GroupLevel | null;
   readonly groupNames: ReadonlyMap<string, { name: string; href: string | null }>;
   readonly suppressSmallNumbers: boolean;
+  /** A team's records page, for those who may open the records behind a count. */
+  readonly recordsHref?: string;
   /** The scope's own page: its teams, specialists and uploads. */
   readonly about: { readonly href: string; readonly text: string };
 }
@@ -264,6 +267,8 @@ export function dashboardHandlers(services: Services) {
         name: METRIC_BY_ID.get(id)?.name ?? id,
         rule: METRIC_BY_ID.get(id)?.rule ?? '',
         value: show(countOf(figures.total, id)),
+        href:
+          scope.recordsHref && resolved.ok ? `${scope.recordsHref}?metric=${id}&${filters}` : null,
       })),
       groupHead: head,
       groupRows: scope.level
@@ -311,6 +316,9 @@ export function dashboardHandlers(services: Services) {
         ),
         suppressSmallNumbers: false,
         about: { href: `/teams/${team.id}`, text: 'Specialists and uploads for this team' },
+        ...(canDrillThroughTeam(viewer, teamPlace(team))
+          ? { recordsHref: `/teams/${team.id}/records` }
+          : {}),
       });
     },
 

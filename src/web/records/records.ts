@@ -1,0 +1,146 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { recordAudit } from '../../audit/audit-log.ts';
+import { londonToday } from '../../calendar/london-today.ts';
+import { financialYear, PERIOD_PRESETS, resolvePeriod } from '../../dashboards/period.ts';
+import { computeMetrics, type MetricsQuery } from '../../metrics/compute.ts';
+import { METRIC_BY_ID } from '../../metrics/definitions.ts';
+import { deriveRecord } from '../../metrics/derive.ts';
+import { findTeam, teamPlace } from '../../organisations/organisations.ts';
+import { canUploadForTeam, type Viewer } from '../../permissions/permissions.ts';
+import type { ReferralRecord } from '../../referrals/referral-record.ts';
+import { removeRecord } from '../../uploads/upload-store.ts';
+import { idParameter, notFound } from '../http-errors.ts';
+import type { Services } from '../services.ts';
+
+/** The counts a record can be behind; "all" lists every record of the team. */
+export const DRILLABLE = [
+  'referrals',
+  'vpStarts',
+  'activeCaseload',
+  'jobStarts',
+  'supportedIntoWork',
+  'firstJobStarts',
+  'sustained13',
+  'sustained26',
+  'sustained52',
+  'discharges',
+] as const;
+
+const recordsQuery = z.object({
+  metric: z.enum(DRILLABLE).optional().catch(undefined),
+  period: z.enum(PERIOD_PRESETS).catch('this-financial-year'),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  employmentStatus: z.enum(['all', 'out-of-work', 'in-work']).catch('all'),
+  specialist: z
+    .string()
+    .regex(/^[A-Z]{1,5}$/)
+    .optional()
+    .catch(undefined),
+});
+
+/**
+ * Drill-through: the pseudonymised records behind a count. A record is behind a count when the
+ * metric engine, given that record alone, counts it: one definition, never a second in SQL.
+ */
+export function isBehind(
+  record: ReferralRecord,
+  metric: (typeof DRILLABLE)[number],
+  query: MetricsQuery,
+): boolean {
+  return computeMetrics([deriveRecord(record)], query)[metric] > 0;
+}
+
+export function recordHandlers(services: Services) {
+  const { database, clock } = services;
+
+  async function teamOf(request: FastifyRequest) {
+    const team = await findTeam(database, idParameter(request.params, 'teamId'));
+    if (team === null) throw notFound();
+    return team;
+  }
+
+  async function findRecord(teamId: number, referralId: number) {
+    const [row] = await database.query<{ id: number; record: ReferralRecord }>(
+      'SELECT id, record FROM referral WHERE id = $1 AND team_id = $2',
+      [referralId, teamId],
+    );
+    if (row === undefined) throw notFound();
+    return row;
+  }
+
+  return {
+    async list(request: FastifyRequest, reply: FastifyReply) {
+      const team = await teamOf(request);
+      const read = recordsQuery.parse(request.query ?? {});
+      const today = londonToday(clock());
+      const resolved = resolvePeriod(read.period, today, read);
+      const period = resolved.ok ? resolved.period : financialYear(today);
+      const query: MetricsQuery = {
+        from: period.from,
+        to: period.to,
+        today,
+        employmentStatus: read.employmentStatus,
+      };
+      const rows = await database.query<{ id: number; record: ReferralRecord }>(
+        'SELECT id, record FROM referral WHERE team_id = $1 ORDER BY referral_date DESC, specialist, id',
+        [team.id],
+      );
+      const metric = read.metric;
+      const shown = rows.filter(
+        ({ record }) =>
+          (read.specialist === undefined || record.specialist === read.specialist) &&
+          (metric === undefined || isBehind(record, metric, query)),
+      );
+      return reply.page('records/records.njk', {
+        title: metric
+          ? `Records behind ${METRIC_BY_ID.get(metric)?.name.toLowerCase()}`
+          : `Records of ${team.name}`,
+        width: 'full',
+        team,
+        period: metric ? period : null,
+        specialist: read.specialist,
+        canRemove: canUploadForTeam(request.viewer as Viewer, teamPlace(team)),
+        records: shown.slice(0, 1000).map(({ id, record }) => ({
+          id,
+          specialist: record.specialist,
+          referralDate: record.referralDate,
+          firstContactDate: record.firstContactDate,
+          vpStartDate: record.vpStartDate,
+          firstJobStart: record.jobs.map((job) => job.startDate).sort()[0] ?? null,
+          dischargeDate: record.dischargeDate,
+          caseloadStatus: record.caseloadStatus,
+          employmentStatus: record.employmentStatus,
+        })),
+        total: shown.length,
+      });
+    },
+
+    async confirmRemoval(request: FastifyRequest, reply: FastifyReply) {
+      const team = await teamOf(request);
+      const { record, id } = await findRecord(team.id, idParameter(request.params, 'referralId'));
+      return reply.page('records/remove.njk', { title: 'Remove this record?', team, id, record });
+    },
+
+    async remove(request: FastifyRequest, reply: FastifyReply) {
+      const team = await teamOf(request);
+      const referralId = idParameter(request.params, 'referralId');
+      const viewer = request.viewer as Viewer;
+      const now = clock();
+      const removed = await database.transaction(async (transaction) => {
+        if (!(await removeRecord(transaction, team.id, referralId, viewer.accountId, now)))
+          return false;
+        await recordAudit(transaction, now, {
+          actorAccountId: viewer.accountId,
+          action: 'removed record',
+          subject: `team ${team.id}`,
+          detail: `record ${referralId}`,
+        });
+        return true;
+      });
+      if (!removed) throw notFound();
+      return reply.redirect(`/teams/${team.id}/records?removed=1`);
+    },
+  };
+}
