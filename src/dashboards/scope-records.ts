@@ -25,3 +25,24 @@ export async function groupedRecords(
   );
   return rows.map(({ group, record }) => ({ group, derived: deriveRecord(record) }));
 }
+
+export interface TeamFreshness {
+  readonly teamName: string;
+  readonly lastUpload: Date | null;
+  readonly records: number;
+}
+
+/** Each team's latest upload that still counts (not rolled back), and its records now. */
+export function teamFreshness(
+  database: Queryable,
+  teamIds: readonly number[],
+): Promise<TeamFreshness[]> {
+  return database.query<TeamFreshness>(
+    `SELECT t.name AS "teamName",
+            (SELECT max(u.uploaded_at) FROM upload u
+              WHERE u.team_id = t.id AND u.kind = 'upload' AND u.rolled_back_at IS NULL) AS "lastUpload",
+            (SELECT count(*)::int FROM referral r WHERE r.team_id = t.id) AS records
+       FROM team t WHERE t.id = ANY($1::int[]) ORDER BY lower(t.name)`,
+    [`{${teamIds.join(',')}}`],
+  );
+}

@@ -9,6 +9,7 @@ import { ensureSpecialists } from '../organisations/organisations.ts';
 import type { CellValue } from '../spreadsheet/cells.ts';
 import { writeXlsx } from '../spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../synthetic/referral-rows.ts';
+import { DASHBOARD_VIEWS } from './dashboards/dashboard-views.ts';
 import {
   createTestAccount,
   role,
@@ -341,8 +342,13 @@ describe('browser journeys with axe', {
     await pages.checkAccessibility('upload saved');
     await pages.open(`/teams/${orgs.teamA2}/upload`);
     await pages.checkAccessibility('upload history');
+    for (const view of DASHBOARD_VIEWS) {
+      await pages.open(
+        `/teams/${orgs.teamA2}/dashboard?period=custom&from=2024-04-01&to=2026-03-31&view=${view}`,
+      );
+      await pages.checkAccessibility(`team dashboard: ${view}`);
+    }
     await pages.open(`/teams/${orgs.teamA2}/dashboard`);
-    await pages.checkAccessibility('team dashboard');
     await pages.page.getByLabel('Period').selectOption('custom');
     await pages.page.getByLabel('From (dates of your choice)').fill('2025-04-01');
     await pages.page.getByLabel('To (dates of your choice)').fill('2026-03-31');
@@ -380,6 +386,9 @@ describe('browser journeys with axe', {
       [`/areas/regions/${orgs.regionA}`, 'regional view'],
       [`/areas/icss/${orgs.icsA}`, 'ICS view'],
       ['/areas/england/dashboard', 'national dashboard'],
+      ...DASHBOARD_VIEWS.map(
+        (view) => [`/areas/england/dashboard?view=${view}`, `national dashboard: ${view}`] as const,
+      ),
       [`/areas/regions/${orgs.regionA}/dashboard`, 'regional dashboard'],
       [`/areas/icss/${orgs.icsA}/dashboard`, 'ICS dashboard'],
       [`/services/${orgs.serviceA}/dashboard`, 'service summary'],

@@ -16,6 +16,7 @@ import {
   type TestBrowser,
   type TestWeb,
 } from '../test-web.ts';
+import { DASHBOARD_VIEWS } from './dashboard-views.ts';
 
 const heading = (body: string) => /<h1[^>]*>([^<]*)</.exec(body)?.[1]?.trim();
 
@@ -169,7 +170,7 @@ for (const testDatabase of TEST_DATABASES) {
       );
       assert.match(csv.body, new RegExp(`\r\nReferrals,${expected.referrals}\r\n`));
       assert.match(csv.body, new RegExp(`\r\nActive caseload,${expected.activeCaseload}\r\n`));
-      assert.match(csv.body, /By specialist\r\nEmployment specialist,Referrals,/);
+      assert.match(csv.body, /By employment specialist\r\nEmployment specialist,Referrals,/);
       assert.match(csv.body, /By month\r\nMonth,Referrals,/);
       const xlsx = await leader.get(`${view}&format=xlsx`);
       assert.equal(xlsx.statusCode, 200);
@@ -230,6 +231,55 @@ for (const testDatabase of TEST_DATABASES) {
       const commissioner = web.browser();
       await commissioner.signIn('records-commissioner@nhs.net');
       assert.equal((await commissioner.get(`/teams/${orgs.teamA1}/records`)).statusCode, 403);
+    });
+
+    it('renders every view, and its breakdowns add up to its headline figures', async () => {
+      const base = `/teams/${orgs.teamA1}/dashboard?period=custom&from=2024-04-01&to=2026-03-31`;
+      for (const view of DASHBOARD_VIEWS) {
+        const page = await leader.get(`${base}&view=${view}`);
+        assert.equal(page.statusCode, 200, view);
+      }
+      const tableSums = (body: string, caption: RegExp, column: number) => {
+        const table = body.split('<table').find((each) => caption.test(each)) ?? '';
+        return [...table.matchAll(/<tr class="nhsuk-table__row">([\s\S]*?)<\/tr>/g)]
+          .map((row) =>
+            [...(row[1] ?? '').matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((cell) =>
+              Number(cell[1]?.replace(/,/g, '')),
+            ),
+          )
+          .reduce((sum, cells) => sum + (cells[column] ?? 0), 0);
+      };
+      const demographics = await leader.get(`${base}&view=demographics`);
+      const counts = headline(demographics.body);
+      assert.equal(
+        tableSums(demographics.body, /by gender/, 0),
+        Number(counts.referrals),
+        'referrals by gender',
+      );
+      assert.equal(
+        tableSums(demographics.body, /by ethnicity/, 2),
+        Number(counts.jobStarts),
+        'job starts by ethnicity',
+      );
+      const sustainments = await leader.get(`${base}&view=sustainments`);
+      const sustained = headline(sustainments.body);
+      const hours =
+        sustainments.body.split('<table').find((each) => /by average weekly hours/.test(each)) ??
+        '';
+      const thirteen =
+        /<th scope="row" class="nhsuk-table__header">13 weeks<\/th>([\s\S]*?)<\/tr>/.exec(
+          hours,
+        )?.[1] ?? '';
+      const bandTotal = [...thirteen.matchAll(/>(\d+)</g)].reduce(
+        (sum, match) => sum + Number(match[1]),
+        0,
+      );
+      assert.equal(bandTotal, Number(sustained.sustained13));
+      const freshness = await leader.get(`${base}&view=freshness`);
+      assert.match(
+        freshness.body,
+        /North team<\/th>\s*<td[^>]*>\d{4}-\d{2}-\d{2}<\/td><td[^>]*>\d+<\/td><td[^>]*>Yes<\/td>/,
+      );
     });
 
     it('refuses a custom period that is not one, saying why', async () => {

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { londonToday } from '../../calendar/london-today.ts';
-import { type DashboardFigures, dashboardFigures, shownCount } from '../../dashboards/dashboard.ts';
+import { dashboardFigures, shownCount } from '../../dashboards/dashboard.ts';
 import {
   financialYear,
   PERIOD_PRESET_NAMES,
@@ -9,9 +9,9 @@ import {
   type Period,
   resolvePeriod,
 } from '../../dashboards/period.ts';
-import { type GroupLevel, groupedRecords } from '../../dashboards/scope-records.ts';
-import type { EmploymentStatusFilter, MetricsResult } from '../../metrics/compute.ts';
-import { METRIC_BY_ID, type MetricId } from '../../metrics/definitions.ts';
+import { type GroupLevel, groupedRecords, teamFreshness } from '../../dashboards/scope-records.ts';
+import type { EmploymentStatusFilter } from '../../metrics/compute.ts';
+import { METRIC_BY_ID } from '../../metrics/definitions.ts';
 import {
   allTeams,
   findIcs,
@@ -33,10 +33,16 @@ import {
 import type { CellValue } from '../../spreadsheet/cells.ts';
 import { writeCsv } from '../../spreadsheet/csv/csv-writer.ts';
 import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
-import { barChartSvg } from '../charts/bar-chart.ts';
 import { choiceItems, type FormState } from '../forms.ts';
 import { idParameter, notFound } from '../http-errors.ts';
 import type { Services } from '../services.ts';
+import {
+  DASHBOARD_VIEWS,
+  freshnessCutOff,
+  type Section,
+  VIEW_NAMES,
+  viewContent,
+} from './dashboard-views.ts';
 
 const EMPLOYMENT_STATUSES = [
   { value: 'all', text: 'Everyone' },
@@ -45,41 +51,12 @@ const EMPLOYMENT_STATUSES = [
 ] as const;
 
 const filterForm = z.object({
+  view: z.enum(DASHBOARD_VIEWS).catch('overview'),
   period: z.enum(PERIOD_PRESETS).catch('this-financial-year'),
   from: z.string().optional(),
   to: z.string().optional(),
   employmentStatus: z.enum(['all', 'out-of-work', 'in-work']).catch('all'),
 });
-
-/** The headline figures, in METRICS.md's order; each shown with its rule. */
-const HEADLINE: readonly MetricId[] = [
-  'referrals',
-  'vpStarts',
-  'activeCaseload',
-  'jobStarts',
-  'supportedIntoWork',
-  'firstJobStarts',
-  'sustained13',
-  'sustained26',
-  'sustained52',
-  'discharges',
-];
-
-/** The counts tabulated for each group and month. */
-const TABLE_COLUMNS: readonly MetricId[] = [
-  'referrals',
-  'vpStarts',
-  'activeCaseload',
-  'jobStarts',
-  'supportedIntoWork',
-  'sustained13',
-  'sustained26',
-  'sustained52',
-];
-
-type CountId = (typeof HEADLINE)[number];
-const countOf = (metrics: MetricsResult, id: MetricId) =>
-  metrics[id as CountId & keyof MetricsResult] as number;
 
 interface Scope {
   readonly title: string;
@@ -95,84 +72,51 @@ interface Scope {
   readonly about: { readonly href: string; readonly text: string };
 }
 
-/** What a person exports is what the page shows: the same tables, the same "<5". */
-function exportTables(scope: Scope, figures: DashboardFigures) {
-  const cell = (count: number): CellValue =>
-    scope.suppressSmallNumbers && count >= 1 && count <= 4 ? '<5' : count;
-  const columnNames = TABLE_COLUMNS.map((id) => METRIC_BY_ID.get(id)?.name ?? id);
-  const tables = [
-    {
-      name: 'Overview',
-      rows: [
-        ['Figure', 'Value'],
-        ...HEADLINE.map((id) => [
-          METRIC_BY_ID.get(id)?.name ?? id,
-          cell(countOf(figures.total, id)),
-        ]),
-      ],
-    },
-  ];
-  if (scope.level !== null) {
-    tables.push({
-      name: `By ${scope.level}`,
-      rows: [
-        [
-          scope.level === 'specialist'
-            ? 'Employment specialist'
-            : scope.level === 'team'
-              ? 'Team'
-              : 'Service',
-          ...columnNames,
-        ],
-        ...figures.groups.map(({ group, metrics }) => [
-          scope.groupNames.get(group)?.name ?? group,
-          ...TABLE_COLUMNS.map((id) => cell(countOf(metrics, id))),
-        ]),
-      ],
-    });
-  }
-  tables.push({
-    name: 'By month',
-    rows: [
-      ['Month', ...columnNames],
-      ...figures.months.map(({ label, metrics }) => [
-        label,
-        ...TABLE_COLUMNS.map((id) => cell(countOf(metrics, id))),
-      ]),
-    ],
-  });
-  return tables;
-}
-
 function sendExport(
   reply: FastifyReply,
   format: 'csv' | 'xlsx',
-  scope: Scope,
+  title: string,
   period: Period,
-  figures: DashboardFigures,
+  asAt: string,
+  headline: ReadonlyArray<{ name: string; value: CellValue }>,
+  sections: readonly Section[],
 ) {
-  const tables = exportTables(scope, figures);
-  const title = [
-    `${scope.title}, ${period.label} (${period.from} to ${period.to}), as at ${figures.total.period.asAt}`,
+  const heading = [`${title}, ${period.label} (${period.from} to ${period.to}), as at ${asAt}`];
+  const tables = [
+    ...(headline.length > 0
+      ? [
+          {
+            name: 'Figures',
+            rows: [['Figure', 'Value'], ...headline.map(({ name, value }) => [name, value])],
+          },
+        ]
+      : []),
+    ...sections.map((section) => ({
+      name: section.heading,
+      rows: [
+        section.head,
+        ...section.rows.map((row) => [row.name, ...row.cells.map((cell) => cell.value)]),
+      ],
+    })),
   ];
-  const fileName = `${scope.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${period.from}-to-${period.to}.${format}`;
+  const fileName = `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${period.from}-to-${period.to}.${format}`;
   reply.header('Content-Disposition', `attachment; filename="${fileName}"`);
   if (format === 'xlsx') {
-    return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(
-      Buffer.from(
-        writeXlsx(
-          tables.map(({ name, rows }) => ({ name, rows: [title, [], ...rows] })),
-          { boldFirstRow: true },
-        ),
-      ),
-    );
+    const sheets = tables.map(({ name, rows }) => ({
+      // Excel's limit on sheet names: 31 characters.
+      name: name.slice(0, 31),
+      rows: [heading, [], ...rows],
+    }));
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .send(Buffer.from(writeXlsx(sheets, { boldFirstRow: true })));
   }
-  const sections = tables.map(({ name, rows }) =>
+  const parts = tables.map(({ name, rows }) =>
     writeCsv([name], rows, { neutraliseFormulas: true }),
   );
   return reply
     .type('text/csv; charset=utf-8')
-    .send(`${writeCsv(title, [], { neutraliseFormulas: true })}\r\n${sections.join('\r\n')}`);
+    .send(`${writeCsv(heading, [], { neutraliseFormulas: true })}\r\n${parts.join('\r\n')}`);
 }
 
 export function dashboardHandlers(services: Services) {
@@ -198,59 +142,89 @@ export function dashboardHandlers(services: Services) {
       query,
       scope.level ? [...scope.groupNames.keys()] : [],
     );
+    const content = viewContent(read.view, {
+      title: scope.title,
+      level: scope.level,
+      groupNames: scope.groupNames,
+      suppressSmallNumbers: scope.suppressSmallNumbers,
+      figures,
+      records,
+      query,
+      freshness: read.view === 'freshness' ? await teamFreshness(database, scope.teamIds) : [],
+      freshnessCutOff: freshnessCutOff(today),
+    });
     const show = (count: number) => shownCount(count, scope.suppressSmallNumbers);
-    const monthly = figures.months;
-    const chart = barChartSvg(
-      `${scope.title}: referrals, VP starts and job starts by month`,
-      monthly.map(({ label }) => label),
-      (['referrals', 'vpStarts', 'jobStarts'] as const).map((id) => ({
-        name: METRIC_BY_ID.get(id)?.name ?? id,
-        // Suppressed counts are not drawn: the table shows "<5".
-        values: monthly.map(({ metrics }) => {
-          const count = countOf(metrics, id);
-          return scope.suppressSmallNumbers && count >= 1 && count <= 4 ? 0 : count;
-        }),
-      })),
-    );
-    const format = (request.query as { format?: string } | undefined)?.format;
-    if (resolved.ok && (format === 'csv' || format === 'xlsx')) {
-      return sendExport(reply, format, scope, period, figures);
-    }
-    if (resolved.ok && format === 'svg') {
-      return reply
-        .header('Content-Disposition', 'attachment; filename="figures-by-month.svg"')
-        .type('image/svg+xml')
-        .send(chart);
-    }
     const filters = new URLSearchParams({
+      view: read.view,
       period: read.period,
       ...(read.period === 'custom' ? { from: read.from ?? '', to: read.to ?? '' } : {}),
       employmentStatus: read.employmentStatus,
     });
-    const exportHref = (as: string) => `${request.url.split('?')[0]}?${filters}&format=${as}`;
-    const head = [
-      {
-        text:
-          scope.level === 'specialist'
-            ? 'Employment specialist'
-            : scope.level === 'team'
-              ? 'Team'
-              : 'Service',
-      },
-      ...TABLE_COLUMNS.map((id) => ({ text: METRIC_BY_ID.get(id)?.name ?? id, format: 'numeric' })),
-    ];
+    const path = request.url.split('?')[0] ?? '/';
+    const headline = content.headline.map((id) => ({
+      id,
+      name: METRIC_BY_ID.get(id)?.name ?? id,
+      rule: METRIC_BY_ID.get(id)?.rule ?? '',
+      count: figures.total[id],
+      value: show(figures.total[id]),
+      href:
+        scope.recordsHref && resolved.ok ? `${scope.recordsHref}?metric=${id}&${filters}` : null,
+    }));
+
+    const format = (request.query as { format?: string } | undefined)?.format;
+    if (resolved.ok && (format === 'csv' || format === 'xlsx')) {
+      const exported = [
+        ...headline.map(({ name, count }) => ({
+          name,
+          value: (scope.suppressSmallNumbers && count >= 1 && count <= 4
+            ? '<5'
+            : count) as CellValue,
+        })),
+        ...content.others.map(({ name, text }) => ({ name, value: text as CellValue })),
+      ];
+      return sendExport(
+        reply,
+        format,
+        scope.title,
+        period,
+        figures.total.period.asAt,
+        exported,
+        content.sections,
+      );
+    }
+    const chartIndex = Number((request.query as { chart?: string } | undefined)?.chart ?? 0);
+    if (resolved.ok && format === 'svg') {
+      const chart = content.sections.filter((section) => section.chart)[chartIndex]?.chart;
+      if (chart === undefined) throw notFound();
+      return reply
+        .header(
+          'Content-Disposition',
+          `attachment; filename="${read.view}-chart-${chartIndex + 1}.svg"`,
+        )
+        .type('image/svg+xml')
+        .send(chart.svg);
+    }
+    let charts = 0;
     return reply.code(resolved.ok ? 200 : 400).page('dashboards/dashboard.njk', {
-      title: scope.title,
+      title: read.view === 'overview' ? scope.title : `${scope.title}: ${VIEW_NAMES[read.view]}`,
+      heading: scope.title,
       caption: scope.caption,
       width: 'full',
       period,
       asAt: figures.total.period.asAt,
       suppressSmallNumbers: scope.suppressSmallNumbers,
       aboutHref: scope.about.href,
-      exports: resolved.ok
-        ? { csv: exportHref('csv'), xlsx: exportHref('xlsx'), svg: exportHref('svg') }
-        : null,
       aboutText: scope.about.text,
+      views: DASHBOARD_VIEWS.map((view) => ({
+        text: VIEW_NAMES[view],
+        href: `${path}?${new URLSearchParams({ ...Object.fromEntries(filters), view })}`,
+        current: view === read.view,
+      })),
+      viewName: VIEW_NAMES[read.view],
+      view: read.view,
+      exports: resolved.ok
+        ? { csv: `${path}?${filters}&format=csv`, xlsx: `${path}?${filters}&format=xlsx` }
+        : null,
       form: {
         values: read,
         errors,
@@ -262,34 +236,13 @@ export function dashboardHandlers(services: Services) {
         'selected',
       ),
       statusItems: choiceItems(EMPLOYMENT_STATUSES, read.employmentStatus, 'selected'),
-      headline: HEADLINE.map((id) => ({
-        id,
-        name: METRIC_BY_ID.get(id)?.name ?? id,
-        rule: METRIC_BY_ID.get(id)?.rule ?? '',
-        value: show(countOf(figures.total, id)),
-        href:
-          scope.recordsHref && resolved.ok ? `${scope.recordsHref}?metric=${id}&${filters}` : null,
+      headline,
+      others: content.others,
+      sections: content.sections.map((section) => ({
+        ...section,
+        svgHref:
+          section.chart && resolved.ok ? `${path}?${filters}&format=svg&chart=${charts++}` : null,
       })),
-      groupHead: head,
-      groupRows: scope.level
-        ? figures.groups.map(({ group, metrics }) => {
-            const named = scope.groupNames.get(group) ?? { name: group, href: null };
-            return {
-              name: named.name,
-              href: named.href,
-              cells: TABLE_COLUMNS.map((id) => ({ id, value: show(countOf(metrics, id)) })),
-            };
-          })
-        : null,
-      monthHead: [
-        { text: 'Month' },
-        ...TABLE_COLUMNS.map((id) => ({ text: METRIC_BY_ID.get(id)?.name ?? id })),
-      ],
-      monthRows: monthly.map(({ label, metrics }) => ({
-        name: label,
-        cells: TABLE_COLUMNS.map((id) => ({ id, value: show(countOf(metrics, id)) })),
-      })),
-      chart,
     });
   }
 

@@ -1,0 +1,410 @@
+import type { IsoDate } from '../../calendar/calendar-date.ts';
+import { londonToday } from '../../calendar/london-today.ts';
+import type { DashboardFigures, GroupedRecord } from '../../dashboards/dashboard.ts';
+import type { TeamFreshness } from '../../dashboards/scope-records.ts';
+import { breakdownBy, groupByRecordField, type RecordDimension } from '../../metrics/breakdowns.ts';
+import type { MetricsQuery, MetricsResult, TimeToTarget } from '../../metrics/compute.ts';
+import { METRIC_BY_ID, type MetricId } from '../../metrics/definitions.ts';
+import type { CellValue } from '../../spreadsheet/cells.ts';
+import { barChartSvg } from '../charts/bar-chart.ts';
+
+/**
+ * The dashboard's views (issue 4): each a set of headline counts, other figures and sections (a
+ * table, with a chart of the same numbers where it helps). The page and its CSV/XLSX export both
+ * render these sections, so an export is exactly what the page shows.
+ */
+
+export const DASHBOARD_VIEWS = [
+  'overview',
+  'referrals',
+  'vp-starts',
+  'caseload',
+  'jobs',
+  'sustainments',
+  'demographics',
+  'freshness',
+] as const;
+export type DashboardView = (typeof DASHBOARD_VIEWS)[number];
+
+export const VIEW_NAMES: Readonly<Record<DashboardView, string>> = {
+  overview: 'Overview',
+  referrals: 'Referrals',
+  'vp-starts': 'VP starts',
+  caseload: 'Active caseload',
+  jobs: 'Job starts',
+  sustainments: 'Sustainments',
+  demographics: 'Demographics',
+  freshness: 'Data freshness',
+};
+
+export type CountId =
+  | 'referrals'
+  | 'vpStarts'
+  | 'activeCaseload'
+  | 'jobStarts'
+  | 'supportedIntoWork'
+  | 'firstJobStarts'
+  | 'sustained13'
+  | 'sustained26'
+  | 'sustained52'
+  | 'discharges';
+
+const ALL_COUNTS: readonly CountId[] = [
+  'referrals',
+  'vpStarts',
+  'activeCaseload',
+  'jobStarts',
+  'supportedIntoWork',
+  'firstJobStarts',
+  'sustained13',
+  'sustained26',
+  'sustained52',
+  'discharges',
+];
+
+export interface TableCell {
+  readonly metric?: string;
+  /** As exported: a number, or "<5" where a small number is hidden. */
+  readonly value: CellValue;
+  /** As shown on the page. */
+  readonly text: string;
+}
+
+export interface Section {
+  readonly heading: string;
+  readonly chart?: { readonly svg: string; readonly description: string };
+  readonly caption: string;
+  readonly head: readonly string[];
+  readonly rows: ReadonlyArray<{ name: string; href: string | null; cells: readonly TableCell[] }>;
+}
+
+export interface OtherFigure {
+  readonly id: string;
+  readonly name: string;
+  readonly rule: string;
+  readonly text: string;
+}
+
+export interface ViewContext {
+  readonly title: string;
+  readonly level: 'specialist' | 'team' | 'service' | null;
+  readonly groupNames: ReadonlyMap<string, { name: string; href: string | null }>;
+  readonly suppressSmallNumbers: boolean;
+  readonly figures: DashboardFigures;
+  readonly records: readonly GroupedRecord[];
+  readonly query: MetricsQuery;
+  /** For the data freshness view: the teams in scope and their uploads. */
+  readonly freshness: readonly TeamFreshness[];
+  /**
+   * Uploads are due by the 5th of each month: the first day of the month whose upload is due now
+   * (this month from the 5th, last month before it). A team is up to date with an upload since.
+   */
+  readonly freshnessCutOff: IsoDate;
+}
+
+const metricName = (id: string) => METRIC_BY_ID.get(id as MetricId)?.name ?? id;
+const LEVEL_NAMES = {
+  specialist: 'Employment specialist',
+  team: 'Team',
+  service: 'Service',
+} as const;
+
+function countCell(context: ViewContext, metric: string, count: number): TableCell {
+  const hidden = context.suppressSmallNumbers && count >= 1 && count <= 4;
+  return {
+    metric,
+    value: hidden ? '<5' : count,
+    text: hidden ? '<5' : count.toLocaleString('en-GB'),
+  };
+}
+
+const countOf = (metrics: MetricsResult, id: CountId) => metrics[id];
+
+function groupSection(context: ViewContext, columns: readonly CountId[]): Section[] {
+  if (context.level === null) return [];
+  const levelName = LEVEL_NAMES[context.level];
+  return [
+    {
+      heading: `By ${levelName.toLowerCase()}`,
+      caption: `${context.title} by ${levelName.toLowerCase()}`,
+      head: [levelName, ...columns.map(metricName)],
+      rows: context.figures.groups.map(({ group, metrics }) => {
+        const named = context.groupNames.get(group) ?? { name: group, href: null };
+        return {
+          name: named.name,
+          href: named.href,
+          cells: columns.map((id) => countCell(context, id, countOf(metrics, id))),
+        };
+      }),
+    },
+  ];
+}
+
+function monthSection(
+  context: ViewContext,
+  series: readonly CountId[],
+  columns: readonly CountId[],
+): Section {
+  const months = context.figures.months;
+  const description = `${series.map(metricName).join(', ')} by month`;
+  return {
+    heading: 'By month',
+    chart: {
+      description,
+      svg: barChartSvg(
+        `${context.title}: ${description}`,
+        months.map(({ label }) => label),
+        series.map((id) => ({
+          name: metricName(id),
+          // Hidden small numbers are not drawn either: the table shows "<5".
+          values: months.map(({ metrics }) => {
+            const count = countOf(metrics, id);
+            return context.suppressSmallNumbers && count >= 1 && count <= 4 ? 0 : count;
+          }),
+        })),
+      ),
+    },
+    caption: `${context.title} by month`,
+    head: ['Month', ...columns.map(metricName)],
+    rows: months.map(({ label, metrics }) => ({
+      name: label,
+      href: null,
+      cells: columns.map((id) => countCell(context, id, countOf(metrics, id))),
+    })),
+  };
+}
+
+const DEMOGRAPHICS: ReadonlyArray<[RecordDimension, string]> = [
+  ['gender', 'Gender'],
+  ['ethnicity', 'Ethnicity'],
+  ['ageBand', 'Age band at referral'],
+  ['benefits', 'Work related benefits'],
+  ['employmentStatus', 'Employment status at referral'],
+];
+
+function dimensionSection(
+  context: ViewContext,
+  dimension: RecordDimension,
+  label: string,
+  columns: readonly CountId[],
+): Section {
+  const groups = breakdownBy(
+    context.records.map(({ derived }) => derived),
+    context.query,
+    groupByRecordField(dimension),
+  );
+  return {
+    heading: `By ${label.toLowerCase()}`,
+    caption: `${context.title} by ${label.toLowerCase()}`,
+    head: [label, ...columns.map(metricName)],
+    rows: [...groups].map(([name, metrics]) => ({
+      name,
+      href: null,
+      cells: columns.map((id) => countCell(context, id, countOf(metrics, id))),
+    })),
+  };
+}
+
+function hoursSection(context: ViewContext): Section {
+  const bands = context.figures.total.sustainedByHours;
+  return {
+    heading: 'By weekly hours',
+    caption: `${context.title}: job sustainments by average weekly hours`,
+    head: ['Sustainment', 'Under 16 hours', '16 hours or more', 'Hours not recorded'],
+    rows: (['13', '26', '52'] as const).map((weeks) => ({
+      name: `${weeks} weeks`,
+      href: null,
+      cells: [
+        countCell(context, 'sustainedByHours', bands[weeks].under16),
+        countCell(context, 'sustainedByHours', bands[weeks]['16plus']),
+        countCell(context, 'sustainedByHours', bands[weeks].unknown),
+      ],
+    })),
+  };
+}
+
+function timeToFirstJobSection(context: ViewContext): Section {
+  const bands = context.figures.total.timeToFirstJob;
+  const labels = {
+    under6m: 'Under 6 months',
+    '6to12m': '6 to 12 months',
+    over12m: 'Over 12 months',
+    noVpStart: 'No VP start recorded',
+  } as const;
+  return {
+    heading: 'Time from VP start to first job',
+    caption: `${context.title}: people entering their first job, by months from the VP start`,
+    head: ['Time', 'People'],
+    rows: (Object.keys(labels) as Array<keyof typeof labels>).map((band) => ({
+      name: labels[band],
+      href: null,
+      cells: [countCell(context, 'timeToFirstJob', bands[band])],
+    })),
+  };
+}
+
+function caseloadPerSpecialistSection(context: ViewContext): Section[] {
+  // Caseload by specialist is ES-level detail: only where the dashboard is by specialist.
+  if (context.level !== 'specialist') return [];
+  const caseloads = context.figures.total.caseloadPerSpecialist;
+  return [
+    {
+      heading: 'Caseload per employment specialist',
+      caption: `${context.title}: active caseload per employment specialist (fidelity range 20 to 25)`,
+      head: ['Employment specialist', 'Active caseload'],
+      rows: Object.entries(caseloads).map(([initials, count]) => ({
+        name: context.groupNames.get(initials)?.name ?? initials,
+        href: null,
+        cells: [countCell(context, 'caseloadPerSpecialist', count)],
+      })),
+    },
+  ];
+}
+
+function freshnessSection(context: ViewContext): Section {
+  return {
+    heading: 'Latest upload by team',
+    caption: `Teams in ${context.title} and their latest upload; uploads are due by the 5th of each month, so a team with no upload since ${context.freshnessCutOff} is flagged`,
+    head: ['Team', 'Latest upload', 'Records', 'Up to date'],
+    rows: context.freshness.map((row) => {
+      const when = row.lastUpload ? londonToday(row.lastUpload) : 'Never';
+      const upToDate = row.lastUpload !== null && when >= context.freshnessCutOff;
+      return {
+        name: row.teamName,
+        href: null,
+        cells: [
+          { value: when, text: when },
+          { value: row.records, text: row.records.toLocaleString('en-GB') },
+          {
+            value: upToDate ? 'Yes' : 'No',
+            text: upToDate ? 'Yes' : `No: nothing uploaded since ${context.freshnessCutOff}`,
+          },
+        ],
+      };
+    }),
+  };
+}
+
+function percent(share: number | null): string {
+  return share === null ? 'no data' : `${Math.round(share * 1000) / 10}%`;
+}
+
+function targetText(figure: TimeToTarget, days: number): string {
+  if (figure.n === 0) return 'No records with both dates';
+  return `Median ${figure.median} days; ${percent(figure.withinTarget)} within ${days} days (${figure.n} records)`;
+}
+
+function otherFigure(id: MetricId, text: string): OtherFigure {
+  const definition = METRIC_BY_ID.get(id);
+  return { id, name: definition?.name ?? id, rule: definition?.rule ?? '', text };
+}
+
+export interface ViewContent {
+  readonly headline: readonly CountId[];
+  readonly others: readonly OtherFigure[];
+  readonly sections: readonly Section[];
+}
+
+/** The first of the month whose upload is due by its 5th now. */
+export function freshnessCutOff(today: IsoDate): IsoDate {
+  const monthStart = `${today.slice(0, 8)}01` as IsoDate;
+  if (Number(today.slice(8, 10)) >= 5) return monthStart;
+  const year = Number(today.slice(0, 4));
+  const month = Number(today.slice(5, 7));
+  return (
+    month === 1 ? `${year - 1}-12-01` : `${year}-${String(month - 1).padStart(2, '0')}-01`
+  ) as IsoDate;
+}
+
+export function viewContent(view: DashboardView, context: ViewContext): ViewContent {
+  const total = context.figures.total;
+  switch (view) {
+    case 'overview':
+      return {
+        headline: ALL_COUNTS,
+        others: [],
+        sections: [
+          ...groupSection(context, ALL_COUNTS.slice(0, 9)),
+          monthSection(context, ['referrals', 'vpStarts', 'jobStarts'], ALL_COUNTS.slice(0, 9)),
+        ],
+      };
+    case 'referrals':
+      return {
+        headline: ['referrals'],
+        others: [otherFigure('retentionShare', percent(total.retentionShare))],
+        sections: [
+          monthSection(context, ['referrals'], ['referrals']),
+          ...groupSection(context, ['referrals']),
+          dimensionSection(context, 'referralSource', 'Referral source', ['referrals']),
+        ],
+      };
+    case 'vp-starts':
+      return {
+        headline: ['vpStarts'],
+        others: [
+          otherFigure('daysToFirstContact', targetText(total.daysToFirstContact, 5)),
+          otherFigure('daysToEmployerContact', targetText(total.daysToEmployerContact, 30)),
+        ],
+        sections: [
+          monthSection(context, ['vpStarts'], ['vpStarts']),
+          ...groupSection(context, ['vpStarts']),
+        ],
+      };
+    case 'caseload':
+      return {
+        headline: ['activeCaseload', 'discharges'],
+        others: [otherFigure('employedShareOfCaseload', percent(total.employedShareOfCaseload))],
+        sections: [
+          ...groupSection(context, ['activeCaseload', 'discharges']),
+          ...caseloadPerSpecialistSection(context),
+          monthSection(context, ['discharges'], ['activeCaseload', 'discharges']),
+        ],
+      };
+    case 'jobs':
+      return {
+        headline: ['jobStarts', 'supportedIntoWork', 'firstJobStarts'],
+        others: [
+          otherFigure(
+            'averageHours',
+            total.averageHours === null
+              ? 'no data'
+              : `${Math.round(total.averageHours * 10) / 10} hours a week`,
+          ),
+          otherFigure('employmentRate', percent(total.employmentRate)),
+        ],
+        sections: [
+          monthSection(
+            context,
+            ['jobStarts', 'supportedIntoWork', 'firstJobStarts'],
+            ['jobStarts', 'supportedIntoWork', 'firstJobStarts'],
+          ),
+          ...groupSection(context, ['jobStarts', 'supportedIntoWork', 'firstJobStarts']),
+          timeToFirstJobSection(context),
+        ],
+      };
+    case 'sustainments':
+      return {
+        headline: ['sustained13', 'sustained26', 'sustained52'],
+        others: [],
+        sections: [
+          monthSection(
+            context,
+            ['sustained13', 'sustained26', 'sustained52'],
+            ['sustained13', 'sustained26', 'sustained52'],
+          ),
+          hoursSection(context),
+          ...groupSection(context, ['sustained13', 'sustained26', 'sustained52']),
+        ],
+      };
+    case 'demographics':
+      return {
+        headline: ['referrals', 'vpStarts', 'jobStarts'],
+        others: [],
+        sections: DEMOGRAPHICS.map(([dimension, label]) =>
+          dimensionSection(context, dimension, label, ['referrals', 'vpStarts', 'jobStarts']),
+        ),
+      };
+    case 'freshness':
+      return { headline: [], others: [], sections: [freshnessSection(context)] };
+  }
+}
