@@ -348,6 +348,32 @@ describe('browser journeys with axe', {
       );
       await pages.checkAccessibility(`team dashboard: ${view}`);
     }
+    await pages.open(`/teams/${orgs.teamA2}/dashboard?view=sustainments`);
+    const [png] = await Promise.all([
+      pages.page.waitForEvent('download'),
+      pages.page.getByRole('button', { name: 'Download the chart (PNG)' }).first().click(),
+    ]);
+    assert.match(png.suggestedFilename(), /\.png$/);
+
+    // Without JavaScript: the dashboard, its chart and its exports all still work.
+    const noScript = await browser.newContext({ bypassCSP: true, javaScriptEnabled: false });
+    const plain = new Pages(await noScript.newPage(), baseUrl, checked);
+    await plain.signIn('uploader@nhs.net');
+    await plain.open(`/teams/${orgs.teamA2}/dashboard?view=jobs`);
+    assert.equal(await plain.page.locator('figure.app-chart svg').count(), 1);
+    assert.equal(
+      await plain.page.getByRole('button', { name: 'Download the chart (PNG)' }).count(),
+      0,
+    );
+    const csvHref = await plain.page
+      .getByRole('link', { name: 'CSV' })
+      .first()
+      .getAttribute('href');
+    const csv = await plain.page.request.get(`${baseUrl}${csvHref?.replace(/&amp;/g, '&')}`);
+    assert.equal(csv.status(), 200);
+    assert.match(await csv.text(), /Job starts/);
+    await noScript.close();
+
     await pages.open(`/teams/${orgs.teamA2}/dashboard`);
     await pages.page.getByLabel('Period').selectOption('custom');
     await pages.page.getByLabel('From (dates of your choice)').fill('2025-04-01');

@@ -52,7 +52,7 @@ export async function registerSecurity(
             `'nonce-${(request as WithNonce)[NONCE] ?? ''}'`,
         ],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
+        imgSrc: ["'self'", 'data:', 'blob:'],
         fontSrc: ["'self'", 'https://assets.nhs.uk'],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],

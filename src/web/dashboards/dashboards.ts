@@ -215,6 +215,7 @@ export function dashboardHandlers(services: Services) {
       suppressSmallNumbers: scope.suppressSmallNumbers,
       aboutHref: scope.about.href,
       aboutText: scope.about.text,
+      recordsHref: scope.recordsHref ?? null,
       views: DASHBOARD_VIEWS.map((view) => ({
         text: VIEW_NAMES[view],
         href: `${path}?${new URLSearchParams({ ...Object.fromEntries(filters), view })}`,

@@ -9,6 +9,9 @@ import { deriveRecord } from '../../metrics/derive.ts';
 import { findTeam, teamPlace } from '../../organisations/organisations.ts';
 import { canUploadForTeam, type Viewer } from '../../permissions/permissions.ts';
 import type { ReferralRecord } from '../../referrals/referral-record.ts';
+import { writeCsv } from '../../spreadsheet/csv/csv-writer.ts';
+import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
+import { EXTRACT_HEADINGS, extractRow } from '../../uploads/extract.ts';
 import { removeRecord } from '../../uploads/upload-store.ts';
 import { idParameter, notFound } from '../http-errors.ts';
 import type { Services } from '../services.ts';
@@ -93,7 +96,28 @@ export function recordHandlers(services: Services) {
           (read.specialist === undefined || record.specialist === read.specialist) &&
           (metric === undefined || isBehind(record, metric, query)),
       );
+      const format = (request.query as { format?: string } | undefined)?.format;
+      if (format === 'csv' || format === 'xlsx') {
+        const rows = shown.map(({ record }) => extractRow(record));
+        const fileName = `${team.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-records.${format}`;
+        reply.header('Content-Disposition', `attachment; filename="${fileName}"`);
+        return format === 'csv'
+          ? reply
+              .type('text/csv; charset=utf-8')
+              .send(writeCsv(EXTRACT_HEADINGS, rows, { neutraliseFormulas: true }))
+          : reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(
+              Buffer.from(
+                writeXlsx([{ name: 'Records', rows: [EXTRACT_HEADINGS, ...rows] }], {
+                  boldFirstRow: true,
+                }),
+              ),
+            );
+      }
+      const here = new URLSearchParams(request.query as Record<string, string>);
+      here.delete('format');
       return reply.page('records/records.njk', {
+        csvHref: `/teams/${team.id}/records?${new URLSearchParams([...here, ['format', 'csv']])}`,
+        xlsxHref: `/teams/${team.id}/records?${new URLSearchParams([...here, ['format', 'xlsx']])}`,
         title: metric
           ? `Records behind ${METRIC_BY_ID.get(metric)?.name.toLowerCase()}`
           : `Records of ${team.name}`,

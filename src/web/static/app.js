@@ -10,3 +10,38 @@ for (const form of document.querySelectorAll('[data-module="app-upload-form"]'))
     form.querySelector('button')?.setAttribute('disabled', '');
   });
 }
+
+// Charts are SVG from the server; with JavaScript, each also downloads as a PNG.
+for (const figure of document.querySelectorAll('figure.app-chart')) {
+  const svg = figure.querySelector('svg');
+  const caption = figure.querySelector('figcaption');
+  if (!svg || !caption) continue;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'nhsuk-button nhsuk-button--secondary nhsuk-button--small app-no-print';
+  button.textContent = 'Download the chart (PNG)';
+  button.addEventListener('click', () => {
+    const source = URL.createObjectURL(
+      new Blob([new XMLSerializer().serializeToString(svg)], { type: 'image/svg+xml' }),
+    );
+    const image = new Image();
+    image.addEventListener('load', () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = svg.viewBox.baseVal.width * 2;
+      canvas.height = svg.viewBox.baseVal.height * 2;
+      const context = canvas.getContext('2d');
+      context.fillStyle = '#ffffff';
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(image, 0, 0, canvas.width, canvas.height);
+      URL.revokeObjectURL(source);
+      canvas.toBlob((png) => {
+        const link = document.createElement('a');
+        link.href = URL.createObjectURL(png);
+        link.download = `${svg.dataset.chartTitle || 'chart'}.png`;
+        link.click();
+      });
+    });
+    image.src = source;
+  });
+  caption.append(' ', button);
+}
