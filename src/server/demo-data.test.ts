@@ -134,6 +134,37 @@ describe('the demo', () => {
             ? `/${kind}s/${ids.get(name.join(' '))}`
             : (paths[what] ?? '');
         assert.equal((await browser.get(path)).statusCode, expected, `${demoRole}: ${what}`);
+        // The same answer for the dashboard, its export, and the API.
+        if (
+          kind === 'team' ||
+          kind === 'service' ||
+          what === 'england' ||
+          what === 'region' ||
+          what === 'ics'
+        ) {
+          const dashboard = `${path}/dashboard`;
+          assert.equal(
+            (await browser.get(dashboard)).statusCode,
+            expected,
+            `${demoRole}: ${what} dashboard`,
+          );
+          assert.equal(
+            (await browser.get(`${dashboard}?format=csv`)).statusCode,
+            expected,
+            `${demoRole}: ${what} CSV`,
+          );
+          const scopeQuery =
+            kind === 'team' || kind === 'service'
+              ? `&${kind}=${ids.get(name.join(' '))}`
+              : what === 'england'
+                ? ''
+                : `&${what}=${what === 'ics' ? ics?.id : ics?.regionId}`;
+          const api = await web.app.inject({
+            url: `/api/v1/metrics?from=2025-04-01&to=2026-03-31${scopeQuery}`,
+            headers: { authorization: `Bearer ${demo.apiTokens.get(demoRole)}` },
+          });
+          assert.equal(api.statusCode, expected, `${demoRole}: ${what} API`);
+        }
       }
     });
   }
