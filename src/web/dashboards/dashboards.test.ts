@@ -282,6 +282,24 @@ for (const testDatabase of TEST_DATABASES) {
       );
     });
 
+    it('narrows to one specialist, and offers only what the viewer may see', async () => {
+      const base = `/teams/${orgs.teamA1}/dashboard?period=custom&from=2024-04-01&to=2026-03-31`;
+      const whole = await leader.get(base);
+      const options = [...whole.body.matchAll(/<option value="(specialist:[A-Z]+)"/g)].map(
+        (match) => match[1],
+      );
+      assert.ok(options.length >= 2, 'each specialist is offered');
+      const bySpecialist = headline(whole.body);
+      let sum = 0;
+      for (const option of options) {
+        const narrowed = headline((await leader.get(`${base}&within=${option}`)).body);
+        sum += Number(narrowed.referrals);
+      }
+      assert.equal(sum, Number(bySpecialist.referrals), 'the specialists add up to the team');
+      const ignored = headline((await leader.get(`${base}&within=team:${orgs.teamB1}`)).body);
+      assert.deepEqual(ignored, bySpecialist, 'a choice not offered is ignored, never widened');
+    });
+
     it('refuses a custom period that is not one, saying why', async () => {
       const page = await leader.get(
         `/teams/${orgs.teamA1}/dashboard?period=custom&from=2026-02-30&to=2026-03-01`,

@@ -20,6 +20,7 @@ import {
   findTeam,
   NATIONAL_AREA,
   specialistsOfTeam,
+  type Team,
   teamPlace,
   teamsOfService,
 } from '../../organisations/organisations.ts';
@@ -56,6 +57,7 @@ const filterForm = z.object({
   from: z.string().optional(),
   to: z.string().optional(),
   employmentStatus: z.enum(['all', 'out-of-work', 'in-work']).catch('all'),
+  within: z.string().max(100).optional().catch(undefined),
 });
 
 interface Scope {
@@ -70,6 +72,40 @@ interface Scope {
   readonly recordsHref?: string;
   /** The scope's own page: its teams, specialists and uploads. */
   readonly about: { readonly href: string; readonly text: string };
+  /**
+   * The narrower parts of this scope the viewer may pick (a specialist, team, service, ICS or
+   * region), each with the teams, or the specialist, it keeps.
+   */
+  readonly within: ReadonlyArray<WithinOption>;
+}
+
+interface WithinOption {
+  readonly value: string;
+  readonly text: string;
+  readonly teamIds: readonly number[];
+  readonly specialist?: string;
+}
+
+/** "Within" choices for an area or service: its regions, ICSs, services and teams, as allowed. */
+function withinTeams(
+  teams: readonly Team[],
+  kinds: ReadonlyArray<'region' | 'ics' | 'service' | 'team'>,
+): WithinOption[] {
+  const options = new Map<string, WithinOption>();
+  const add = (value: string, text: string, teamId: number) => {
+    const known = options.get(value);
+    options.set(value, { value, text, teamIds: [...(known?.teamIds ?? []), teamId] });
+  };
+  for (const kind of kinds) {
+    for (const team of teams) {
+      if (kind === 'region') add(`region:${team.regionId}`, `Region: ${team.regionName}`, team.id);
+      if (kind === 'ics') add(`ics:${team.icsId}`, `ICS: ${team.icsName}`, team.id);
+      if (kind === 'service')
+        add(`service:${team.serviceId}`, `Service: ${team.serviceName}`, team.id);
+      if (kind === 'team') add(`team:${team.id}`, `Team: ${team.name}`, team.id);
+    }
+  }
+  return [...options.values()];
 }
 
 function sendExport(
@@ -136,7 +172,15 @@ export function dashboardHandlers(services: Services) {
       today,
       employmentStatus: read.employmentStatus as EmploymentStatusFilter,
     };
-    const records = await groupedRecords(database, scope.teamIds, scope.level ?? 'team');
+    const within = scope.within.find((option) => option.value === read.within);
+    const allRecords = await groupedRecords(
+      database,
+      within?.teamIds ?? scope.teamIds,
+      scope.level ?? 'team',
+    );
+    const records = within?.specialist
+      ? allRecords.filter(({ derived }) => derived.record.specialist === within.specialist)
+      : allRecords;
     const figures = dashboardFigures(
       records,
       query,
@@ -156,6 +200,7 @@ export function dashboardHandlers(services: Services) {
     const show = (count: number) => shownCount(count, scope.suppressSmallNumbers);
     const filters = new URLSearchParams({
       view: read.view,
+      ...(within ? { within: within.value } : {}),
       period: read.period,
       ...(read.period === 'custom' ? { from: read.from ?? '', to: read.to ?? '' } : {}),
       employmentStatus: read.employmentStatus,
@@ -237,6 +282,18 @@ export function dashboardHandlers(services: Services) {
         'selected',
       ),
       statusItems: choiceItems(EMPLOYMENT_STATUSES, read.employmentStatus, 'selected'),
+      withinItems:
+        scope.within.length > 0
+          ? choiceItems(
+              [
+                { value: '', text: `All of ${scope.title}` },
+                ...scope.within.map(({ value, text }) => ({ value, text })),
+              ],
+              within?.value ?? '',
+              'selected',
+            )
+          : null,
+      withinName: within?.text ?? null,
       headline,
       others: content.others,
       sections: content.sections.map((section) => ({
@@ -273,6 +330,12 @@ export function dashboardHandlers(services: Services) {
         ...(canDrillThroughTeam(viewer, teamPlace(team))
           ? { recordsHref: `/teams/${team.id}/records` }
           : {}),
+        within: specialists.map((specialist) => ({
+          value: `specialist:${specialist.initials}`,
+          text: `Employment specialist: ${specialist.displayName ?? specialist.initials} (${specialist.initials})`,
+          teamIds: [team.id],
+          specialist: specialist.initials,
+        })),
       });
     },
 
@@ -296,6 +359,7 @@ export function dashboardHandlers(services: Services) {
         ),
         suppressSmallNumbers: false,
         about: { href: `/services/${service.id}`, text: 'The teams of this service' },
+        within: byTeam ? withinTeams(teams, ['ics', 'team']) : [],
       });
     },
 
@@ -348,6 +412,14 @@ export function dashboardHandlers(services: Services) {
           href: request.url.split('?')[0]?.replace(/\/dashboard$/, '') ?? '/',
           text: `The services in ${area.name}`,
         },
+        within: withinTeams(
+          teams,
+          place.type === 'national'
+            ? ['region', 'ics', 'service']
+            : place.type === 'region'
+              ? ['ics', 'service']
+              : ['service'],
+        ),
       });
     },
   };
