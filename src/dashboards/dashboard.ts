@@ -1,3 +1,4 @@
+import type { IsoDate } from '../calendar/calendar-date.ts';
 import { breakdownByTime } from '../metrics/breakdowns.ts';
 import { computeMetrics, type MetricsQuery, type MetricsResult } from '../metrics/compute.ts';
 import type { DerivedRecord } from '../metrics/derive.ts';
@@ -16,7 +17,12 @@ export interface GroupedRecord {
 export interface DashboardFigures {
   readonly total: MetricsResult;
   readonly groups: ReadonlyArray<{ readonly group: string; readonly metrics: MetricsResult }>;
-  readonly months: ReadonlyArray<{ readonly label: string; readonly metrics: MetricsResult }>;
+  readonly months: ReadonlyArray<{
+    readonly label: string;
+    readonly from: IsoDate;
+    readonly to: IsoDate;
+    readonly metrics: MetricsResult;
+  }>;
 }
 
 export function dashboardFigures(
@@ -38,7 +44,12 @@ export function dashboardFigures(
       group,
       metrics: computeMetrics(members, query),
     })),
-    months: breakdownByTime(all, query, 'month').map(({ label, metrics }) => ({ label, metrics })),
+    months: breakdownByTime(all, query, 'month').map(({ label, from, to, metrics }) => ({
+      label,
+      from,
+      to,
+      metrics,
+    })),
   };
 }
 

@@ -64,6 +64,8 @@ const ALL_COUNTS: readonly CountId[] = [
 
 export interface TableCell {
   readonly metric?: string;
+  /** The records behind the count, for those allowed to open them. */
+  readonly href?: string | null;
   /** As exported: a number, or "<5" where a small number is hidden. */
   readonly value: CellValue;
   /** As shown on the page. */
@@ -85,6 +87,13 @@ export interface OtherFigure {
   readonly text: string;
 }
 
+/** A count's slice of the dashboard: one group of the breakdown, or one month. */
+export interface DrillWhere {
+  readonly group?: string;
+  readonly from?: IsoDate;
+  readonly to?: IsoDate;
+}
+
 export interface ViewContext {
   readonly title: string;
   readonly level: 'specialist' | 'team' | 'service' | null;
@@ -93,6 +102,8 @@ export interface ViewContext {
   readonly figures: DashboardFigures;
   readonly records: readonly GroupedRecord[];
   readonly query: MetricsQuery;
+  /** Where the records behind a count are, if the viewer may open them (drill-through). */
+  readonly drill?: (metric: CountId, where: DrillWhere) => string | null;
   /** For the data freshness view: the teams in scope and their uploads. */
   readonly freshness: readonly TeamFreshness[];
   /**
@@ -109,12 +120,19 @@ const LEVEL_NAMES = {
   service: 'Service',
 } as const;
 
-function countCell(context: ViewContext, metric: string, count: number): TableCell {
+function countCell(
+  context: ViewContext,
+  metric: string,
+  count: number,
+  where?: DrillWhere,
+): TableCell {
   const hidden = context.suppressSmallNumbers && count >= 1 && count <= 4;
+  const drillable = where !== undefined && count > 0 && context.drill !== undefined;
   return {
     metric,
     value: hidden ? '<5' : count,
     text: hidden ? '<5' : count.toLocaleString('en-GB'),
+    href: drillable ? context.drill?.(metric as CountId, where) : null,
   };
 }
 
@@ -133,7 +151,7 @@ function groupSection(context: ViewContext, columns: readonly CountId[]): Sectio
         return {
           name: named.name,
           href: named.href,
-          cells: columns.map((id) => countCell(context, id, countOf(metrics, id))),
+          cells: columns.map((id) => countCell(context, id, countOf(metrics, id), { group })),
         };
       }),
     },
@@ -166,10 +184,10 @@ function monthSection(
     },
     caption: `${context.title} by month`,
     head: ['Month', ...columns.map(metricName)],
-    rows: months.map(({ label, metrics }) => ({
+    rows: months.map(({ label, from, to, metrics }) => ({
       name: label,
       href: null,
-      cells: columns.map((id) => countCell(context, id, countOf(metrics, id))),
+      cells: columns.map((id) => countCell(context, id, countOf(metrics, id), { from, to })),
     })),
   };
 }

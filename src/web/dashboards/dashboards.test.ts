@@ -243,7 +243,7 @@ for (const testDatabase of TEST_DATABASES) {
         const table = body.split('<table').find((each) => caption.test(each)) ?? '';
         return [...table.matchAll(/<tr class="nhsuk-table__row">([\s\S]*?)<\/tr>/g)]
           .map((row) =>
-            [...(row[1] ?? '').matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((cell) =>
+            [...(row[1] ?? '').matchAll(/<td[^>]*>(?:<a [^>]*>)?([^<]*)</g)].map((cell) =>
               Number(cell[1]?.replace(/,/g, '')),
             ),
           )
@@ -280,6 +280,22 @@ for (const testDatabase of TEST_DATABASES) {
         freshness.body,
         /North team<\/th>\s*<td[^>]*>\d{4}-\d{2}-\d{2}<\/td><td[^>]*>\d+<\/td><td[^>]*>Yes<\/td>/,
       );
+    });
+
+    it('links every count in a breakdown to the records behind it', async () => {
+      const base = `/teams/${orgs.teamA1}/dashboard?period=custom&from=2025-04-01&to=2026-03-31`;
+      const page = await leader.get(base);
+      const links = [
+        ...page.body.matchAll(/<td [^>]*data-metric="(\w+)"><a href="([^"]+)">([\d,]+)</g),
+      ];
+      assert.ok(links.length > 20, `${links.length} linked counts`);
+      for (const [, metric, href, count] of links.filter((_, index) => index % 7 === 0)) {
+        // Job starts count jobs, and a record can have several.
+        if (metric === 'jobStarts') continue;
+        const records = await leader.get((href ?? '').replace(/&amp;/g, '&'));
+        const listed = (records.body.match(/\/records\/\d+\/remove"/g) ?? []).length;
+        assert.equal(listed, Number(count?.replace(/,/g, '')), `${metric} via ${href}`);
+      }
     });
 
     it('narrows to one specialist, and offers only what the viewer may see', async () => {

@@ -39,6 +39,7 @@ import { idParameter, notFound } from '../http-errors.ts';
 import type { Services } from '../services.ts';
 import {
   DASHBOARD_VIEWS,
+  type DrillWhere,
   freshnessCutOff,
   type Section,
   VIEW_NAMES,
@@ -70,6 +71,8 @@ interface Scope {
   readonly suppressSmallNumbers: boolean;
   /** A team's records page, for those who may open the records behind a count. */
   readonly recordsHref?: string;
+  /** A service's breakdown by team, whose rows open each team's records. */
+  readonly teamRecords?: boolean;
   /** The scope's own page: its teams, specialists and uploads. */
   readonly about: { readonly href: string; readonly text: string };
   /**
@@ -186,6 +189,44 @@ export function dashboardHandlers(services: Services) {
       query,
       scope.level ? [...scope.groupNames.keys()] : [],
     );
+    const show = (count: number) => shownCount(count, scope.suppressSmallNumbers);
+    const filters = new URLSearchParams({
+      view: read.view,
+      ...(within ? { within: within.value } : {}),
+      period: read.period,
+      ...(read.period === 'custom' ? { from: read.from ?? '', to: read.to ?? '' } : {}),
+      employmentStatus: read.employmentStatus,
+    });
+    const path = request.url.split('?')[0] ?? '/';
+    const drillQuery = (metric: string, where: DrillWhere) => {
+      const query = new URLSearchParams({ metric, employmentStatus: read.employmentStatus });
+      if (where.from && where.to) {
+        query.set('period', 'custom');
+        query.set('from', where.from);
+        query.set('to', where.to);
+      } else {
+        query.set('period', read.period);
+        if (read.period === 'custom') {
+          query.set('from', period.from);
+          query.set('to', period.to);
+        }
+      }
+      return query;
+    };
+    const recordsHref = scope.recordsHref;
+    const drill = !resolved.ok
+      ? undefined
+      : recordsHref
+        ? (metric: string, where: DrillWhere) => {
+            const query = drillQuery(metric, where);
+            const specialist = where.group ?? within?.specialist;
+            if (specialist) query.set('specialist', specialist);
+            return `${recordsHref}?${query}`;
+          }
+        : scope.teamRecords
+          ? (metric: string, where: DrillWhere) =>
+              where.group ? `/teams/${where.group}/records?${drillQuery(metric, where)}` : null
+          : undefined;
     const content = viewContent(read.view, {
       title: scope.title,
       level: scope.level,
@@ -196,16 +237,8 @@ export function dashboardHandlers(services: Services) {
       query,
       freshness: read.view === 'freshness' ? await teamFreshness(database, scope.teamIds) : [],
       freshnessCutOff: freshnessCutOff(today),
+      ...(drill ? { drill } : {}),
     });
-    const show = (count: number) => shownCount(count, scope.suppressSmallNumbers);
-    const filters = new URLSearchParams({
-      view: read.view,
-      ...(within ? { within: within.value } : {}),
-      period: read.period,
-      ...(read.period === 'custom' ? { from: read.from ?? '', to: read.to ?? '' } : {}),
-      employmentStatus: read.employmentStatus,
-    });
-    const path = request.url.split('?')[0] ?? '/';
     const headline = content.headline.map((id) => ({
       id,
       name: METRIC_BY_ID.get(id)?.name ?? id,
@@ -360,6 +393,7 @@ export function dashboardHandlers(services: Services) {
         suppressSmallNumbers: false,
         about: { href: `/services/${service.id}`, text: 'The teams of this service' },
         within: byTeam ? withinTeams(teams, ['ics', 'team']) : [],
+        teamRecords: teams.some((team) => canDrillThroughTeam(viewer, teamPlace(team))),
       });
     },
 
