@@ -57,7 +57,10 @@ export function dashboardFigures(
  * NHS England's small-number rule for published figures: a count from 1 to 4 shows as "<5" (at ICS,
  * regional and national level, when the setting is on). Zero stays zero.
  */
+export function isHiddenSmallNumber(count: number, suppressSmallNumbers: boolean): boolean {
+  return suppressSmallNumbers && count >= 1 && count <= 4;
+}
+
 export function shownCount(count: number, suppressSmallNumbers: boolean): string {
-  if (suppressSmallNumbers && count >= 1 && count <= 4) return '<5';
-  return count.toLocaleString('en-GB');
+  return isHiddenSmallNumber(count, suppressSmallNumbers) ? '<5' : count.toLocaleString('en-GB');
 }

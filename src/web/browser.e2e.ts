@@ -360,7 +360,11 @@ describe('browser journeys with axe', {
     const plain = new Pages(await noScript.newPage(), baseUrl, checked);
     await plain.signIn('uploader@nhs.net');
     await plain.open(`/teams/${orgs.teamA2}/dashboard?view=jobs`);
-    assert.equal(await plain.page.locator('figure.app-chart svg').count(), 1);
+    assert.equal(
+      await plain.page.locator('figure.app-chart svg').count(),
+      2,
+      'by month and by specialist',
+    );
     assert.equal(
       await plain.page.getByRole('button', { name: 'Download the chart (PNG)' }).count(),
       0,
@@ -401,6 +405,18 @@ describe('browser journeys with axe', {
     await pages.page.getByLabel('From (dates of your choice)').fill('2025-02-30');
     await pages.page.getByRole('button', { name: 'Show figures' }).click();
     await pages.checkAccessibility('team dashboard with a date error');
+  });
+
+  it('choosing the team to upload for', async () => {
+    await createTestAccount(web.database, 'two-teams@nhs.net', [
+      role('team-leader', { teamId: orgs.teamA1 }),
+      role('team-leader', { teamId: orgs.teamA2 }),
+    ]);
+    const pages = await newPages();
+    await pages.signIn('two-teams@nhs.net');
+    await pages.page.getByRole('link', { name: 'Upload data' }).click();
+    assert.equal(await pages.heading(), 'Which team is this data for?');
+    await pages.checkAccessibility('choose the team to upload for');
   });
 
   it('area views and a refused page', async () => {

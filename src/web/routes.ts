@@ -123,6 +123,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   group(app, [fullAccess], (scope) => {
     scope.get('/', organisations.home);
     scope.get('/account', account.show);
+    scope.get('/upload', uploads.chooseTeam);
     scope.get('/account/two-factor', account.showTwoFactor);
     scope.post('/account/two-factor', account.setUpTwoFactor);
     scope.post('/account/two-factor/remove', account.removeTwoFactor);

@@ -1,6 +1,10 @@
 import type { IsoDate } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
-import type { DashboardFigures, GroupedRecord } from '../../dashboards/dashboard.ts';
+import {
+  type DashboardFigures,
+  type GroupedRecord,
+  isHiddenSmallNumber,
+} from '../../dashboards/dashboard.ts';
 import type { TeamFreshness } from '../../dashboards/scope-records.ts';
 import { breakdownBy, groupByRecordField, type RecordDimension } from '../../metrics/breakdowns.ts';
 import type { MetricsQuery, MetricsResult, TimeToTarget } from '../../metrics/compute.ts';
@@ -126,7 +130,7 @@ function countCell(
   count: number,
   where?: DrillWhere,
 ): TableCell {
-  const hidden = context.suppressSmallNumbers && count >= 1 && count <= 4;
+  const hidden = isHiddenSmallNumber(count, context.suppressSmallNumbers);
   const drillable = where !== undefined && count > 0 && context.drill !== undefined;
   return {
     metric,
@@ -138,12 +142,31 @@ function countCell(
 
 const countOf = (metrics: MetricsResult, id: CountId) => metrics[id];
 
+/** Hidden small numbers are not drawn either: the table beside the chart shows "<5". */
+function shownInChart(context: ViewContext, count: number): number {
+  return isHiddenSmallNumber(count, context.suppressSmallNumbers) ? 0 : count;
+}
+
 function groupSection(context: ViewContext, columns: readonly CountId[]): Section[] {
   if (context.level === null) return [];
   const levelName = LEVEL_NAMES[context.level];
+  const groups = context.figures.groups;
+  const charted = columns.slice(0, 3);
+  const description = `${charted.map(metricName).join(', ')} by ${levelName.toLowerCase()}`;
   return [
     {
       heading: `By ${levelName.toLowerCase()}`,
+      chart: {
+        description,
+        svg: barChartSvg(
+          `${context.title}: ${description}`,
+          groups.map(({ group }) => context.groupNames.get(group)?.name ?? group),
+          charted.map((id) => ({
+            name: metricName(id),
+            values: groups.map(({ metrics }) => shownInChart(context, countOf(metrics, id))),
+          })),
+        ),
+      },
       caption: `${context.title} by ${levelName.toLowerCase()}`,
       head: [levelName, ...columns.map(metricName)],
       rows: context.figures.groups.map(({ group, metrics }) => {
@@ -174,11 +197,7 @@ function monthSection(
         months.map(({ label }) => label),
         series.map((id) => ({
           name: metricName(id),
-          // Hidden small numbers are not drawn either: the table shows "<5".
-          values: months.map(({ metrics }) => {
-            const count = countOf(metrics, id);
-            return context.suppressSmallNumbers && count >= 1 && count <= 4 ? 0 : count;
-          }),
+          values: months.map(({ metrics }) => shownInChart(context, countOf(metrics, id))),
         })),
       ),
     },

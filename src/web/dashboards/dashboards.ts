@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { londonToday } from '../../calendar/london-today.ts';
-import { dashboardFigures, shownCount } from '../../dashboards/dashboard.ts';
+import { dashboardFigures, isHiddenSmallNumber, shownCount } from '../../dashboards/dashboard.ts';
 import {
   financialYear,
   PERIOD_PRESET_NAMES,
@@ -254,7 +254,7 @@ export function dashboardHandlers(services: Services) {
       const exported = [
         ...headline.map(({ name, count }) => ({
           name,
-          value: (scope.suppressSmallNumbers && count >= 1 && count <= 4
+          value: (isHiddenSmallNumber(count, scope.suppressSmallNumbers)
             ? '<5'
             : count) as CellValue,
         })),

@@ -152,6 +152,9 @@ export function organisationHandlers(services: Services) {
         title: 'Home',
         destinations: destinations(viewer),
         isAdministrator: canAdminister(viewer),
+        canUpload: viewer.assignments.some(
+          (assignment) => assignment.role === 'team-leader' && assignment.agreementAccepted,
+        ),
       });
     },
 

@@ -71,6 +71,28 @@ for (const testDatabase of TEST_DATABASES) {
       assert.equal((await leader.get(`/teams/${orgs.teamA1}/upload`)).statusCode, 200);
     });
 
+    it('asks which team when the leader has several, and goes straight there with one', async () => {
+      const single = await leader.get('/upload');
+      assert.equal(single.headers.location, `/teams/${orgs.teamA1}/upload`);
+      await createTestAccount(web.database, 'two-teams@nhs.net', [
+        role('team-leader', { teamId: orgs.teamA1 }),
+        role('team-leader', { teamId: orgs.teamA2 }),
+      ]);
+      const both = web.browser();
+      await both.signIn('two-teams@nhs.net');
+      const choose = await both.get('/upload');
+      assert.equal(choose.statusCode, 200);
+      assert.match(
+        choose.body,
+        new RegExp(
+          `href="/teams/${orgs.teamA1}/upload"[\\s\\S]*href="/teams/${orgs.teamA2}/upload"`,
+        ),
+      );
+      const manager = web.browser();
+      await manager.signIn('manager@nhs.net');
+      assert.equal((await manager.get('/upload')).statusCode, 403);
+    });
+
     it('asks for a file when none is chosen', async () => {
       await leader.get(`/teams/${orgs.teamA1}/upload`);
       const none = await leader.postFiles(`/teams/${orgs.teamA1}/upload`, []);

@@ -9,8 +9,9 @@ import {
   ensureSpecialists,
   findTeam,
   specialistsOfTeam,
+  teamPlace,
 } from '../../organisations/organisations.ts';
-import type { Viewer } from '../../permissions/permissions.ts';
+import { canUploadForTeam, type Viewer } from '../../permissions/permissions.ts';
 import { clientKeyHasher } from '../../referrals/pseudonymise.ts';
 import { DEFAULT_READ_LIMITS } from '../../spreadsheet/cells.ts';
 import { writeCsv } from '../../spreadsheet/csv/csv-writer.ts';
@@ -23,7 +24,7 @@ import {
   uploadHistory,
 } from '../../uploads/upload-store.ts';
 import type { Problem } from '../../validation/problems.ts';
-import { idParameter, notFound } from '../http-errors.ts';
+import { forbidden, idParameter, notFound } from '../http-errors.ts';
 import type { Services } from '../services.ts';
 
 export const MAX_FILES_PER_UPLOAD = 10;
@@ -247,6 +248,23 @@ export function uploadHandlers(services: Services) {
   }
 
   return {
+    /** The first step for someone leading several teams: which team's data is this? */
+    async chooseTeam(request: FastifyRequest, reply: FastifyReply) {
+      const viewer = request.viewer as Viewer;
+      const teams = [];
+      for (const assignment of viewer.assignments) {
+        if (assignment.scopeType !== 'team' || assignment.scopeId === null) continue;
+        const team = await findTeam(database, assignment.scopeId);
+        if (team && canUploadForTeam(viewer, teamPlace(team))) teams.push(team);
+      }
+      if (teams.length === 0) throw forbidden();
+      if (teams.length === 1) return reply.redirect(`/teams/${teams[0]?.id}/upload`);
+      return reply.page('uploads/choose-team.njk', {
+        title: 'Which team is this data for?',
+        teams,
+      });
+    },
+
     show: (request: FastifyRequest, reply: FastifyReply) => showUploadPage(request, reply),
 
     async upload(request: FastifyRequest, reply: FastifyReply) {
