@@ -11,6 +11,7 @@ import type { DerivedRecord } from '../metrics/derive.ts';
 export interface GroupedRecord {
   /** The group of the level below this dashboard's: a specialist's initials, a team or service id. */
   readonly group: string;
+  readonly teamId: number;
   readonly derived: DerivedRecord;
 }
 

@@ -15,15 +15,19 @@ export async function groupedRecords(
   level: GroupLevel,
 ): Promise<GroupedRecord[]> {
   if (teamIds.length === 0) return [];
-  const rows = await database.query<{ group: string; record: ReferralRecord }>(
-    `SELECT CASE $2 WHEN 'specialist' THEN r.specialist WHEN 'team' THEN r.team_id::text
+  const rows = await database.query<{ group: string; teamId: number; record: ReferralRecord }>(
+    `SELECT r.team_id AS "teamId", CASE $2 WHEN 'specialist' THEN r.specialist WHEN 'team' THEN r.team_id::text
                     ELSE t.service_id::text END AS "group",
             r.record
        FROM referral r JOIN team t ON t.id = r.team_id
       WHERE r.team_id = ANY($1::int[])`,
     [`{${teamIds.join(',')}}`, level],
   );
-  return rows.map(({ group, record }) => ({ group, derived: deriveRecord(record) }));
+  return rows.map(({ group, teamId, record }) => ({
+    group,
+    teamId,
+    derived: deriveRecord(record),
+  }));
 }
 
 export interface TeamFreshness {

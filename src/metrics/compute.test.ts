@@ -15,7 +15,6 @@ import {
 import { computeMetrics, type MetricsQuery, type MetricsResult, median } from './compute.ts';
 import { METRIC_DEFINITIONS } from './definitions.ts';
 import { deriveRecord } from './derive.ts';
-import { expectedToDate, targetStatus } from './targets.ts';
 
 const BASE: Partial<ReferralRecord> = {
   referralDate: '2024-04-10',
@@ -525,20 +524,5 @@ describe('breakdown properties', () => {
       ),
       { numRuns: 40 },
     );
-  });
-});
-
-describe('targets', () => {
-  test('on 1 April the expected figure is target × 1/365', () => {
-    assert.equal(expectedToDate(365, '2025-04-01', '2025-04-01'), 1);
-  });
-  test('a leap financial year has 366 days; the whole year is the whole target', () => {
-    assert.equal(expectedToDate(366, '2023-04-01', '2023-04-10'), 10);
-    assert.equal(expectedToDate(100, '2024-04-01', '2025-03-31'), 100);
-  });
-  test('on track, behind (≥ 90%), off track', () => {
-    assert.equal(targetStatus(10, 10), 'on track');
-    assert.equal(targetStatus(9, 10), 'behind');
-    assert.equal(targetStatus(8.9, 10), 'off track');
   });
 });

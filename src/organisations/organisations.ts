@@ -38,6 +38,32 @@ export function allTeams(database: Queryable): Promise<Team[]> {
   return database.query<Team>(`${TEAM_SELECT} ORDER BY lower(s.name), lower(t.name)`);
 }
 
+export interface WiderArea {
+  readonly name: string;
+  readonly teamIds: readonly number[];
+}
+
+/**
+ * The areas a service works in, widest last: each ICS and region of its teams, then England.
+ * For benchmarking: these are named, never the other services within them.
+ */
+export function areasAroundService(
+  serviceTeams: readonly Team[],
+  all: readonly Team[],
+): WiderArea[] {
+  const areas = new Map<string, { name: string; teamIds: number[] }>();
+  const around = (key: string, name: string, member: (team: Team) => boolean) => {
+    if (!areas.has(key))
+      areas.set(key, { name, teamIds: all.filter(member).map((team) => team.id) });
+  };
+  for (const team of serviceTeams)
+    around(`ics:${team.icsId}`, team.icsName, (other) => other.icsId === team.icsId);
+  for (const team of serviceTeams)
+    around(`region:${team.regionId}`, team.regionName, (other) => other.regionId === team.regionId);
+  around('england', 'England', () => true);
+  return [...areas.values()];
+}
+
 export interface Service {
   readonly id: number;
   readonly name: string;

@@ -8,6 +8,8 @@ import {
   canAdminister,
   canDrillThroughTeam,
   canExport,
+  canRecordFidelityReviews,
+  canSetServiceTargets,
   canSetTargetsForTeam,
   canSubmitReturn,
   canUploadForTeam,
@@ -68,6 +70,9 @@ function viewerWith(role: Role, overrides: Partial<RoleAssignment> = {}): Viewer
 const ASK: Record<Capability, (viewer: Viewer, own: boolean, role: Role) => boolean> = {
   'upload data, roll back': (v, own) => canUploadForTeam(v, own ? ownTeam : otherTeam),
   'set team targets': (v, own) => canSetTargetsForTeam(v, own ? ownTeam : otherTeam),
+  'set service targets': (v, own) => canSetServiceTargets(v, own ? ownService : otherService),
+  'record fidelity reviews': (v, own) =>
+    canRecordFidelityReviews(v, own ? ownService : otherService),
   'see ES-level detail': (v, own) => canViewSpecialists(v, own ? ownTeam : otherTeam),
   'see team-level detail': (v, own) => canViewTeam(v, own ? ownTeam : otherTeam),
   'see service-level figures': (v, own) =>

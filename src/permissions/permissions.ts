@@ -95,6 +95,8 @@ export type Reach =
 export const CAPABILITIES = [
   'upload data, roll back',
   'set team targets',
+  'set service targets',
+  'record fidelity reviews',
   'see ES-level detail',
   'see team-level detail',
   'see service-level figures',
@@ -118,6 +120,9 @@ function forAreaLeads(reach: Reach): Partial<Record<Role, Reach>> {
 export const PERMISSION_TABLE: Readonly<Record<Capability, Partial<Record<Role, Reach>>>> = {
   'upload data, roll back': { 'team-leader': 'own teams' },
   'set team targets': { 'team-leader': 'own teams' },
+  // Issue 5, beyond DESIGN.md's table: a service's own target, and its IPS fidelity reviews.
+  'set service targets': { 'service-manager': 'own service' },
+  'record fidelity reviews': { 'service-manager': 'own service' },
   'see ES-level detail': { 'team-leader': 'own teams' },
   'see team-level detail': { 'team-leader': 'own teams', 'service-manager': 'own service' },
   'see service-level figures': {
@@ -236,6 +241,10 @@ export const canViewService = (viewer: Viewer, service: ServicePlace) =>
 /** The service's summary dashboard, which commissioners see as well. */
 export const canViewServiceSummary = (viewer: Viewer, service: ServicePlace) =>
   coversService('see service-level figures', viewer, service, anyReach);
+export const canSetServiceTargets = (viewer: Viewer, service: ServicePlace) =>
+  coversService('set service targets', viewer, service, anyReach);
+export const canRecordFidelityReviews = (viewer: Viewer, service: ServicePlace) =>
+  coversService('record fidelity reviews', viewer, service, anyReach);
 export const canSubmitReturn = (viewer: Viewer, service: ServicePlace) =>
   coversService('quarterly return: edit and submit', viewer, service, anyReach);
 export const canViewReturn = (viewer: Viewer, service: ServicePlace, submitted: boolean) =>

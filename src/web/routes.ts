@@ -2,6 +2,9 @@ import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import {
   canAdminister,
   canDrillThroughTeam,
+  canRecordFidelityReviews,
+  canSetServiceTargets,
+  canSetTargetsForTeam,
   canUploadForTeam,
   canViewServiceSummary,
   canViewSpecialists,
@@ -13,8 +16,10 @@ import { organisationAdminHandlers } from './admin/organisations.ts';
 import { peopleHandlers } from './admin/people.ts';
 import { apiHandlers, requireApiToken } from './api/api.ts';
 import { metricsApiHandlers } from './api/metrics-api.ts';
+import { targetsApiHandlers } from './api/targets-api.ts';
 import { uploadApiHandlers } from './api/uploads-api.ts';
 import { dashboardHandlers } from './dashboards/dashboards.ts';
+import { fidelityHandlers } from './fidelity/fidelity.ts';
 import {
   requireFullAccess,
   requirePermission,
@@ -36,6 +41,7 @@ import { RATE_LIMITS } from './security.ts';
 import type { Services } from './services.ts';
 import { firstAdministratorHandlers } from './setup/first-administrator.ts';
 import { signInHandlers } from './sign-in/sign-in.ts';
+import { targetHandlers } from './targets/targets.ts';
 import { uploadHandlers } from './uploads/uploads.ts';
 
 /**
@@ -57,9 +63,12 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   const uploads = uploadHandlers(services);
   const dashboards = dashboardHandlers(services);
   const records = recordHandlers(services);
+  const targets = targetHandlers(services);
+  const fidelity = fidelityHandlers(services);
   const api = apiHandlers();
   const uploadApi = uploadApiHandlers(services);
   const metricsApi = metricsApiHandlers(services);
+  const targetsApi = targetsApiHandlers(services);
 
   // Anyone.
   app.get('/health', pages.health);
@@ -144,6 +153,10 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
     scope.get('/teams/:teamId/upload/done/:uploadId', uploads.done);
     scope.post('/teams/:teamId/uploads/:uploadId/roll-back', uploads.rollBack);
   });
+  group(app, [fullAccess, requireTeam(services, canSetTargetsForTeam)], (scope) => {
+    scope.get('/teams/:teamId/targets', targets.showTeam);
+    scope.post('/teams/:teamId/targets', targets.saveTeam);
+  });
   group(app, [fullAccess, requireTeam(services, canDrillThroughTeam)], (scope) => {
     scope.get('/teams/:teamId/records', records.list);
   });
@@ -157,6 +170,16 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   group(app, [fullAccess, requireService(services, canViewServiceSummary)], (scope) => {
     scope.get('/services/:serviceId', organisations.service);
     scope.get('/services/:serviceId/dashboard', dashboards.service);
+    scope.get('/services/:serviceId/fidelity', fidelity.history);
+    scope.get('/services/:serviceId/fidelity/:reviewId', fidelity.review);
+  });
+  group(app, [fullAccess, requireService(services, canRecordFidelityReviews)], (scope) => {
+    scope.get('/services/:serviceId/fidelity/new', fidelity.showForm);
+    scope.post('/services/:serviceId/fidelity/new', fidelity.record);
+  });
+  group(app, [fullAccess, requireService(services, canSetServiceTargets)], (scope) => {
+    scope.get('/services/:serviceId/targets', targets.showService);
+    scope.post('/services/:serviceId/targets', targets.saveService);
   });
   group(app, [fullAccess, requireArea(services)], (scope) => {
     scope.get('/areas/england', organisations.area);
@@ -165,6 +188,9 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
     scope.get('/areas/england/dashboard', dashboards.area);
     scope.get('/areas/regions/:regionId/dashboard', dashboards.area);
     scope.get('/areas/icss/:icsId/dashboard', dashboards.area);
+    scope.get('/areas/england/fidelity', fidelity.area);
+    scope.get('/areas/regions/:regionId/fidelity', fidelity.area);
+    scope.get('/areas/icss/:icsId/fidelity', fidelity.area);
   });
 
   group(app, [fullAccess, requirePermission(canAdminister)], (scope) => {
@@ -205,6 +231,8 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   group(app, [apiToken], (scope) => {
     scope.get('/api/v1/me', { config: { rateLimit: RATE_LIMITS.api } }, api.me);
     scope.get('/api/v1/metrics', { config: { rateLimit: RATE_LIMITS.api } }, metricsApi.metrics);
+    scope.get('/api/v1/targets', { config: { rateLimit: RATE_LIMITS.api } }, targetsApi.progress);
+    scope.put('/api/v1/targets', { config: { rateLimit: RATE_LIMITS.api } }, targetsApi.set);
   });
   group(app, [apiToken, requireTeam(services, canUploadForTeam)], (scope) => {
     scope.post(

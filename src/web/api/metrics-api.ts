@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { type IsoDate, isValidYmd } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
 import { groupedRecords } from '../../dashboards/scope-records.ts';
 import { computeMetrics } from '../../metrics/compute.ts';
@@ -22,20 +21,7 @@ import {
 } from '../../permissions/permissions.ts';
 import { forbidden, notFound } from '../http-errors.ts';
 import type { Services } from '../services.ts';
-
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-  .refine(
-    (text) =>
-      isValidYmd(Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10))),
-    'is not a real date',
-  )
-  .transform((text) => text as IsoDate);
-const id = z
-  .string()
-  .regex(/^[1-9]\d{0,8}$/, 'must be an id')
-  .transform(Number);
+import { id, isoDate, refuseInvalid } from './api-parameters.ts';
 
 const metricsQuery = z
   .object({
@@ -104,12 +90,7 @@ export function metricsApiHandlers(services: Services) {
     async metrics(request: FastifyRequest, reply: FastifyReply) {
       const read = metricsQuery.safeParse(request.query ?? {});
       if (!read.success) {
-        return reply.code(400).send({
-          error: 'The query is not valid',
-          problems: read.error.issues.map(
-            (issue) => `${issue.path.join('.') || 'query'} ${issue.message}`,
-          ),
-        });
+        return refuseInvalid(reply, read.error);
       }
       const query = read.data;
       const teamIds = await teamsInScope(request.viewer as Viewer, query);

@@ -6,6 +6,8 @@ const SERIES_COLOURS = ['#005eb8', '#425563', '#00a499', '#ffb81c'];
 export interface BarSeries {
   readonly name: string;
   readonly values: readonly number[];
+  /** A line over the bars, for a reference such as a target's expected figure. */
+  readonly line?: boolean;
 }
 
 /**
@@ -33,7 +35,11 @@ export function barChartSvg(
         axisLabel: { rotate: categories.length > 6 ? 30 : 0 },
       },
       yAxis: { type: 'value', minInterval: 1 },
-      series: series.map((each) => ({ type: 'bar', name: each.name, data: [...each.values] })),
+      series: series.map((each) => ({
+        type: each.line ? 'line' : 'bar',
+        name: each.name,
+        data: [...each.values],
+      })),
     });
     const svg = chart.renderToSVGString();
     return svg.replace(

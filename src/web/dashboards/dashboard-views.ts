@@ -7,8 +7,19 @@ import {
 } from '../../dashboards/dashboard.ts';
 import type { TeamFreshness } from '../../dashboards/scope-records.ts';
 import { breakdownBy, groupByRecordField, type RecordDimension } from '../../metrics/breakdowns.ts';
-import type { MetricsQuery, MetricsResult, TimeToTarget } from '../../metrics/compute.ts';
+import {
+  computeMetrics,
+  type MetricsQuery,
+  type MetricsResult,
+  type TimeToTarget,
+} from '../../metrics/compute.ts';
 import { METRIC_BY_ID, type MetricId } from '../../metrics/definitions.ts';
+import {
+  TARGET_STATUS_NAMES,
+  TARGET_STATUS_RULE,
+  TARGET_STATUSES,
+  type TargetProgress,
+} from '../../metrics/targets.ts';
 import type { CellValue } from '../../spreadsheet/cells.ts';
 import { barChartSvg } from '../charts/bar-chart.ts';
 
@@ -26,6 +37,9 @@ export const DASHBOARD_VIEWS = [
   'jobs',
   'sustainments',
   'demographics',
+  'quality',
+  'targets',
+  'benchmarking',
   'freshness',
 ] as const;
 export type DashboardView = (typeof DASHBOARD_VIEWS)[number];
@@ -38,6 +52,9 @@ export const VIEW_NAMES: Readonly<Record<DashboardView, string>> = {
   jobs: 'Job starts',
   sustainments: 'Sustainments',
   demographics: 'Demographics',
+  quality: 'Quality',
+  targets: 'Totals vs targets',
+  benchmarking: 'Benchmarking',
   freshness: 'Data freshness',
 };
 
@@ -115,6 +132,18 @@ export interface ViewContext {
    * (this month from the 5th, last month before it). A team is up to date with an upload since.
    */
   readonly freshnessCutOff: IsoDate;
+  /** For the totals vs targets view: the financial year's progress against the scope's targets. */
+  readonly targets?: TargetProgress;
+  /** For the benchmarking view: this scope's rates, then each wider area's. */
+  readonly benchmarks?: readonly Benchmark[];
+}
+
+export interface Benchmark {
+  readonly name: string;
+  readonly metrics: MetricsResult;
+  /** Job starts of the teams with a size recorded, and their specialists' WTE. */
+  readonly jobStartsOfSizedTeams: number;
+  readonly specialistsWte: number | null;
 }
 
 const metricName = (id: string) => METRIC_BY_ID.get(id as MetricId)?.name ?? id;
@@ -288,14 +317,49 @@ function caseloadPerSpecialistSection(context: ViewContext): Section[] {
     {
       heading: 'Caseload per employment specialist',
       caption: `${context.title}: active caseload per employment specialist (fidelity range 20 to 25)`,
-      head: ['Employment specialist', 'Active caseload'],
+      head: ['Employment specialist', 'Active caseload', 'Against the range'],
       rows: Object.entries(caseloads).map(([initials, count]) => ({
         name: context.groupNames.get(initials)?.name ?? initials,
         href: null,
-        cells: [countCell(context, 'caseloadPerSpecialist', count)],
+        cells: [countCell(context, 'caseloadPerSpecialist', count), againstRange(count)],
       })),
     },
   ];
+}
+
+/** The fidelity scale's caseload range per employment specialist. */
+const CASELOAD_RANGE = { low: 20, high: 25 } as const;
+
+function againstRange(count: number): TableCell {
+  const text =
+    count < CASELOAD_RANGE.low ? 'Below' : count > CASELOAD_RANGE.high ? 'Above' : 'Within';
+  return { value: text, text };
+}
+
+/**
+ * Active caseload ÷ the specialists holding it, each counted once per team (initials are unique
+ * only within a team): the fidelity range without naming anyone.
+ */
+function averageCaseload(context: ViewContext): OtherFigure {
+  const byTeam = new Map<number, GroupedRecord['derived'][]>();
+  for (const { teamId, derived } of context.records) {
+    const members = byTeam.get(teamId);
+    if (members) members.push(derived);
+    else byTeam.set(teamId, [derived]);
+  }
+  let specialists = 0;
+  for (const members of byTeam.values())
+    specialists += Object.keys(computeMetrics(members, context.query).caseloadPerSpecialist).length;
+  const caseload = context.figures.total.activeCaseload;
+  return {
+    id: 'caseloadPerSpecialist',
+    name: 'Average active caseload per employment specialist',
+    rule: `${METRIC_BY_ID.get('caseloadPerSpecialist')?.rule ?? ''} The average is the active caseload divided by the specialists holding it.`,
+    text:
+      specialists === 0
+        ? 'no data'
+        : `${Math.round((caseload / specialists) * 10) / 10} (${specialists} specialists; fidelity range ${CASELOAD_RANGE.low} to ${CASELOAD_RANGE.high})`,
+  };
 }
 
 function freshnessSection(context: ViewContext): Section {
@@ -327,13 +391,158 @@ function percent(share: number | null): string {
 }
 
 function targetText(figure: TimeToTarget, days: number): string {
-  if (figure.n === 0) return 'No records with both dates';
+  if (figure.n === 0) return 'no data (no records with both dates)';
   return `Median ${figure.median} days; ${percent(figure.withinTarget)} within ${days} days (${figure.n} records)`;
 }
 
 function otherFigure(id: MetricId, text: string): OtherFigure {
   const definition = METRIC_BY_ID.get(id);
   return { id, name: definition?.name ?? id, rule: definition?.rule ?? '', text };
+}
+
+const MEASURE_COLUMNS = [
+  'Measure',
+  'Annual target',
+  'Actual to date',
+  'Expected to date',
+  'Status',
+];
+
+function targetSections(context: ViewContext): Section[] {
+  const progress = context.targets;
+  if (progress === undefined) return [];
+  const round = (value: number) => Math.round(value * 10) / 10;
+  const table: Section = {
+    heading: 'Progress against the targets',
+    caption: `${context.title}: totals vs targets, 1 April to ${progress.asAt}`,
+    head: MEASURE_COLUMNS,
+    rows: progress.measures.map(({ measure, target, actual, expectedToDate, status }) => ({
+      name: metricName(measure),
+      href: null,
+      cells: [
+        target === null
+          ? { value: 'No target', text: 'No target' }
+          : { value: target, text: target.toLocaleString('en-GB') },
+        countCell(context, measure, actual),
+        expectedToDate === null
+          ? { value: '', text: '' }
+          : { value: round(expectedToDate), text: round(expectedToDate).toLocaleString('en-GB') },
+        status === null
+          ? { value: '', text: '' }
+          : { value: TARGET_STATUS_NAMES[status], text: TARGET_STATUS_NAMES[status] },
+      ],
+    })),
+  };
+  const charts = progress.measures.flatMap(({ measure, target }): Section[] => {
+    if (target === null) return [];
+    const name = metricName(measure);
+    const description = `${name}: actual and expected, cumulative from 1 April, by month`;
+    return [
+      {
+        heading: `${name}: cumulative by month`,
+        chart: {
+          description,
+          svg: barChartSvg(
+            `${context.title}: ${description}`,
+            progress.months.map(({ label }) => label),
+            [
+              {
+                name: 'Actual',
+                values: progress.months.map(({ actual }) => shownInChart(context, actual[measure])),
+              },
+              {
+                name: 'Expected (target pro rata)',
+                line: true,
+                values: progress.months.map(({ expected }) => round(expected[measure] ?? 0)),
+              },
+            ],
+          ),
+        },
+        caption: `${context.title}: ${name.toLowerCase()}, cumulative from 1 April`,
+        head: ['Month', 'Actual', 'Expected'],
+        rows: progress.months.map(({ label, actual, expected }) => ({
+          name: label,
+          href: null,
+          cells: [
+            countCell(context, measure, actual[measure]),
+            {
+              value: round(expected[measure] ?? 0),
+              text: round(expected[measure] ?? 0).toLocaleString('en-GB'),
+            },
+          ],
+        })),
+      },
+    ];
+  });
+  return [table, ...charts];
+}
+
+function targetStatusFigure(progress: TargetProgress | undefined): OtherFigure {
+  const statuses = progress?.measures.flatMap(({ status }) => (status ? [status] : [])) ?? [];
+  return {
+    id: 'targetStatus',
+    name: 'Status against targets',
+    rule: TARGET_STATUS_RULE,
+    text:
+      statuses.length === 0
+        ? 'No targets set for this financial year'
+        : TARGET_STATUSES.map(
+            (status) =>
+              `${statuses.filter((each) => each === status).length} ${TARGET_STATUS_NAMES[status].toLowerCase()}`,
+          ).join(', '),
+  };
+}
+
+export const BENCHMARK_RATES = [
+  {
+    name: 'Employment rate',
+    rule: METRIC_BY_ID.get('employmentRate')?.rule ?? '',
+    rate: ({ metrics }: Benchmark) => percent(metrics.employmentRate),
+  },
+  {
+    name: 'First contact within 5 days of referral',
+    rule: METRIC_BY_ID.get('daysToFirstContact')?.rule ?? '',
+    rate: ({ metrics }: Benchmark) => percent(metrics.daysToFirstContact.withinTarget),
+  },
+  {
+    name: '13-week sustainments per person starting work',
+    rule: 'Job sustainments at 13 weeks in the period divided by the people supported into work in the period.',
+    rate: ({ metrics }: Benchmark) =>
+      percent(
+        metrics.supportedIntoWork === 0 ? null : metrics.sustained13 / metrics.supportedIntoWork,
+      ),
+  },
+  {
+    name: 'Job starts per employment specialist (WTE)',
+    rule: 'Job starts in the period of the teams whose size is recorded for the financial year, divided by their employment specialists in whole-time equivalents.',
+    rate: ({ jobStartsOfSizedTeams, specialistsWte }: Benchmark) =>
+      specialistsWte === null || specialistsWte === 0
+        ? 'no data (team size not recorded)'
+        : `${Math.round((jobStartsOfSizedTeams / specialistsWte) * 10) / 10}`,
+  },
+] as const;
+
+function benchmarkSection(context: ViewContext): Section[] {
+  const benchmarks = context.benchmarks ?? [];
+  if (benchmarks.length === 0) return [];
+  return [
+    {
+      heading: 'Rates beside the wider areas',
+      caption: `${context.title} beside ${benchmarks
+        .slice(1)
+        .map(({ name }) => name)
+        .join(', ')}`,
+      head: ['Rate', ...benchmarks.map(({ name }) => name)],
+      rows: BENCHMARK_RATES.map(({ name, rate }) => ({
+        name,
+        href: null,
+        cells: benchmarks.map((benchmark) => {
+          const text = rate(benchmark);
+          return { value: text, text };
+        }),
+      })),
+    },
+  ];
 }
 
 export interface ViewContent {
@@ -441,6 +650,44 @@ export function viewContent(view: DashboardView, context: ViewContext): ViewCont
           dimensionSection(context, dimension, label, ['referrals', 'vpStarts', 'jobStarts']),
         ),
       };
+    case 'quality':
+      return {
+        headline: [],
+        others: [
+          otherFigure('daysToFirstContact', targetText(total.daysToFirstContact, 5)),
+          otherFigure('daysToEmployerContact', targetText(total.daysToEmployerContact, 30)),
+          averageCaseload(context),
+          otherFigure(
+            'employedShareOfCaseload',
+            `${percent(total.employedShareOfCaseload)} (fidelity: at least 30%)`,
+          ),
+          otherFigure('retentionShare', `${percent(total.retentionShare)} (guidance: at most 15%)`),
+          otherFigure(
+            'employmentRate',
+            `${percent(total.employmentRate)} (IPS Grow benchmark 40%)`,
+          ),
+        ],
+        sections: [timeToFirstJobSection(context), ...caseloadPerSpecialistSection(context)],
+      };
+    case 'targets':
+      return {
+        headline: [],
+        others: [targetStatusFigure(context.targets)],
+        sections: targetSections(context),
+      };
+    case 'benchmarking': {
+      const own = context.benchmarks?.[0];
+      return {
+        headline: [],
+        others: BENCHMARK_RATES.map(({ name, rule, rate }, index) => ({
+          id: `benchmark-${index + 1}`,
+          name,
+          rule,
+          text: own ? rate(own) : 'no data',
+        })),
+        sections: benchmarkSection(context),
+      };
+    }
     case 'freshness':
       return { headline: [], others: [], sections: [freshnessSection(context)] };
   }

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { financialYearStart } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
 import { dashboardFigures, isHiddenSmallNumber, shownCount } from '../../dashboards/dashboard.ts';
 import {
@@ -10,19 +11,23 @@ import {
   resolvePeriod,
 } from '../../dashboards/period.ts';
 import { type GroupLevel, groupedRecords, teamFreshness } from '../../dashboards/scope-records.ts';
-import type { EmploymentStatusFilter } from '../../metrics/compute.ts';
+import {
+  computeMetrics,
+  type EmploymentStatusFilter,
+  type MetricsQuery,
+} from '../../metrics/compute.ts';
 import { METRIC_BY_ID } from '../../metrics/definitions.ts';
+import { targetProgress } from '../../metrics/targets.ts';
 import {
   allTeams,
-  findIcs,
-  findRegion,
+  areasAroundService,
   findService,
   findTeam,
-  NATIONAL_AREA,
   specialistsOfTeam,
   type Team,
   teamPlace,
   teamsOfService,
+  type WiderArea,
 } from '../../organisations/organisations.ts';
 import {
   canDrillThroughTeam,
@@ -34,10 +39,13 @@ import {
 import type { CellValue } from '../../spreadsheet/cells.ts';
 import { writeCsv } from '../../spreadsheet/csv/csv-writer.ts';
 import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
+import { ownTargets, targetsOfTeams, teamSize, teamsWithSize } from '../../targets/target-store.ts';
 import { choiceItems, type FormState } from '../forms.ts';
 import { idParameter, notFound } from '../http-errors.ts';
+import { areaOf } from '../organisations/organisations.ts';
 import type { Services } from '../services.ts';
 import {
+  type Benchmark,
   DASHBOARD_VIEWS,
   type DrillWhere,
   freshnessCutOff,
@@ -80,6 +88,10 @@ interface Scope {
    * region), each with the teams, or the specialist, it keeps.
    */
   readonly within: ReadonlyArray<WithinOption>;
+  /** A team's dashboard: its own targets count, not its service's. */
+  readonly team?: number;
+  /** For a service: the areas it works in, whose rates the benchmarking view sets beside its own. */
+  readonly benchmarkAreas?: readonly WiderArea[];
 }
 
 interface WithinOption {
@@ -161,14 +173,46 @@ function sendExport(
 export function dashboardHandlers(services: Services) {
   const { database, clock, config } = services;
 
+  /** One column of the benchmarking view: the rates of a set of teams over the period. */
+  async function benchmark(
+    name: string,
+    teamIds: readonly number[],
+    query: MetricsQuery,
+    year: number,
+  ): Promise<Benchmark> {
+    const records = (await groupedRecords(database, teamIds, 'team')).map(
+      ({ teamId, derived }) => ({ teamId, derived }),
+    );
+    const sized = new Set(await teamsWithSize(database, teamIds, year));
+    return {
+      name,
+      metrics: computeMetrics(
+        records.map(({ derived }) => derived),
+        query,
+      ),
+      jobStartsOfSizedTeams: computeMetrics(
+        records.filter(({ teamId }) => sized.has(teamId)).map(({ derived }) => derived),
+        query,
+      ).jobStarts,
+      specialistsWte: await teamSize(database, [...sized], year),
+    };
+  }
+
   async function render(request: FastifyRequest, reply: FastifyReply, scope: Scope) {
-    const read = filterForm.parse(request.query ?? {});
+    const views = DASHBOARD_VIEWS.filter(
+      (view) => view !== 'benchmarking' || scope.benchmarkAreas !== undefined,
+    );
+    const parsed = filterForm.parse(request.query ?? {});
+    const read = views.includes(parsed.view) ? parsed : { ...parsed, view: 'overview' as const };
     const today = londonToday(clock());
     const resolved = resolvePeriod(read.period, today, read);
     const errors: FormState['errors'] = resolved.ok
       ? {}
       : { [resolved.field]: { text: resolved.message } };
-    const period = resolved.ok ? resolved.period : financialYear(today);
+    const chosenPeriod = resolved.ok ? resolved.period : financialYear(today);
+    // Targets and team sizes are annual: the financial year holding the chosen period's start.
+    const year = Number(financialYearStart(chosenPeriod.from).slice(0, 4));
+    const period = read.view === 'targets' ? financialYear(chosenPeriod.from) : chosenPeriod;
     const query = {
       from: period.from,
       to: period.to,
@@ -237,6 +281,38 @@ export function dashboardHandlers(services: Services) {
       query,
       freshness: read.view === 'freshness' ? await teamFreshness(database, scope.teamIds) : [],
       freshnessCutOff: freshnessCutOff(today),
+      ...(read.view === 'targets'
+        ? {
+            targets: targetProgress(
+              records.map(({ derived }) => derived),
+              year,
+              today,
+              // A specialist has no target of their own.
+              within?.specialist
+                ? new Map()
+                : scope.team
+                  ? await ownTargets(database, { type: 'team', id: scope.team }, year)
+                  : await targetsOfTeams(database, within?.teamIds ?? scope.teamIds, year),
+            ),
+          }
+        : {}),
+      ...(read.view === 'benchmarking' && scope.benchmarkAreas
+        ? {
+            benchmarks: [
+              await benchmark(
+                within?.text ?? scope.title,
+                within?.teamIds ?? scope.teamIds,
+                query,
+                year,
+              ),
+              ...(await Promise.all(
+                scope.benchmarkAreas.map(({ name, teamIds }) =>
+                  benchmark(name, teamIds, query, year),
+                ),
+              )),
+            ],
+          }
+        : {}),
       ...(drill ? { drill } : {}),
     });
     const headline = content.headline.map((id) => ({
@@ -294,7 +370,7 @@ export function dashboardHandlers(services: Services) {
       aboutHref: scope.about.href,
       aboutText: scope.about.text,
       recordsHref: scope.recordsHref ?? null,
-      views: DASHBOARD_VIEWS.map((view) => ({
+      views: views.map((view) => ({
         text: VIEW_NAMES[view],
         href: `${path}?${new URLSearchParams({ ...Object.fromEntries(filters), view })}`,
         current: view === read.view,
@@ -348,6 +424,7 @@ export function dashboardHandlers(services: Services) {
         title: team.name,
         caption: `${team.serviceName} · team dashboard`,
         teamIds: [team.id],
+        team: team.id,
         level: bySpecialist ? 'specialist' : null,
         groupNames: new Map(
           specialists.map((specialist) => [
@@ -393,20 +470,14 @@ export function dashboardHandlers(services: Services) {
         suppressSmallNumbers: false,
         about: { href: `/services/${service.id}`, text: 'The teams of this service' },
         within: byTeam ? withinTeams(teams, ['ics', 'team']) : [],
+        benchmarkAreas: areasAroundService(teams, await allTeams(database)),
         teamRecords: teams.some((team) => canDrillThroughTeam(viewer, teamPlace(team))),
       });
     },
 
     async area(request: FastifyRequest, reply: FastifyReply) {
       const viewer = request.viewer as Viewer;
-      const params = request.params as Record<string, string>;
-      const area =
-        params.regionId !== undefined
-          ? await findRegion(database, idParameter(params, 'regionId'))
-          : params.icsId !== undefined
-            ? await findIcs(database, idParameter(params, 'icsId'))
-            : NATIONAL_AREA;
-      if (area === null) throw notFound();
+      const area = await areaOf(services, request);
       const place = area.place;
       const teams = (await allTeams(database)).filter((team) =>
         place.type === 'national'

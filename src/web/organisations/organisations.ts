@@ -16,6 +16,8 @@ import {
 } from '../../organisations/organisations.ts';
 import {
   canAdminister,
+  canSetServiceTargets,
+  canSetTargetsForTeam,
   canUploadForTeam,
   canViewArea,
   canViewService,
@@ -61,7 +63,7 @@ export function requireService(
 }
 
 /** The area a URL names: /areas/england, /areas/regions/:regionId, /areas/icss/:icsId. */
-async function areaOf(services: Services, request: FastifyRequest): Promise<Area> {
+export async function areaOf(services: Services, request: FastifyRequest): Promise<Area> {
   const params = request.params as Record<string, string>;
   const area =
     params.regionId !== undefined
@@ -141,6 +143,7 @@ export function organisationHandlers(services: Services) {
       specialists,
       canViewService: canViewServiceSummary(viewer, await servicePlace(database, team.serviceId)),
       canUpload: canUploadForTeam(viewer, place),
+      canSetTargets: canSetTargetsForTeam(viewer, place),
       form,
     });
   }
@@ -191,6 +194,7 @@ export function organisationHandlers(services: Services) {
       const service = await findService(database, idParameter(request.params, 'serviceId'));
       if (service === null) throw notFound();
       const teams = await teamsOfService(database, service.id);
+      const place = await servicePlace(database, service.id);
       return reply.page('organisations/service.njk', {
         title: service.name,
         width: 'full',
@@ -200,7 +204,8 @@ export function organisationHandlers(services: Services) {
           ...team,
           href: canViewTeam(viewer, teamPlace(team)) ? `/teams/${team.id}` : null,
         })),
-        fullView: canViewService(viewer, await servicePlace(database, service.id)),
+        fullView: canViewService(viewer, place),
+        canSetServiceTargets: canSetServiceTargets(viewer, place),
       });
     },
 
