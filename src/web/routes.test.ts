@@ -36,7 +36,14 @@ type Group =
   | 'upload'
   | 'data sharing agreement'
   | 'administration'
-  | 'API';
+  | 'team targets'
+  | 'service targets'
+  | 'fidelity history'
+  | 'record fidelity review'
+  | 'regional fidelity'
+  | 'API'
+  | 'targets API'
+  | 'set targets API';
 
 const ALLOWED: Record<Group, readonly Role[]> = {
   home: ROLES,
@@ -63,7 +70,20 @@ const ALLOWED: Record<Group, readonly Role[]> = {
   upload: ['team-leader'],
   'data sharing agreement': ['service-manager'],
   administration: ['administrator'],
+  'team targets': ['team-leader'],
+  'service targets': ['service-manager'],
+  'fidelity history': [
+    'service-manager',
+    'commissioner',
+    'ics-lead',
+    'regional-lead',
+    'national-lead',
+  ],
+  'record fidelity review': ['service-manager'],
+  'regional fidelity': ['regional-lead', 'national-lead'],
   API: ROLES,
+  'targets API': ['team-leader', 'service-manager'],
+  'set targets API': ['team-leader'],
 };
 
 for (const testDatabase of TEST_DATABASES) {
@@ -101,12 +121,27 @@ for (const testDatabase of TEST_DATABASES) {
     after(() => web.close());
 
     async function statusFor(each: Role, group: Group): Promise<number> {
-      if (group === 'API') {
-        const response = await web.app.inject({
-          url: '/api/v1/me',
-          headers: { authorization: `Bearer ${tokens.get(each)}` },
-        });
-        return response.statusCode;
+      const authorization = `Bearer ${tokens.get(each)}`;
+      switch (group) {
+        case 'API':
+          return (await web.app.inject({ url: '/api/v1/me', headers: { authorization } }))
+            .statusCode;
+        case 'targets API':
+          return (
+            await web.app.inject({
+              url: `/api/v1/targets?team=${orgs.teamA1}&year=2026`,
+              headers: { authorization },
+            })
+          ).statusCode;
+        case 'set targets API':
+          return (
+            await web.app.inject({
+              method: 'PUT',
+              url: '/api/v1/targets',
+              headers: { authorization, 'content-type': 'application/json' },
+              payload: { team: orgs.teamA1, year: 2026, measure: 'referrals', target: 10 },
+            })
+          ).statusCode;
       }
       let browser = browsers.get(each);
       if (browser === undefined) {
@@ -157,6 +192,16 @@ for (const testDatabase of TEST_DATABASES) {
           return get('/data-sharing-agreement');
         case 'administration':
           return get('/admin');
+        case 'team targets':
+          return get(`/teams/${orgs.teamA1}/targets`);
+        case 'service targets':
+          return get(`/services/${orgs.serviceA}/targets`);
+        case 'fidelity history':
+          return get(`/services/${orgs.serviceA}/fidelity`);
+        case 'record fidelity review':
+          return get(`/services/${orgs.serviceA}/fidelity/new`);
+        case 'regional fidelity':
+          return get(`/areas/regions/${orgs.regionA}/fidelity`);
       }
     }
 

@@ -14,6 +14,8 @@ import {
   currentAgreementVersion,
 } from '../governance/agreements.ts';
 import { composeApp } from '../server/composition-root.ts';
+import { writeXlsx } from '../spreadsheet/xlsx/xlsx-writer.ts';
+import { generateReferralRows } from '../synthetic/referral-rows.ts';
 import type { Services } from './services.ts';
 
 /**
@@ -188,6 +190,24 @@ export class TestBrowser {
     const token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1];
     if (token) this.csrfToken = token;
   }
+}
+
+/**
+ * Generates a standard spreadsheet (XLSX), uploads and confirms it for the team as the signed-in
+ * team leader, and returns its bytes (for the same file through `ips-report`).
+ */
+export async function uploadGeneratedSpreadsheet(
+  leader: TestBrowser,
+  teamId: number,
+  options: { rows: number; seed: number; today: string },
+): Promise<Uint8Array> {
+  const generated = generateReferralRows(options);
+  const bytes = writeXlsx([{ name: 'Referrals', rows: [generated.headings, ...generated.rows] }]);
+  await leader.get(`/teams/${teamId}/upload`);
+  const checked = await leader.postFiles(`/teams/${teamId}/upload`, [{ name: 'team.xlsx', bytes }]);
+  const confirmed = await leader.post(checked.headers.location as string);
+  if (confirmed.statusCode !== 302) throw new Error(`upload failed: ${confirmed.statusCode}`);
+  return bytes;
 }
 
 /** A small tree: one service with a team in each of two ICSs in different regions, and another service. */

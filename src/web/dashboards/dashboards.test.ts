@@ -6,8 +6,6 @@ import { after, before, describe, it } from 'node:test';
 import { runIpsReport } from '../../../test/cli-harness.ts';
 import { createApiToken } from '../../accounts/api-tokens.ts';
 import { TEST_DATABASES } from '../../database/test-databases.ts';
-import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
-import { generateReferralRows } from '../../synthetic/referral-rows.ts';
 import {
   createTestAccount,
   role,
@@ -15,6 +13,7 @@ import {
   startTestWeb,
   type TestBrowser,
   type TestWeb,
+  uploadGeneratedSpreadsheet,
 } from '../test-web.ts';
 import { DASHBOARD_VIEWS } from './dashboard-views.ts';
 
@@ -59,18 +58,14 @@ for (const testDatabase of TEST_DATABASES) {
       ]);
       leader = web.browser();
       await leader.signIn('leader@nhs.net');
-      const generated = generateReferralRows({ rows: 400, seed: 9, today: '2026-05-31' });
-      const bytes = writeXlsx([
-        { name: 'Referrals', rows: [generated.headings, ...generated.rows] },
-      ]);
+      const bytes = await uploadGeneratedSpreadsheet(leader, orgs.teamA1, {
+        rows: 400,
+        seed: 9,
+        today: '2026-05-31',
+      });
       folder = mkdtempSync(join(tmpdir(), 'ips-dashboard-'));
       file = join(folder, 'team.xlsx');
       writeFileSync(file, bytes);
-      await leader.get(`/teams/${orgs.teamA1}/upload`);
-      const checked = await leader.postFiles(`/teams/${orgs.teamA1}/upload`, [
-        { name: 'team.xlsx', bytes },
-      ]);
-      await leader.post(checked.headers.location as string);
     });
     after(async () => {
       await web.close();
@@ -101,6 +96,103 @@ for (const testDatabase of TEST_DATABASES) {
         );
       });
     }
+
+    it('shows the quality indicators ips-report metrics gives for the same file and period', async () => {
+      const cli = runIpsReport(
+        ['metrics', file, '--from', '2025-04-01', '--to', '2026-03-31', '--json'],
+        '2026-06-01',
+      );
+      const expected = JSON.parse(cli.stdout);
+      const page = await leader.get(
+        `/teams/${orgs.teamA1}/dashboard?view=quality&period=custom&from=2025-04-01&to=2026-03-31`,
+      );
+      assert.equal(page.statusCode, 200);
+      const shown = headline(page.body);
+      const percent = (share: number | null) =>
+        share === null ? 'no data' : `${Math.round(share * 1000) / 10}%`;
+      const contact = expected.daysToFirstContact;
+      assert.ok(contact.n > 0, 'the period has first contacts');
+      assert.equal(
+        shown.daysToFirstContact,
+        `Median ${contact.median} days; ${percent(contact.withinTarget)} within 5 days (${contact.n} records)`,
+      );
+      const employer = expected.daysToEmployerContact;
+      assert.equal(
+        shown.daysToEmployerContact,
+        `Median ${employer.median} days; ${percent(employer.withinTarget)} within 30 days (${employer.n} records)`,
+      );
+      assert.equal(
+        shown.employedShareOfCaseload,
+        `${percent(expected.employedShareOfCaseload)} (fidelity: at least 30%)`,
+      );
+      assert.equal(
+        shown.retentionShare,
+        `${percent(expected.retentionShare)} (guidance: at most 15%)`,
+      );
+      assert.equal(
+        shown.employmentRate,
+        `${percent(expected.employmentRate)} (IPS Grow benchmark 40%)`,
+      );
+      const bands = [...page.body.matchAll(/data-metric="timeToFirstJob">([^<]*)</g)].map((match) =>
+        Number(match[1]),
+      );
+      assert.deepEqual(bands, [
+        expected.timeToFirstJob.under6m,
+        expected.timeToFirstJob['6to12m'],
+        expected.timeToFirstJob.over12m,
+        expected.timeToFirstJob.noVpStart,
+      ]);
+      const caseloads = [...page.body.matchAll(/data-metric="caseloadPerSpecialist">([^<]*)</g)]
+        .slice(1)
+        .map((match) => Number(match[1]));
+      assert.deepEqual(caseloads, Object.values(expected.caseloadPerSpecialist));
+      const specialists = Object.keys(expected.caseloadPerSpecialist).length;
+      const activeCaseload = expected.activeCaseload as number;
+      assert.equal(
+        shown.caseloadPerSpecialist,
+        `${Math.round((activeCaseload / specialists) * 10) / 10} (${specialists} specialists; fidelity range 20 to 25)`,
+      );
+    });
+
+    it('sets the service’s rates beside its ICSs, regions and England on the benchmarking view', async () => {
+      await createTestAccount(web.database, 'manager@nhs.net', [
+        role('service-manager', { serviceId: orgs.serviceA }),
+      ]);
+      const manager = web.browser();
+      await manager.signIn('manager@nhs.net');
+      const cli = JSON.parse(
+        runIpsReport(
+          ['metrics', file, '--from', '2025-04-01', '--to', '2026-03-31', '--json'],
+          '2026-06-01',
+        ).stdout,
+      );
+      const page = await manager.get(
+        `/services/${orgs.serviceA}/dashboard?view=benchmarking&period=custom&from=2025-04-01&to=2026-03-31`,
+      );
+      assert.equal(page.statusCode, 200);
+      const columns = /<thead[^>]*><tr>(.*?)<\/tr>/s
+        .exec(page.body.slice(page.body.indexOf('Rates beside the wider areas')))?.[1]
+        ?.match(/>([^<]+)<\/th>/g)
+        ?.map((cell) => cell.slice(1, -5));
+      // The service, the ICSs then regions of its teams (Border team first), then England: areas
+      // named, other services not.
+      assert.equal(columns?.length, 7);
+      assert.deepEqual(
+        [columns?.[0], columns?.[1], columns?.[6]],
+        ['Rate', 'Northshire IPS', 'England'],
+      );
+      assert.doesNotMatch(page.body, /Southshire IPS/);
+      // Only team A1 has records: the columns holding it show the file's rate, the others none.
+      const rate = `${Math.round(cli.employmentRate * 1000) / 10}%`;
+      const row = /Employment rate<\/th>(.*?)<\/tr>/s.exec(page.body)?.[1] ?? '';
+      assert.deepEqual(
+        [...row.matchAll(/<td[^>]*>([^<]*)</g)].map((match) => match[1]),
+        [rate, 'no data', rate, 'no data', rate, rate],
+      );
+      assert.match(page.body, /no data \(team size not recorded\)/);
+      const teamPage = await leader.get(`/teams/${orgs.teamA1}/dashboard?view=benchmarking`);
+      assert.doesNotMatch(teamPage.body, /Rates beside the wider areas/, 'for services only');
+    });
 
     it('gives the same machine-readable figures through GET /api/v1/metrics, to those allowed', async () => {
       const [account] = await web.database.query<{ id: number }>(
