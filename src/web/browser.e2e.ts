@@ -407,6 +407,81 @@ describe('browser journeys with axe', {
     await pages.checkAccessibility('team dashboard with a date error');
   });
 
+  it('targets and progress; a fidelity review and its band; the regional fidelity dashboard', async () => {
+    await createTestAccount(web.database, 'target-setter@nhs.net', [
+      role('team-leader', { teamId: orgs.teamA1 }),
+    ]);
+    await createTestAccount(web.database, 'fidelity-manager@nhs.net', [
+      role('service-manager', { serviceId: orgs.serviceA }),
+    ]);
+    await createTestAccount(web.database, 'fidelity-region@nhs.net', [
+      role('regional-lead', { regionId: orgs.regionA }),
+    ]);
+
+    const leader = await newPages();
+    await leader.signIn('target-setter@nhs.net');
+    await leader.open(`/teams/${orgs.teamA1}`);
+    await leader.page.getByRole('link', { name: "Set the team's targets and size" }).click();
+    await leader.checkAccessibility('team targets (none set)');
+    await leader.page.getByLabel('Referrals in 2026/27').fill('lots');
+    await leader.page.getByRole('button', { name: 'Save targets' }).click();
+    await leader.checkAccessibility('team targets with an error');
+    await leader.page
+      .getByLabel('Employment specialists in post (whole-time equivalents)')
+      .fill('2');
+    await leader.page.getByLabel('Referrals in 2026/27').fill('120');
+    await leader.page.getByLabel('Job starts in 2026/27').fill('34');
+    await leader.page.getByRole('button', { name: 'Save targets' }).click();
+    assert.match(await leader.page.locator('.nhsuk-notification-banner').innerText(), /saved/);
+    assert.equal(await leader.page.locator('table tbody tr').count(), 3, 'three changes kept');
+    await leader.checkAccessibility('team targets saved, with their history');
+    await leader.page.getByRole('link', { name: 'totals vs targets view' }).click();
+    const referrals = leader.page.locator('tr', { hasText: 'Referrals' }).first();
+    assert.match(await referrals.innerText(), /120\s+\d+\s+[\d.]+\s+(On track|Behind|Off track)/);
+    assert.equal(await leader.page.locator('figure.app-chart svg').count(), 2);
+    await leader.checkAccessibility('totals vs targets');
+
+    const manager = await newPages();
+    await manager.signIn('fidelity-manager@nhs.net');
+    await manager.open(`/services/${orgs.serviceA}`);
+    await manager.page.getByRole('link', { name: 'IPS fidelity reviews' }).click();
+    await manager.checkAccessibility('fidelity reviews (none yet, overdue)');
+    await manager.page.getByRole('button', { name: 'Record a fidelity review' }).click();
+    await manager.checkAccessibility('fidelity review form');
+    await manager.page.getByRole('button', { name: 'Record the review' }).click();
+    assert.equal(await manager.page.locator('.nhsuk-error-summary li').count(), 28);
+    await manager.checkAccessibility('fidelity review form with errors');
+    await manager.page.getByLabel('Date of the review').fill('2026-05-20');
+    await manager.page.getByLabel('Peer review').check();
+    await manager.page.getByLabel('Organisation that carried out the review').fill('Eastshire IPS');
+    for (let item = 1; item <= 25; item++) {
+      await manager.page
+        .locator(`input[name="item${item}"][value="${item <= 15 ? 5 : 3}"]`)
+        .check();
+    }
+    await manager.page.getByRole('button', { name: 'Record the review' }).click();
+    // 15 × 5 + 10 × 3 = 105: good fidelity.
+    assert.equal(
+      await manager.page.locator('[data-metric="fidelityBand"]').innerText(),
+      'Good fidelity',
+    );
+    await manager.checkAccessibility('fidelity reviews with one recorded');
+    await manager.page.getByRole('link', { name: /20\/05\/2026/ }).click();
+    await manager.checkAccessibility('one fidelity review');
+    await manager.open(`/services/${orgs.serviceA}/targets`);
+    await manager.checkAccessibility('service targets');
+    await manager.open(`/services/${orgs.serviceA}/dashboard?view=benchmarking`);
+    await manager.checkAccessibility('service dashboard: benchmarking');
+
+    const region = await newPages();
+    await region.signIn('fidelity-region@nhs.net');
+    await region.open(`/areas/regions/${orgs.regionA}`);
+    await region.page.getByRole('link', { name: /IPS fidelity of the services/ }).click();
+    const row = region.page.locator('tr', { hasText: 'Northshire IPS' });
+    assert.match(await row.innerText(), /105\s+Good fidelity/);
+    await region.checkAccessibility('regional fidelity dashboard');
+  });
+
   it('choosing the team to upload for', async () => {
     await createTestAccount(web.database, 'two-teams@nhs.net', [
       role('team-leader', { teamId: orgs.teamA1 }),
