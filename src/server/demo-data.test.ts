@@ -79,6 +79,37 @@ describe('the demo', () => {
     );
   });
 
+  it('gives each team with data this year’s size and targets, and Riverside two fidelity reviews', async () => {
+    const targets = await web.database.query<{ team: string; measures: number; wte: string }>(
+      `SELECT t.name AS team, count(tt.*)::int AS measures,
+              (SELECT specialists_wte::text FROM team_size s WHERE s.team_id = t.id AND s.financial_year = 2026) AS wte
+         FROM team t LEFT JOIN team_target tt ON tt.team_id = t.id AND tt.financial_year = 2026
+        GROUP BY t.id, t.name ORDER BY t.name`,
+    );
+    assert.deepEqual(
+      targets.map(({ team, measures, wte }) => [team, measures, wte === null ? null : Number(wte)]),
+      [
+        ['Hillside East', 7, 2],
+        ['Hillside West', 7, 2],
+        ['Practice team', 0, null],
+        ['Riverside North', 7, 2],
+        ['Riverside South', 7, 2],
+      ],
+    );
+    const reviews = await web.database.query<{
+      service: string;
+      reviewDate: string;
+      total: number;
+    }>(
+      `SELECT s.name AS service, to_char(r.review_date, 'YYYY-MM-DD') AS "reviewDate", r.total
+         FROM fidelity_review r JOIN service s ON s.id = r.service_id ORDER BY r.review_date`,
+    );
+    assert.deepEqual(reviews, [
+      { service: 'Riverside IPS Service', reviewDate: '2024-12-01', total: 85 },
+      { service: 'Riverside IPS Service', reviewDate: '2025-12-01', total: 107 },
+    ]);
+  });
+
   const ACCESS: Record<DemoRole, Record<string, number>> = {
     'team-leader': {
       'team Riverside North': 200,

@@ -4,22 +4,27 @@ import { createAccount } from '../accounts/accounts.ts';
 import { createApiToken } from '../accounts/api-tokens.ts';
 import { hashPassword } from '../accounts/passwords.ts';
 import { assignRole } from '../accounts/role-assignments.ts';
-import type { IsoDate } from '../calendar/calendar-date.ts';
+import { addMonths, financialYearStart, type IsoDate } from '../calendar/calendar-date.ts';
 import type { Database } from '../database/database.ts';
+import type { ReviewType } from '../fidelity/fidelity-scale.ts';
+import { recordFidelityReview } from '../fidelity/fidelity-store.ts';
 import { acceptDataSharing } from '../governance/agreements.ts';
 import { ingestFiles } from '../ingest/ingest.ts';
+import { TARGET_MEASURES, type TargetMeasure } from '../metrics/targets.ts';
 import { ensureSpecialists } from '../organisations/organisations.ts';
 import { clientKeyHasher } from '../referrals/pseudonymise.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
 import { writeCsv } from '../spreadsheet/csv/csv-writer.ts';
 import { generateReferralRows } from '../synthetic/referral-rows.ts';
+import { setTarget, setTeamSize } from '../targets/target-store.ts';
 import { compareWithStored } from '../uploads/compare-upload.ts';
 import { saveUpload } from '../uploads/upload-store.ts';
 
 /**
  * The demo: one region path (one ICS, two services, four teams with data and named specialists,
  * and an empty "Practice team" for trying uploads), and one account per role. Each team's
- * generated spreadsheet goes through the core engine and is saved as its first upload.
+ * generated spreadsheet goes through the core engine and is saved as its first upload; teams
+ * have this year's targets, and Riverside two fidelity reviews.
  */
 
 export const DEMO_ROLES = [
@@ -198,9 +203,69 @@ export async function seedDemo(
       now: new Date(),
     });
   }
+  await seedTargetsAndReviews(database, {
+    teamIds: teams.map((team) => team.id),
+    riverside,
+    leaderId: accountIds.get('team-leader') ?? 0,
+    managerId: accountIds.get('service-manager') ?? 0,
+    today: options.today,
+  });
   // Both services' data governance leads have accepted, so every demo account can look around.
   for (const id of serviceIds.values()) {
     await acceptDataSharing(database, id, 1, accountIds.get('service-manager') ?? null, new Date());
   }
   return { teams, apiTokens };
+}
+
+/**
+ * This financial year's size and targets for each team with data (the IPS Grow figures for 2 WTE
+ * in a second year), and two fidelity reviews of Riverside; Hillside has none, so shows overdue.
+ */
+async function seedTargetsAndReviews(
+  database: Database,
+  demo: {
+    teamIds: readonly number[];
+    riverside: number;
+    leaderId: number;
+    managerId: number;
+    today: IsoDate;
+  },
+) {
+  const year = Number(financialYearStart(demo.today).slice(0, 4));
+  const targets: Record<TargetMeasure, number> = {
+    referrals: 120,
+    vpStarts: 90,
+    jobStarts: 44,
+    supportedIntoWork: 38,
+    firstJobStarts: 30,
+    sustained13: 26,
+    sustained26: 16,
+  };
+  const at = new Date();
+  await database.transaction(async (transaction) => {
+    for (const teamId of demo.teamIds) {
+      const by = { accountId: demo.leaderId, at };
+      await setTeamSize(transaction, { teamId, year, specialistsWte: 2, ...by });
+      for (const measure of TARGET_MEASURES) {
+        const scope = { type: 'team', id: teamId } as const;
+        await setTarget(transaction, { scope, year, measure, target: targets[measure], ...by });
+      }
+    }
+  });
+  const review = (reviewDate: IsoDate, reviewType: ReviewType, score: (item: number) => number) =>
+    recordFidelityReview(
+      database,
+      {
+        serviceId: demo.riverside,
+        reviewDate,
+        reviewType,
+        reviewerOrganisation: reviewType === 'independent' ? 'IPS Grow' : 'Riverside IPS Service',
+        itemScores: Array.from({ length: 25 }, (_, item) => score(item)),
+        actionPlan: 'Weekly job development time for every employment specialist.',
+      },
+      demo.managerId,
+      at,
+    );
+  await review(addMonths(demo.today, -18), 'independent', (item) => (item < 10 ? 4 : 3));
+  await review(addMonths(demo.today, -6), 'self-assessment', (item) => (item < 18 ? 4 : 5));
 }
