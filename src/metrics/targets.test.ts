@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { job, referral } from '../referrals/test-referrals.ts';
+import { financialYearLabel } from './breakdowns.ts';
 import { deriveRecord } from './derive.ts';
 import {
   expectedToDate,
-  financialYearName,
   financialYearTo,
   suggestedTargets,
   type TargetMeasure,
@@ -119,7 +119,7 @@ describe('IPS Grow suggestions per WTE', () => {
     });
   });
   test('financial year names', () => {
-    assert.equal(financialYearName(2024), '2024/25');
-    assert.equal(financialYearName(2099), '2099/00');
+    assert.equal(financialYearLabel(2024), '2024/25');
+    assert.equal(financialYearLabel(2099), '2099/00');
   });
 });

@@ -40,8 +40,6 @@ export const TARGET_STATUS_RULE =
 export const financialYearFrom = (year: number): IsoDate => `${year}-04-01`;
 export const financialYearTo = (year: number): IsoDate =>
   addDays(addMonths(financialYearFrom(year), 12), -1);
-export const financialYearName = (year: number) =>
-  `${year}/${String((year + 1) % 100).padStart(2, '0')}`;
 
 /**
  * target × (days from 1 April to A, both counted) ÷ (days in the financial year, 365 or 366);

@@ -1,6 +1,7 @@
 import { recordAudit } from '../audit/audit-log.ts';
 import type { Queryable } from '../database/database.ts';
-import { financialYearName, isTargetMeasure, type TargetMeasure } from '../metrics/targets.ts';
+import { financialYearLabel } from '../metrics/breakdowns.ts';
+import { isTargetMeasure, type TargetMeasure } from '../metrics/targets.ts';
 
 /**
  * Targets and team sizes as stored, with every change kept (who, what, when). A service's target
@@ -200,7 +201,7 @@ async function keepChange(
     actorAccountId: edit.accountId,
     action: measure === TEAM_SIZE ? 'team size set' : 'target set',
     subject: `${edit.scope.type} ${edit.scope.id}`,
-    detail: `${financialYearName(edit.year)} ${measure}: ${oldValue ?? 'none'} → ${newValue ?? 'none'}`,
+    detail: `${financialYearLabel(edit.year)} ${measure}: ${oldValue ?? 'none'} → ${newValue ?? 'none'}`,
   });
 }
 

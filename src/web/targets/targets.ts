@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { financialYearStart } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
 import type { Queryable } from '../../database/database.ts';
+import { financialYearLabel } from '../../metrics/breakdowns.ts';
 import { METRIC_BY_ID } from '../../metrics/definitions.ts';
 import {
   financialYearFrom,
-  financialYearName,
   financialYearTo,
   IPS_GROW_PER_WTE,
   suggestedTargets,
@@ -122,13 +122,13 @@ export function targetHandlers(services: Services) {
     const wte = await teamSize(database, [team.id], year);
     const saved = (request.query as { saved?: string } | undefined)?.saved === '1';
     return reply.page('targets/team-targets.njk', {
-      title: `Targets for ${team.name}, ${financialYearName(year)}`,
+      title: `Targets for ${team.name}, ${financialYearLabel(year)}`,
       team,
       year,
-      yearName: financialYearName(year),
+      yearName: financialYearLabel(year),
       yearItems: yearChoices(londonToday(clock())).map((value) => ({
         value,
-        text: financialYearName(value),
+        text: financialYearLabel(value),
         selected: value === year,
       })),
       form:
@@ -151,7 +151,7 @@ export function targetHandlers(services: Services) {
       },
       history: await history(scope, year),
       progressHref: progressHref(`/teams/${team.id}/dashboard`, year),
-      notice: saved ? `Targets for ${financialYearName(year)} saved` : undefined,
+      notice: saved ? `Targets for ${financialYearLabel(year)} saved` : undefined,
     });
   }
 
@@ -188,13 +188,13 @@ export function targetHandlers(services: Services) {
     );
     const saved = (request.query as { saved?: string } | undefined)?.saved === '1';
     return reply.page('targets/service-targets.njk', {
-      title: `Targets for ${service.name}, ${financialYearName(year)}`,
+      title: `Targets for ${service.name}, ${financialYearLabel(year)}`,
       service,
       year,
-      yearName: financialYearName(year),
+      yearName: financialYearLabel(year),
       yearItems: yearChoices(londonToday(clock())).map((value) => ({
         value,
-        text: financialYearName(value),
+        text: financialYearLabel(value),
         selected: value === year,
       })),
       form: form === EMPTY_FORM ? { ...EMPTY_FORM, values: Object.fromEntries(own) } : form,
@@ -206,7 +206,7 @@ export function targetHandlers(services: Services) {
       })),
       history: await history(scope, year),
       progressHref: progressHref(`/services/${service.id}/dashboard`, year),
-      notice: saved ? `Service targets for ${financialYearName(year)} saved` : undefined,
+      notice: saved ? `Service targets for ${financialYearLabel(year)} saved` : undefined,
     });
   }
 
