@@ -9,6 +9,7 @@ import {
   canDrillThroughTeam,
   canExport,
   canRecordFidelityReviews,
+  canSetReturnDeadlines,
   canSetServiceTargets,
   canSetTargetsForTeam,
   canSubmitReturn,
@@ -82,6 +83,7 @@ const ASK: Record<Capability, (viewer: Viewer, own: boolean, role: Role) => bool
   'quarterly return: edit and submit': (v, own) =>
     canSubmitReturn(v, own ? ownService : otherService),
   'quarterly return: view': (v, own) => canViewReturn(v, own ? ownService : otherService, true),
+  'set quarterly return deadlines': (v) => canSetReturnDeadlines(v),
   'accept data sharing agreement': (v, own) => canAcceptDataSharingAgreement(v, own ? 1 : 2),
   'export what they can see': (v) => canExport(v),
   'manage organisations, users, roles, help pages': (v) => canAdminister(v),

@@ -104,6 +104,7 @@ export const CAPABILITIES = [
   'record-level drill-through',
   'quarterly return: edit and submit',
   'quarterly return: view',
+  'set quarterly return deadlines',
   'accept data sharing agreement',
   'export what they can see',
   'manage organisations, users, roles, help pages',
@@ -137,6 +138,8 @@ export const PERMISSION_TABLE: Readonly<Record<Capability, Partial<Record<Role, 
     'service-manager': 'own service',
     ...forAreaLeads('submitted, in area'),
   },
+  // Issue 6, beyond DESIGN.md's table: the national lead sets each quarter's deadline.
+  'set quarterly return deadlines': { 'national-lead': 'own area' },
   'accept data sharing agreement': {
     'service-manager': 'own service, if named data governance lead',
   },
@@ -276,6 +279,10 @@ export const canViewArea = (viewer: Viewer, area: AreaPlace) =>
     }
   });
 
+export const canSetReturnDeadlines = (viewer: Viewer) =>
+  activeAssignments(viewer, 'set quarterly return deadlines').some(
+    ({ assignment }) => assignment.scopeType === 'national',
+  );
 export const canExport = (viewer: Viewer) =>
   activeAssignments(viewer, 'export what they can see').length > 0;
 export const canAdminister = (viewer: Viewer) =>

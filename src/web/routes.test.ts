@@ -41,7 +41,12 @@ type Group =
   | 'fidelity history'
   | 'record fidelity review'
   | 'regional fidelity'
+  | 'service returns'
+  | 'unsubmitted return'
+  | 'regional returns'
+  | 'set return deadline'
   | 'API'
+  | 'returns API'
   | 'targets API'
   | 'set targets API';
 
@@ -81,7 +86,12 @@ const ALLOWED: Record<Group, readonly Role[]> = {
   ],
   'record fidelity review': ['service-manager'],
   'regional fidelity': ['regional-lead', 'national-lead'],
+  'service returns': ['service-manager'],
+  'unsubmitted return': ['service-manager'],
+  'regional returns': ['regional-lead', 'national-lead'],
+  'set return deadline': ['national-lead'],
   API: ROLES,
+  'returns API': ROLES,
   'targets API': ['team-leader', 'service-manager'],
   'set targets API': ['team-leader'],
 };
@@ -126,6 +136,13 @@ for (const testDatabase of TEST_DATABASES) {
         case 'API':
           return (await web.app.inject({ url: '/api/v1/me', headers: { authorization } }))
             .statusCode;
+        case 'returns API':
+          return (
+            await web.app.inject({
+              url: '/api/v1/returns?quarter=2026Q1',
+              headers: { authorization },
+            })
+          ).statusCode;
         case 'targets API':
           return (
             await web.app.inject({
@@ -202,6 +219,20 @@ for (const testDatabase of TEST_DATABASES) {
           return get(`/services/${orgs.serviceA}/fidelity/new`);
         case 'regional fidelity':
           return get(`/areas/regions/${orgs.regionA}/fidelity`);
+        case 'service returns':
+          return get(`/services/${orgs.serviceA}/returns`);
+        case 'unsubmitted return':
+          return get(`/services/${orgs.serviceA}/returns/${orgs.icsA}/2026Q1`);
+        case 'regional returns':
+          return get(`/areas/regions/${orgs.regionA}/returns`);
+        case 'set return deadline':
+          await browser.get('/account');
+          return (
+            await browser.post('/areas/england/returns/deadline', {
+              quarter: '2026Q1',
+              deadline: '2026-04-30',
+            })
+          ).statusCode;
       }
     }
 
@@ -210,7 +241,8 @@ for (const testDatabase of TEST_DATABASES) {
         for (const each of ROLES) {
           const status = await statusFor(each, group);
           const allowed = ALLOWED[group].includes(each);
-          const expected = allowed ? (group === 'name specialists' ? 302 : 200) : 403;
+          const redirects = group === 'name specialists' || group === 'set return deadline';
+          const expected = allowed ? (redirects ? 302 : 200) : 403;
           assert.equal(status, expected, `${each} on ${group}`);
         }
       });

@@ -3,9 +3,12 @@ import {
   canAdminister,
   canDrillThroughTeam,
   canRecordFidelityReviews,
+  canSetReturnDeadlines,
   canSetServiceTargets,
   canSetTargetsForTeam,
+  canSubmitReturn,
   canUploadForTeam,
+  canViewReturn,
   canViewServiceSummary,
   canViewSpecialists,
   canViewTeam,
@@ -16,6 +19,7 @@ import { organisationAdminHandlers } from './admin/organisations.ts';
 import { peopleHandlers } from './admin/people.ts';
 import { apiHandlers, requireApiToken } from './api/api.ts';
 import { metricsApiHandlers } from './api/metrics-api.ts';
+import { returnsApiHandlers } from './api/returns-api.ts';
 import { targetsApiHandlers } from './api/targets-api.ts';
 import { uploadApiHandlers } from './api/uploads-api.ts';
 import { dashboardHandlers } from './dashboards/dashboards.ts';
@@ -37,6 +41,7 @@ import { pageHandlers } from './pages/pages.ts';
 import { passwordResetHandlers } from './password-reset/password-reset.ts';
 import { recordHandlers } from './records/records.ts';
 import { requestAccessHandlers } from './request-access/request-access.ts';
+import { returnHandlers } from './returns/returns.ts';
 import { RATE_LIMITS } from './security.ts';
 import type { Services } from './services.ts';
 import { firstAdministratorHandlers } from './setup/first-administrator.ts';
@@ -65,10 +70,12 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   const records = recordHandlers(services);
   const targets = targetHandlers(services);
   const fidelity = fidelityHandlers(services);
+  const returns = returnHandlers(services);
   const api = apiHandlers();
   const uploadApi = uploadApiHandlers(services);
   const metricsApi = metricsApiHandlers(services);
   const targetsApi = targetsApiHandlers(services);
+  const returnsApi = returnsApiHandlers(services);
 
   // Anyone.
   app.get('/health', pages.health);
@@ -181,6 +188,31 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
     scope.get('/services/:serviceId/targets', targets.showService);
     scope.post('/services/:serviceId/targets', targets.saveService);
   });
+  group(app, [fullAccess, requireService(services, canSubmitReturn)], (scope) => {
+    scope.get('/services/:serviceId/returns', returns.list);
+    scope.get('/services/:serviceId/returns/:icsId/:quarter/edit', returns.edit);
+    scope.post('/services/:serviceId/returns/:icsId/:quarter/edit', returns.save);
+    scope.get('/services/:serviceId/returns/:icsId/:quarter/preview', returns.preview);
+    scope.post('/services/:serviceId/returns/:icsId/:quarter/submit', returns.submit);
+    scope.get('/services/:serviceId/returns/:icsId/:quarter/submitted', returns.submitted);
+  });
+  // Area leads pass this gate for any service in their area; the return's own ICS and whether
+  // it has been submitted are checked by the handler.
+  group(
+    app,
+    [fullAccess, requireService(services, (viewer, place) => canViewReturn(viewer, place, true))],
+    (scope) => {
+      scope.get('/services/:serviceId/returns/:icsId/:quarter', returns.view);
+    },
+  );
+  group(app, [fullAccess, requireArea(services)], (scope) => {
+    scope.get('/areas/england/returns', returns.area);
+    scope.get('/areas/regions/:regionId/returns', returns.area);
+    scope.get('/areas/icss/:icsId/returns', returns.area);
+  });
+  group(app, [fullAccess, requirePermission(canSetReturnDeadlines)], (scope) => {
+    scope.post('/areas/england/returns/deadline', returns.setDeadline);
+  });
   group(app, [fullAccess, requireArea(services)], (scope) => {
     scope.get('/areas/england', organisations.area);
     scope.get('/areas/regions/:regionId', organisations.area);
@@ -233,6 +265,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
     scope.get('/api/v1/metrics', { config: { rateLimit: RATE_LIMITS.api } }, metricsApi.metrics);
     scope.get('/api/v1/targets', { config: { rateLimit: RATE_LIMITS.api } }, targetsApi.progress);
     scope.put('/api/v1/targets', { config: { rateLimit: RATE_LIMITS.api } }, targetsApi.set);
+    scope.get('/api/v1/returns', { config: { rateLimit: RATE_LIMITS.api } }, returnsApi.list);
   });
   group(app, [apiToken, requireTeam(services, canUploadForTeam)], (scope) => {
     scope.post(

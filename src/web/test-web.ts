@@ -127,6 +127,7 @@ export class TestBrowser {
   async post(
     url: string,
     form: Record<string, string | string[]> = {},
+    headers: Record<string, string> = {},
   ): Promise<LightMyRequestResponse> {
     const body = new URLSearchParams();
     body.set('_csrf', this.csrfToken);
@@ -137,7 +138,11 @@ export class TestBrowser {
       method: 'POST',
       url,
       remoteAddress: this.remoteAddress,
-      headers: { ...this.headers(), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        ...this.headers(),
+        'content-type': 'application/x-www-form-urlencoded',
+        ...headers,
+      },
       payload: body.toString(),
     });
     this.remember(response);

@@ -18,6 +18,7 @@ import {
   canAdminister,
   canSetServiceTargets,
   canSetTargetsForTeam,
+  canSubmitReturn,
   canUploadForTeam,
   canViewArea,
   canViewService,
@@ -206,6 +207,7 @@ export function organisationHandlers(services: Services) {
         })),
         fullView: canViewService(viewer, place),
         canSetServiceTargets: canSetServiceTargets(viewer, place),
+        canSubmitReturn: canSubmitReturn(viewer, place),
       });
     },
 

@@ -45,3 +45,27 @@ for (const figure of document.querySelectorAll('figure.app-chart')) {
   });
   caption.append(' ', button);
 }
+
+// A return's draft saves itself as it is typed; without JavaScript, "Save draft" does the same.
+for (const form of document.querySelectorAll('form[data-autosave]')) {
+  const status = form.querySelector('.app-autosave-status');
+  let timer;
+  form.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const body = new URLSearchParams(new FormData(form));
+      body.set('action', 'save');
+      const response = await fetch(form.action, {
+        method: 'POST',
+        body,
+        headers: { 'x-autosave': '1' },
+        credentials: 'same-origin',
+      });
+      if (status) {
+        status.textContent = response.ok
+          ? `Draft saved at ${new Date().toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`
+          : 'The draft could not be saved: use Save draft';
+      }
+    }, 1500);
+  });
+}

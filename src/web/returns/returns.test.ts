@@ -1,0 +1,344 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runIpsReport } from '../../../test/cli-harness.ts';
+import { createApiToken } from '../../accounts/api-tokens.ts';
+import { TEST_DATABASES } from '../../database/test-databases.ts';
+import { AUTO_FIGURES } from '../../returns/return-content.ts';
+import {
+  createTestAccount,
+  role,
+  seedOrganisations,
+  startTestWeb,
+  type TestBrowser,
+  type TestWeb,
+  uploadGeneratedSpreadsheet,
+} from '../test-web.ts';
+
+const QUARTER = '2026Q1';
+
+/** A complete return's hand-entered part. */
+const HAND_ENTERED = {
+  averageWeeklyHours: '18.5',
+  carriedOver: '40',
+  specialistsInPost: '3',
+  specialistsFunded: '3.5',
+  teamLeaders: '1',
+  vacancies: '0.5',
+  fundingWave: 'wave-2',
+  progress: 'Two new employer partnerships.',
+};
+
+/** "From your data: N" for each figure of the return form. */
+function figuresShown(body: string): Record<string, number> {
+  return Object.fromEntries(
+    [...body.matchAll(/id="figure-(\w+)-hint">\s*From your data: (\d+)\./g)].map((match) => [
+      match[1],
+      Number(match[2]),
+    ]),
+  );
+}
+
+for (const testDatabase of TEST_DATABASES) {
+  describe(`quarterly returns (${testDatabase.driver})`, () => {
+    let web: TestWeb;
+    let orgs: Awaited<ReturnType<typeof seedOrganisations>>;
+    let manager: TestBrowser;
+    let icsLead: TestBrowser;
+    let otherIcsLead: TestBrowser;
+    let regionalLead: TestBrowser;
+    let national: TestBrowser;
+    let folder: string;
+    let file: string;
+    let base: string;
+    let borderBase: string;
+    const tokens: Record<string, string> = {};
+
+    before(async () => {
+      web = await startTestWeb(testDatabase);
+      orgs = await seedOrganisations(web.database);
+      await createTestAccount(web.database, 'leader@nhs.net', [
+        role('team-leader', { teamId: orgs.teamA1 }),
+      ]);
+      const managerId = await createTestAccount(web.database, 'manager@nhs.net', [
+        role('service-manager', { serviceId: orgs.serviceA }),
+      ]);
+      const icsLeadId = await createTestAccount(web.database, 'ics@nhs.net', [
+        role('ics-lead', { icsId: orgs.icsA }),
+      ]);
+      await createTestAccount(web.database, 'other-ics@nhs.net', [
+        role('ics-lead', { icsId: orgs.icsB }),
+      ]);
+      await createTestAccount(web.database, 'region@nhs.net', [
+        role('regional-lead', { regionId: orgs.regionA }),
+      ]);
+      await createTestAccount(web.database, 'national@nhs.net', [role('national-lead')]);
+      tokens.manager = await createApiToken(web.database, managerId, 'test', new Date());
+      tokens.ics = await createApiToken(web.database, icsLeadId, 'test', new Date());
+      const leader = web.browser();
+      await leader.signIn('leader@nhs.net');
+      const bytes = await uploadGeneratedSpreadsheet(leader, orgs.teamA1, {
+        rows: 300,
+        seed: 11,
+        today: '2026-05-31',
+      });
+      folder = mkdtempSync(join(tmpdir(), 'ips-returns-'));
+      file = join(folder, 'team.xlsx');
+      writeFileSync(file, bytes);
+      manager = web.browser();
+      await manager.signIn('manager@nhs.net');
+      icsLead = web.browser();
+      await icsLead.signIn('ics@nhs.net');
+      otherIcsLead = web.browser();
+      await otherIcsLead.signIn('other-ics@nhs.net');
+      regionalLead = web.browser();
+      await regionalLead.signIn('region@nhs.net');
+      national = web.browser();
+      await national.signIn('national@nhs.net');
+      base = `/services/${orgs.serviceA}/returns/${orgs.icsA}/${QUARTER}`;
+      borderBase = `/services/${orgs.serviceA}/returns/${orgs.icsB}/${QUARTER}`;
+    });
+    after(async () => {
+      await web.close();
+      rmSync(folder, { recursive: true, force: true });
+    });
+
+    for (const quarter of ['2026Q1', '2026Q2']) {
+      it(`fills the figures in as ips-report metrics counts the quarter's dates (${quarter})`, async () => {
+        const [from, to] =
+          quarter === '2026Q1' ? ['2026-01-01', '2026-03-31'] : ['2026-04-01', '2026-06-30'];
+        const metrics = (status: string) => {
+          const cli = runIpsReport(
+            ['metrics', file, '--from', from, '--to', to, '--employment-status', status, '--json'],
+            '2026-06-01',
+          );
+          assert.equal(cli.exitCode, 0, cli.stderr);
+          return JSON.parse(cli.stdout);
+        };
+        const all = metrics('all');
+        const page = await manager.get(
+          `/services/${orgs.serviceA}/returns/${orgs.icsA}/${quarter}/edit`,
+        );
+        assert.equal(page.statusCode, 200);
+        const shown = figuresShown(page.body);
+        assert.deepEqual(shown, {
+          referrals: all.referrals,
+          referralsEmployed: metrics('in-work').referrals,
+          vpStarts: all.vpStarts,
+          activeCaseload: all.activeCaseload,
+          jobStarts: all.jobStarts,
+          supportedIntoWork: all.supportedIntoWork,
+          firstJobStarts: all.firstJobStarts,
+          sustained13: all.sustained13,
+          sustained26: all.sustained26,
+        });
+        assert.ok(all.referrals > 0, 'the quarter has referrals');
+      });
+    }
+
+    it('labels the quarter with its months and both numberings', async () => {
+      const page = await manager.get(`${base}/edit`);
+      assert.match(page.body, /January to March 2026 \(calendar Q1, financial Q4 2025\/26\)/);
+    });
+
+    it('keeps a draft (autosaved too), checks it before preview, and hides it from area leads', async () => {
+      await manager.get(`${base}/edit`);
+      const autosaved = await manager.post(
+        `${base}/edit`,
+        { carriedOver: '3', action: 'save' },
+        { 'x-autosave': '1' },
+      );
+      assert.equal(autosaved.statusCode, 204, 'with JavaScript: saved as it is typed');
+      assert.match((await manager.get(`${base}/edit`)).body, /name="carriedOver"[^>]*value="3"/);
+      const saved = await manager.post(`${base}/edit`, { carriedOver: '4', action: 'save' });
+      assert.equal(saved.statusCode, 302, 'without JavaScript: Save draft');
+      const page = await manager.get(saved.headers.location as string);
+      assert.match(page.body, /Draft saved/);
+      assert.match(page.body, /name="carriedOver"[^>]*value="4"/);
+      const problems = await manager.post(`${base}/edit`, {
+        ...HAND_ENTERED,
+        'figure-referrals': '7',
+        fundingWave: '',
+        action: 'preview',
+      });
+      assert.equal(problems.statusCode, 400);
+      assert.match(problems.body, /There is a problem/);
+      assert.match(problems.body, /<a href="#reason-referrals">\s*Enter the reason for changing/);
+      assert.match(problems.body, /<a href="#fundingWave">\s*Select the funding wave/);
+      // Area leads see neither the draft nor its content; the service manager does.
+      assert.equal((await icsLead.get(base)).statusCode, 403);
+      assert.equal((await manager.get(base)).statusCode, 200);
+      const [draft] = await web.database.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM quarterly_return_version',
+      );
+      assert.equal(draft?.n, 0);
+    });
+
+    it('previews exactly what readers see, submits, and records each edit and submission', async () => {
+      await manager.get(`${base}/edit`);
+      const saved = await manager.post(`${base}/edit`, { ...HAND_ENTERED, action: 'preview' });
+      assert.equal(saved.statusCode, 302);
+      assert.equal(saved.headers.location, `${base}/preview`);
+      const preview = await manager.get(`${base}/preview`);
+      assert.match(preview.body, /Check the return before you submit it/);
+      assert.match(preview.body, /Two new employer partnerships\./);
+      const submitted = await manager.post(`${base}/submit`);
+      assert.equal(submitted.headers.location, `${base}/submitted?version=1`);
+      assert.match((await manager.get(`${base}/submitted?version=1`)).body, /Return submitted/);
+      const audit = await web.database.query<{ action: string }>(
+        "SELECT action FROM audit_event WHERE action LIKE 'quarterly return%' ORDER BY id",
+      );
+      assert.ok(audit.some(({ action }) => action === 'quarterly return edited'));
+      assert.equal(audit.at(-1)?.action, 'quarterly return submitted');
+      const view = await icsLead.get(base);
+      assert.equal(view.statusCode, 200);
+      assert.match(view.body, /Version 1, submitted/);
+      assert.match(view.body, /Two new employer partnerships\./);
+      assert.equal((await otherIcsLead.get(base)).statusCode, 403, 'another ICS');
+      assert.equal((await icsLead.get(`${base}/edit`)).statusCode, 403);
+    });
+
+    it('edits and resubmits: a new version, and readers see what changed', async () => {
+      const page = await manager.get(`${base}/edit`);
+      const referrals = figuresShown(page.body).referrals ?? 0;
+      await manager.post(`${base}/edit`, {
+        ...HAND_ENTERED,
+        'figure-referrals': String(referrals + 3),
+        'reason-referrals': 'Three paper referrals not yet on the spreadsheet',
+        action: 'preview',
+      });
+      const preview = await manager.get(`${base}/preview`);
+      assert.match(preview.body, /Changes since the last submitted version/);
+      await manager.post(`${base}/submit`);
+      const view = await icsLead.get(base);
+      assert.match(view.body, /Version 2, submitted/);
+      assert.match(view.body, /What changed in version 2/);
+      assert.match(
+        view.body,
+        new RegExp(
+          `${referrals + 3} \\(changed from ${referrals} in the data: Three paper referrals not yet on the spreadsheet\\)`,
+        ),
+      );
+      const submissions = await web.database.query(
+        "SELECT 1 FROM audit_event WHERE action = 'quarterly return submitted'",
+      );
+      assert.equal(submissions.length, 2);
+    });
+
+    it('a return without uploaded data is filled by hand, every figure required', async () => {
+      await manager.get(`${borderBase}/edit`);
+      const page = await manager.get(`${borderBase}/edit`);
+      assert.match(page.body, /There is no uploaded data/);
+      const refused = await manager.post(`${borderBase}/edit`, {
+        ...HAND_ENTERED,
+        action: 'preview',
+      });
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.body, /Enter referrals received/);
+      const figures = Object.fromEntries(AUTO_FIGURES.map(({ id }) => [`figure-${id}`, '2']));
+      const saved = await manager.post(`${borderBase}/edit`, {
+        ...HAND_ENTERED,
+        ...figures,
+        'figure-referrals': '5',
+        action: 'preview',
+      });
+      assert.equal(saved.statusCode, 302);
+      await manager.get(`${borderBase}/preview`);
+      await manager.post(`${borderBase}/submit`);
+      assert.match((await manager.get(borderBase)).body, /5 \(entered by hand\)/);
+    });
+
+    it('the regional list shows each status, and the roll-up adds up the submitted returns', async () => {
+      const page = await regionalLead.get(
+        `/areas/regions/${orgs.regionA}/returns?quarter=${QUARTER}`,
+      );
+      assert.equal(page.statusCode, 200);
+      // Region A holds ICS A only: Northshire's return there, submitted.
+      assert.deepEqual(
+        [...page.body.matchAll(/data-return-status>([^<]*)</g)].map((match) => match[1]),
+        ['Submitted (version 2)'],
+      );
+      const england = await national.get(`/areas/england/returns?quarter=${QUARTER}`);
+      const statuses = [...england.body.matchAll(/data-return-status>([^<]*)</g)].map(
+        (match) => match[1],
+      );
+      assert.deepEqual(statuses.sort(), [
+        'Not started',
+        'Submitted (version 1)',
+        'Submitted (version 2)',
+      ]);
+      const csv = await national.get(`/areas/england/returns?quarter=${QUARTER}&format=csv`);
+      const lines = csv.body.trim().split('\r\n');
+      const column = lines[0]?.split(',').indexOf('Referrals received') ?? -1;
+      const value = (line: string | undefined) => Number(line?.split(',')[column]);
+      const services = lines.filter((line) => line.startsWith('Northshire IPS'));
+      const total = lines.find((line) => line.startsWith('All of England'));
+      assert.equal(services.length, 2);
+      assert.equal(value(total), value(services[0]) + value(services[1]));
+      assert.ok(value(total) > 5);
+    });
+
+    it('the national lead sets the deadline; nobody else can', async () => {
+      await national.get(`/areas/england/returns?quarter=${QUARTER}`);
+      const bad = await national.post('/areas/england/returns/deadline', {
+        quarter: QUARTER,
+        deadline: '2026-04-31',
+      });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /Enter the deadline as YYYY-MM-DD/);
+      const set = await national.post('/areas/england/returns/deadline', {
+        quarter: QUARTER,
+        deadline: '2026-04-30',
+      });
+      assert.equal(set.statusCode, 302);
+      assert.match(
+        (await regionalLead.get(`/areas/regions/${orgs.regionA}/returns?quarter=${QUARTER}`)).body,
+        /Deadline: 2026-04-30/,
+      );
+      await regionalLead.get(`/areas/regions/${orgs.regionA}/returns`);
+      const refused = await regionalLead.post('/areas/england/returns/deadline', {
+        quarter: QUARTER,
+        deadline: '2026-05-01',
+      });
+      assert.equal(refused.statusCode, 403);
+    });
+
+    it('GET /api/v1/returns gives what the caller may see: submitted content, never a draft', async () => {
+      await manager.get(`/services/${orgs.serviceA}/returns/${orgs.icsA}/2026Q2/edit`);
+      await manager.post(`/services/${orgs.serviceA}/returns/${orgs.icsA}/2026Q2/edit`, {
+        carriedOver: '1',
+      });
+      const call = async (token: string | undefined, query: string) => {
+        const response = await web.app.inject({
+          url: `/api/v1/returns?${query}`,
+          headers: { authorization: `Bearer ${token}` },
+        });
+        return { status: response.statusCode, body: JSON.parse(response.body) };
+      };
+      const ics = await call(tokens.ics, `quarter=${QUARTER}`);
+      assert.equal(ics.status, 200);
+      assert.deepEqual(
+        ics.body.map((each: { ics: { id: number }; status: string; version: number }) => [
+          each.ics.id,
+          each.status,
+          each.version,
+        ]),
+        [[orgs.icsA, 'submitted', 2]],
+      );
+      assert.equal(ics.body[0].content.narrative.progress, 'Two new employer partnerships.');
+      const draftQuarter = await call(tokens.ics, 'quarter=2026Q2');
+      assert.deepEqual(draftQuarter.body, [], 'a draft is not for the ICS lead');
+      const own = await call(tokens.manager, 'quarter=2026Q2');
+      assert.deepEqual(
+        own.body.map((each: { status: string; content: unknown }) => [each.status, each.content]),
+        [
+          ['draft', null],
+          ['not started', null],
+        ],
+      );
+      assert.equal((await call(tokens.ics, 'quarter=2026Q5')).status, 400);
+    });
+  });
+}

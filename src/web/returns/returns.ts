@@ -1,0 +1,495 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isValidYmd } from '../../calendar/calendar-date.ts';
+import { londonToday } from '../../calendar/london-today.ts';
+import { groupedRecords } from '../../dashboards/scope-records.ts';
+import { REVIEW_TYPE_NAMES, REVIEW_TYPES } from '../../fidelity/fidelity-scale.ts';
+import { reviewsOfServices } from '../../fidelity/fidelity-store.ts';
+import {
+  findIcs,
+  findService,
+  type Team,
+  teamsOfService,
+} from '../../organisations/organisations.ts';
+import {
+  canSetReturnDeadlines,
+  canSubmitReturn,
+  canViewReturn,
+  type ServicePlace,
+  type Viewer,
+} from '../../permissions/permissions.ts';
+import {
+  labelOf,
+  parseQuarter,
+  type Quarter,
+  quarterId,
+  recentQuarters,
+} from '../../returns/quarters.ts';
+import {
+  AUTO_FIGURES,
+  type AutoFigures,
+  autoFigures,
+  changedRows,
+  checkReturn,
+  FUNDING_WAVE_NAMES,
+  FUNDING_WAVES,
+  NARRATIVE_FIELDS,
+  type Problem,
+  type ReturnForm,
+  ROLL_UP_FIELDS,
+  returnRows,
+  rollUp,
+  WORKFORCE_FIELDS,
+} from '../../returns/return-content.ts';
+import {
+  findReturn,
+  type ReturnKey,
+  type ReturnListing,
+  returnDeadline,
+  returnsInArea,
+  saveDraft,
+  setReturnDeadline,
+  statusOf,
+  submitReturn,
+} from '../../returns/return-store.ts';
+import type { CellValue } from '../../spreadsheet/cells.ts';
+import { writeCsv } from '../../spreadsheet/csv/csv-writer.ts';
+import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
+import { choiceItems, type FormState } from '../forms.ts';
+import { forbidden, idParameter, notFound } from '../http-errors.ts';
+import { areaOf } from '../organisations/organisations.ts';
+import type { Services } from '../services.ts';
+
+/**
+ * NHS England quarterly returns: the service manager's draft → preview → submit, as often as
+ * needed (each submission a version); readers' view of the latest with its history; the area's
+ * status list, roll-ups and exports; the national lead's deadline.
+ */
+
+interface ReturnScope {
+  readonly key: ReturnKey;
+  readonly quarter: Quarter;
+  readonly serviceName: string;
+  readonly icsName: string;
+  readonly teams: readonly Team[];
+  readonly place: ServicePlace;
+  readonly base: string;
+}
+
+const formatted = (date: Date | null) =>
+  date === null ? '' : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+function formState(values: ReturnForm, problems: readonly Problem[]): FormState {
+  const errors = Object.fromEntries(problems.map(({ field, text }) => [field, { text }]));
+  return {
+    values,
+    errors,
+    errorList: problems.map(({ field, text }) => ({ text, href: `#${field}` })),
+  };
+}
+
+/** The form's fields only: never the CSRF token or the button pressed. */
+function draftOf(body: unknown): ReturnForm {
+  const posted = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const fields = [
+    ...AUTO_FIGURES.flatMap(({ id }) => [`figure-${id}`, `reason-${id}`]),
+    'averageWeeklyHours',
+    'carriedOver',
+    ...NARRATIVE_FIELDS.map(({ id }) => id),
+    ...WORKFORCE_FIELDS.map(({ id }) => id),
+    'fidelityDate',
+    'fidelityType',
+    'fidelityScore',
+    'fundingWave',
+  ];
+  return Object.fromEntries(
+    fields.map((field) => {
+      const value = posted[field];
+      return [field, typeof value === 'string' ? value.slice(0, 6000) : ''];
+    }),
+  );
+}
+
+export function returnHandlers(services: Services) {
+  const { database, clock } = services;
+
+  async function scopeOf(request: FastifyRequest): Promise<ReturnScope> {
+    const params = request.params as Record<string, string>;
+    const serviceId = idParameter(params, 'serviceId');
+    const icsId = idParameter(params, 'icsId');
+    const quarter = parseQuarter(params.quarter ?? '');
+    const service = await findService(database, serviceId);
+    const ics = await findIcs(database, icsId);
+    if (quarter === null || service === null || ics === null || ics.place.type !== 'ics')
+      throw notFound();
+    const teams = (await teamsOfService(database, serviceId)).filter(
+      (team) => team.icsId === icsId,
+    );
+    // A return is for an ICS the service works in.
+    if (teams.length === 0) throw notFound();
+    const id = quarterId(quarter);
+    return {
+      key: { serviceId, icsId, quarter: id },
+      quarter,
+      serviceName: service.name,
+      icsName: ics.name,
+      teams,
+      place: { serviceId, icsIds: [icsId], regionIds: [ics.place.regionId] },
+      base: `/services/${serviceId}/returns/${icsId}/${id}`,
+    };
+  }
+
+  /** The data's figures for the quarter, or null when the service has no records for these teams. */
+  async function figuresFromData(scope: ReturnScope): Promise<AutoFigures | null> {
+    const records = await groupedRecords(
+      database,
+      scope.teams.map((team) => team.id),
+      'team',
+    );
+    if (records.length === 0) return null;
+    return autoFigures(
+      records.map(({ derived }) => derived),
+      scope.quarter,
+      londonToday(clock()),
+    );
+  }
+
+  /** A new return starts with the service's latest fidelity review, if there is one. */
+  async function startingDraft(scope: ReturnScope): Promise<ReturnForm> {
+    const [latest] = await reviewsOfServices(database, [scope.key.serviceId]);
+    return latest
+      ? {
+          fidelityDate: latest.reviewDate,
+          fidelityType: latest.reviewType,
+          fidelityScore: String(latest.total),
+        }
+      : {};
+  }
+
+  const heading = (scope: ReturnScope) => ({
+    serviceName: scope.serviceName,
+    icsName: scope.icsName,
+    quarterLabel: labelOf(scope.quarter),
+    base: scope.base,
+  });
+
+  async function showEdit(
+    reply: FastifyReply,
+    scope: ReturnScope,
+    draft: ReturnForm,
+    problems: readonly Problem[] = [],
+    notice?: string,
+  ) {
+    const auto = await figuresFromData(scope);
+    const stored = await findReturn(database, scope.key);
+    return reply.page('returns/edit.njk', {
+      title: `Quarterly return: ${scope.serviceName}, ${labelOf(scope.quarter)}`,
+      ...heading(scope),
+      status: statusOf(stored),
+      form: formState(draft, problems),
+      hasData: auto !== null,
+      figures: AUTO_FIGURES.map(({ id, name }) => ({ id, name, auto: auto?.[id] ?? null })),
+      narrative: NARRATIVE_FIELDS,
+      workforce: WORKFORCE_FIELDS,
+      typeItems: choiceItems(
+        [
+          { value: '', text: 'None' },
+          ...REVIEW_TYPES.map((type) => ({ value: type, text: REVIEW_TYPE_NAMES[type] })),
+        ],
+        draft.fidelityType ?? '',
+        'selected',
+      ),
+      waveItems: choiceItems(
+        FUNDING_WAVES.map((wave) => ({ value: wave, text: FUNDING_WAVE_NAMES[wave] })),
+        draft.fundingWave,
+      ),
+      backHref: `/services/${scope.key.serviceId}/returns`,
+      notice,
+    });
+  }
+
+  /** The rows of a return by section, as the view, preview and print show them. */
+  const sectionsOf = (rows: ReturnType<typeof returnRows>) =>
+    [...new Set(rows.map(({ section }) => section))].map((section) => ({
+      name: section,
+      rows: rows.filter((row) => row.section === section),
+    }));
+
+  async function areaListings(request: FastifyRequest, quarter: string) {
+    const area = await areaOf(services, request);
+    return { area, listings: await returnsInArea(database, area.place, quarter) };
+  }
+
+  function chosenQuarter(request: FastifyRequest): Quarter {
+    const text = (request.query as { quarter?: string } | undefined)?.quarter ?? '';
+    // The quarter just ended is the one being returned.
+    return parseQuarter(text) ?? (recentQuarters(londonToday(clock()))[1] as Quarter);
+  }
+
+  function listingStatus(listing: ReturnListing) {
+    if (listing.version === null) return listing.draftChangedAt === null ? 'Not started' : 'Draft';
+    return `Submitted (version ${listing.version})`;
+  }
+
+  return {
+    /** The service manager's returns: each recent quarter for each ICS the service works in. */
+    async list(request: FastifyRequest, reply: FastifyReply) {
+      const serviceId = idParameter(request.params, 'serviceId');
+      const service = await findService(database, serviceId);
+      if (service === null) throw notFound();
+      const quarters = recentQuarters(londonToday(clock()));
+      const rows = [];
+      for (const quarter of quarters) {
+        for (const listing of await returnsInArea(
+          database,
+          { type: 'national' },
+          quarterId(quarter),
+          serviceId,
+        )) {
+          rows.push({
+            quarter: labelOf(quarter),
+            icsName: listing.icsName,
+            status: listingStatus(listing),
+            changed: formatted(listing.draftChangedAt),
+            deadline: await returnDeadline(database, quarterId(quarter)),
+            href: `/services/${serviceId}/returns/${listing.icsId}/${quarterId(quarter)}`,
+          });
+        }
+      }
+      return reply.page('returns/list.njk', {
+        title: `Quarterly returns for ${service.name}`,
+        width: 'full',
+        service,
+        rows,
+      });
+    },
+
+    async edit(request: FastifyRequest, reply: FastifyReply) {
+      const scope = await scopeOf(request);
+      const stored = await findReturn(database, scope.key);
+      const saved = (request.query as { saved?: string } | undefined)?.saved === '1';
+      return showEdit(
+        reply,
+        scope,
+        stored?.draft ?? (await startingDraft(scope)),
+        [],
+        saved ? 'Draft saved' : undefined,
+      );
+    },
+
+    async save(request: FastifyRequest, reply: FastifyReply) {
+      const scope = await scopeOf(request);
+      const draft = draftOf(request.body);
+      const accountId = request.viewer?.accountId ?? 0;
+      await saveDraft(database, scope.key, draft, accountId, clock());
+      if (request.headers['x-autosave'] === '1') return reply.code(204).send();
+      const action = (request.body as { action?: string } | undefined)?.action;
+      if (action !== 'preview') return reply.redirect(`${scope.base}/edit?saved=1`);
+      const checked = checkReturn(draft, await figuresFromData(scope));
+      if (!checked.ok) return showEdit(reply.code(400), scope, draft, checked.problems);
+      return reply.redirect(`${scope.base}/preview`);
+    },
+
+    async preview(request: FastifyRequest, reply: FastifyReply) {
+      const scope = await scopeOf(request);
+      const stored = await findReturn(database, scope.key);
+      const checked = checkReturn(stored?.draft ?? {}, await figuresFromData(scope));
+      if (!checked.ok) return reply.redirect(`${scope.base}/edit`);
+      const latest = stored?.versions[0];
+      return reply.page('returns/preview.njk', {
+        title: `Check the return before you submit it: ${scope.serviceName}, ${labelOf(scope.quarter)}`,
+        ...heading(scope),
+        sections: sectionsOf(returnRows(checked.content)),
+        changes: latest ? changedRows(latest.content, checked.content) : null,
+        backHref: `${scope.base}/edit`,
+      });
+    },
+
+    async submit(request: FastifyRequest, reply: FastifyReply) {
+      const scope = await scopeOf(request);
+      const stored = await findReturn(database, scope.key);
+      const checked = checkReturn(stored?.draft ?? {}, await figuresFromData(scope));
+      if (!checked.ok) return reply.redirect(`${scope.base}/edit`);
+      const version = await submitReturn(
+        database,
+        scope.key,
+        checked.content,
+        request.viewer?.accountId ?? 0,
+        clock(),
+      );
+      return reply.redirect(`${scope.base}/submitted?version=${version}`);
+    },
+
+    async submitted(request: FastifyRequest, reply: FastifyReply) {
+      const scope = await scopeOf(request);
+      const version = Number((request.query as { version?: string } | undefined)?.version);
+      return reply.page('returns/submitted.njk', {
+        title: 'Return submitted',
+        ...heading(scope),
+        version: Number.isInteger(version) && version > 0 ? version : null,
+      });
+    },
+
+    /** The latest submitted version and the history; drafts only for those who may edit. */
+    async view(request: FastifyRequest, reply: FastifyReply) {
+      const scope = await scopeOf(request);
+      const viewer = request.viewer as Viewer;
+      const stored = await findReturn(database, scope.key);
+      const submitted = (stored?.versions.length ?? 0) > 0;
+      if (!canViewReturn(viewer, scope.place, submitted)) throw forbidden();
+      const versions = stored?.versions ?? [];
+      const latest = versions[0];
+      return reply.page('returns/view.njk', {
+        title: `Quarterly return: ${scope.serviceName}, ${labelOf(scope.quarter)}`,
+        width: 'full',
+        ...heading(scope),
+        status: statusOf(stored),
+        canEdit: canSubmitReturn(viewer, scope.place),
+        latest: latest
+          ? {
+              version: latest.version,
+              submittedAt: formatted(latest.submittedAt),
+              submittedBy: latest.submittedBy ?? 'A removed account',
+              sections: sectionsOf(returnRows(latest.content)),
+            }
+          : null,
+        history: versions.map((version, index) => {
+          const earlier = versions[index + 1];
+          return {
+            version: version.version,
+            submittedAt: formatted(version.submittedAt),
+            submittedBy: version.submittedBy ?? 'A removed account',
+            changes: earlier ? changedRows(earlier.content, version.content) : null,
+          };
+        }),
+      });
+    },
+
+    area: (request: FastifyRequest, reply: FastifyReply) =>
+      showArea(request, reply, chosenQuarter(request)),
+
+    async setDeadline(request: FastifyRequest, reply: FastifyReply) {
+      const body = (request.body ?? {}) as { quarter?: string; deadline?: string };
+      const quarter = parseQuarter(body.quarter ?? '');
+      if (quarter === null) throw notFound();
+      const deadline = (body.deadline ?? '').trim();
+      const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(deadline);
+      if (!match || !isValidYmd(Number(match[1]), Number(match[2]), Number(match[3]))) {
+        return showArea(request, reply.code(400), quarter, [
+          { field: 'deadline', text: 'Enter the deadline as YYYY-MM-DD, for example 2024-10-31' },
+        ]);
+      }
+      await setReturnDeadline(
+        database,
+        quarterId(quarter),
+        deadline,
+        request.viewer?.accountId ?? 0,
+        clock(),
+      );
+      return reply.redirect(`/areas/england/returns?quarter=${quarterId(quarter)}`);
+    },
+  };
+
+  /** For ICS, regional and national leads: each return's status, the roll-ups, exports. */
+  async function showArea(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    quarter: Quarter,
+    problems: readonly Problem[] = [],
+  ) {
+    const viewer = request.viewer as Viewer;
+    const id = quarterId(quarter);
+    const { area, listings } = await areaListings(request, id);
+    const submitted = listings.flatMap((listing) => (listing.content ? [listing] : []));
+    const groups = (key: (listing: ReturnListing) => string) =>
+      [...new Set(submitted.map(key))].map((name) => ({
+        name,
+        totals: rollUp(
+          submitted.flatMap((listing) =>
+            key(listing) === name && listing.content ? [listing.content] : [],
+          ),
+        ),
+      }));
+    const rollUps = [
+      ...(area.place.type === 'ics' ? [] : groups((listing) => `ICS: ${listing.icsName}`)),
+      ...(area.place.type === 'national'
+        ? groups((listing) => `Region: ${listing.regionName}`)
+        : []),
+      {
+        name: `All of ${area.name}`,
+        totals: rollUp(submitted.flatMap(({ content }) => (content ? [content] : []))),
+      },
+    ];
+    const format = (request.query as { format?: string } | undefined)?.format;
+    if (format === 'csv' || format === 'xlsx') {
+      const head = [
+        'Service',
+        'ICS',
+        'Region',
+        'Status',
+        ...ROLL_UP_FIELDS.map(({ name }) => name),
+      ];
+      const rows: CellValue[][] = listings.map((listing) => [
+        listing.serviceName,
+        listing.icsName,
+        listing.regionName,
+        listingStatus(listing),
+        ...(listing.content ? rollUp([listing.content]) : ROLL_UP_FIELDS.map(() => '')),
+      ]);
+      const totals: CellValue[][] = rollUps.map(({ name, totals }) => [
+        name,
+        '',
+        '',
+        'Total',
+        ...totals,
+      ]);
+      const title = [`Quarterly returns, ${area.name}, ${labelOf(quarter)}`];
+      const fileName = `quarterly-returns-${area.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${id}.${format}`;
+      reply.header('Content-Disposition', `attachment; filename="${fileName}"`);
+      if (format === 'xlsx') {
+        return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(
+          Buffer.from(
+            writeXlsx([{ name: 'Returns', rows: [title, [], head, ...rows, [], ...totals] }], {
+              boldFirstRow: true,
+            }),
+          ),
+        );
+      }
+      return reply
+        .type('text/csv; charset=utf-8')
+        .send(writeCsv(head, [...rows, ...totals], { neutraliseFormulas: true }));
+    }
+    const path = request.url.split('?')[0] ?? '';
+    return reply.page('returns/area.njk', {
+      title: `Quarterly returns in ${area.name}`,
+      width: 'full',
+      area,
+      quarterLabel: labelOf(quarter),
+      quarter: id,
+      quarterItems: choiceItems(
+        recentQuarters(londonToday(clock())).map((each) => ({
+          value: quarterId(each),
+          text: labelOf(each),
+        })),
+        id,
+        'selected',
+      ),
+      deadline: await returnDeadline(database, id),
+      canSetDeadline: area.place.type === 'national' && canSetReturnDeadlines(viewer),
+      listings: listings.map((listing) => ({
+        ...listing,
+        status: listingStatus(listing),
+        changed: formatted(listing.submittedAt ?? listing.draftChangedAt),
+        href: listing.content
+          ? `/services/${listing.serviceId}/returns/${listing.icsId}/${id}`
+          : null,
+      })),
+      fields: ROLL_UP_FIELDS.map(({ name }) => name),
+      rollUps,
+      exports: {
+        csv: `${path}?quarter=${id}&format=csv`,
+        xlsx: `${path}?quarter=${id}&format=xlsx`,
+      },
+      form: formState({}, problems),
+    });
+  }
+}
