@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { timeStepAt, totpCode } from '../accounts/totp.ts';
 import { TEST_DATABASES } from '../database/test-databases.ts';
@@ -108,6 +108,8 @@ describe('browser journeys with axe', {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
   });
+  // Each journey signs in several people from one address: give each its own sign-in rate window.
+  beforeEach(() => web.advanceMinutes(6));
   after(async () => {
     await browser?.close();
     await web?.close();
@@ -489,6 +491,101 @@ describe('browser journeys with axe', {
       'Good fidelity',
     ]);
     await region.checkAccessibility('regional fidelity dashboard');
+  });
+
+  it('a quarterly return: fill, preview, submit, edit and resubmit; readers and the roll-up', async () => {
+    await createTestAccount(web.database, 'returns-manager@nhs.net', [
+      role('service-manager', { serviceId: orgs.serviceA }),
+    ]);
+    await createTestAccount(web.database, 'returns-ics@nhs.net', [
+      role('ics-lead', { icsId: orgs.icsA }),
+    ]);
+    await createTestAccount(web.database, 'returns-region@nhs.net', [
+      role('regional-lead', { regionId: orgs.regionA }),
+    ]);
+    const returnPath = `/services/${orgs.serviceA}/returns/${orgs.icsA}/2026Q1`;
+    const manager = await newPages();
+    await manager.signIn('returns-manager@nhs.net');
+    await manager.open(`/services/${orgs.serviceA}`);
+    await manager.page.getByRole('link', { name: 'NHS England quarterly returns' }).click();
+    await manager.checkAccessibility('quarterly returns of a service');
+    await manager.open(returnPath);
+    await manager.checkAccessibility('quarterly return not yet submitted');
+    await manager.page.getByRole('button', { name: 'Fill in the return' }).click();
+    assert.match(
+      (await manager.heading()) ?? '',
+      /January to March 2026 \(calendar Q1, financial Q4 2025\/26\)/,
+    );
+    await manager.checkAccessibility('quarterly return form');
+    await manager.page.getByLabel('Referrals received').fill('12');
+    await manager.page.getByRole('button', { name: 'Save and preview' }).click();
+    await manager.checkAccessibility('quarterly return form with errors');
+
+    const ics = await newPages();
+    await ics.signIn('returns-ics@nhs.net');
+    const hidden = await ics.page.goto(`${baseUrl}${returnPath}`);
+    assert.equal(hidden?.status(), 403, 'a draft is not for the ICS lead');
+
+    const fill = async (label: string, value: string) =>
+      manager.page.getByLabel(label, { exact: true }).fill(value);
+    for (const [label, value] of [
+      ['Of which employed at referral', '2'],
+      ['Vocational profile starts (access)', '9'],
+      ['Active caseload at the quarter end', '30'],
+      ['Job starts', '6'],
+      ['People supported into work', '5'],
+      ['People entering their first job', '4'],
+      ['Job sustainments at 13 weeks', '3'],
+      ['Job sustainments at 26 weeks', '1'],
+      ['Clients carried over from the previous financial year', '25'],
+      ['Employment specialists in post (WTE)', '2'],
+      ['Employment specialists funded (WTE)', '2'],
+      ['Team leaders (WTE)', '1'],
+      ['Vacancies (WTE)', '0'],
+      ['Progress in the quarter', 'A new partnership with the local college.'],
+    ] as const) {
+      await fill(label, value);
+    }
+    await manager.page.getByLabel('Wave 2').check();
+    await manager.page.getByRole('button', { name: 'Save and preview' }).click();
+    assert.equal(await manager.heading(), 'Check the return before you submit it');
+    await manager.checkAccessibility('quarterly return preview');
+    await manager.page.getByRole('button', { name: 'Submit the return' }).click();
+    await manager.checkAccessibility('quarterly return submitted');
+    await manager.page
+      .getByRole('link', { name: 'See the submitted return and its history' })
+      .click();
+    await manager.checkAccessibility('quarterly return, version 1');
+
+    await ics.open(returnPath);
+    assert.match((await ics.page.locator('main').textContent()) ?? '', /Version 1, submitted/);
+
+    await manager.page.getByRole('button', { name: 'Change the return' }).click();
+    await fill('Referrals received', '14');
+    await manager.page.getByRole('button', { name: 'Save and preview' }).click();
+    assert.match(
+      (await manager.page.locator('caption').first().textContent()) ?? '',
+      /Changes since the last submitted version/,
+    );
+    await manager.checkAccessibility('quarterly return preview with changes');
+    await manager.page.getByRole('button', { name: 'Submit the return' }).click();
+
+    await ics.open(returnPath);
+    const history = (await ics.page.locator('main').textContent()) ?? '';
+    assert.match(history, /Version 2, submitted/);
+    assert.match(history, /What changed in version 2/);
+    await ics.checkAccessibility('quarterly return with its history, as the ICS lead reads it');
+
+    const region = await newPages();
+    await region.signIn('returns-region@nhs.net');
+    await region.open(`/areas/regions/${orgs.regionA}`);
+    await region.page.getByRole('link', { name: /NHS England quarterly returns/ }).click();
+    await region.page.getByLabel('Quarter').selectOption('2026Q1');
+    await region.page.getByRole('button', { name: 'Show returns' }).click();
+    const referrals = region.page.locator('tr', { hasText: 'Referrals received' });
+    // One submitted return in the region: its ICS and the region both add up to 14.
+    assert.deepEqual(await referrals.locator('td').allTextContents(), ['14', '14']);
+    await region.checkAccessibility('regional quarterly returns and roll-up');
   });
 
   it('choosing the team to upload for', async () => {
