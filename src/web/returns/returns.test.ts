@@ -272,12 +272,21 @@ for (const testDatabase of TEST_DATABASES) {
       const csv = await national.get(`/areas/england/returns?quarter=${QUARTER}&format=csv`);
       const lines = csv.body.trim().split('\r\n');
       const column = lines[0]?.split(',').indexOf('Referrals received') ?? -1;
-      const value = (line: string | undefined) => Number(line?.split(',')[column]);
-      const services = lines.filter((line) => line.startsWith('Northshire IPS'));
-      const total = lines.find((line) => line.startsWith('All of England'));
+      // The quarter's label, quoted (it holds a comma), comes first on every line.
+      const value = (line: string | undefined) =>
+        Number(line?.replace(/^"[^"]*"/, 'quarter').split(',')[column]);
+      const services = lines.filter((line) => line.includes(',Northshire IPS,'));
+      const total = lines.find((line) => line.includes(',All of England,'));
+      assert.ok(
+        lines
+          .slice(1)
+          .every((line) => line.startsWith('"January to March 2026 (calendar Q1, financial')),
+      );
       assert.equal(services.length, 2);
       assert.equal(value(total), value(services[0]) + value(services[1]));
       assert.ok(value(total) > 5);
+      const xlsx = await national.get(`/areas/england/returns?quarter=${QUARTER}&format=xlsx`);
+      assert.equal(xlsx.rawPayload.subarray(0, 2).toString(), 'PK');
     });
 
     it('the national lead sets the deadline; nobody else can', async () => {

@@ -422,6 +422,7 @@ export function returnHandlers(services: Services) {
     const format = (request.query as { format?: string } | undefined)?.format;
     if (format === 'csv' || format === 'xlsx') {
       const head = [
+        'Quarter',
         'Service',
         'ICS',
         'Region',
@@ -429,6 +430,7 @@ export function returnHandlers(services: Services) {
         ...ROLL_UP_FIELDS.map(({ name }) => name),
       ];
       const rows: CellValue[][] = listings.map((listing) => [
+        labelOf(quarter),
         listing.serviceName,
         listing.icsName,
         listing.regionName,
@@ -436,6 +438,7 @@ export function returnHandlers(services: Services) {
         ...(listing.content ? rollUp([listing.content]) : ROLL_UP_FIELDS.map(() => '')),
       ]);
       const totals: CellValue[][] = rollUps.map(({ name, totals }) => [
+        labelOf(quarter),
         name,
         '',
         '',
