@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { type CliIo, runCli } from '../src/cli/cli.ts';
 
 /** Runs `ips-report` in-process with real files, capturing what it prints. */
@@ -7,6 +7,7 @@ export function runIpsReport(args: readonly string[], today = '2025-11-20') {
   let stderr = '';
   const io: CliIo = {
     readFile: (path) => readFileSync(path),
+    writeFile: (path, bytes) => writeFileSync(path, bytes),
     stdout: (text) => {
       stdout += text;
     },

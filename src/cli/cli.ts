@@ -5,6 +5,7 @@ import { computeMetrics, type EmploymentStatusFilter } from '../metrics/compute.
 import { deriveRecord } from '../metrics/derive.ts';
 import { clientKeyHasher } from '../referrals/pseudonymise.ts';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from '../spreadsheet/cells.ts';
+import { templateCsv, templateWorkbook } from '../spreadsheet/template/template-workbook.ts';
 import { countBySeverity, describeProblem, type Problem } from '../validation/problems.ts';
 import { formatMetricsTable } from './metrics-table.ts';
 
@@ -15,6 +16,7 @@ import { formatMetricsTable } from './metrics-table.ts';
 
 export interface CliIo {
   readonly readFile: (path: string) => Uint8Array;
+  readonly writeFile: (path: string, bytes: Uint8Array) => void;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly today: IsoDate;
@@ -25,11 +27,12 @@ export interface CliIo {
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
 
 const USAGE = `Usage:
+  ips-report template OUT.xlsx|OUT.csv
   ips-report validate FILE... [--json] [--today YYYY-MM-DD]
   ips-report metrics FILE... --from YYYY-MM-DD --to YYYY-MM-DD [--today YYYY-MM-DD]
                      [--employment-status all|out-of-work|in-work] [--json]
 
-Options for both:
+Options for validate and metrics:
   --max-file-mb N   largest file accepted (default ${DEFAULT_READ_LIMITS.maxFileBytes / (1024 * 1024)})
   --max-rows N      most data rows in one file (default ${DEFAULT_READ_LIMITS.maxRows})
 
@@ -79,6 +82,7 @@ function runCommand(argv: readonly string[], io: CliIo): number {
     io.stdout(`${USAGE}\n`);
     return command === undefined && !values.help ? EXIT.usage : EXIT.ok;
   }
+  if (command === 'template') return writeTemplate(paths, io);
   if (command !== 'validate' && command !== 'metrics') {
     throw new UsageError(`Unknown command '${command}'.`);
   }
@@ -122,6 +126,18 @@ function runCommand(argv: readonly string[], io: CliIo): number {
       ? `${JSON.stringify(metrics, null, 2)}\n`
       : formatMetricsTable(metrics, employmentStatus),
   );
+  return EXIT.ok;
+}
+
+/** The standard spreadsheet template, generated from the column registry. */
+function writeTemplate(paths: readonly string[], io: CliIo): number {
+  const [path, ...extra] = paths;
+  if (path === undefined || extra.length > 0 || !/\.(xlsx|csv)$/i.test(path)) {
+    throw new UsageError('template needs one file to write, ending .xlsx or .csv.');
+  }
+  const csv = /\.csv$/i.test(path);
+  io.writeFile(path, csv ? new TextEncoder().encode(templateCsv()) : templateWorkbook());
+  io.stdout(`Wrote the standard spreadsheet template${csv ? ' (headings only)' : ''} to ${path}\n`);
   return EXIT.ok;
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { londonToday } from '../calendar/london-today.ts';
 import { runCli } from './cli.ts';
 
@@ -7,6 +7,7 @@ const now = new Date();
 try {
   process.exitCode = runCli(process.argv.slice(2), {
     readFile: (path) => readFileSync(path),
+    writeFile: (path, bytes) => writeFileSync(path, bytes),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     // Today in the Europe/London calendar, where the service's dates live.

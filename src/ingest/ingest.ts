@@ -10,6 +10,7 @@ import {
   type SheetSource,
 } from '../spreadsheet/cells.ts';
 import { isReadColumn } from '../spreadsheet/registry.ts';
+import { TEMPLATE_SHEETS } from '../spreadsheet/template/template-sheets.ts';
 import { isBlank } from '../validation/cell-values.ts';
 import { matchHeadings, scoreHeadingRow } from '../validation/headings.ts';
 import { type Problem, type ProblemCode, problem } from '../validation/problems.ts';
@@ -216,6 +217,11 @@ function chooseSheet(sheets: readonly SheetSource[]): SheetChoice {
   return { chosen, bestCandidate, sheetsWithData };
 }
 
+const TEMPLATE_SIDE_SHEETS: ReadonlySet<string> = new Set([
+  TEMPLATE_SHEETS.cover,
+  TEMPLATE_SHEETS.lists,
+]);
+
 function ingestFile(
   file: SpreadsheetFile,
   options: IngestOptions,
@@ -247,7 +253,8 @@ function ingestFile(
     const workbook = openWorkbook(file.name, file.bytes, limits);
     const { chosen, bestCandidate, sheetsWithData } = chooseSheet(workbook.sheets);
     for (const sheet of sheetsWithData) {
-      if (sheet === chosen?.sheet) continue;
+      // The template's own cover and lists sheets are expected beside the data.
+      if (sheet === chosen?.sheet || TEMPLATE_SIDE_SHEETS.has(sheet.name)) continue;
       summary.sheetsIgnored.push(sheet.name);
       if (!chosen) continue;
       problems.push(
@@ -313,6 +320,9 @@ function ingestFile(
       problems,
     });
     for (let row = chosen.cursor.next(); row !== undefined; row = chosen.cursor.next()) {
+      // Only the read columns are seen: a row blank in all of them holds no referral (the
+      // template's rows below the data carry only the duplicate check formula).
+      if (row.cells.every((cell) => isBlank(cell ?? null))) continue;
       summary.dataRows++;
       if (summary.dataRows > limits.maxRows) {
         fileProblem(
