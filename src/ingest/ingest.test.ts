@@ -43,7 +43,7 @@ describe('ingest', () => {
         rows: [['How to fill in this workbook'], ['Enter one row per referral.']],
       },
       { name: 'Referrals', rows: [['Team referrals, 2024/25'], HEADINGS, row('C1'), row('C2')] },
-      { name: 'Lists', rows: [['Male'], ['Female']] },
+      { name: 'Old referrals', rows: [['Male'], ['Female']] },
       { name: 'Empty', rows: [] },
     ]);
     const result = ingestFiles([{ name: 'team.xlsx', bytes: workbook }], OPTIONS);
@@ -54,7 +54,7 @@ describe('ingest', () => {
         sheet: 'Referrals',
         dataRows: 2,
         columnsNotRead: [],
-        sheetsIgnored: ['Instructions', 'Lists'],
+        sheetsIgnored: ['Instructions', 'Old referrals'],
       },
     ]);
     assert.deepEqual(
@@ -63,7 +63,7 @@ describe('ingest', () => {
     );
     assert.deepEqual(
       result.problems.filter((found) => found.code === 'sheetIgnored').map((found) => found.sheet),
-      ['Instructions', 'Lists'],
+      ['Instructions', 'Old referrals'],
     );
   });
 

@@ -253,10 +253,10 @@ function ingestFile(
     const workbook = openWorkbook(file.name, file.bytes, limits);
     const { chosen, bestCandidate, sheetsWithData } = chooseSheet(workbook.sheets);
     for (const sheet of sheetsWithData) {
-      // The template's own cover and lists sheets are expected beside the data.
-      if (sheet === chosen?.sheet || TEMPLATE_SIDE_SHEETS.has(sheet.name)) continue;
+      if (sheet === chosen?.sheet) continue;
       summary.sheetsIgnored.push(sheet.name);
-      if (!chosen) continue;
+      // The template's own cover and lists sheets are expected beside the data: no warning.
+      if (!chosen || TEMPLATE_SIDE_SHEETS.has(sheet.name)) continue;
       problems.push(
         problem(
           'warning',
