@@ -45,6 +45,9 @@ type Group =
   | 'unsubmitted return'
   | 'regional returns'
   | 'set return deadline'
+  | 'help for people signed in'
+  | 'report a problem'
+  | 'help resources admin'
   | 'API'
   | 'returns API'
   | 'targets API'
@@ -90,6 +93,9 @@ const ALLOWED: Record<Group, readonly Role[]> = {
   'unsubmitted return': ['service-manager'],
   'regional returns': ['regional-lead', 'national-lead'],
   'set return deadline': ['national-lead'],
+  'help for people signed in': ROLES,
+  'report a problem': ROLES,
+  'help resources admin': ['administrator'],
   API: ROLES,
   'returns API': ROLES,
   'targets API': ['team-leader', 'service-manager'],
@@ -219,6 +225,12 @@ for (const testDatabase of TEST_DATABASES) {
           return get(`/services/${orgs.serviceA}/fidelity/new`);
         case 'regional fidelity':
           return get(`/areas/regions/${orgs.regionA}/fidelity`);
+        case 'help for people signed in':
+          return get('/help/figures');
+        case 'report a problem':
+          return get('/report-a-problem');
+        case 'help resources admin':
+          return get('/admin/resources');
         case 'service returns':
           return get(`/services/${orgs.serviceA}/returns`);
         case 'unsubmitted return':

@@ -31,6 +31,7 @@ import {
   requireViewer,
 } from './gates.ts';
 import { governanceHandlers } from './governance/governance.ts';
+import { helpHandlers } from './help/help.ts';
 import {
   organisationHandlers,
   requireArea,
@@ -71,6 +72,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   const targets = targetHandlers(services);
   const fidelity = fidelityHandlers(services);
   const returns = returnHandlers(services);
+  const help = helpHandlers(services);
   const api = apiHandlers();
   const uploadApi = uploadApiHandlers(services);
   const metricsApi = metricsApiHandlers(services);
@@ -80,6 +82,9 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   // Anyone.
   app.get('/health', pages.health);
   app.get('/help', pages.help);
+  app.get('/help/spreadsheet', help.spreadsheet);
+  app.get('/help/template.xlsx', help.templateXlsx);
+  app.get('/help/template.csv', help.templateCsv);
   app.get('/accessibility', pages.accessibility);
   app.get('/privacy', pages.privacy);
   app.get('/terms', governance.terms);
@@ -140,6 +145,13 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
     scope.get('/', organisations.home);
     scope.get('/account', account.show);
     scope.get('/upload', uploads.chooseTeam);
+    scope.get('/help/guide', help.guide);
+    scope.get('/help/faqs', help.faqs);
+    scope.get('/help/figures', help.figures);
+    scope.get('/help/resources', help.resources);
+    scope.get('/help/resources/:slug', help.resource);
+    scope.get('/report-a-problem', help.showProblemForm);
+    scope.post('/report-a-problem', help.reportProblem);
     scope.get('/account/two-factor', account.showTwoFactor);
     scope.post('/account/two-factor', account.setUpTwoFactor);
     scope.post('/account/two-factor/remove', account.removeTwoFactor);
@@ -256,6 +268,13 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
     scope.get('/admin/agreements/:kind', governanceAdmin.agreement);
     scope.post('/admin/agreements/:kind', governanceAdmin.publish);
     scope.get('/admin/audit', governanceAdmin.audit);
+    scope.get('/admin/resources', help.adminResources);
+    scope.get('/admin/resources/new', help.newResource);
+    scope.post('/admin/resources', help.saveResource);
+    scope.get('/admin/resources/:resourceId', help.editResource);
+    scope.post('/admin/resources/:resourceId', help.saveResource);
+    scope.get('/admin/problem-reports', help.problemReports);
+    scope.post('/admin/problem-reports/:reportId/resolve', help.resolveProblem);
   });
 
   // The API: a bearer token instead of a session.

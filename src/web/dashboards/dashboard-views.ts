@@ -95,6 +95,8 @@ export interface TableCell {
 
 export interface Section {
   readonly heading: string;
+  /** Where the (?) of the section links: its first figure's rule on the help page. */
+  readonly rule: string;
   readonly chart?: { readonly svg: string; readonly description: string };
   readonly caption: string;
   readonly head: readonly string[];
@@ -185,6 +187,7 @@ function groupSection(context: ViewContext, columns: readonly CountId[]): Sectio
   return [
     {
       heading: `By ${levelName.toLowerCase()}`,
+      rule: columns[0] ?? '',
       chart: {
         description,
         svg: barChartSvg(
@@ -219,6 +222,7 @@ function monthSection(
   const description = `${series.map(metricName).join(', ')} by month`;
   return {
     heading: 'By month',
+    rule: columns[0] ?? '',
     chart: {
       description,
       svg: barChartSvg(
@@ -261,6 +265,7 @@ function dimensionSection(
   );
   return {
     heading: `By ${label.toLowerCase()}`,
+    rule: columns[0] ?? '',
     caption: `${context.title} by ${label.toLowerCase()}`,
     head: [label, ...columns.map(metricName)],
     rows: [...groups].map(([name, metrics]) => ({
@@ -275,6 +280,7 @@ function hoursSection(context: ViewContext): Section {
   const bands = context.figures.total.sustainedByHours;
   return {
     heading: 'By weekly hours',
+    rule: 'sustainedByHours',
     caption: `${context.title}: job sustainments by average weekly hours`,
     head: ['Sustainment', 'Under 16 hours', '16 hours or more', 'Hours not recorded'],
     rows: (['13', '26', '52'] as const).map((weeks) => ({
@@ -299,6 +305,7 @@ function timeToFirstJobSection(context: ViewContext): Section {
   } as const;
   return {
     heading: 'Time from VP start to first job',
+    rule: 'timeToFirstJob',
     caption: `${context.title}: people entering their first job, by months from the VP start`,
     head: ['Time', 'People'],
     rows: (Object.keys(labels) as Array<keyof typeof labels>).map((band) => ({
@@ -316,6 +323,7 @@ function caseloadPerSpecialistSection(context: ViewContext): Section[] {
   return [
     {
       heading: 'Caseload per employment specialist',
+      rule: 'caseloadPerSpecialist',
       caption: `${context.title}: active caseload per employment specialist (fidelity range 20 to 25)`,
       head: ['Employment specialist', 'Active caseload', 'Against the range'],
       rows: Object.entries(caseloads).map(([initials, count]) => ({
@@ -365,6 +373,7 @@ function averageCaseload(context: ViewContext): OtherFigure {
 function freshnessSection(context: ViewContext): Section {
   return {
     heading: 'Latest upload by team',
+    rule: 'freshness',
     caption: `Teams in ${context.title} and their latest upload; uploads are due by the 5th of each month, so a team with no upload since ${context.freshnessCutOff} is flagged`,
     head: ['Team', 'Latest upload', 'Records', 'Up to date'],
     rows: context.freshness.map((row) => {
@@ -414,6 +423,7 @@ function targetSections(context: ViewContext): Section[] {
   const round = (value: number) => Math.round(value * 10) / 10;
   const table: Section = {
     heading: 'Progress against the targets',
+    rule: 'targets',
     caption: `${context.title}: totals vs targets, 1 April to ${progress.asAt}`,
     head: MEASURE_COLUMNS,
     rows: progress.measures.map(({ measure, target, actual, expectedToDate, status }) => ({
@@ -440,6 +450,7 @@ function targetSections(context: ViewContext): Section[] {
     return [
       {
         heading: `${name}: cumulative by month`,
+        rule: 'targets',
         chart: {
           description,
           svg: barChartSvg(
@@ -528,6 +539,7 @@ function benchmarkSection(context: ViewContext): Section[] {
   return [
     {
       heading: 'Rates beside the wider areas',
+      rule: 'benchmarking',
       caption: `${context.title} beside ${benchmarks
         .slice(1)
         .map(({ name }) => name)

@@ -407,6 +407,8 @@ export function dashboardHandlers(services: Services) {
       others: content.others,
       sections: content.sections.map((section) => ({
         ...section,
+        // The (?) of a chart and its table: the rule of the figures it shows.
+        rulesHref: `/help/figures#${section.rule}`,
         svgHref:
           section.chart && resolved.ok ? `${path}?${filters}&format=svg&chart=${charts++}` : null,
       })),
