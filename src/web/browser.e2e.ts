@@ -588,6 +588,77 @@ describe('browser journeys with axe', {
     await region.checkAccessibility('regional quarterly returns and roll-up');
   });
 
+  it('help: a tool tip and its definition, the help pages, an administrator edits a resource page, a problem reported', async () => {
+    await createTestAccount(web.database, 'help-reader@nhs.net', [
+      role('team-leader', { teamId: orgs.teamA1 }),
+    ]);
+    await createTestAccount(web.database, 'help-admin@nhs.net', [role('administrator')]);
+
+    const admin = await newPages();
+    await admin.signIn('help-admin@nhs.net');
+    await admin.open('/admin');
+    await admin.page.getByRole('link', { name: 'Help resources' }).click();
+    await admin.checkAccessibility('help resources (administration)');
+    await admin.page.getByRole('button', { name: 'Add a resource' }).click();
+    await admin.page.getByRole('button', { name: 'Save the resource' }).click();
+    await admin.checkAccessibility('help resource form with errors');
+    await admin.page.getByLabel('Title').fill('Uploading tips');
+    await admin.page.getByLabel('Page address').fill('uploading-tips');
+    await admin.page
+      .getByLabel('Text of the page (Markdown)')
+      .fill('## Before you upload\n\n- Check the dates');
+    await admin.page.getByRole('button', { name: 'Save the resource' }).click();
+    await admin.page.getByRole('link', { name: /Uploading tips/ }).click();
+    await admin.checkAccessibility('help resource form');
+    await admin.page
+      .getByLabel('Text of the page (Markdown)')
+      .fill('## Before you upload\n\n- Check the dates\n- Check the headings');
+    await admin.page.getByRole('button', { name: 'Save the resource' }).click();
+
+    const reader = await newPages();
+    await reader.signIn('help-reader@nhs.net');
+    await reader.open(`/teams/${orgs.teamA1}/dashboard`);
+    const tip = reader.page.locator('details', { hasText: 'How it is counted: Referrals' }).first();
+    await tip.locator('summary').click();
+    assert.match(
+      (await tip.locator('.nhsuk-details__text').textContent()) ?? '',
+      /Records whose referral date is in the period\./,
+    );
+    await reader.checkAccessibility('dashboard with a tool tip open');
+    await reader.page.getByRole('link', { name: /How the figures by month are counted/ }).click();
+    assert.match(reader.page.url(), /\/help\/figures#referrals$/);
+    await reader.checkAccessibility('how each figure is counted');
+    for (const [link, state] of [
+      ['User guide', 'user guide'],
+      ['Frequently asked questions', 'frequently asked questions'],
+      ['Spreadsheet columns and validation', 'spreadsheet columns and validation'],
+      ['Resources', 'resources'],
+    ] as const) {
+      await reader.open('/help');
+      await reader.page.getByRole('link', { name: link, exact: true }).click();
+      await reader.checkAccessibility(state);
+    }
+    await reader.page.getByRole('link', { name: 'Uploading tips' }).click();
+    assert.equal(await reader.page.locator('main li').count(), 2, 'the edited page');
+    await reader.checkAccessibility('a resource page');
+    await reader.page.getByRole('link', { name: 'Report a problem' }).click();
+    await reader.checkAccessibility('report a problem');
+    await reader.page.getByLabel('What is the problem?').fill('The resource page is too short.');
+    await reader.page.getByRole('button', { name: 'Send the report' }).click();
+    await reader.checkAccessibility('problem reported');
+
+    await admin.open('/admin/problem-reports');
+    assert.match(
+      (await admin.page.locator('main').textContent()) ?? '',
+      /help\/resources\/uploading-tips[\s\S]*The resource page is too short\./,
+    );
+    await admin.checkAccessibility('reported problems');
+
+    const visitor = await newPages();
+    await visitor.open('/help/spreadsheet');
+    await visitor.checkAccessibility('spreadsheet columns and validation, before sign-in');
+  });
+
   it('choosing the team to upload for', async () => {
     await createTestAccount(web.database, 'two-teams@nhs.net', [
       role('team-leader', { teamId: orgs.teamA1 }),
