@@ -16,7 +16,7 @@ import {
 const [pglite] = TEST_DATABASES;
 if (pglite === undefined) throw new Error('PGlite test database missing');
 
-const unescape = (html: string) =>
+const decodeHtml = (html: string) =>
   html
     .replace(/&amp;/g, '&')
     .replace(/&#39;/g, "'")
@@ -48,7 +48,7 @@ describe('help and resources', () => {
     assert.equal(page.statusCode, 200);
     const headings = [
       ...page.body.matchAll(/<th scope="row" class="nhsuk-table__header">([^<]*)</g),
-    ].map((match) => unescape(match[1] ?? ''));
+    ].map((match) => decodeHtml(match[1] ?? ''));
     assert.deepEqual(
       headings,
       COLUMNS.map((column) => column.heading),
@@ -69,7 +69,7 @@ describe('help and resources', () => {
         `id="${metric.id}">\\s*<dt[^>]*>([^<]*)</dt>\\s*<dd[^>]*>([^<]*)</dd>`,
       ).exec(page.body);
       assert.equal(row?.[1], metric.name);
-      assert.equal(unescape(row?.[2] ?? ''), metric.rule);
+      assert.equal(decodeHtml(row?.[2] ?? ''), metric.rule);
     }
     const guide = await leader.get('/help/guide');
     for (const topic of [
