@@ -332,7 +332,11 @@ for (const testDatabase of TEST_DATABASES) {
         assert.equal(page.statusCode, 200, view);
       }
       const tableSums = (body: string, caption: RegExp, column: number) => {
-        const table = body.split('<table').find((each) => caption.test(each)) ?? '';
+        // A table by its caption (a section's heading above it also names it).
+        const table =
+          body
+            .split('<table')
+            .find((each) => caption.test(/<caption[^>]*>([^<]*)/.exec(each)?.[1] ?? '')) ?? '';
         return [...table.matchAll(/<tr class="nhsuk-table__row">([\s\S]*?)<\/tr>/g)]
           .map((row) =>
             [...(row[1] ?? '').matchAll(/<td[^>]*>(?:<a [^>]*>)?([^<]*)</g)].map((cell) =>
@@ -356,8 +360,9 @@ for (const testDatabase of TEST_DATABASES) {
       const sustainments = await leader.get(`${base}&view=sustainments`);
       const sustained = headline(sustainments.body);
       const hours =
-        sustainments.body.split('<table').find((each) => /by average weekly hours/.test(each)) ??
-        '';
+        sustainments.body
+          .split('<table')
+          .find((each) => /<caption[^>]*>[^<]*by average weekly hours/.test(each)) ?? '';
       const thirteen =
         /<th scope="row" class="nhsuk-table__header">13 weeks<\/th>([\s\S]*?)<\/tr>/.exec(
           hours,
