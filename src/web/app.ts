@@ -18,6 +18,10 @@ declare module 'fastify' {
     viewer: Viewer | null;
     session: (SessionState & { token: string }) | null;
   }
+  interface FastifyInstance {
+    /** Every route the app serves (method and URL pattern), for the access matrix test. */
+    readonly routeTable: ReadonlyArray<{ readonly method: string; readonly url: string }>;
+  }
   interface FastifyReply {
     /** Renders a page in the NHS layout with the viewer, CSRF token and CSP nonce filled in. */
     page(template: string, context?: Record<string, unknown>): FastifyReply;
@@ -76,6 +80,16 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     }
   });
 
+  const routeTable: Array<{ method: string; url: string }> = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      // Fastify adds a HEAD for every GET; the static assets are not pages.
+      if (method !== 'HEAD' && !route.url.startsWith('/assets/')) {
+        routeTable.push({ method, url: route.url });
+      }
+    }
+  });
   registerErrorPages(app);
   registerRoutes(app, services);
   return app;
