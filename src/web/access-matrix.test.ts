@@ -208,6 +208,22 @@ const OUTSIDE: Readonly<Record<Exclude<Scope, null>, readonly Role[]>> = {
   ics: [NL],
 };
 
+/** The headers every answer carries: a nonce CSP on pages, no caching, no sniffing, no framing. */
+function missingHeaders(response: {
+  headers: Record<string, unknown>;
+  statusCode: number;
+}): string | null {
+  const header = (name: string) => String(response.headers[name] ?? '');
+  if (!header('cache-control').includes('no-store')) return 'no Cache-Control: no-store';
+  if (header('x-content-type-options') !== 'nosniff') return 'no X-Content-Type-Options';
+  if (header('referrer-policy') !== 'no-referrer') return 'no Referrer-Policy';
+  if (!header('content-type').startsWith('text/html')) return null;
+  const csp = header('content-security-policy');
+  if (!/script-src 'self' 'nonce-[^']+'/.test(csp) || !/frame-ancestors 'none'/.test(csp))
+    return `weak CSP: ${csp}`;
+  return null;
+}
+
 /** Names only the "B" side of the tree has: never in an answer to someone refused it. */
 const OUTSIDE_NAMES = /Southshire IPS|South team/;
 const MISSING = '999999';
@@ -427,12 +443,36 @@ for (const testDatabase of TEST_DATABASES) {
               if (side === 'outside' && OUTSIDE_NAMES.test(response.body))
                 fault = 'an outside name in the refusal';
             }
+            fault ??= missingHeaders(response);
             if (fault) failures.push(`${key} (${side}): ${fault}`);
           }
         }
         assert.deepEqual(failures, []);
       });
     }
+
+    it('refuses every form posted without its CSRF token, whoever posts it', async () => {
+      // A fresh rate-limit window, so the answer is the CSRF check's and not a 429.
+      web.advanceMinutes(16);
+      const posts = web.app.routeTable.filter(
+        ({ method, url }) => method === 'POST' && !url.startsWith('/api/'),
+      );
+      const failures: string[] = [];
+      for (const route of posts) {
+        const path = route.url.replace(
+          /:(\w+)/g,
+          (_whole, name: string) => inside[name] ?? MISSING,
+        );
+        for (const who of ['anonymous', TL, AD] as const) {
+          const browser = browsers.get(who) as TestBrowser;
+          const response = await browser.postWithoutCsrf(path);
+          checked++;
+          if (response.statusCode !== 403)
+            failures.push(`${route.url} as ${who}: ${response.statusCode}`);
+        }
+      }
+      assert.deepEqual(failures, []);
+    });
 
     it('checked every route for every principal', () => {
       process.stdout.write(
