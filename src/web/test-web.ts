@@ -37,13 +37,17 @@ export interface TestWeb {
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
-export async function startTestWeb(testDatabase: TestDatabase): Promise<TestWeb> {
+export async function startTestWeb(
+  testDatabase: TestDatabase,
+  /** More settings, as environment variables (secure mode, for the cookie tests). */
+  environment: Record<string, string> = {},
+): Promise<TestWeb> {
   const database = await testDatabase.open();
   await applyMigrations(database, readMigrations());
   const logLines: string[] = [];
   const outbox: string[] = [];
   let now = new Date('2026-06-01T09:00:00Z').getTime();
-  const result = readConfig({ IPS_LOG_LEVEL: 'info' });
+  const result = readConfig({ IPS_LOG_LEVEL: 'info', ...environment });
   if (!result.ok) throw new Error(result.problems.join('; '));
   const { app, services } = await composeApp(result.config, {
     database,
