@@ -21,7 +21,7 @@ try {
 const counts = report.metadata?.vulnerabilities;
 if (counts === undefined) {
   process.stdout.write(
-    `npm audit could not reach the advisory service (${report.statusCode ?? '?'} ${report.message ?? ''}): not checked\n`,
+    `npm audit could not reach the advisory service (${report.message ?? report.statusCode}): not checked\n`,
   );
   process.exit(0);
 }

@@ -27,6 +27,12 @@ const EXCEL_1900_TO_UNIX_DAYS = 25569;
 const EXCEL_1904_TO_UNIX_DAYS = 24107;
 /** A single row bigger than this uncompressed is not a referral row. */
 const MAX_ROW_CHARACTERS = 32 * 1024 * 1024;
+/**
+ * Parts read whole (shared strings, the workbook, relationships), unlike the streamed sheets: a
+ * zip bomb in one of them must stop here, long before memory runs out. Real shared strings for
+ * 200 000 rows are a few tens of megabytes.
+ */
+const MAX_WHOLE_PART_BYTES = 128 * 1024 * 1024;
 
 const GT = 62;
 const SLASH = 47;
@@ -47,7 +53,10 @@ export function openXlsxWorkbook(bytes: Uint8Array, limits: ReadLimits): Workboo
   const readPart = (path: string): string | null => {
     const entry = archive.entries.get(path);
     if (!entry) return null;
-    const text = archive.readText(entry, limits.maxDecompressedBytes);
+    const text = archive.readText(
+      entry,
+      Math.min(limits.maxDecompressedBytes, MAX_WHOLE_PART_BYTES),
+    );
     refuseDoctype(text);
     return text;
   };
