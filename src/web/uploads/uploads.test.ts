@@ -253,6 +253,45 @@ for (const testDatabase of TEST_DATABASES) {
       assert.equal((await send(leaderToken, spreadsheet(), {}, orgs.teamB1)).status, 403);
     });
 
+    it('shows and exports no personal data: pages, error pages, exports, extracts, API', async () => {
+      const broken = spreadsheet((rows, headings) => {
+        (rows[1] as CellValue[])[headings.indexOf('Referral date')] = 'soon';
+      });
+      await leader.get(`/teams/${orgs.teamA1}/upload`);
+      const check = await leader.postFiles(`/teams/${orgs.teamA1}/upload`, [
+        { name: 'broken.xlsx', bytes: broken },
+      ]);
+      // A file with errors is answered with its check page straight away.
+      const checkPage =
+        check.headers.location === undefined
+          ? check
+          : await leader.get(check.headers.location as string);
+      assert.match(checkPage.body, /There (is a problem|are problems)/);
+      const problemsCsv = /href="([^"]+)" download="upload-problems.csv"/.exec(checkPage.body)?.[1];
+      const outputs: Array<[string, string]> = [['check page with errors', checkPage.body]];
+      assert.ok(problemsCsv, 'the problems download');
+      outputs.push(['problems CSV', (await leader.get(problemsCsv.replace(/&amp;/g, '&'))).body]);
+      for (const path of [
+        `/teams/${orgs.teamA1}/dashboard`,
+        `/teams/${orgs.teamA1}/dashboard?view=demographics&format=csv`,
+        `/teams/${orgs.teamA1}/dashboard?view=quality&format=xlsx`,
+        `/teams/${orgs.teamA1}/records`,
+        `/teams/${orgs.teamA1}/records?format=csv`,
+        `/teams/${orgs.teamA1}/records?format=xlsx`,
+        `/teams/${orgs.teamA1}/upload`,
+        '/no-such-page',
+      ]) {
+        const response = await leader.get(path);
+        outputs.push([path, response.rawPayload.toString('latin1')]);
+      }
+      assert.ok(outputs.length >= 9);
+      for (const [name, text] of outputs) {
+        for (const canary of [CLIENT_CANARY, PII_CANARY, '1987-03-14', '14/03/1987']) {
+          assert.equal(text.includes(canary), false, `${canary} in ${name}`);
+        }
+      }
+    });
+
     it('stores and logs no personal data from the spreadsheet', async () => {
       const tables = await web.database.query<{ name: string }>(
         `SELECT table_name AS name FROM information_schema.tables
