@@ -31,15 +31,22 @@ export function checkUpload(
 /** What is kept between the check page and Confirm: pseudonymised records and the check's findings. */
 export interface PendingUpload {
   readonly fileNames: readonly string[];
+  /** The team's change count the upload was checked against. */
+  readonly dataVersion: number;
   readonly records: readonly ReferralRecord[];
   readonly warnings: readonly Problem[];
   readonly columnsNotRead: readonly string[];
   readonly newSpecialists: readonly string[];
 }
 
-export function pendingUploadOf(check: UploadCheck, fileNames: readonly string[]): PendingUpload {
+export function pendingUploadOf(
+  check: UploadCheck,
+  fileNames: readonly string[],
+  dataVersion: number,
+): PendingUpload {
   return {
     fileNames,
+    dataVersion,
     records: check.ingest.records.map(({ record }) => record),
     warnings: check.ingest.problems.filter((problem) => problem.severity === 'warning'),
     columnsNotRead: [...new Set(check.ingest.files.flatMap((file) => file.columnsNotRead))],

@@ -67,6 +67,35 @@ export async function saveUpload(database: Queryable, upload: SaveUpload): Promi
   return uploadId;
 }
 
+/** The team's count of changes to its records, as an upload is checked against it. */
+export async function teamDataVersion(database: Queryable, teamId: number): Promise<number> {
+  const [row] = await database.query<{ version: number }>(
+    'SELECT data_version AS version FROM team WHERE id = $1',
+    [teamId],
+  );
+  return row?.version ?? 0;
+}
+
+/**
+ * Takes the team's records for this transaction (another change waits for it to end) and counts
+ * the change. False, changing nothing, when they changed since `seenVersion` (null: no check).
+ */
+export async function takeTeamData(
+  transaction: Queryable,
+  teamId: number,
+  seenVersion: number | null,
+): Promise<boolean> {
+  const [row] = await transaction.query<{ version: number }>(
+    'SELECT data_version AS version FROM team WHERE id = $1 FOR UPDATE',
+    [teamId],
+  );
+  if (row === undefined || (seenVersion !== null && row.version !== seenVersion)) return false;
+  await transaction.query('UPDATE team SET data_version = data_version + 1 WHERE id = $1', [
+    teamId,
+  ]);
+  return true;
+}
+
 /** Removes one record entered in error, as an entry in the history (so a roll-back restores it). */
 export async function removeRecord(
   database: Queryable,

@@ -66,9 +66,17 @@ export function uploadApiHandlers(services: Services) {
         services,
         teamId,
         request.viewer as Viewer,
-        pendingUploadOf(check, fileNames),
+        pendingUploadOf(check, fileNames, check.dataVersion),
       );
       if (saved === null) throw new Error('An upload without a claim was refused');
+      if (saved === 'changed') {
+        return reply.code(409).send({
+          ...base,
+          saved: false,
+          error:
+            "The team's data changed while this upload was being checked (another upload or a roll-back). Send it again.",
+        });
+      }
       return reply.code(201).send({
         ...base,
         saved: true,

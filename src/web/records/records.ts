@@ -12,7 +12,7 @@ import type { ReferralRecord } from '../../referrals/referral-record.ts';
 import { writeCsv } from '../../spreadsheet/csv/csv-writer.ts';
 import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
 import { EXTRACT_HEADINGS, extractRow } from '../../uploads/extract.ts';
-import { removeRecord } from '../../uploads/upload-store.ts';
+import { removeRecord, takeTeamData } from '../../uploads/upload-store.ts';
 import { idParameter, notFound } from '../http-errors.ts';
 import type { Services } from '../services.ts';
 
@@ -153,6 +153,7 @@ export function recordHandlers(services: Services) {
       const viewer = request.viewer as Viewer;
       const now = clock();
       const removed = await database.transaction(async (transaction) => {
+        await takeTeamData(transaction, team.id, null);
         if (!(await removeRecord(transaction, team.id, referralId, viewer.accountId, now)))
           return false;
         await recordAudit(transaction, now, {

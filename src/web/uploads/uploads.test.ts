@@ -253,6 +253,61 @@ for (const testDatabase of TEST_DATABASES) {
       assert.equal((await send(leaderToken, spreadsheet(), {}, orgs.teamB1)).status, 403);
     });
 
+    it('two uploads checked at once, or one checked before a roll-back: one saves, the other is told to check again', async () => {
+      const checkFile = async (browser: TestBrowser, edit: Parameters<typeof spreadsheet>[0]) => {
+        await browser.get(`/teams/${orgs.teamA1}/upload`);
+        const checked = await browser.postFiles(`/teams/${orgs.teamA1}/upload`, [
+          { name: 'team.xlsx', bytes: spreadsheet(edit) },
+        ]);
+        const page = await browser.get(checked.headers.location as string);
+        assert.match(page.body, /Confirm and save/);
+        return checked.headers.location as string;
+      };
+      const second = web.browser();
+      await second.signIn('leader@nhs.net');
+      const snapshot = async () =>
+        (
+          await web.database.query<{ records: string }>(
+            `SELECT string_agg(client_key || referral_date || (record->>'specialist'), ',' ORDER BY client_key, referral_date) AS records
+               FROM referral WHERE team_id = $1`,
+            [orgs.teamA1],
+          )
+        )[0]?.records;
+      const uploads = async () =>
+        (await web.database.query('SELECT 1 FROM upload WHERE team_id = $1', [orgs.teamA1])).length;
+      // Two different edits checked against the same state, confirmed together.
+      const first = await checkFile(leader, (rows) => {
+        (rows[0] as CellValue[])[0] = 'CONCURRENT-ONE';
+      });
+      const other = await checkFile(second, (rows) => {
+        (rows[0] as CellValue[])[0] = 'CONCURRENT-TWO';
+      });
+      const before = await uploads();
+      const [a, b] = await Promise.all([leader.post(first), second.post(other)]);
+      const statuses = [a.statusCode, b.statusCode].sort();
+      assert.deepEqual(statuses, [302, 409], 'one saved, one refused');
+      const refused = a.statusCode === 409 ? a : b;
+      assert.match(refused.body, /The team's data changed while you were checking/);
+      assert.equal(await uploads(), before + 1, 'exactly one upload saved');
+      const afterOne = await snapshot();
+      // A check made before a roll-back is refused after it, and changes nothing.
+      const stale = await checkFile(second, (rows) => {
+        (rows[0] as CellValue[])[0] = 'AFTER-ROLL-BACK';
+      });
+      const history = await leader.get(`/teams/${orgs.teamA1}/upload`);
+      const earlier = [...history.body.matchAll(/\/uploads\/(\d+)\/roll-back/g)].map(
+        (m) => m[1],
+      )[0];
+      assert.ok(earlier);
+      const rolledBack = await leader.post(`/teams/${orgs.teamA1}/uploads/${earlier}/roll-back`);
+      assert.equal(rolledBack.statusCode, 302);
+      const afterRollBack = await snapshot();
+      assert.notEqual(afterRollBack, afterOne);
+      const late = await second.post(stale);
+      assert.equal(late.statusCode, 409);
+      assert.equal(await snapshot(), afterRollBack, 'the refused upload changed nothing');
+    });
+
     it('shows and exports no personal data: pages, error pages, exports, extracts, API', async () => {
       const broken = spreadsheet((rows, headings) => {
         (rows[1] as CellValue[])[headings.indexOf('Referral date')] = 'soon';

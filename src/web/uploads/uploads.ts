@@ -21,6 +21,8 @@ import {
   rollBackTo,
   saveUpload,
   storedRecords,
+  takeTeamData,
+  teamDataVersion,
   uploadHistory,
 } from '../../uploads/upload-store.ts';
 import type { Problem } from '../../validation/problems.ts';
@@ -76,11 +78,14 @@ export async function checkTeamUpload(
   files: readonly SpreadsheetFile[],
 ) {
   const known = await specialistsOfTeam(services.database, teamId);
-  return checkUpload(files, await storedRecords(services.database, teamId), {
+  // Read first: a change after it makes the check stale, and the confirm refuses it.
+  const dataVersion = await teamDataVersion(services.database, teamId);
+  const check = checkUpload(files, await storedRecords(services.database, teamId), {
     clientKeyOf: clientKeyHasher(services.config.pseudonymisationSecret),
     today: londonToday(services.clock()),
     knownSpecialists: new Set(known.map((specialist) => specialist.initials)),
   });
+  return { ...check, dataVersion };
 }
 
 /**
@@ -98,6 +103,7 @@ export async function confirmUpload(
   const now = services.clock();
   return services.database.transaction(async (transaction) => {
     if (!(await claim(transaction))) return null;
+    if (!(await takeTeamData(transaction, teamId, pending.dataVersion))) return 'changed' as const;
     const comparison = compareWithStored(await storedRecords(transaction, teamId), pending.records);
     const uploadId = await saveUpload(transaction, {
       teamId,
@@ -278,7 +284,7 @@ export function uploadHandlers(services: Services) {
       }
       const fileNames = files.map((file) => file.name);
       const check = await checkTeamUpload(services, team.id, files);
-      const pending = pendingUploadOf(check, fileNames);
+      const pending = pendingUploadOf(check, fileNames, check.dataVersion);
       if (check.comparison === null) {
         const errors = check.ingest.problems.filter((problem) => problem.severity === 'error');
         return showCheck(reply, team, { errors, pending, comparison: null });
@@ -337,6 +343,11 @@ export function uploadHandlers(services: Services) {
         },
       );
       if (saved === null) return reply.redirect(`/teams/${team.id}/upload`);
+      if (saved === 'changed')
+        return reply.code(409).page('uploads/data-changed.njk', {
+          title: "The team's data changed while you were checking",
+          team,
+        });
       return reply.redirect(`/teams/${team.id}/upload/done/${saved.uploadId}`);
     },
 
@@ -356,6 +367,7 @@ export function uploadHandlers(services: Services) {
       const viewer = request.viewer as Viewer;
       const now = clock();
       const done = await database.transaction(async (transaction) => {
+        await takeTeamData(transaction, team.id, null);
         if (!(await rollBackTo(transaction, team.id, uploadId, viewer.accountId, now)))
           return false;
         await recordAudit(transaction, now, {
