@@ -517,6 +517,14 @@ describe('browser journeys with axe', {
       /January to March 2026 \(calendar Q1, financial Q4 2025\/26\)/,
     );
     await manager.checkAccessibility('quarterly return form');
+    // With JavaScript the draft saves itself as it is typed.
+    const carriedOver = manager.page.getByLabel(
+      'Clients carried over from the previous financial year',
+    );
+    await carriedOver.fill('25');
+    await manager.page.locator('.app-autosave-status', { hasText: 'Draft saved' }).waitFor();
+    await manager.page.reload();
+    assert.equal(await carriedOver.inputValue(), '25', 'autosaved');
     await manager.page.getByLabel('Referrals received').fill('12');
     await manager.page.getByRole('button', { name: 'Save and preview' }).click();
     await manager.checkAccessibility('quarterly return form with errors');

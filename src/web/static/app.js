@@ -55,7 +55,8 @@ for (const form of document.querySelectorAll('form[data-autosave]')) {
     timer = setTimeout(async () => {
       const body = new URLSearchParams(new FormData(form));
       body.set('action', 'save');
-      const response = await fetch(form.action, {
+      // getAttribute: the form's buttons are named "action", which hides form.action.
+      const response = await fetch(form.getAttribute('action'), {
         method: 'POST',
         body,
         headers: { 'x-autosave': '1' },
