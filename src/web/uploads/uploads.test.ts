@@ -306,6 +306,22 @@ for (const testDatabase of TEST_DATABASES) {
       const late = await second.post(stale);
       assert.equal(late.statusCode, 409);
       assert.equal(await snapshot(), afterRollBack, 'the refused upload changed nothing');
+      // An upload confirmed at the very moment of a roll-back: whichever goes first, the team
+      // ends in the rolled-back state, never a mixture.
+      const racing = await checkFile(second, (rows) => {
+        (rows[0] as CellValue[])[0] = 'RACING-THE-ROLL-BACK';
+      });
+      await leader.get(`/teams/${orgs.teamA1}/upload`);
+      const [confirmed, rolled] = await Promise.all([
+        second.post(racing),
+        leader.post(`/teams/${orgs.teamA1}/uploads/${earlier}/roll-back`),
+      ]);
+      assert.equal(rolled.statusCode, 302);
+      assert.ok(
+        [302, 409].includes(confirmed.statusCode),
+        `confirm answered ${confirmed.statusCode}`,
+      );
+      assert.equal(await snapshot(), afterRollBack);
     });
 
     it('shows and exports no personal data: pages, error pages, exports, extracts, API', async () => {
