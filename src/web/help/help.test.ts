@@ -176,6 +176,8 @@ describe('help and resources', () => {
     assert.match(reports.body, /\/teams\/12\/dashboard/);
     assert.match(reports.body, /The chart of job starts is empty\./);
     assert.equal((await leader.get('/admin/problem-reports')).statusCode, 403);
+    // What people write is for administrators only: never in the log.
+    assert.equal(web.logLines.join('').includes('The chart of job starts is empty'), false);
     const [report] = await web.database.query<{ id: number }>('SELECT id FROM problem_report');
     await admin.post(`/admin/problem-reports/${report?.id}/resolve`);
     assert.match((await admin.get('/admin/problem-reports')).body, /Resolved 2026-06-02/);
