@@ -99,6 +99,17 @@ export function targetHandlers(services: Services) {
       to: financialYearTo(year),
     })}`;
 
+  /** The year shown, and the choice of years, for either form. */
+  const yearFields = (year: number) => ({
+    year,
+    yearName: financialYearLabel(year),
+    yearItems: yearChoices(londonToday(clock())).map((value) => ({
+      value,
+      text: financialYearLabel(value),
+      selected: value === year,
+    })),
+  });
+
   async function history(scope: TargetScope, year: number) {
     return (await targetHistory(database, scope, year)).map((change) => ({
       when: change.changedAt.toISOString().slice(0, 16).replace('T', ' '),
@@ -124,13 +135,7 @@ export function targetHandlers(services: Services) {
     return reply.page('targets/team-targets.njk', {
       title: `Targets for ${team.name}, ${financialYearLabel(year)}`,
       team,
-      year,
-      yearName: financialYearLabel(year),
-      yearItems: yearChoices(londonToday(clock())).map((value) => ({
-        value,
-        text: financialYearLabel(value),
-        selected: value === year,
-      })),
+      ...yearFields(year),
       form:
         form === EMPTY_FORM
           ? {
@@ -190,13 +195,7 @@ export function targetHandlers(services: Services) {
     return reply.page('targets/service-targets.njk', {
       title: `Targets for ${service.name}, ${financialYearLabel(year)}`,
       service,
-      year,
-      yearName: financialYearLabel(year),
-      yearItems: yearChoices(londonToday(clock())).map((value) => ({
-        value,
-        text: financialYearLabel(value),
-        selected: value === year,
-      })),
+      ...yearFields(year),
       form: form === EMPTY_FORM ? { ...EMPTY_FORM, values: Object.fromEntries(own) } : form,
       measures: TARGET_MEASURES.map((measure) => ({
         measure,
