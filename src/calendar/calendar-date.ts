@@ -30,6 +30,13 @@ export function isValidYmd(year: number, month: number, day: number): boolean {
   return day <= daysInMonth(year, month);
 }
 
+/** A real date written YYYY-MM-DD (spaces around it ignored); null for anything else. */
+export function parseIsoDate(text: string | undefined): IsoDate | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text?.trim() ?? '');
+  if (!match || !isValidYmd(Number(match[1]), Number(match[2]), Number(match[3]))) return null;
+  return match[0] as IsoDate;
+}
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 export function daysInMonth(year: number, month: number): number {

@@ -3,8 +3,8 @@ import {
   addMonths,
   financialYearStart,
   type IsoDate,
-  isValidYmd,
   MONTH_NAMES,
+  parseIsoDate,
 } from '../calendar/calendar-date.ts';
 import { financialYearLabel, quarterLabel } from '../metrics/breakdowns.ts';
 
@@ -96,8 +96,8 @@ export function resolvePeriod(
       return labelled(start, addDays(addMonths(start, 1), -1), label);
     }
     case 'custom': {
-      const from = isoDate(custom.from);
-      const to = isoDate(custom.to);
+      const from = parseIsoDate(custom.from);
+      const to = parseIsoDate(custom.to);
       if (from === null)
         return {
           ok: false,
@@ -119,10 +119,4 @@ export function resolvePeriod(
       return labelled(from, to, `${from} to ${to}`);
     }
   }
-}
-
-function isoDate(text: string | undefined): IsoDate | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text?.trim() ?? '');
-  if (!match || !isValidYmd(Number(match[1]), Number(match[2]), Number(match[3]))) return null;
-  return match[0] as IsoDate;
 }

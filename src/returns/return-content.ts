@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidYmd } from '../calendar/calendar-date.ts';
+import { parseIsoDate } from '../calendar/calendar-date.ts';
 import { REVIEW_TYPE_NAMES, REVIEW_TYPES } from '../fidelity/fidelity-scale.ts';
 import { computeMetrics, type MetricsQuery } from '../metrics/compute.ts';
 import type { DerivedRecord } from '../metrics/derive.ts';
@@ -189,8 +189,7 @@ export function checkReturn(
   let fidelity: ReturnContent['fidelity'] = null;
   if (fidelityEntered) {
     const date = value('fidelityDate');
-    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-    if (!match || !isValidYmd(Number(match[1]), Number(match[2]), Number(match[3])))
+    if (parseIsoDate(date) === null)
       problems.push({
         field: 'fidelityDate',
         text: 'Enter the date of the latest fidelity review as YYYY-MM-DD',

@@ -1,17 +1,13 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { type IsoDate, isValidYmd } from '../../calendar/calendar-date.ts';
+import { type IsoDate, parseIsoDate } from '../../calendar/calendar-date.ts';
 
 /** The API's query and body fields, and its one way of refusing them. */
 
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-  .refine(
-    (text) =>
-      isValidYmd(Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10))),
-    'is not a real date',
-  )
+  .refine((text) => parseIsoDate(text) !== null, 'is not a real date')
   .transform((text) => text as IsoDate);
 
 export const id = z

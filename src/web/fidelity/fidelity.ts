@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { formatUkDate, isValidYmd } from '../../calendar/calendar-date.ts';
+import { formatUkDate, parseIsoDate } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
 import {
   FIDELITY_BAND_NAMES,
@@ -46,10 +46,10 @@ const reviewForm = z.object({
   reviewDate: z
     .string()
     .trim()
-    .refine((text) => {
-      const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-      return match !== null && isValidYmd(Number(match[1]), Number(match[2]), Number(match[3]));
-    }, 'Enter the date of the review as YYYY-MM-DD, for example 2025-06-30'),
+    .refine(
+      (text) => parseIsoDate(text) !== null,
+      'Enter the date of the review as YYYY-MM-DD, for example 2025-06-30',
+    ),
   reviewType: z.enum(REVIEW_TYPES, { error: 'Select the type of review' }),
   reviewerOrganisation: z
     .string()

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isValidYmd } from '../../calendar/calendar-date.ts';
+import { parseIsoDate } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
 import { groupedRecords } from '../../dashboards/scope-records.ts';
 import { REVIEW_TYPE_NAMES, REVIEW_TYPES } from '../../fidelity/fidelity-scale.ts';
@@ -372,8 +372,7 @@ export function returnHandlers(services: Services) {
       const quarter = parseQuarter(body.quarter ?? '');
       if (quarter === null) throw notFound();
       const deadline = (body.deadline ?? '').trim();
-      const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(deadline);
-      if (!match || !isValidYmd(Number(match[1]), Number(match[2]), Number(match[3]))) {
+      if (parseIsoDate(deadline) === null) {
         return showArea(request, reply.code(400), quarter, [
           { field: 'deadline', text: 'Enter the deadline as YYYY-MM-DD, for example 2024-10-31' },
         ]);
