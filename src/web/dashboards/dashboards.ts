@@ -90,8 +90,11 @@ interface Scope {
   readonly within: ReadonlyArray<WithinOption>;
   /** A team's dashboard: its own targets count, not its service's. */
   readonly team?: number;
-  /** For a service: the areas it works in, whose rates the benchmarking view sets beside its own. */
-  readonly benchmarkAreas?: readonly WiderArea[];
+  /**
+   * For a service: the areas it works in, whose rates the benchmarking view sets beside its own.
+   * Asked only for that view: it reads every team in England.
+   */
+  readonly benchmarkAreas?: () => Promise<WiderArea[]>;
 }
 
 interface WithinOption {
@@ -306,9 +309,9 @@ export function dashboardHandlers(services: Services) {
                 year,
               ),
               ...(await Promise.all(
-                scope.benchmarkAreas.map(({ name, teamIds }) =>
-                  benchmark(name, teamIds, query, year),
-                ),
+                (
+                  await scope.benchmarkAreas()
+                ).map(({ name, teamIds }) => benchmark(name, teamIds, query, year)),
               )),
             ],
           }
@@ -472,7 +475,7 @@ export function dashboardHandlers(services: Services) {
         suppressSmallNumbers: false,
         about: { href: `/services/${service.id}`, text: 'The teams of this service' },
         within: byTeam ? withinTeams(teams, ['ics', 'team']) : [],
-        benchmarkAreas: areasAroundService(teams, await allTeams(database)),
+        benchmarkAreas: async () => areasAroundService(teams, await allTeams(database)),
         teamRecords: teams.some((team) => canDrillThroughTeam(viewer, teamPlace(team))),
       });
     },
