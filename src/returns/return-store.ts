@@ -169,6 +169,12 @@ export function returnsInArea(
   );
 }
 
+/** A return as area leads see its state: whether it has been submitted, never what a draft holds. */
+export function listingStatus(listing: ReturnListing): 'submitted' | 'draft' | 'not started' {
+  if (listing.version !== null) return 'submitted';
+  return listing.draftChangedAt === null ? 'not started' : 'draft';
+}
+
 export async function returnDeadline(database: Queryable, quarter: string): Promise<string | null> {
   const [row] = await database.query<{ deadline: string }>(
     `SELECT to_char(deadline, 'YYYY-MM-DD') AS deadline FROM return_deadline WHERE quarter = $1`,

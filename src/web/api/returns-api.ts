@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { findIcs, findRegion } from '../../organisations/organisations.ts';
 import { type AreaPlace, canViewReturn, type Viewer } from '../../permissions/permissions.ts';
 import { labelOf, parseQuarter, quarterId } from '../../returns/quarters.ts';
-import { returnsInArea } from '../../returns/return-store.ts';
+import { listingStatus, returnsInArea } from '../../returns/return-store.ts';
 import { notFound } from '../http-errors.ts';
 import type { Services } from '../services.ts';
 import { id, refuseInvalid } from './api-parameters.ts';
@@ -63,12 +63,7 @@ export function returnsApiHandlers(services: Services) {
           service: { id: listing.serviceId, name: listing.serviceName },
           ics: { id: listing.icsId, name: listing.icsName },
           region: { id: listing.regionId, name: listing.regionName },
-          status:
-            listing.version !== null
-              ? 'submitted'
-              : listing.draftChangedAt !== null
-                ? 'draft'
-                : 'not started',
+          status: listingStatus(listing),
           version: listing.version,
           submittedAt: listing.submittedAt,
           content: listing.content,

@@ -42,6 +42,7 @@ import {
 } from '../../returns/return-content.ts';
 import {
   findReturn,
+  listingStatus,
   type ReturnKey,
   type ReturnListing,
   returnDeadline,
@@ -225,9 +226,10 @@ export function returnHandlers(services: Services) {
     return parseQuarter(text) ?? (recentQuarters(londonToday(clock()))[1] as Quarter);
   }
 
-  function listingStatus(listing: ReturnListing) {
-    if (listing.version === null) return listing.draftChangedAt === null ? 'Not started' : 'Draft';
-    return `Submitted (version ${listing.version})`;
+  function statusText(listing: ReturnListing) {
+    const status = listingStatus(listing);
+    if (status === 'submitted') return `Submitted (version ${listing.version})`;
+    return status === 'draft' ? 'Draft' : 'Not started';
   }
 
   return {
@@ -248,7 +250,7 @@ export function returnHandlers(services: Services) {
           rows.push({
             quarter: labelOf(quarter),
             icsName: listing.icsName,
-            status: listingStatus(listing),
+            status: statusText(listing),
             changed: formatted(listing.draftChangedAt),
             deadline: await returnDeadline(database, quarterId(quarter)),
             href: `/services/${serviceId}/returns/${listing.icsId}/${quarterId(quarter)}`,
@@ -433,7 +435,7 @@ export function returnHandlers(services: Services) {
         listing.serviceName,
         listing.icsName,
         listing.regionName,
-        listingStatus(listing),
+        statusText(listing),
         ...(listing.content ? rollUp([listing.content]) : ROLL_UP_FIELDS.map(() => '')),
       ]);
       const totals: CellValue[][] = rollUps.map(({ name, totals }) => [
@@ -479,7 +481,7 @@ export function returnHandlers(services: Services) {
       canSetDeadline: area.place.type === 'national' && canSetReturnDeadlines(viewer),
       listings: listings.map((listing) => ({
         ...listing,
-        status: listingStatus(listing),
+        status: statusText(listing),
         changed: formatted(listing.submittedAt ?? listing.draftChangedAt),
         href: listing.content
           ? `/services/${listing.serviceId}/returns/${listing.icsId}/${id}`
