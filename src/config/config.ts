@@ -24,6 +24,11 @@ export interface Config {
   readonly trustProxy: boolean;
   /** Counts of 1 to 4 shown as "<5" at ICS, regional and national level (NHS England's rule). */
   readonly suppressSmallNumbers: boolean;
+  /**
+   * Team tallies kept in memory for dashboards (one per team, period and split; about 1 KB each):
+   * a national dashboard for one period holds about 14 per team.
+   */
+  readonly figuresCacheEntries: number;
 }
 
 export type MailSettings =
@@ -105,6 +110,14 @@ export function readConfig(environment: Environment): ConfigResult {
   }
   const trustProxy = value('IPS_TRUST_PROXY') === '1';
   const suppressSmallNumbers = value('IPS_SUPPRESS_SMALL_NUMBERS') !== '0';
+  const figuresCacheEntries = readInteger(
+    value('IPS_FIGURES_CACHE_ENTRIES'),
+    100_000,
+    'IPS_FIGURES_CACHE_ENTRIES',
+    0,
+    10_000_000,
+    problems,
+  );
 
   if (problems.length > 0) return { ok: false, problems };
   return {
@@ -122,6 +135,7 @@ export function readConfig(environment: Environment): ConfigResult {
       logLevel: logLevel ?? 'info',
       trustProxy,
       suppressSmallNumbers,
+      figuresCacheEntries,
     },
   };
 }

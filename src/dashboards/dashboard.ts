@@ -1,19 +1,22 @@
 import type { IsoDate } from '../calendar/calendar-date.ts';
-import { breakdownByTime } from '../metrics/breakdowns.ts';
-import { computeMetrics, type MetricsQuery, type MetricsResult } from '../metrics/compute.ts';
-import type { DerivedRecord } from '../metrics/derive.ts';
+import { type RecordDimension, subPeriods } from '../metrics/breakdowns.ts';
+import {
+  addTally,
+  emptyTally,
+  type MetricsQuery,
+  type MetricsResult,
+  type MetricsTally,
+  metricsFromTally,
+  sumTallies,
+} from '../metrics/compute.ts';
+import type { GroupLevel } from './scope-records.ts';
+import type { GroupTallies, TeamTallies } from './team-tallies.ts';
 
 /**
  * A dashboard's figures, all from the metric engine (METRICS.md): the whole scope, each group of
- * the level below (specialists, teams or services), and each month of the period.
+ * the level below (specialists, teams or services), each month of the period, and the splits by a
+ * field of the record that the view shows. Each is a sum of the scope's team tallies.
  */
-
-export interface GroupedRecord {
-  /** The group of the level below this dashboard's: a specialist's initials, a team or service id. */
-  readonly group: string;
-  readonly teamId: number;
-  readonly derived: DerivedRecord;
-}
 
 export interface DashboardFigures {
   readonly total: MetricsResult;
@@ -24,34 +27,114 @@ export interface DashboardFigures {
     readonly to: IsoDate;
     readonly metrics: MetricsResult;
   }>;
+  readonly byDimension: ReadonlyMap<RecordDimension, ReadonlyMap<string, MetricsResult>>;
+  /** Specialists holding an active caseload at the as-at date, each counted once per team. */
+  readonly specialistsHoldingCaseload: number;
 }
 
-export function dashboardFigures(
-  records: readonly GroupedRecord[],
-  query: MetricsQuery,
+export interface DashboardScope {
+  readonly teamIds: readonly number[];
+  /** The level of the breakdown's groups, or null for none. */
+  readonly level: GroupLevel | null;
+  /** For a team or service breakdown: the group a team belongs to. */
+  readonly groupOfTeam: (teamId: number) => string;
   /** Every group to show, even those with no records yet (a new team, a quiet specialist). */
-  allGroups: readonly string[],
-): DashboardFigures {
-  const all = records.map(({ derived }) => derived);
-  const byGroup = new Map<string, DerivedRecord[]>(allGroups.map((group) => [group, []]));
-  for (const { group, derived } of records) {
-    const members = byGroup.get(group);
-    if (members) members.push(derived);
-    else byGroup.set(group, [derived]);
-  }
-  return {
-    total: computeMetrics(all, query),
-    groups: [...byGroup].map(([group, members]) => ({
-      group,
-      metrics: computeMetrics(members, query),
+  readonly allGroups: readonly string[];
+  /** Only this specialist's records. */
+  readonly specialist?: string;
+  readonly dimensions: readonly RecordDimension[];
+}
+
+export async function dashboardFigures(
+  teamTallies: TeamTallies,
+  scope: DashboardScope,
+  query: MetricsQuery,
+): Promise<DashboardFigures> {
+  const months = subPeriods(query.from, query.to, 'month');
+  const only = scope.specialist ? { specialist: scope.specialist } : {};
+  const [main, ...rest] = await teamTallies.tallies(scope.teamIds, [
+    { query, grouping: scope.level === 'specialist' ? 'specialist' : 'all', ...only },
+    ...months.map(({ from, to }) => ({
+      query: { ...query, from, to },
+      grouping: 'all' as const,
+      ...only,
     })),
-    months: breakdownByTime(all, query, 'month').map(({ label, from, to, metrics }) => ({
+    ...scope.dimensions.map((dimension) => ({ query, grouping: dimension, ...only })),
+  ]);
+  const teams = [...(main ?? new Map<number, GroupTallies>())];
+  const groupTallies = new Map<string, MetricsTally>(
+    scope.allGroups.map((group) => [group, emptyTally()]),
+  );
+  const addToGroup = (group: string, tally: MetricsTally) => {
+    const sum = groupTallies.get(group);
+    if (sum) addTally(sum, tally);
+    else groupTallies.set(group, addTally(emptyTally(), tally));
+  };
+  let specialistsHoldingCaseload = 0;
+  for (const [teamId, groups] of teams) {
+    const holding = new Set<string>();
+    for (const [group, tally] of groups) {
+      for (const specialist of tally.caseloadBySpecialist.keys()) holding.add(specialist);
+      if (scope.level === 'specialist') addToGroup(group, tally);
+      else if (scope.level !== null) addToGroup(scope.groupOfTeam(teamId), tally);
+    }
+    specialistsHoldingCaseload += holding.size;
+  }
+  const sumOf = (answer: Map<number, GroupTallies> | undefined) =>
+    sumTallies([...(answer?.values() ?? [])].flatMap((groups) => [...groups.values()]));
+  return {
+    total: metricsFromTally(sumOf(main), query),
+    groups: [...groupTallies].map(([group, tally]) => ({
+      group,
+      metrics: metricsFromTally(tally, query),
+    })),
+    months: months.map(({ label, from, to }, index) => ({
       label,
       from,
       to,
-      metrics,
+      metrics: metricsFromTally(sumOf(rest[index]), { ...query, from, to }),
     })),
+    byDimension: new Map(
+      scope.dimensions.map((dimension, index) => {
+        const byValue = new Map<string, MetricsTally>();
+        for (const groups of rest[months.length + index]?.values() ?? []) {
+          for (const [value, tally] of groups) {
+            const sum = byValue.get(value);
+            if (sum) addTally(sum, tally);
+            else byValue.set(value, addTally(emptyTally(), tally));
+          }
+        }
+        return [
+          dimension,
+          new Map(
+            [...byValue.keys()]
+              .sort((a, b) => a.localeCompare(b, 'en-GB'))
+              .map((value) => [value, metricsFromTally(byValue.get(value) ?? emptyTally(), query)]),
+          ),
+        ] as const;
+      }),
+    ),
+    specialistsHoldingCaseload,
   };
+}
+
+/** The figures of a set of teams for each query: the sum of their tallies. */
+export async function teamsMetrics(
+  teamTallies: TeamTallies,
+  teamIds: readonly number[],
+  queries: readonly MetricsQuery[],
+  specialist?: string,
+): Promise<MetricsResult[]> {
+  const answers = await teamTallies.tallies(
+    teamIds,
+    queries.map((query) => ({ query, grouping: 'all', ...(specialist ? { specialist } : {}) })),
+  );
+  return queries.map((query, index) =>
+    metricsFromTally(
+      sumTallies([...(answers[index]?.values() ?? [])].flatMap((groups) => [...groups.values()])),
+      query,
+    ),
+  );
 }
 
 /**

@@ -1,33 +1,20 @@
 import type { Queryable } from '../database/database.ts';
-import { deriveRecord } from '../metrics/derive.ts';
+import { type DerivedRecord, deriveRecord } from '../metrics/derive.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
-import type { GroupedRecord } from './dashboard.ts';
 
 export type GroupLevel = 'specialist' | 'team' | 'service';
 
-/**
- * The records of the given teams, each labelled with its group at the level below the dashboard,
- * derived by the engine as they are read.
- */
-export async function groupedRecords(
+/** The records of the given teams, derived by the engine as they are read. */
+export async function derivedRecords(
   database: Queryable,
   teamIds: readonly number[],
-  level: GroupLevel,
-): Promise<GroupedRecord[]> {
+): Promise<DerivedRecord[]> {
   if (teamIds.length === 0) return [];
-  const rows = await database.query<{ group: string; teamId: number; record: ReferralRecord }>(
-    `SELECT r.team_id AS "teamId", CASE $2 WHEN 'specialist' THEN r.specialist WHEN 'team' THEN r.team_id::text
-                    ELSE t.service_id::text END AS "group",
-            r.record
-       FROM referral r JOIN team t ON t.id = r.team_id
-      WHERE r.team_id = ANY($1::int[])`,
-    [`{${teamIds.join(',')}}`, level],
+  const rows = await database.query<{ record: ReferralRecord }>(
+    'SELECT record FROM referral WHERE team_id = ANY($1::int[])',
+    [`{${teamIds.join(',')}}`],
   );
-  return rows.map(({ group, teamId, record }) => ({
-    group,
-    teamId,
-    derived: deriveRecord(record),
-  }));
+  return rows.map(({ record }) => deriveRecord(record));
 }
 
 export interface TeamFreshness {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { createAccount } from '../accounts/accounts.ts';
-import { groupedRecords } from '../dashboards/scope-records.ts';
+import { derivedRecords } from '../dashboards/scope-records.ts';
 import { ingestFiles } from '../ingest/ingest.ts';
 import { computeMetrics } from '../metrics/compute.ts';
 import { writeCsv } from '../spreadsheet/csv/csv-writer.ts';
@@ -70,11 +70,7 @@ async function seedTeam(database: Database): Promise<number> {
 }
 
 async function figures(database: Database, teamId: number) {
-  const records = await groupedRecords(database, [teamId], 'team');
-  return computeMetrics(
-    records.map(({ derived }) => derived),
-    QUERY,
-  );
+  return computeMetrics(await derivedRecords(database, [teamId]), QUERY);
 }
 
 describe('backup and restore', () => {

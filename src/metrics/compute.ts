@@ -75,71 +75,136 @@ export function matchesEmploymentStatus(
 const within = (day: number | null, fromDay: number, toDay: number): day is number =>
   day !== null && day >= fromDay && day <= toDay;
 
-export function computeMetrics(
-  records: readonly DerivedRecord[],
-  query: MetricsQuery,
-): MetricsResult {
-  const asAt = asAtDate(query);
+/**
+ * The additive part of the figures of one set of records: counts, sums, the waits as histograms
+ * (days → records) and the caseload by specialist. Tallies of disjoint sets of records (teams, say)
+ * add up to the tally of their union, so wider scopes are sums of narrower ones; the figures are
+ * worked out from a tally only at the end (`metricsFromTally`).
+ */
+export interface MetricsTally {
+  referrals: number;
+  vpStarts: number;
+  activeCaseload: number;
+  activeInWork: number;
+  jobStarts: number;
+  supportedIntoWork: number;
+  firstJobStarts: number;
+  discharges: number;
+  retentionPopulation: number;
+  retained: number;
+  servedPopulation: number;
+  servedInWork: number;
+  hoursTotal: number;
+  hoursCount: number;
+  sustained: Record<SustainmentWeeks, number>;
+  sustainedByHours: Record<SustainmentWeeks, HoursBandCounts>;
+  timeToFirstJob: Record<TimeToFirstJobBand, number>;
+  daysToFirstContact: Map<number, number>;
+  daysToEmployerContact: Map<number, number>;
+  caseloadBySpecialist: Map<string, number>;
+}
+
+const noHours = (): HoursBandCounts => ({ under16: 0, '16plus': 0, unknown: 0 });
+
+export function emptyTally(): MetricsTally {
+  return {
+    referrals: 0,
+    vpStarts: 0,
+    activeCaseload: 0,
+    activeInWork: 0,
+    jobStarts: 0,
+    supportedIntoWork: 0,
+    firstJobStarts: 0,
+    discharges: 0,
+    retentionPopulation: 0,
+    retained: 0,
+    servedPopulation: 0,
+    servedInWork: 0,
+    hoursTotal: 0,
+    hoursCount: 0,
+    sustained: { 13: 0, 26: 0, 52: 0 },
+    sustainedByHours: { 13: noHours(), 26: noHours(), 52: noHours() },
+    timeToFirstJob: { under6m: 0, '6to12m': 0, over12m: 0, noVpStart: 0 },
+    daysToFirstContact: new Map(),
+    daysToEmployerContact: new Map(),
+    caseloadBySpecialist: new Map(),
+  };
+}
+
+const COUNT_KEYS = [
+  'referrals',
+  'vpStarts',
+  'activeCaseload',
+  'activeInWork',
+  'jobStarts',
+  'supportedIntoWork',
+  'firstJobStarts',
+  'discharges',
+  'retentionPopulation',
+  'retained',
+  'servedPopulation',
+  'servedInWork',
+  'hoursTotal',
+  'hoursCount',
+] as const satisfies ReadonlyArray<keyof MetricsTally>;
+
+function addCounts<K extends string>(into: Record<K, number>, from: Readonly<Record<K, number>>) {
+  for (const key of Object.keys(from) as K[]) into[key] += from[key];
+}
+
+function addHistogram<K>(into: Map<K, number>, from: ReadonlyMap<K, number>) {
+  for (const [key, count] of from) into.set(key, (into.get(key) ?? 0) + count);
+}
+
+/** Adds `from` into `into`: the tally of the two sets of records together. */
+export function addTally(into: MetricsTally, from: MetricsTally): MetricsTally {
+  for (const key of COUNT_KEYS) into[key] += from[key];
+  addCounts(into.sustained, from.sustained);
+  for (const weeks of SUSTAINMENT_WEEKS)
+    addCounts(into.sustainedByHours[weeks], from.sustainedByHours[weeks]);
+  addCounts(into.timeToFirstJob, from.timeToFirstJob);
+  addHistogram(into.daysToFirstContact, from.daysToFirstContact);
+  addHistogram(into.daysToEmployerContact, from.daysToEmployerContact);
+  addHistogram(into.caseloadBySpecialist, from.caseloadBySpecialist);
+  return into;
+}
+
+export function sumTallies(tallies: Iterable<MetricsTally>): MetricsTally {
+  const sum = emptyTally();
+  for (const tally of tallies) addTally(sum, tally);
+  return sum;
+}
+
+const count = (histogram: Map<number, number>, days: number) =>
+  histogram.set(days, (histogram.get(days) ?? 0) + 1);
+
+export function tallyMetrics(records: readonly DerivedRecord[], query: MetricsQuery): MetricsTally {
+  const asAtDay = toDayNumber(asAtDate(query));
   const fromDay = toDayNumber(query.from);
   const toDay = toDayNumber(query.to);
-  const asAtDay = toDayNumber(asAt);
-
-  let referrals = 0;
-  let vpStarts = 0;
-  let activeCaseload = 0;
-  let activeInWork = 0;
-  let jobStarts = 0;
-  let supportedIntoWork = 0;
-  let firstJobStarts = 0;
-  let discharges = 0;
-  let retentionPopulation = 0;
-  let retained = 0;
-  let servedPopulation = 0;
-  let servedInWork = 0;
-  let hoursTotal = 0;
-  let hoursCount = 0;
-  const sustainedByHours: MetricsResult['sustainedByHours'] = {
-    '13': { under16: 0, '16plus': 0, unknown: 0 },
-    '26': { under16: 0, '16plus': 0, unknown: 0 },
-    '52': { under16: 0, '16plus': 0, unknown: 0 },
-  };
-  const sustained: Record<SustainmentWeeks, number> = { 13: 0, 26: 0, 52: 0 };
-  // Keyed by number, so the loop below builds no string keys.
-  const byHours: Record<SustainmentWeeks, HoursBandCounts> = {
-    13: sustainedByHours['13'],
-    26: sustainedByHours['26'],
-    52: sustainedByHours['52'],
-  };
-  const daysToFirstContact: number[] = [];
-  const daysToEmployerContact: number[] = [];
-  const timeToFirstJob: MetricsResult['timeToFirstJob'] = {
-    under6m: 0,
-    '6to12m': 0,
-    over12m: 0,
-    noVpStart: 0,
-  };
-  const caseloadBySpecialist = new Map<string, number>();
+  const tally = emptyTally();
+  const { sustained, sustainedByHours, timeToFirstJob, caseloadBySpecialist } = tally;
 
   for (const derived of records) {
     if (!matchesEmploymentStatus(derived, query.employmentStatus)) continue;
     const { record } = derived;
 
     if (within(derived.referralDay, fromDay, toDay)) {
-      referrals++;
+      tally.referrals++;
       if (derived.firstContactDay !== null)
-        daysToFirstContact.push(derived.firstContactDay - derived.referralDay);
+        count(tally.daysToFirstContact, derived.firstContactDay - derived.referralDay);
       if (derived.employmentStatusKnown) {
-        retentionPopulation++;
-        if (derived.inWork) retained++;
+        tally.retentionPopulation++;
+        if (derived.inWork) tally.retained++;
       }
     }
     if (within(derived.vpStartDay, fromDay, toDay)) {
-      vpStarts++;
+      tally.vpStarts++;
       if (derived.employerContactDay !== null) {
-        daysToEmployerContact.push(derived.employerContactDay - derived.vpStartDay);
+        count(tally.daysToEmployerContact, derived.employerContactDay - derived.vpStartDay);
       }
     }
-    if (within(derived.dischargeDay, fromDay, toDay)) discharges++;
+    if (within(derived.dischargeDay, fromDay, toDay)) tally.discharges++;
 
     // Jobs starting after the as-at date never count, whatever the period's end; when the
     // period starts after today, [from, A] has no day to work.
@@ -151,18 +216,18 @@ export function computeMetrics(
       if (job.startDay >= fromDay) {
         startedInPeriod++;
         if (job.hoursPerWeek !== null) {
-          hoursTotal += job.hoursPerWeek;
-          hoursCount++;
+          tally.hoursTotal += job.hoursPerWeek;
+          tally.hoursCount++;
         }
       }
       if (job.endDay >= asAtDay) coversAsAt = true;
       if (job.endDay >= fromDay && fromDay <= asAtDay) workedInPeriod = true;
     }
-    jobStarts += startedInPeriod;
-    if (startedInPeriod > 0) supportedIntoWork++;
+    tally.jobStarts += startedInPeriod;
+    if (startedInPeriod > 0) tally.supportedIntoWork++;
 
     if (derived.timeToFirstJob !== null && within(derived.firstJobStartDay, fromDay, asAtDay)) {
-      firstJobStarts++;
+      tally.firstJobStarts++;
       timeToFirstJob[derived.timeToFirstJob]++;
     }
 
@@ -170,13 +235,13 @@ export function computeMetrics(
       const outcome = derived.sustainments[weeks];
       if (outcome === null || !within(outcome.day, fromDay, asAtDay)) continue;
       sustained[weeks]++;
-      byHours[weeks][outcome.hoursBand]++;
+      sustainedByHours[weeks][outcome.hoursBand]++;
     }
 
     const onCaseloadAtAsAt = derived.vpStartDay !== null && derived.vpStartDay <= asAtDay;
     if (onCaseloadAtAsAt && (derived.dischargeDay === null || derived.dischargeDay > asAtDay)) {
-      activeCaseload++;
-      if (coversAsAt) activeInWork++;
+      tally.activeCaseload++;
+      if (coversAsAt) tally.activeInWork++;
       caseloadBySpecialist.set(
         record.specialist,
         (caseloadBySpecialist.get(record.specialist) ?? 0) + 1,
@@ -187,35 +252,49 @@ export function computeMetrics(
       (derived.dischargeDay === null || derived.dischargeDay >= fromDay) &&
       !derived.inWork
     ) {
-      servedPopulation++;
-      if (workedInPeriod) servedInWork++;
+      tally.servedPopulation++;
+      if (workedInPeriod) tally.servedInWork++;
     }
   }
+  return tally;
+}
 
+/** The figures of METRICS.md from a tally of the records over the query's period. */
+export function metricsFromTally(tally: MetricsTally, query: MetricsQuery): MetricsResult {
+  const byHours = (weeks: SustainmentWeeks): HoursBandCounts => ({
+    ...tally.sustainedByHours[weeks],
+  });
   return {
-    period: { from: query.from, to: query.to, asAt },
-    referrals,
-    vpStarts,
-    activeCaseload,
-    jobStarts,
-    supportedIntoWork,
-    firstJobStarts,
-    sustained13: sustained[13],
-    sustained26: sustained[26],
-    sustained52: sustained[52],
-    discharges,
-    sustainedByHours,
-    daysToFirstContact: timeToTarget(daysToFirstContact, FIRST_CONTACT_TARGET_DAYS),
-    daysToEmployerContact: timeToTarget(daysToEmployerContact, EMPLOYER_CONTACT_TARGET_DAYS),
-    timeToFirstJob,
+    period: { from: query.from, to: query.to, asAt: asAtDate(query) },
+    referrals: tally.referrals,
+    vpStarts: tally.vpStarts,
+    activeCaseload: tally.activeCaseload,
+    jobStarts: tally.jobStarts,
+    supportedIntoWork: tally.supportedIntoWork,
+    firstJobStarts: tally.firstJobStarts,
+    sustained13: tally.sustained[13],
+    sustained26: tally.sustained[26],
+    sustained52: tally.sustained[52],
+    discharges: tally.discharges,
+    sustainedByHours: { '13': byHours(13), '26': byHours(26), '52': byHours(52) },
+    daysToFirstContact: timeToTarget(tally.daysToFirstContact, FIRST_CONTACT_TARGET_DAYS),
+    daysToEmployerContact: timeToTarget(tally.daysToEmployerContact, EMPLOYER_CONTACT_TARGET_DAYS),
+    timeToFirstJob: { ...tally.timeToFirstJob },
     caseloadPerSpecialist: Object.fromEntries(
-      [...caseloadBySpecialist].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      [...tally.caseloadBySpecialist].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     ),
-    employedShareOfCaseload: share(activeInWork, activeCaseload),
-    retentionShare: share(retained, retentionPopulation),
-    averageHours: hoursCount === 0 ? null : hoursTotal / hoursCount,
-    employmentRate: share(servedInWork, servedPopulation),
+    employedShareOfCaseload: share(tally.activeInWork, tally.activeCaseload),
+    retentionShare: share(tally.retained, tally.retentionPopulation),
+    averageHours: tally.hoursCount === 0 ? null : tally.hoursTotal / tally.hoursCount,
+    employmentRate: share(tally.servedInWork, tally.servedPopulation),
   };
+}
+
+export function computeMetrics(
+  records: readonly DerivedRecord[],
+  query: MetricsQuery,
+): MetricsResult {
+  return metricsFromTally(tallyMetrics(records, query), query);
 }
 
 function share(part: number, whole: number): number | null {
@@ -223,17 +302,35 @@ function share(part: number, whole: number): number | null {
 }
 
 export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  // A typed array sorts numerically without a comparator call per pair.
-  const sorted = Float64Array.from(values).sort();
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? null)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  const histogram = new Map<number, number>();
+  for (const value of values) count(histogram, value);
+  return histogramMedian(histogram);
 }
 
-function timeToTarget(days: readonly number[], targetDays: number): TimeToTarget {
+/** The median of the values a histogram (value → how many) holds. */
+function histogramMedian(histogram: ReadonlyMap<number, number>): number | null {
+  let n = 0;
+  for (const times of histogram.values()) n += times;
+  if (n === 0) return null;
+  // The values at positions ⌊(n−1)/2⌋ and ⌊n/2⌋ in sorted order: one for odd n, two for even.
+  const lowPosition = (n - 1) >> 1;
+  const highPosition = n >> 1;
+  let low: number | null = null;
+  let seen = 0;
+  for (const value of Float64Array.from(histogram.keys()).sort()) {
+    seen += histogram.get(value) ?? 0;
+    if (low === null && seen > lowPosition) low = value;
+    if (seen > highPosition) return ((low ?? value) + value) / 2;
+  }
+  return null;
+}
+
+function timeToTarget(days: ReadonlyMap<number, number>, targetDays: number): TimeToTarget {
+  let n = 0;
   let withinTarget = 0;
-  for (const value of days) if (value <= targetDays) withinTarget++;
-  return { median: median(days), withinTarget: share(withinTarget, days.length), n: days.length };
+  for (const [value, times] of days) {
+    n += times;
+    if (value <= targetDays) withinTarget += times;
+  }
+  return { median: histogramMedian(days), withinTarget: share(withinTarget, n), n };
 }

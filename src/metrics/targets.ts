@@ -1,5 +1,5 @@
 import { addDays, addMonths, daysBetween, type IsoDate } from '../calendar/calendar-date.ts';
-import { asAtDate, computeMetrics, type MetricsResult } from './compute.ts';
+import { asAtDate, computeMetrics, type MetricsQuery, type MetricsResult } from './compute.ts';
 import type { DerivedRecord } from './derive.ts';
 
 /**
@@ -88,16 +88,49 @@ const actualOf = (metrics: MetricsResult) =>
     number
   >;
 
-/** Every client counts towards a target, whatever their employment status at referral. */
+/**
+ * The figures a financial year's progress is made of: the year to date, then the year up to the
+ * end of each month so far. Every client counts towards a target, whatever their employment
+ * status at referral.
+ */
+export function targetQueries(year: number, today: IsoDate): MetricsQuery[] {
+  const from = financialYearFrom(year);
+  const to = financialYearTo(year);
+  const asAt = asAtDate({ to, today });
+  const queries: MetricsQuery[] = [{ from, to, today, employmentStatus: 'all' }];
+  for (let monthStart = from; monthStart <= asAt; monthStart = addMonths(monthStart, 1)) {
+    const monthEnd = addDays(addMonths(monthStart, 1), -1);
+    queries.push({
+      from,
+      to: asAtDate({ to: monthEnd, today: asAt }),
+      today,
+      employmentStatus: 'all',
+    });
+  }
+  return queries;
+}
+
 export function targetProgress(
   records: readonly DerivedRecord[],
   year: number,
   today: IsoDate,
   targets: ReadonlyMap<TargetMeasure, number>,
 ): TargetProgress {
+  return targetProgressOf(
+    year,
+    targetQueries(year, today).map((query) => computeMetrics(records, query)),
+    targets,
+  );
+}
+
+/** Progress from the figures of `targetQueries`, in their order. */
+export function targetProgressOf(
+  year: number,
+  [yearToDate, ...cumulative]: readonly MetricsResult[],
+  targets: ReadonlyMap<TargetMeasure, number>,
+): TargetProgress {
+  if (yearToDate === undefined) throw new Error('targetProgressOf needs the year to date');
   const from = financialYearFrom(year);
-  const to = financialYearTo(year);
-  const yearToDate = computeMetrics(records, { from, to, today, employmentStatus: 'all' });
   const asAt = yearToDate.period.asAt;
   const expectedBy = (on: IsoDate) =>
     Object.fromEntries(
@@ -107,13 +140,10 @@ export function targetProgress(
       }),
     ) as Record<TargetMeasure, number | null>;
 
-  const months: MonthProgress[] = [];
-  for (let monthStart = from; monthStart <= asAt; monthStart = addMonths(monthStart, 1)) {
-    const monthEnd = addDays(addMonths(monthStart, 1), -1);
-    const upTo = asAtDate({ to: monthEnd, today: asAt });
-    const metrics = computeMetrics(records, { from, to: upTo, today, employmentStatus: 'all' });
-    months.push({
-      label: new Date(`${monthStart}T00:00:00Z`).toLocaleDateString('en-GB', {
+  const months: MonthProgress[] = cumulative.map((metrics) => {
+    const upTo = metrics.period.to;
+    return {
+      label: new Date(`${upTo.slice(0, 7)}-01T00:00:00Z`).toLocaleDateString('en-GB', {
         month: 'short',
         year: 'numeric',
         timeZone: 'UTC',
@@ -121,8 +151,8 @@ export function targetProgress(
       to: upTo,
       actual: actualOf(metrics),
       expected: expectedBy(upTo),
-    });
-  }
+    };
+  });
 
   const expectedNow = expectedBy(asAt);
   return {

@@ -5,6 +5,7 @@ import {
   hasAdministrator,
 } from '../accounts/accounts.ts';
 import type { Config } from '../config/config.ts';
+import { TeamTallies } from '../dashboards/team-tallies.ts';
 import type { Database } from '../database/database.ts';
 import { openDatabase } from '../database/open-database.ts';
 import { createMailer } from '../mail/mailer.ts';
@@ -27,9 +28,10 @@ export async function composeServices(
   config: Config,
   overrides: Overrides = {},
 ): Promise<Services> {
+  const database = overrides.database ?? (await openDatabase(config.database));
   return {
     config,
-    database: overrides.database ?? (await openDatabase(config.database)),
+    database,
     mailer: createMailer(
       config.mail,
       overrides.writeOutbox ?? ((text) => process.stdout.write(text)),
@@ -37,6 +39,7 @@ export async function composeServices(
     templates: createTemplates(),
     logger: createLogger(config.logLevel, overrides.logDestination),
     clock: overrides.clock ?? (() => new Date()),
+    teamTallies: new TeamTallies(database, config.figuresCacheEntries),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type nunjucks from 'nunjucks';
 import type { Config } from '../config/config.ts';
+import type { TeamTallies } from '../dashboards/team-tallies.ts';
 import type { Database } from '../database/database.ts';
 import type { Mailer } from '../mail/mailer.ts';
 
@@ -13,4 +14,6 @@ export interface Services {
   readonly logger: FastifyBaseLogger;
   /** The time now; tests move it to check lock-outs and idle expiry. */
   readonly clock: () => Date;
+  /** Each team's figures, kept by its data version, that dashboards of wider scopes add up. */
+  readonly teamTallies: TeamTallies;
 }

@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { londonToday } from '../../calendar/london-today.ts';
-import { groupedRecords } from '../../dashboards/scope-records.ts';
-import { computeMetrics } from '../../metrics/compute.ts';
+import { teamsMetrics } from '../../dashboards/dashboard.ts';
 import {
   allTeams,
   findIcs,
@@ -50,7 +49,7 @@ const metricsQuery = z
  * or (with none named) England, if the caller may see it.
  */
 export function metricsApiHandlers(services: Services) {
-  const { database, clock } = services;
+  const { database, clock, teamTallies } = services;
 
   /** The teams whose records count, once the caller is allowed to see them. */
   async function teamsInScope(
@@ -94,16 +93,15 @@ export function metricsApiHandlers(services: Services) {
       }
       const query = read.data;
       const teamIds = await teamsInScope(request.viewer as Viewer, query);
-      const records = await groupedRecords(database, teamIds, 'team');
-      return computeMetrics(
-        records.map(({ derived }) => derived),
+      const [metrics] = await teamsMetrics(teamTallies, teamIds, [
         {
           from: query.from,
           to: query.to,
           today: query.today ?? londonToday(clock()),
           employmentStatus: query.employmentStatus,
         },
-      );
+      ]);
+      return metrics;
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { londonToday } from '../../calendar/london-today.ts';
-import { groupedRecords } from '../../dashboards/scope-records.ts';
+import { derivedRecords } from '../../dashboards/scope-records.ts';
 import { TARGET_MEASURES, targetProgress } from '../../metrics/targets.ts';
 import { findTeam, type Team, teamPlace } from '../../organisations/organisations.ts';
 import {
@@ -55,9 +55,8 @@ export function targetsApiHandlers(services: Services) {
       if (!read.success) return refuseInvalid(reply, read.error);
       const query = read.data;
       const team = await teamAllowed(request.viewer as Viewer, query.team, canViewTeam);
-      const records = await groupedRecords(database, [team.id], 'team');
       const progress = targetProgress(
-        records.map(({ derived }) => derived),
+        await derivedRecords(database, [team.id]),
         query.year,
         query.today ?? londonToday(clock()),
         await ownTargets(database, { type: 'team', id: team.id }, query.year),

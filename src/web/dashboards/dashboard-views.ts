@@ -1,18 +1,9 @@
 import type { IsoDate } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
-import {
-  type DashboardFigures,
-  type GroupedRecord,
-  isHiddenSmallNumber,
-} from '../../dashboards/dashboard.ts';
+import { type DashboardFigures, isHiddenSmallNumber } from '../../dashboards/dashboard.ts';
 import type { TeamFreshness } from '../../dashboards/scope-records.ts';
-import { breakdownBy, groupByRecordField, type RecordDimension } from '../../metrics/breakdowns.ts';
-import {
-  computeMetrics,
-  type MetricsQuery,
-  type MetricsResult,
-  type TimeToTarget,
-} from '../../metrics/compute.ts';
+import type { RecordDimension } from '../../metrics/breakdowns.ts';
+import type { MetricsQuery, MetricsResult, TimeToTarget } from '../../metrics/compute.ts';
 import { METRIC_BY_ID, type MetricId } from '../../metrics/definitions.ts';
 import {
   TARGET_STATUS_NAMES,
@@ -43,6 +34,29 @@ export const DASHBOARD_VIEWS = [
   'freshness',
 ] as const;
 export type DashboardView = (typeof DASHBOARD_VIEWS)[number];
+
+const DEMOGRAPHICS: ReadonlyArray<[RecordDimension, string]> = [
+  ['gender', 'Gender'],
+  ['ethnicity', 'Ethnicity'],
+  ['ageBand', 'Age band at referral'],
+  ['benefits', 'Work related benefits'],
+  ['employmentStatus', 'Employment status at referral'],
+];
+
+/** The fields of the record each view splits its figures by. */
+export const VIEW_DIMENSIONS: Readonly<Record<DashboardView, readonly RecordDimension[]>> = {
+  overview: [],
+  referrals: ['referralSource'],
+  'vp-starts': [],
+  caseload: [],
+  jobs: [],
+  sustainments: [],
+  demographics: DEMOGRAPHICS.map(([dimension]) => dimension),
+  quality: [],
+  targets: [],
+  benchmarking: [],
+  freshness: [],
+};
 
 export const VIEW_NAMES: Readonly<Record<DashboardView, string>> = {
   overview: 'Overview',
@@ -123,7 +137,6 @@ export interface ViewContext {
   readonly groupNames: ReadonlyMap<string, { name: string; href: string | null }>;
   readonly suppressSmallNumbers: boolean;
   readonly figures: DashboardFigures;
-  readonly records: readonly GroupedRecord[];
   readonly query: MetricsQuery;
   /** Where the records behind a count are, if the viewer may open them (drill-through). */
   readonly drill?: (metric: CountId, where: DrillWhere) => string | null;
@@ -244,25 +257,13 @@ function monthSection(
   };
 }
 
-const DEMOGRAPHICS: ReadonlyArray<[RecordDimension, string]> = [
-  ['gender', 'Gender'],
-  ['ethnicity', 'Ethnicity'],
-  ['ageBand', 'Age band at referral'],
-  ['benefits', 'Work related benefits'],
-  ['employmentStatus', 'Employment status at referral'],
-];
-
 function dimensionSection(
   context: ViewContext,
   dimension: RecordDimension,
   label: string,
   columns: readonly CountId[],
 ): Section {
-  const groups = breakdownBy(
-    context.records.map(({ derived }) => derived),
-    context.query,
-    groupByRecordField(dimension),
-  );
+  const groups = context.figures.byDimension.get(dimension) ?? new Map<string, MetricsResult>();
   return {
     heading: `By ${label.toLowerCase()}`,
     rule: columns[0] ?? '',
@@ -349,15 +350,7 @@ function againstRange(count: number): TableCell {
  * only within a team): the fidelity range without naming anyone.
  */
 function averageCaseload(context: ViewContext): OtherFigure {
-  const byTeam = new Map<number, GroupedRecord['derived'][]>();
-  for (const { teamId, derived } of context.records) {
-    const members = byTeam.get(teamId);
-    if (members) members.push(derived);
-    else byTeam.set(teamId, [derived]);
-  }
-  let specialists = 0;
-  for (const members of byTeam.values())
-    specialists += Object.keys(computeMetrics(members, context.query).caseloadPerSpecialist).length;
+  const specialists = context.figures.specialistsHoldingCaseload;
   const caseload = context.figures.total.activeCaseload;
   return {
     id: 'caseloadPerSpecialist',

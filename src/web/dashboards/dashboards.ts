@@ -2,7 +2,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { financialYearStart } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
-import { dashboardFigures, isHiddenSmallNumber, shownCount } from '../../dashboards/dashboard.ts';
+import {
+  dashboardFigures,
+  isHiddenSmallNumber,
+  shownCount,
+  teamsMetrics,
+} from '../../dashboards/dashboard.ts';
 import {
   financialYear,
   PERIOD_PRESET_NAMES,
@@ -10,14 +15,14 @@ import {
   type Period,
   resolvePeriod,
 } from '../../dashboards/period.ts';
-import { type GroupLevel, groupedRecords, teamFreshness } from '../../dashboards/scope-records.ts';
+import { type GroupLevel, teamFreshness } from '../../dashboards/scope-records.ts';
 import {
   computeMetrics,
   type EmploymentStatusFilter,
   type MetricsQuery,
 } from '../../metrics/compute.ts';
 import { METRIC_BY_ID } from '../../metrics/definitions.ts';
-import { targetProgress } from '../../metrics/targets.ts';
+import { targetProgressOf, targetQueries } from '../../metrics/targets.ts';
 import {
   allTeams,
   areasAroundService,
@@ -50,6 +55,7 @@ import {
   type DrillWhere,
   freshnessCutOff,
   type Section,
+  VIEW_DIMENSIONS,
   VIEW_NAMES,
   viewContent,
 } from './dashboard-views.ts';
@@ -76,6 +82,8 @@ interface Scope {
   /** The level each row of the breakdown is, or null for a summary without one. */
   readonly level: GroupLevel | null;
   readonly groupNames: ReadonlyMap<string, { name: string; href: string | null }>;
+  /** For a breakdown by team or service: the group a team belongs to. */
+  readonly groupOfTeam: (teamId: number) => string;
   readonly suppressSmallNumbers: boolean;
   /** A team's records page, for those who may open the records behind a count. */
   readonly recordsHref?: string;
@@ -174,7 +182,7 @@ function sendExport(
 }
 
 export function dashboardHandlers(services: Services) {
-  const { database, clock, config } = services;
+  const { database, clock, config, teamTallies } = services;
 
   /** One column of the benchmarking view: the rates of a set of teams over the period. */
   async function benchmark(
@@ -183,21 +191,16 @@ export function dashboardHandlers(services: Services) {
     query: MetricsQuery,
     year: number,
   ): Promise<Benchmark> {
-    const records = (await groupedRecords(database, teamIds, 'team')).map(
-      ({ teamId, derived }) => ({ teamId, derived }),
-    );
-    const sized = new Set(await teamsWithSize(database, teamIds, year));
+    const sized = await teamsWithSize(database, teamIds, year);
+    const [metrics, sizedMetrics] = await Promise.all([
+      teamsMetrics(teamTallies, teamIds, [query]),
+      teamsMetrics(teamTallies, sized, [query]),
+    ]);
     return {
       name,
-      metrics: computeMetrics(
-        records.map(({ derived }) => derived),
-        query,
-      ),
-      jobStartsOfSizedTeams: computeMetrics(
-        records.filter(({ teamId }) => sized.has(teamId)).map(({ derived }) => derived),
-        query,
-      ).jobStarts,
-      specialistsWte: await teamSize(database, [...sized], year),
+      metrics: metrics[0] ?? computeMetrics([], query),
+      jobStartsOfSizedTeams: sizedMetrics[0]?.jobStarts ?? 0,
+      specialistsWte: await teamSize(database, sized, year),
     };
   }
 
@@ -223,18 +226,18 @@ export function dashboardHandlers(services: Services) {
       employmentStatus: read.employmentStatus as EmploymentStatusFilter,
     };
     const within = scope.within.find((option) => option.value === read.within);
-    const allRecords = await groupedRecords(
-      database,
-      within?.teamIds ?? scope.teamIds,
-      scope.level ?? 'team',
-    );
-    const records = within?.specialist
-      ? allRecords.filter(({ derived }) => derived.record.specialist === within.specialist)
-      : allRecords;
-    const figures = dashboardFigures(
-      records,
+    const teamIds = within?.teamIds ?? scope.teamIds;
+    const figures = await dashboardFigures(
+      teamTallies,
+      {
+        teamIds,
+        level: scope.level,
+        groupOfTeam: scope.groupOfTeam,
+        allGroups: scope.level ? [...scope.groupNames.keys()] : [],
+        ...(within?.specialist ? { specialist: within.specialist } : {}),
+        dimensions: VIEW_DIMENSIONS[read.view],
+      },
       query,
-      scope.level ? [...scope.groupNames.keys()] : [],
     );
     const show = (count: number) => shownCount(count, scope.suppressSmallNumbers);
     const filters = new URLSearchParams({
@@ -280,22 +283,25 @@ export function dashboardHandlers(services: Services) {
       groupNames: scope.groupNames,
       suppressSmallNumbers: scope.suppressSmallNumbers,
       figures,
-      records,
       query,
       freshness: read.view === 'freshness' ? await teamFreshness(database, scope.teamIds) : [],
       freshnessCutOff: freshnessCutOff(today),
       ...(read.view === 'targets'
         ? {
-            targets: targetProgress(
-              records.map(({ derived }) => derived),
+            targets: targetProgressOf(
               year,
-              today,
+              await teamsMetrics(
+                teamTallies,
+                teamIds,
+                targetQueries(year, today),
+                within?.specialist,
+              ),
               // A specialist has no target of their own.
               within?.specialist
                 ? new Map()
                 : scope.team
                   ? await ownTargets(database, { type: 'team', id: scope.team }, year)
-                  : await targetsOfTeams(database, within?.teamIds ?? scope.teamIds, year),
+                  : await targetsOfTeams(database, teamIds, year),
             ),
           }
         : {}),
@@ -431,6 +437,7 @@ export function dashboardHandlers(services: Services) {
         teamIds: [team.id],
         team: team.id,
         level: bySpecialist ? 'specialist' : null,
+        groupOfTeam: String,
         groupNames: new Map(
           specialists.map((specialist) => [
             specialist.initials,
@@ -466,6 +473,7 @@ export function dashboardHandlers(services: Services) {
         caption: byTeam ? 'Service dashboard' : 'Service summary',
         teamIds: teams.map((team) => team.id),
         level: byTeam ? 'team' : null,
+        groupOfTeam: String,
         groupNames: new Map(
           teams.map((team) => [
             String(team.id),
@@ -491,6 +499,7 @@ export function dashboardHandlers(services: Services) {
             ? team.regionId === place.regionId
             : team.icsId === place.icsId,
       );
+      const serviceOfTeam = new Map(teams.map((team) => [team.id, team.serviceId]));
       const serviceNames = new Map(
         teams.map((team) => [
           String(team.serviceId),
@@ -516,6 +525,7 @@ export function dashboardHandlers(services: Services) {
               : 'ICS dashboard',
         teamIds: teams.map((team) => team.id),
         level: 'service',
+        groupOfTeam: (teamId) => String(serviceOfTeam.get(teamId)),
         groupNames: serviceNames,
         suppressSmallNumbers: config.suppressSmallNumbers,
         about: {

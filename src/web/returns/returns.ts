@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseIsoDate } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
-import { groupedRecords } from '../../dashboards/scope-records.ts';
+import { derivedRecords } from '../../dashboards/scope-records.ts';
 import { REVIEW_TYPE_NAMES, REVIEW_TYPES } from '../../fidelity/fidelity-scale.ts';
 import { reviewsOfServices } from '../../fidelity/fidelity-store.ts';
 import {
@@ -141,17 +141,12 @@ export function returnHandlers(services: Services) {
 
   /** The data's figures for the quarter, or null when the service has no records for these teams. */
   async function figuresFromData(scope: ReturnScope): Promise<AutoFigures | null> {
-    const records = await groupedRecords(
+    const records = await derivedRecords(
       database,
       scope.teams.map((team) => team.id),
-      'team',
     );
     if (records.length === 0) return null;
-    return autoFigures(
-      records.map(({ derived }) => derived),
-      scope.quarter,
-      londonToday(clock()),
-    );
+    return autoFigures(records, scope.quarter, londonToday(clock()));
   }
 
   /** A new return starts with the service's latest fidelity review, if there is one. */

@@ -1,0 +1,150 @@
+import type { Queryable } from '../database/database.ts';
+import { groupByRecordField, type RecordDimension } from '../metrics/breakdowns.ts';
+import { type MetricsQuery, type MetricsTally, tallyMetrics } from '../metrics/compute.ts';
+import { type DerivedRecord, deriveRecord } from '../metrics/derive.ts';
+import type { ReferralRecord } from '../referrals/referral-record.ts';
+
+/**
+ * Each team's tally of the figures for a query, kept in memory and keyed by the team's data
+ * version, so a wider scope (a service, an ICS, a region, England) is the sum of its teams'
+ * tallies instead of a pass over every record it holds. Every change to a team's records counts
+ * a new version in the same transaction (`takeTeamData`), so an upload makes only that team's
+ * tallies stale; the rest of England stays answered from memory.
+ */
+
+/** How a team's records are split: not at all, by specialist, or by a field of the record. */
+export type TallyGrouping = 'all' | 'specialist' | RecordDimension;
+
+export interface TallyRequest {
+  readonly query: MetricsQuery;
+  readonly grouping: TallyGrouping;
+  /** Only this specialist's records (a team dashboard narrowed to one specialist). */
+  readonly specialist?: string;
+}
+
+/** A team's tallies for one request: one per group (a single "all" group when not split). */
+export type GroupTallies = ReadonlyMap<string, MetricsTally>;
+
+const ALL = 'all';
+
+const groupOf = (grouping: TallyGrouping): ((derived: DerivedRecord) => string) =>
+  grouping === 'all'
+    ? () => ALL
+    : grouping === 'specialist'
+      ? (derived) => derived.record.specialist
+      : groupByRecordField(grouping);
+
+function requestKey({ query, grouping, specialist }: TallyRequest): string {
+  return [
+    query.from,
+    query.to,
+    query.today,
+    query.employmentStatus,
+    grouping,
+    specialist ?? '',
+  ].join('|');
+}
+
+export function tallyGroups(
+  records: readonly DerivedRecord[],
+  request: TallyRequest,
+): Map<string, MetricsTally> {
+  const chosen = request.specialist
+    ? records.filter((derived) => derived.record.specialist === request.specialist)
+    : records;
+  const members = new Map<string, DerivedRecord[]>();
+  const keyOf = groupOf(request.grouping);
+  for (const derived of chosen) {
+    const key = keyOf(derived);
+    const group = members.get(key);
+    if (group) group.push(derived);
+    else members.set(key, [derived]);
+  }
+  return new Map(
+    [...members].map(([key, group]) => [key, tallyMetrics(group, request.query)] as const),
+  );
+}
+
+/** Teams read from the database at a time when tallies are missing: bounds the memory used. */
+const TEAMS_PER_READ = 64;
+
+export class TeamTallies {
+  readonly #database: Queryable;
+  readonly #capacity: number;
+  /** In least recently used order: a hit moves its entry to the end. */
+  readonly #entries = new Map<string, { version: number; groups: GroupTallies }>();
+
+  constructor(database: Queryable, capacity: number) {
+    this.#database = database;
+    this.#capacity = capacity;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** For each request, each team's tallies (a team without records has empty groups). */
+  async tallies(
+    teamIds: readonly number[],
+    requests: readonly TallyRequest[],
+  ): Promise<Array<Map<number, GroupTallies>>> {
+    const answers = requests.map(() => new Map<number, GroupTallies>());
+    if (teamIds.length === 0) return answers;
+    const versions = await this.#database.query<{ id: number; version: number }>(
+      'SELECT id, data_version AS version FROM team WHERE id = ANY($1::int[])',
+      [`{${teamIds.join(',')}}`],
+    );
+    const keys = requests.map(requestKey);
+    const stale: Array<{ id: number; version: number }> = [];
+    for (const team of versions) {
+      let missing = false;
+      keys.forEach((key, index) => {
+        const entryKey = `${team.id}|${key}`;
+        const entry = this.#entries.get(entryKey);
+        if (entry?.version === team.version) {
+          this.#entries.delete(entryKey);
+          this.#entries.set(entryKey, entry);
+          answers[index]?.set(team.id, entry.groups);
+        } else missing = true;
+      });
+      if (missing) stale.push(team);
+    }
+    for (let start = 0; start < stale.length; start += TEAMS_PER_READ) {
+      const batch = stale.slice(start, start + TEAMS_PER_READ);
+      const records = await this.#teamRecords(batch.map(({ id }) => id));
+      for (const team of batch) {
+        const derived = records.get(team.id) ?? [];
+        requests.forEach((request, index) => {
+          const groups = tallyGroups(derived, request);
+          answers[index]?.set(team.id, groups);
+          this.#remember(`${team.id}|${keys[index]}`, team.version, groups);
+        });
+      }
+    }
+    return answers;
+  }
+
+  async #teamRecords(teamIds: readonly number[]): Promise<Map<number, DerivedRecord[]>> {
+    const rows = await this.#database.query<{ teamId: number; record: ReferralRecord }>(
+      'SELECT team_id AS "teamId", record FROM referral WHERE team_id = ANY($1::int[])',
+      [`{${teamIds.join(',')}}`],
+    );
+    const byTeam = new Map<number, DerivedRecord[]>();
+    for (const { teamId, record } of rows) {
+      const derived = deriveRecord(record);
+      const team = byTeam.get(teamId);
+      if (team) team.push(derived);
+      else byTeam.set(teamId, [derived]);
+    }
+    return byTeam;
+  }
+
+  #remember(key: string, version: number, groups: GroupTallies) {
+    this.#entries.delete(key);
+    this.#entries.set(key, { version, groups });
+    for (const oldest of this.#entries.keys()) {
+      if (this.#entries.size <= this.#capacity) break;
+      this.#entries.delete(oldest);
+    }
+  }
+}
