@@ -15,6 +15,8 @@ export interface ReferralRowOptions {
   readonly seed: number;
   /** No generated date is after this. */
   readonly today: IsoDate;
+  /** Referral dates fall in this many years up to today (default 3). */
+  readonly years?: number;
   /** Employment specialist initials to share the caseload between (default six pairs). */
   readonly specialists?: readonly string[];
   /** Client IDs are this prefix and a number (default `C`). */
@@ -244,7 +246,7 @@ function* referralRows(options: ReferralRowOptions): Generator<CellValue[]> {
   for (let produced = 0; produced < options.rows; ) {
     clientNumber++;
     const clientId = `${prefix}${String(clientNumber).padStart(6, '0')}`;
-    const referralDay = today - integer(0, 3 * 365);
+    const referralDay = today - integer(0, Math.round((options.years ?? 3) * 365));
     const birth = options.dateOfBirth ?? fromDayNumber(referralDay - integer(17 * 365, 66 * 365));
     let current = episode(clientId, referralDay, birth);
     yield current.row;
