@@ -244,14 +244,15 @@ for (const testDatabase of TEST_DATABASES) {
     });
 
     it('keeps no more tallies than it is allowed', async () => {
-      const tallies = new TeamTallies(database, 7);
+      // Each team holds 19 tallies for this query (the period, 7 months, 11 fields): room for 2.
+      const tallies = new TeamTallies(database, 40);
       await assertSameFigures(tallies, scopeAt('service', teamIds), {
         from: '2024-01-15',
         to: '2024-07-20',
         today: TODAY,
         employmentStatus: 'all',
       });
-      assert.equal(tallies.size, 7);
+      assert.equal(tallies.size, 38);
     });
   });
 }

@@ -70,17 +70,20 @@ const TEAMS_PER_READ = 64;
 
 export class TeamTallies {
   readonly #database: Queryable;
+  /** The most tallies kept, over all teams. */
   readonly #capacity: number;
-  /** In least recently used order: a hit moves its entry to the end. */
-  readonly #entries = new Map<string, { version: number; groups: GroupTallies }>();
+  /** Each team's tallies at its version, teams in least recently used order. */
+  readonly #teams = new Map<number, { version: number; tallies: Map<string, GroupTallies> }>();
+  #size = 0;
 
   constructor(database: Queryable, capacity: number) {
     this.#database = database;
     this.#capacity = capacity;
   }
 
+  /** How many tallies are kept. */
   get size(): number {
-    return this.#entries.size;
+    return this.#size;
   }
 
   /** For each request, each team's tallies (a team without records has empty groups). */
@@ -97,15 +100,18 @@ export class TeamTallies {
     const keys = requests.map(requestKey);
     const stale: Array<{ id: number; version: number }> = [];
     for (const team of versions) {
-      let missing = false;
+      const kept = this.#teams.get(team.id);
+      if (kept !== undefined) {
+        this.#teams.delete(team.id);
+        if (kept.version === team.version) this.#teams.set(team.id, kept);
+        else this.#size -= kept.tallies.size;
+      }
+      const tallies = kept?.version === team.version ? kept.tallies : undefined;
+      let missing = tallies === undefined;
       keys.forEach((key, index) => {
-        const entryKey = `${team.id}|${key}`;
-        const entry = this.#entries.get(entryKey);
-        if (entry?.version === team.version) {
-          this.#entries.delete(entryKey);
-          this.#entries.set(entryKey, entry);
-          answers[index]?.set(team.id, entry.groups);
-        } else missing = true;
+        const groups = tallies?.get(key);
+        if (groups === undefined) missing = true;
+        else answers[index]?.set(team.id, groups);
       });
       if (missing) stale.push(team);
     }
@@ -114,14 +120,31 @@ export class TeamTallies {
       const records = await this.#teamRecords(batch.map(({ id }) => id));
       for (const team of batch) {
         const derived = records.get(team.id) ?? [];
+        const kept = this.#teams.get(team.id) ?? { version: team.version, tallies: new Map() };
         requests.forEach((request, index) => {
-          const groups = tallyGroups(derived, request);
+          const key = keys[index] ?? '';
+          const groups = kept.tallies.get(key) ?? tallyGroups(derived, request);
           answers[index]?.set(team.id, groups);
-          this.#remember(`${team.id}|${keys[index]}`, team.version, groups);
+          if (!kept.tallies.has(key)) {
+            kept.tallies.set(key, groups);
+            this.#size++;
+          }
         });
+        this.#teams.delete(team.id);
+        this.#teams.set(team.id, kept);
+        this.#evict();
       }
     }
     return answers;
+  }
+
+  /** Forgets the least recently used teams' tallies until within capacity. */
+  #evict() {
+    for (const [teamId, kept] of this.#teams) {
+      if (this.#size <= this.#capacity) break;
+      this.#teams.delete(teamId);
+      this.#size -= kept.tallies.size;
+    }
   }
 
   async #teamRecords(teamIds: readonly number[]): Promise<Map<number, DerivedRecord[]>> {
@@ -137,14 +160,5 @@ export class TeamTallies {
       else byTeam.set(teamId, [derived]);
     }
     return byTeam;
-  }
-
-  #remember(key: string, version: number, groups: GroupTallies) {
-    this.#entries.delete(key);
-    this.#entries.set(key, { version, groups });
-    for (const oldest of this.#entries.keys()) {
-      if (this.#entries.size <= this.#capacity) break;
-      this.#entries.delete(oldest);
-    }
   }
 }

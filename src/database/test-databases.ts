@@ -19,13 +19,14 @@ export const TEST_DATABASES: readonly TestDatabase[] = [
     ? [
         {
           driver: 'postgres' as const,
-          open: () => openPostgresSchema(process.env.DATABASE_URL ?? ''),
+          open: () => openScratchSchema(process.env.DATABASE_URL ?? ''),
         },
       ]
     : []),
 ];
 
-async function openPostgresSchema(databaseUrl: string): Promise<Database> {
+/** A schema of its own in the PostgreSQL database at `databaseUrl`, dropped on close. */
+export async function openScratchSchema(databaseUrl: string): Promise<Database> {
   const schema = `test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();

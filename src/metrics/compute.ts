@@ -76,62 +76,21 @@ const within = (day: number | null, fromDay: number, toDay: number): day is numb
   day !== null && day >= fromDay && day <= toDay;
 
 /**
- * The additive part of the figures of one set of records: counts, sums, the waits as histograms
- * (days → records) and the caseload by specialist. Tallies of disjoint sets of records (teams, say)
- * add up to the tally of their union, so wider scopes are sums of narrower ones; the figures are
- * worked out from a tally only at the end (`metricsFromTally`).
+ * The additive part of the figures of one set of records: counts and sums in one flat array (so
+ * adding two is one short loop), the waits as histograms (days → records) and the caseload by
+ * specialist. Tallies of disjoint sets of records (teams, say) add up to the tally of their
+ * union, so wider scopes are sums of narrower ones; the figures are worked out from a tally only at
+ * the end (`metricsFromTally`).
  */
 export interface MetricsTally {
-  referrals: number;
-  vpStarts: number;
-  activeCaseload: number;
-  activeInWork: number;
-  jobStarts: number;
-  supportedIntoWork: number;
-  firstJobStarts: number;
-  discharges: number;
-  retentionPopulation: number;
-  retained: number;
-  servedPopulation: number;
-  servedInWork: number;
-  hoursTotal: number;
-  hoursCount: number;
-  sustained: Record<SustainmentWeeks, number>;
-  sustainedByHours: Record<SustainmentWeeks, HoursBandCounts>;
-  timeToFirstJob: Record<TimeToFirstJobBand, number>;
-  daysToFirstContact: Map<number, number>;
-  daysToEmployerContact: Map<number, number>;
-  caseloadBySpecialist: Map<string, number>;
+  /** Indexed by `COUNT`. */
+  readonly counts: Float64Array;
+  readonly daysToFirstContact: Map<number, number>;
+  readonly daysToEmployerContact: Map<number, number>;
+  readonly caseloadBySpecialist: Map<string, number>;
 }
 
-const noHours = (): HoursBandCounts => ({ under16: 0, '16plus': 0, unknown: 0 });
-
-export function emptyTally(): MetricsTally {
-  return {
-    referrals: 0,
-    vpStarts: 0,
-    activeCaseload: 0,
-    activeInWork: 0,
-    jobStarts: 0,
-    supportedIntoWork: 0,
-    firstJobStarts: 0,
-    discharges: 0,
-    retentionPopulation: 0,
-    retained: 0,
-    servedPopulation: 0,
-    servedInWork: 0,
-    hoursTotal: 0,
-    hoursCount: 0,
-    sustained: { 13: 0, 26: 0, 52: 0 },
-    sustainedByHours: { 13: noHours(), 26: noHours(), 52: noHours() },
-    timeToFirstJob: { under6m: 0, '6to12m': 0, over12m: 0, noVpStart: 0 },
-    daysToFirstContact: new Map(),
-    daysToEmployerContact: new Map(),
-    caseloadBySpecialist: new Map(),
-  };
-}
-
-const COUNT_KEYS = [
+const TALLIED = [
   'referrals',
   'vpStarts',
   'activeCaseload',
@@ -146,10 +105,29 @@ const COUNT_KEYS = [
   'servedInWork',
   'hoursTotal',
   'hoursCount',
-] as const satisfies ReadonlyArray<keyof MetricsTally>;
+  'sustained13',
+  'sustained26',
+  'sustained52',
+  ...SUSTAINMENT_WEEKS.flatMap((weeks) =>
+    (['under16', '16plus', 'unknown'] as const).map((band) => `${weeks}:${band}` as const),
+  ),
+  ...(['under6m', '6to12m', 'over12m', 'noVpStart'] as const).map(
+    (band) => `firstJob:${band}` as const,
+  ),
+] as const;
 
-function addCounts<K extends string>(into: Record<K, number>, from: Readonly<Record<K, number>>) {
-  for (const key of Object.keys(from) as K[]) into[key] += from[key];
+/** Where each count is in a tally's `counts`. */
+const COUNT = Object.fromEntries(TALLIED.map((name, index) => [name, index])) as {
+  readonly [Name in (typeof TALLIED)[number]]: number;
+};
+
+export function emptyTally(): MetricsTally {
+  return {
+    counts: new Float64Array(TALLIED.length),
+    daysToFirstContact: new Map(),
+    daysToEmployerContact: new Map(),
+    caseloadBySpecialist: new Map(),
+  };
 }
 
 function addHistogram<K>(into: Map<K, number>, from: ReadonlyMap<K, number>) {
@@ -158,14 +136,19 @@ function addHistogram<K>(into: Map<K, number>, from: ReadonlyMap<K, number>) {
 
 /** Adds `from` into `into`: the tally of the two sets of records together. */
 export function addTally(into: MetricsTally, from: MetricsTally): MetricsTally {
-  for (const key of COUNT_KEYS) into[key] += from[key];
-  addCounts(into.sustained, from.sustained);
-  for (const weeks of SUSTAINMENT_WEEKS)
-    addCounts(into.sustainedByHours[weeks], from.sustainedByHours[weeks]);
-  addCounts(into.timeToFirstJob, from.timeToFirstJob);
-  addHistogram(into.daysToFirstContact, from.daysToFirstContact);
-  addHistogram(into.daysToEmployerContact, from.daysToEmployerContact);
-  addHistogram(into.caseloadBySpecialist, from.caseloadBySpecialist);
+  const { counts } = into;
+  for (let index = 0; index < counts.length; index++) {
+    counts[index] = (counts[index] ?? 0) + (from.counts[index] ?? 0);
+  }
+  if (from.daysToFirstContact.size > 0) {
+    addHistogram(into.daysToFirstContact, from.daysToFirstContact);
+  }
+  if (from.daysToEmployerContact.size > 0) {
+    addHistogram(into.daysToEmployerContact, from.daysToEmployerContact);
+  }
+  if (from.caseloadBySpecialist.size > 0) {
+    addHistogram(into.caseloadBySpecialist, from.caseloadBySpecialist);
+  }
   return into;
 }
 
@@ -178,33 +161,48 @@ export function sumTallies(tallies: Iterable<MetricsTally>): MetricsTally {
 const count = (histogram: Map<number, number>, days: number) =>
   histogram.set(days, (histogram.get(days) ?? 0) + 1);
 
+const SUSTAINED_COUNT = { 13: COUNT.sustained13, 26: COUNT.sustained26, 52: COUNT.sustained52 };
+const BAND_COUNT = Object.fromEntries(
+  SUSTAINMENT_WEEKS.map((weeks) => [
+    weeks,
+    {
+      under16: COUNT[`${weeks}:under16`],
+      '16plus': COUNT[`${weeks}:16plus`],
+      unknown: COUNT[`${weeks}:unknown`],
+    },
+  ]),
+) as Record<SustainmentWeeks, Record<HoursBand, number>>;
+
 export function tallyMetrics(records: readonly DerivedRecord[], query: MetricsQuery): MetricsTally {
   const asAtDay = toDayNumber(asAtDate(query));
   const fromDay = toDayNumber(query.from);
   const toDay = toDayNumber(query.to);
   const tally = emptyTally();
-  const { sustained, sustainedByHours, timeToFirstJob, caseloadBySpecialist } = tally;
+  const { counts, caseloadBySpecialist } = tally;
+  const bump = (index: number, by = 1) => {
+    counts[index] = (counts[index] ?? 0) + by;
+  };
 
   for (const derived of records) {
     if (!matchesEmploymentStatus(derived, query.employmentStatus)) continue;
     const { record } = derived;
 
     if (within(derived.referralDay, fromDay, toDay)) {
-      tally.referrals++;
+      bump(COUNT.referrals);
       if (derived.firstContactDay !== null)
         count(tally.daysToFirstContact, derived.firstContactDay - derived.referralDay);
       if (derived.employmentStatusKnown) {
-        tally.retentionPopulation++;
-        if (derived.inWork) tally.retained++;
+        bump(COUNT.retentionPopulation);
+        if (derived.inWork) bump(COUNT.retained);
       }
     }
     if (within(derived.vpStartDay, fromDay, toDay)) {
-      tally.vpStarts++;
+      bump(COUNT.vpStarts);
       if (derived.employerContactDay !== null) {
         count(tally.daysToEmployerContact, derived.employerContactDay - derived.vpStartDay);
       }
     }
-    if (within(derived.dischargeDay, fromDay, toDay)) tally.discharges++;
+    if (within(derived.dischargeDay, fromDay, toDay)) bump(COUNT.discharges);
 
     // Jobs starting after the as-at date never count, whatever the period's end; when the
     // period starts after today, [from, A] has no day to work.
@@ -216,32 +214,32 @@ export function tallyMetrics(records: readonly DerivedRecord[], query: MetricsQu
       if (job.startDay >= fromDay) {
         startedInPeriod++;
         if (job.hoursPerWeek !== null) {
-          tally.hoursTotal += job.hoursPerWeek;
-          tally.hoursCount++;
+          bump(COUNT.hoursTotal, job.hoursPerWeek);
+          bump(COUNT.hoursCount);
         }
       }
       if (job.endDay >= asAtDay) coversAsAt = true;
       if (job.endDay >= fromDay && fromDay <= asAtDay) workedInPeriod = true;
     }
-    tally.jobStarts += startedInPeriod;
-    if (startedInPeriod > 0) tally.supportedIntoWork++;
+    bump(COUNT.jobStarts, startedInPeriod);
+    if (startedInPeriod > 0) bump(COUNT.supportedIntoWork);
 
     if (derived.timeToFirstJob !== null && within(derived.firstJobStartDay, fromDay, asAtDay)) {
-      tally.firstJobStarts++;
-      timeToFirstJob[derived.timeToFirstJob]++;
+      bump(COUNT.firstJobStarts);
+      bump(COUNT[`firstJob:${derived.timeToFirstJob}`]);
     }
 
     for (const weeks of SUSTAINMENT_WEEKS) {
       const outcome = derived.sustainments[weeks];
       if (outcome === null || !within(outcome.day, fromDay, asAtDay)) continue;
-      sustained[weeks]++;
-      sustainedByHours[weeks][outcome.hoursBand]++;
+      bump(SUSTAINED_COUNT[weeks]);
+      bump(BAND_COUNT[weeks][outcome.hoursBand]);
     }
 
     const onCaseloadAtAsAt = derived.vpStartDay !== null && derived.vpStartDay <= asAtDay;
     if (onCaseloadAtAsAt && (derived.dischargeDay === null || derived.dischargeDay > asAtDay)) {
-      tally.activeCaseload++;
-      if (coversAsAt) tally.activeInWork++;
+      bump(COUNT.activeCaseload);
+      if (coversAsAt) bump(COUNT.activeInWork);
       caseloadBySpecialist.set(
         record.specialist,
         (caseloadBySpecialist.get(record.specialist) ?? 0) + 1,
@@ -252,8 +250,8 @@ export function tallyMetrics(records: readonly DerivedRecord[], query: MetricsQu
       (derived.dischargeDay === null || derived.dischargeDay >= fromDay) &&
       !derived.inWork
     ) {
-      tally.servedPopulation++;
-      if (workedInPeriod) tally.servedInWork++;
+      bump(COUNT.servedPopulation);
+      if (workedInPeriod) bump(COUNT.servedInWork);
     }
   }
   return tally;
@@ -261,32 +259,40 @@ export function tallyMetrics(records: readonly DerivedRecord[], query: MetricsQu
 
 /** The figures of METRICS.md from a tally of the records over the query's period. */
 export function metricsFromTally(tally: MetricsTally, query: MetricsQuery): MetricsResult {
+  const c = (name: (typeof TALLIED)[number]) => tally.counts[COUNT[name]] ?? 0;
   const byHours = (weeks: SustainmentWeeks): HoursBandCounts => ({
-    ...tally.sustainedByHours[weeks],
+    under16: c(`${weeks}:under16`),
+    '16plus': c(`${weeks}:16plus`),
+    unknown: c(`${weeks}:unknown`),
   });
   return {
     period: { from: query.from, to: query.to, asAt: asAtDate(query) },
-    referrals: tally.referrals,
-    vpStarts: tally.vpStarts,
-    activeCaseload: tally.activeCaseload,
-    jobStarts: tally.jobStarts,
-    supportedIntoWork: tally.supportedIntoWork,
-    firstJobStarts: tally.firstJobStarts,
-    sustained13: tally.sustained[13],
-    sustained26: tally.sustained[26],
-    sustained52: tally.sustained[52],
-    discharges: tally.discharges,
+    referrals: c('referrals'),
+    vpStarts: c('vpStarts'),
+    activeCaseload: c('activeCaseload'),
+    jobStarts: c('jobStarts'),
+    supportedIntoWork: c('supportedIntoWork'),
+    firstJobStarts: c('firstJobStarts'),
+    sustained13: c('sustained13'),
+    sustained26: c('sustained26'),
+    sustained52: c('sustained52'),
+    discharges: c('discharges'),
     sustainedByHours: { '13': byHours(13), '26': byHours(26), '52': byHours(52) },
     daysToFirstContact: timeToTarget(tally.daysToFirstContact, FIRST_CONTACT_TARGET_DAYS),
     daysToEmployerContact: timeToTarget(tally.daysToEmployerContact, EMPLOYER_CONTACT_TARGET_DAYS),
-    timeToFirstJob: { ...tally.timeToFirstJob },
+    timeToFirstJob: {
+      under6m: c('firstJob:under6m'),
+      '6to12m': c('firstJob:6to12m'),
+      over12m: c('firstJob:over12m'),
+      noVpStart: c('firstJob:noVpStart'),
+    },
     caseloadPerSpecialist: Object.fromEntries(
       [...tally.caseloadBySpecialist].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     ),
-    employedShareOfCaseload: share(tally.activeInWork, tally.activeCaseload),
-    retentionShare: share(tally.retained, tally.retentionPopulation),
-    averageHours: tally.hoursCount === 0 ? null : tally.hoursTotal / tally.hoursCount,
-    employmentRate: share(tally.servedInWork, tally.servedPopulation),
+    employedShareOfCaseload: share(c('activeInWork'), c('activeCaseload')),
+    retentionShare: share(c('retained'), c('retentionPopulation')),
+    averageHours: c('hoursCount') === 0 ? null : c('hoursTotal') / c('hoursCount'),
+    employmentRate: share(c('servedInWork'), c('servedPopulation')),
   };
 }
 

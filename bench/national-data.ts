@@ -1,0 +1,196 @@
+import { createAccount } from '../src/accounts/accounts.ts';
+import { hashPassword } from '../src/accounts/passwords.ts';
+import { assignRole, type RoleAssignmentRequest } from '../src/accounts/role-assignments.ts';
+import { addDays, type IsoDate } from '../src/calendar/calendar-date.ts';
+import type { Database } from '../src/database/database.ts';
+import {
+  acceptDataSharing,
+  acceptTerms,
+  currentAgreementVersion,
+} from '../src/governance/agreements.ts';
+import type { ReferralRecord } from '../src/referrals/referral-record.ts';
+import { addQuarters, quarterId, quarterOf } from '../src/returns/quarters.ts';
+import { checkReturn, type ReturnForm } from '../src/returns/return-content.ts';
+import { saveDraft, submitReturn } from '../src/returns/return-store.ts';
+import { generateReferralRecords } from '../src/synthetic/referral-records.ts';
+import { compareWithStored } from '../src/uploads/compare-upload.ts';
+import { saveUpload, takeTeamData } from '../src/uploads/upload-store.ts';
+
+/**
+ * A national database for the benchmarks: about 500 services and 2 000 teams across England's
+ * ICSs, and the records asked for shared between the teams (some teams twice the size of
+ * others), generated as uploads of ten years of a team's spreadsheet and stored through the
+ * upload path itself. Also an account per role measured and a submitted quarterly return for
+ * every service and ICS.
+ */
+
+export const SERVICES = 500;
+export const TEAMS_PER_SERVICE = 4;
+export const BENCH_PASSWORD = 'benchmark password, not secret';
+const TEAM_SPECIALISTS = ['AB', 'CD', 'EF', 'GH', 'JK'];
+
+export interface NationalData {
+  readonly teams: ReadonlyArray<{ id: number; serviceId: number; icsId: number; regionId: number }>;
+  /** Every stored record, by team id: the raw rows the analytic reference reads. */
+  readonly recordsOfTeam: ReadonlyMap<number, readonly ReferralRecord[]>;
+  readonly accounts: Readonly<Record<BenchRole, string>>;
+  /** The quarter every service has submitted a return for, such as "2026Q3". */
+  readonly returnsQuarter: string;
+}
+
+export type BenchRole = 'national-lead' | 'regional-lead' | 'service-manager' | 'team-leader';
+
+/** mulberry32, as the spreadsheet generator uses: the same seed, the same England. */
+function randomSource(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function buildNationalData(
+  database: Database,
+  options: { records: number; today: IsoDate; progress: (text: string) => void },
+): Promise<NationalData> {
+  const random = randomSource(2026);
+  const icss = await database.query<{ id: number; regionId: number }>(
+    'SELECT id, region_id AS "regionId" FROM ics ORDER BY id',
+  );
+  const [account] = await database.query<{ id: number }>(
+    "INSERT INTO account (email, name) VALUES ('loader@bench.invalid', 'Loader') RETURNING id",
+  );
+  const loaderId = account?.id ?? 0;
+
+  const now = new Date(`${options.today}T09:00:00Z`);
+  const dataSharing = await currentAgreementVersion(database, 'data-sharing');
+  const teams: Array<{ id: number; serviceId: number; icsId: number; regionId: number }> = [];
+  for (let serviceNumber = 0; serviceNumber < SERVICES; serviceNumber++) {
+    const [service] = await database.query<{ id: number }>(
+      'INSERT INTO service (name) VALUES ($1) RETURNING id',
+      [`Service ${serviceNumber + 1}`],
+    );
+    await acceptDataSharing(database, service?.id ?? 0, dataSharing, null, now);
+    const home = icss[serviceNumber % icss.length] ?? { id: 0, regionId: 0 };
+    for (let teamNumber = 0; teamNumber < TEAMS_PER_SERVICE; teamNumber++) {
+      // One service in ten has a team across the border, in the next ICS.
+      const ics =
+        teamNumber === TEAMS_PER_SERVICE - 1 && serviceNumber % 10 === 0
+          ? (icss[(serviceNumber + 1) % icss.length] ?? home)
+          : home;
+      const [team] = await database.query<{ id: number }>(
+        'INSERT INTO team (service_id, ics_id, name) VALUES ($1, $2, $3) RETURNING id',
+        [service?.id ?? 0, ics.id, `Team ${teamNumber + 1}`],
+      );
+      teams.push({
+        id: team?.id ?? 0,
+        serviceId: service?.id ?? 0,
+        icsId: ics.id,
+        regionId: ics.regionId,
+      });
+    }
+  }
+
+  // Team sizes from half to one and a half times the mean, adding up to the records asked for.
+  const weights = teams.map(() => 0.5 + random());
+  const totalWeight = weights.reduce((sum, weight) => sum + weight, 0);
+  let allotted = 0;
+  const rowsOfTeam = weights.map((weight, index) => {
+    const rows =
+      index === weights.length - 1
+        ? options.records - allotted
+        : Math.round((options.records * weight) / totalWeight);
+    allotted += rows;
+    return rows;
+  });
+
+  const recordsOfTeam = new Map<number, readonly ReferralRecord[]>();
+  for (const [index, team] of teams.entries()) {
+    const records = generateReferralRecords({
+      rows: rowsOfTeam[index] ?? 0,
+      seed: index + 1,
+      today: options.today,
+      years: 10,
+      specialists: TEAM_SPECIALISTS,
+      clientIdPrefix: `T${team.id}-`,
+    });
+    await database.transaction(async (transaction) => {
+      await takeTeamData(transaction, team.id, null);
+      await saveUpload(transaction, {
+        teamId: team.id,
+        accountId: loaderId,
+        fileNames: ['national-benchmark.csv'],
+        comparison: compareWithStored(new Map(), records),
+        now,
+      });
+    });
+    recordsOfTeam.set(team.id, records);
+    if ((index + 1) % 200 === 0) options.progress(`${index + 1} of ${teams.length} teams loaded`);
+  }
+
+  const first = teams[0] ?? { id: 0, serviceId: 0, icsId: 0, regionId: 0 };
+  const place = { teamId: null, serviceId: null, icsId: null, regionId: null };
+  const roles: Record<BenchRole, RoleAssignmentRequest> = {
+    'national-lead': { role: 'national-lead', ...place },
+    'regional-lead': { role: 'regional-lead', ...place, regionId: first.regionId },
+    'service-manager': { role: 'service-manager', ...place, serviceId: first.serviceId },
+    'team-leader': { role: 'team-leader', ...place, teamId: first.id },
+  };
+  const passwordHash = await hashPassword(BENCH_PASSWORD);
+  const terms = await currentAgreementVersion(database, 'end-user');
+  const accounts = {} as Record<BenchRole, string>;
+  for (const [name, request] of Object.entries(roles) as Array<
+    [BenchRole, RoleAssignmentRequest]
+  >) {
+    const email = `${name}@bench.invalid`;
+    const accountId = await createAccount(database, { email, name, passwordHash });
+    await assignRole(database, accountId, request);
+    await acceptTerms(database, accountId, terms);
+    accounts[name] = email;
+  }
+
+  const returnsQuarter = quarterId(addQuarters(quarterOf(options.today), -1));
+  const form: ReturnForm = {
+    averageWeeklyHours: '18.5',
+    carriedOver: '40',
+    specialistsInPost: '3',
+    specialistsFunded: '3.5',
+    teamLeaders: '1',
+    vacancies: '0.5',
+    fundingWave: 'wave-2',
+    progress: 'Benchmark return.',
+  };
+  const serviceIcs = new Set(teams.map((team) => `${team.serviceId}:${team.icsId}`));
+  for (const pair of serviceIcs) {
+    const [serviceId, icsId] = pair.split(':').map(Number) as [number, number];
+    // Figures as a service might type them: employed at referral among the referrals.
+    const referrals = 20 + Math.floor(random() * 60);
+    const figures = Object.fromEntries(
+      [
+        'vpStarts',
+        'activeCaseload',
+        'jobStarts',
+        'supportedIntoWork',
+        'firstJobStarts',
+        'sustained13',
+        'sustained26',
+      ].map((id) => [`figure-${id}`, String(Math.floor(random() * 60))]),
+    );
+    figures['figure-referrals'] = String(referrals);
+    figures['figure-referralsEmployed'] = String(Math.floor(referrals * random() * 0.2));
+    const checked = checkReturn({ ...form, ...figures }, null);
+    if (!checked.ok)
+      throw new Error(`benchmark return refused: ${JSON.stringify(checked.problems)}`);
+    const key = { serviceId, icsId, quarter: returnsQuarter };
+    await saveDraft(database, key, { ...form, ...figures }, loaderId, now);
+    await submitReturn(database, key, checked.content, loaderId, addDaysToDate(now, 1));
+  }
+  return { teams, recordsOfTeam, accounts, returnsQuarter };
+}
+
+function addDaysToDate(date: Date, days: number): Date {
+  return new Date(`${addDays(date.toISOString().slice(0, 10) as IsoDate, days)}T09:00:00Z`);
+}
