@@ -139,17 +139,12 @@ export async function buildNationalData(
     'service-manager': { role: 'service-manager', ...place, serviceId: first.serviceId },
     'team-leader': { role: 'team-leader', ...place, teamId: first.id },
   };
-  const passwordHash = await hashPassword(BENCH_PASSWORD);
-  const terms = await currentAgreementVersion(database, 'end-user');
   const accounts = {} as Record<BenchRole, string>;
   for (const [name, request] of Object.entries(roles) as Array<
     [BenchRole, RoleAssignmentRequest]
   >) {
-    const email = `${name}@bench.invalid`;
-    const accountId = await createAccount(database, { email, name, passwordHash });
-    await assignRole(database, accountId, request);
-    await acceptTerms(database, accountId, terms);
-    accounts[name] = email;
+    accounts[name] = `${name}@bench.invalid`;
+    await createBenchAccount(database, accounts[name], request);
   }
 
   const returnsQuarter = quarterId(addQuarters(quarterOf(options.today), -1));
@@ -189,6 +184,21 @@ export async function buildNationalData(
     await submitReturn(database, key, checked.content, loaderId, addDaysToDate(now, 1));
   }
   return { teams, recordsOfTeam, accounts, returnsQuarter };
+}
+
+/** An account with the benchmark password, one role, and the terms accepted. */
+export async function createBenchAccount(
+  database: Database,
+  email: string,
+  request: RoleAssignmentRequest,
+): Promise<void> {
+  const accountId = await createAccount(database, {
+    email,
+    name: email.split('@')[0] ?? email,
+    passwordHash: await hashPassword(BENCH_PASSWORD),
+  });
+  await assignRole(database, accountId, request);
+  await acceptTerms(database, accountId, await currentAgreementVersion(database, 'end-user'));
 }
 
 function addDaysToDate(date: Date, days: number): Date {

@@ -145,7 +145,7 @@ try {
     const [ours] = await teamsMetrics(
       services.teamTallies,
       data.teams.map((team) => team.id),
-      [query],
+      [{ query, grouping: 'all' }],
     );
     for (const name of OVERVIEW_COUNTS) {
       const theirs = (figures as OverviewFigures | null)?.total[name];

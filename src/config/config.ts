@@ -25,8 +25,8 @@ export interface Config {
   /** Counts of 1 to 4 shown as "<5" at ICS, regional and national level (NHS England's rule). */
   readonly suppressSmallNumbers: boolean;
   /**
-   * Team tallies kept in memory for dashboards (one per team, period and split; about 1 KB each):
-   * a national dashboard for one period holds about 14 per team.
+   * Team tallies kept in memory for dashboards (about 1.3 KB each): every view of one period at
+   * one level holds about 32 per team, so 250 000 keeps four periods of all England's 2 000 teams.
    */
   readonly figuresCacheEntries: number;
 }
@@ -112,7 +112,7 @@ export function readConfig(environment: Environment): ConfigResult {
   const suppressSmallNumbers = value('IPS_SUPPRESS_SMALL_NUMBERS') !== '0';
   const figuresCacheEntries = readInteger(
     value('IPS_FIGURES_CACHE_ENTRIES'),
-    100_000,
+    250_000,
     'IPS_FIGURES_CACHE_ENTRIES',
     0,
     10_000_000,

@@ -3,6 +3,7 @@ import { type RecordDimension, subPeriods } from '../metrics/breakdowns.ts';
 import {
   addTally,
   emptyTally,
+  type GrowingTally,
   type MetricsQuery,
   type MetricsResult,
   type MetricsTally,
@@ -10,7 +11,7 @@ import {
   sumTallies,
 } from '../metrics/compute.ts';
 import type { GroupLevel } from './scope-records.ts';
-import type { GroupTallies, TeamTallies } from './team-tallies.ts';
+import type { GroupTallies, TallyRequest, TeamTallies } from './team-tallies.ts';
 
 /**
  * A dashboard's figures, all from the metric engine (METRICS.md): the whole scope, each group of
@@ -45,24 +46,35 @@ export interface DashboardScope {
   readonly dimensions: readonly RecordDimension[];
 }
 
-export async function dashboardFigures(
-  teamTallies: TeamTallies,
-  scope: DashboardScope,
-  query: MetricsQuery,
-): Promise<DashboardFigures> {
-  const months = subPeriods(query.from, query.to, 'month');
+/** The team tallies a dashboard's figures are the sums of: the period, each month, each field. */
+export function figureRequests(scope: DashboardScope, query: MetricsQuery): TallyRequest[] {
   const only = scope.specialist ? { specialist: scope.specialist } : {};
-  const [main, ...rest] = await teamTallies.tallies(scope.teamIds, [
+  return [
     { query, grouping: scope.level === 'specialist' ? 'specialist' : 'all', ...only },
-    ...months.map(({ from, to }) => ({
+    ...subPeriods(query.from, query.to, 'month').map(({ from, to }) => ({
       query: { ...query, from, to },
       grouping: 'all' as const,
       ...only,
     })),
     ...scope.dimensions.map((dimension) => ({ query, grouping: dimension, ...only })),
-  ]);
+  ];
+}
+
+export async function dashboardFigures(
+  teamTallies: TeamTallies,
+  scope: DashboardScope,
+  query: MetricsQuery,
+  /** Tallied too for any team whose records are read, for the views likely to be asked next. */
+  alongside: readonly TallyRequest[] = [],
+): Promise<DashboardFigures> {
+  const months = subPeriods(query.from, query.to, 'month');
+  const [main, ...rest] = await teamTallies.tallies(
+    scope.teamIds,
+    figureRequests(scope, query),
+    alongside,
+  );
   const teams = [...(main ?? new Map<number, GroupTallies>())];
-  const groupTallies = new Map<string, MetricsTally>(
+  const groupTallies = new Map<string, GrowingTally>(
     scope.allGroups.map((group) => [group, emptyTally()]),
   );
   const addToGroup = (group: string, tally: MetricsTally) => {
@@ -96,7 +108,7 @@ export async function dashboardFigures(
     })),
     byDimension: new Map(
       scope.dimensions.map((dimension, index) => {
-        const byValue = new Map<string, MetricsTally>();
+        const byValue = new Map<string, GrowingTally>();
         for (const groups of rest[months.length + index]?.values() ?? []) {
           for (const [value, tally] of groups) {
             const sum = byValue.get(value);
@@ -118,18 +130,14 @@ export async function dashboardFigures(
   };
 }
 
-/** The figures of a set of teams for each query: the sum of their tallies. */
+/** The figures of a set of teams for each request: the sum of their tallies. */
 export async function teamsMetrics(
   teamTallies: TeamTallies,
   teamIds: readonly number[],
-  queries: readonly MetricsQuery[],
-  specialist?: string,
+  requests: readonly TallyRequest[],
 ): Promise<MetricsResult[]> {
-  const answers = await teamTallies.tallies(
-    teamIds,
-    queries.map((query) => ({ query, grouping: 'all', ...(specialist ? { specialist } : {}) })),
-  );
-  return queries.map((query, index) =>
+  const answers = await teamTallies.tallies(teamIds, requests);
+  return requests.map(({ query }, index) =>
     metricsFromTally(
       sumTallies([...(answers[index]?.values() ?? [])].flatMap((groups) => [...groups.values()])),
       query,

@@ -32,7 +32,7 @@ export function teamFreshness(
     `SELECT t.name AS "teamName",
             (SELECT max(u.uploaded_at) FROM upload u
               WHERE u.team_id = t.id AND u.kind = 'upload' AND u.rolled_back_at IS NULL) AS "lastUpload",
-            (SELECT count(*)::int FROM referral r WHERE r.team_id = t.id) AS records
+            t.record_count AS records
        FROM team t WHERE t.id = ANY($1::int[]) ORDER BY lower(t.name)`,
     [`{${teamIds.join(',')}}`],
   );

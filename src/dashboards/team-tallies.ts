@@ -90,6 +90,11 @@ export class TeamTallies {
   async tallies(
     teamIds: readonly number[],
     requests: readonly TallyRequest[],
+    /**
+     * Tallied and kept, not answered, for teams whose records are read anyway: reading records is
+     * most of the cost, so one read can serve the views asked next.
+     */
+    alongside: readonly TallyRequest[] = [],
   ): Promise<Array<Map<number, GroupTallies>>> {
     const answers = requests.map(() => new Map<number, GroupTallies>());
     if (teamIds.length === 0) return answers;
@@ -121,8 +126,8 @@ export class TeamTallies {
       for (const team of batch) {
         const derived = records.get(team.id) ?? [];
         const kept = this.#teams.get(team.id) ?? { version: team.version, tallies: new Map() };
-        requests.forEach((request, index) => {
-          const key = keys[index] ?? '';
+        [...requests, ...alongside].forEach((request, index) => {
+          const key = keys[index] ?? requestKey(request);
           const groups = kept.tallies.get(key) ?? tallyGroups(derived, request);
           answers[index]?.set(team.id, groups);
           if (!kept.tallies.has(key)) {

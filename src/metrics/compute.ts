@@ -85,6 +85,13 @@ const within = (day: number | null, fromDay: number, toDay: number): day is numb
 export interface MetricsTally {
   /** Indexed by `COUNT`. */
   readonly counts: Float64Array;
+  readonly daysToFirstContact: ReadonlyMap<number, number>;
+  readonly daysToEmployerContact: ReadonlyMap<number, number>;
+  readonly caseloadBySpecialist: ReadonlyMap<string, number>;
+}
+
+/** A tally being added to. */
+export interface GrowingTally extends MetricsTally {
   readonly daysToFirstContact: Map<number, number>;
   readonly daysToEmployerContact: Map<number, number>;
   readonly caseloadBySpecialist: Map<string, number>;
@@ -121,7 +128,7 @@ const COUNT = Object.fromEntries(TALLIED.map((name, index) => [name, index])) as
   readonly [Name in (typeof TALLIED)[number]]: number;
 };
 
-export function emptyTally(): MetricsTally {
+export function emptyTally(): GrowingTally {
   return {
     counts: new Float64Array(TALLIED.length),
     daysToFirstContact: new Map(),
@@ -135,7 +142,7 @@ function addHistogram<K>(into: Map<K, number>, from: ReadonlyMap<K, number>) {
 }
 
 /** Adds `from` into `into`: the tally of the two sets of records together. */
-export function addTally(into: MetricsTally, from: MetricsTally): MetricsTally {
+export function addTally(into: GrowingTally, from: MetricsTally): GrowingTally {
   const { counts } = into;
   for (let index = 0; index < counts.length; index++) {
     counts[index] = (counts[index] ?? 0) + (from.counts[index] ?? 0);
@@ -152,7 +159,7 @@ export function addTally(into: MetricsTally, from: MetricsTally): MetricsTally {
   return into;
 }
 
-export function sumTallies(tallies: Iterable<MetricsTally>): MetricsTally {
+export function sumTallies(tallies: Iterable<MetricsTally>): GrowingTally {
   const sum = emptyTally();
   for (const tally of tallies) addTally(sum, tally);
   return sum;
@@ -254,7 +261,20 @@ export function tallyMetrics(records: readonly DerivedRecord[], query: MetricsQu
       if (workedInPeriod) bump(COUNT.servedInWork);
     }
   }
-  return tally;
+  return keptSmall(tally);
+}
+
+const NONE: ReadonlyMap<never, number> = new Map<never, number>();
+
+/** Most tallies of a team and month have no waits or caseload: they share one empty map. */
+function keptSmall(tally: GrowingTally): MetricsTally {
+  return {
+    counts: tally.counts,
+    daysToFirstContact: tally.daysToFirstContact.size > 0 ? tally.daysToFirstContact : NONE,
+    daysToEmployerContact:
+      tally.daysToEmployerContact.size > 0 ? tally.daysToEmployerContact : NONE,
+    caseloadBySpecialist: tally.caseloadBySpecialist.size > 0 ? tally.caseloadBySpecialist : NONE,
+  };
 }
 
 /** The figures of METRICS.md from a tally of the records over the query's period. */

@@ -85,6 +85,15 @@ for (const testDatabase of TEST_DATABASES) {
       });
     }
 
+    /** The count the data freshness view shows, kept with the records. */
+    async function recordCount() {
+      const [team] = await database.query<{ count: number }>(
+        'SELECT record_count AS count FROM team WHERE id = $1',
+        [teamId],
+      );
+      return team?.count;
+    }
+
     it('keeps records missing from a later upload, rolls back to any earlier state, and removes by hand', async () => {
       const a = referral({ clientKey: 'a', referralDate: '2025-01-02', gender: 'Female' });
       const b = referral({
@@ -106,6 +115,7 @@ for (const testDatabase of TEST_DATABASES) {
         'c 2025-03-04',
       ]);
       assert.equal(afterSecond.get('a 2025-01-02')?.gender, 'Male');
+      assert.equal(await recordCount(), 3);
       assert.deepEqual(
         afterSecond.get('b 2025-02-03'),
         b,
@@ -120,11 +130,13 @@ for (const testDatabase of TEST_DATABASES) {
         'a 2025-01-02',
         'c 2025-03-04',
       ]);
+      assert.equal(await recordCount(), 2);
 
       assert.equal(await rollBackTo(database, teamId, first.uploadId, accountId, now), true);
       const rolledBack = await storedRecords(database, teamId);
       assert.deepEqual([...rolledBack.keys()].sort(), ['a 2025-01-02', 'b 2025-02-03']);
       assert.equal(rolledBack.get('a 2025-01-02')?.gender, 'Female');
+      assert.equal(await recordCount(), 2);
 
       const history = await uploadHistory(database, teamId);
       assert.deepEqual(

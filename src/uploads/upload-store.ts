@@ -64,7 +64,16 @@ export async function saveUpload(database: Queryable, upload: SaveUpload): Promi
       [upload.teamId, uploadId, batch],
     );
   }
+  await recountRecords(database, upload.teamId);
   return uploadId;
+}
+
+/** Keeps `team.record_count` true: called by every change to a team's records. */
+async function recountRecords(database: Queryable, teamId: number): Promise<void> {
+  await database.query(
+    'UPDATE team SET record_count = (SELECT count(*) FROM referral WHERE team_id = $1) WHERE id = $1',
+    [teamId],
+  );
 }
 
 /** The team's count of changes to its records, as an upload is checked against it. */
@@ -119,6 +128,7 @@ export async function removeRecord(
     [upload?.id ?? 0, found.clientKey, found.referralDate],
   );
   await database.query('DELETE FROM referral WHERE id = $1', [referralId]);
+  await recountRecords(database, teamId);
   return true;
 }
 
@@ -156,6 +166,7 @@ export async function rollBackTo(
       WHERE record IS NOT NULL`,
     [teamId],
   );
+  await recountRecords(database, teamId);
   return true;
 }
 

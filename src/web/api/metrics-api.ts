@@ -95,10 +95,13 @@ export function metricsApiHandlers(services: Services) {
       const teamIds = await teamsInScope(request.viewer as Viewer, query);
       const [metrics] = await teamsMetrics(teamTallies, teamIds, [
         {
-          from: query.from,
-          to: query.to,
-          today: query.today ?? londonToday(clock()),
-          employmentStatus: query.employmentStatus,
+          query: {
+            from: query.from,
+            to: query.to,
+            today: query.today ?? londonToday(clock()),
+            employmentStatus: query.employmentStatus,
+          },
+          grouping: 'all',
         },
       ]);
       return metrics;

@@ -58,6 +58,11 @@ export const VIEW_DIMENSIONS: Readonly<Record<DashboardView, readonly RecordDime
   freshness: [],
 };
 
+/** Every field any view splits its figures by. */
+export const EVERY_VIEW_DIMENSION: readonly RecordDimension[] = [
+  ...new Set(Object.values(VIEW_DIMENSIONS).flat()),
+];
+
 export const VIEW_NAMES: Readonly<Record<DashboardView, string>> = {
   overview: 'Overview',
   referrals: 'Referrals',

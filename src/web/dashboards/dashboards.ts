@@ -4,6 +4,7 @@ import { financialYearStart } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
 import {
   dashboardFigures,
+  figureRequests,
   isHiddenSmallNumber,
   shownCount,
   teamsMetrics,
@@ -53,6 +54,7 @@ import {
   type Benchmark,
   DASHBOARD_VIEWS,
   type DrillWhere,
+  EVERY_VIEW_DIMENSION,
   freshnessCutOff,
   type Section,
   VIEW_DIMENSIONS,
@@ -117,10 +119,11 @@ function withinTeams(
   teams: readonly Team[],
   kinds: ReadonlyArray<'region' | 'ics' | 'service' | 'team'>,
 ): WithinOption[] {
-  const options = new Map<string, WithinOption>();
+  const options = new Map<string, { value: string; text: string; teamIds: number[] }>();
   const add = (value: string, text: string, teamId: number) => {
     const known = options.get(value);
-    options.set(value, { value, text, teamIds: [...(known?.teamIds ?? []), teamId] });
+    if (known) known.teamIds.push(teamId);
+    else options.set(value, { value, text, teamIds: [teamId] });
   };
   for (const kind of kinds) {
     for (const team of teams) {
@@ -193,8 +196,8 @@ export function dashboardHandlers(services: Services) {
   ): Promise<Benchmark> {
     const sized = await teamsWithSize(database, teamIds, year);
     const [metrics, sizedMetrics] = await Promise.all([
-      teamsMetrics(teamTallies, teamIds, [query]),
-      teamsMetrics(teamTallies, sized, [query]),
+      teamsMetrics(teamTallies, teamIds, [{ query, grouping: 'all' }]),
+      teamsMetrics(teamTallies, sized, [{ query, grouping: 'all' }]),
     ]);
     return {
       name,
@@ -227,17 +230,24 @@ export function dashboardHandlers(services: Services) {
     };
     const within = scope.within.find((option) => option.value === read.within);
     const teamIds = within?.teamIds ?? scope.teamIds;
+    const shape = {
+      teamIds,
+      level: scope.level,
+      groupOfTeam: scope.groupOfTeam,
+      allGroups: scope.level ? [...scope.groupNames.keys()] : [],
+      ...(within?.specialist ? { specialist: within.specialist } : {}),
+    };
+    const targetRequests = targetQueries(year, today).map((query) => ({
+      query,
+      grouping: 'all' as const,
+      ...(within?.specialist ? { specialist: within.specialist } : {}),
+    }));
     const figures = await dashboardFigures(
       teamTallies,
-      {
-        teamIds,
-        level: scope.level,
-        groupOfTeam: scope.groupOfTeam,
-        allGroups: scope.level ? [...scope.groupNames.keys()] : [],
-        ...(within?.specialist ? { specialist: within.specialist } : {}),
-        dimensions: VIEW_DIMENSIONS[read.view],
-      },
+      { ...shape, dimensions: VIEW_DIMENSIONS[read.view] },
       query,
+      // Whichever view comes next, for this period, from the same read of the records.
+      [...figureRequests({ ...shape, dimensions: EVERY_VIEW_DIMENSION }, query), ...targetRequests],
     );
     const show = (count: number) => shownCount(count, scope.suppressSmallNumbers);
     const filters = new URLSearchParams({
@@ -290,12 +300,7 @@ export function dashboardHandlers(services: Services) {
         ? {
             targets: targetProgressOf(
               year,
-              await teamsMetrics(
-                teamTallies,
-                teamIds,
-                targetQueries(year, today),
-                within?.specialist,
-              ),
+              await teamsMetrics(teamTallies, teamIds, targetRequests),
               // A specialist has no target of their own.
               within?.specialist
                 ? new Map()

@@ -1,0 +1,210 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { londonToday } from '../src/calendar/london-today.ts';
+import { readConfig } from '../src/config/config.ts';
+import type { Database } from '../src/database/database.ts';
+import { applyMigrations } from '../src/database/migrations.ts';
+import { readMigrations } from '../src/database/open-database.ts';
+import { openPgliteDatabase } from '../src/database/pglite-database.ts';
+import { openScratchSchema } from '../src/database/test-databases.ts';
+import { composeApp } from '../src/server/composition-root.ts';
+import { writeXlsx } from '../src/spreadsheet/xlsx/xlsx-writer.ts';
+import { generateReferralRows } from '../src/synthetic/referral-rows.ts';
+import { DASHBOARD_VIEWS } from '../src/web/dashboards/dashboard-views.ts';
+import { TestBrowser } from '../src/web/test-web.ts';
+import {
+  BENCH_PASSWORD,
+  type BenchRole,
+  buildNationalData,
+  createBenchAccount,
+} from './national-data.ts';
+
+/**
+ * npm run bench:load [-- --records N --seconds S --connections C] — the server on loopback over a
+ * national database (100 000 records by default; PGlite, or PostgreSQL with DATABASE_URL), and
+ * 100 signed-in users (a quarter each national lead, regional lead, service manager and team
+ * leader) each going round every dashboard view of their scope, for this and last financial year,
+ * as fast as the server answers, for 60 s; meanwhile a team leader uploads a 500-row spreadsheet
+ * every second (check, then confirm), to a different team each time. Reports latency, errors and
+ * the process's memory over the first and last 10 s.
+ */
+
+const { values } = parseArgs({
+  options: {
+    records: { type: 'string', default: '100000' },
+    seconds: { type: 'string', default: '60' },
+    connections: { type: 'string', default: '100' },
+  },
+});
+const RECORDS = Number(values.records);
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+const UPLOAD_TEAMS = 10;
+
+const log = (text: string) => console.log(`[${(performance.now() / 1000).toFixed(0)} s] ${text}`);
+const today = londonToday(new Date());
+const engine = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+const pgliteFolder = engine === 'PGlite' ? mkdtempSync(join(tmpdir(), 'ips-load-')) : null;
+const database: Database = pgliteFolder
+  ? await openPgliteDatabase(pgliteFolder)
+  : await openScratchSchema(process.env.DATABASE_URL ?? '');
+
+const percentile = (sorted: readonly number[], share: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
+const mean = (numbers: readonly number[]) =>
+  numbers.reduce((sum, value) => sum + value, 0) / Math.max(1, numbers.length);
+
+try {
+  await applyMigrations(database, readMigrations());
+  log(`building England in ${engine}: ${RECORDS.toLocaleString('en-GB')} records`);
+  const data = await buildNationalData(database, { records: RECORDS, today, progress: log });
+  const config = readConfig({ IPS_LOG_LEVEL: 'silent' });
+  if (!config.ok) throw new Error(config.problems.join('; '));
+  const { app } = await composeApp(config.config, { database });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+
+  const first = data.teams[0] ?? { id: 0, serviceId: 0, icsId: 0, regionId: 0 };
+  const scopes: Record<BenchRole, string> = {
+    'national-lead': '/areas/england/dashboard',
+    'regional-lead': `/areas/regions/${first.regionId}/dashboard`,
+    'service-manager': `/services/${first.serviceId}/dashboard`,
+    'team-leader': `/teams/${first.id}/dashboard`,
+  };
+  const roles = Object.keys(scopes) as BenchRole[];
+  const cookies = new Map<BenchRole, string>();
+  for (const role of roles) {
+    const response = await new TestBrowser(app).signIn(data.accounts[role], BENCH_PASSWORD);
+    const session = (response.cookies as Array<{ name: string; value: string }>)
+      .map(({ name, value }) => `${name}=${value}`)
+      .join('; ');
+    cookies.set(role, session);
+  }
+  const rounds = new Map(
+    roles.map((role) => [
+      role,
+      ['this-financial-year', 'last-financial-year'].flatMap((period) =>
+        DASHBOARD_VIEWS.filter((view) => view !== 'benchmarking' || role === 'service-manager').map(
+          (view) => ({
+            method: 'GET' as const,
+            path: `${scopes[role]}?view=${view}&period=${period}`,
+            headers: { cookie: cookies.get(role) ?? '' },
+          }),
+        ),
+      ),
+    ]),
+  );
+
+  // Team leaders of other teams, each with their own spreadsheet, uploading in turn.
+  const uploaders: Array<{ browser: TestBrowser; teamId: number; bytes: Uint8Array }> = [];
+  for (const [index, team] of data.teams.slice(1, UPLOAD_TEAMS + 1).entries()) {
+    const browser = new TestBrowser(app);
+    const email = `uploader-${index}@bench.invalid`;
+    await createBenchAccount(database, email, {
+      role: 'team-leader',
+      teamId: team.id,
+      serviceId: null,
+      icsId: null,
+      regionId: null,
+    });
+    await browser.signIn(email, BENCH_PASSWORD);
+    const sheet = generateReferralRows({ rows: 500, seed: 900 + index, today, years: 2 });
+    uploaders.push({
+      browser,
+      teamId: team.id,
+      bytes: writeXlsx([{ name: 'Referrals', rows: [sheet.headings, ...sheet.rows] }]),
+    });
+  }
+
+  const memory: Array<{ at: number; rssMb: number; heapMb: number }> = [];
+  const uploadTimes: number[] = [];
+  let uploadFailures = 0;
+  let uploading = true;
+  const started = performance.now();
+  const sampler = setInterval(() => {
+    const { rss, heapUsed } = process.memoryUsage();
+    memory.push({
+      at: (performance.now() - started) / 1000,
+      rssMb: rss / 2 ** 20,
+      heapMb: heapUsed / 2 ** 20,
+    });
+  }, 1000);
+  const uploadLoop = (async () => {
+    for (let turn = 0; uploading; turn++) {
+      const next = performance.now() + 1000;
+      const uploader = uploaders[turn % uploaders.length];
+      if (uploader) {
+        const start = performance.now();
+        await uploader.browser.get(`/teams/${uploader.teamId}/upload`);
+        const checked = await uploader.browser.postFiles(`/teams/${uploader.teamId}/upload`, [
+          { name: 'team.xlsx', bytes: uploader.bytes },
+        ]);
+        const confirmed =
+          checked.statusCode === 302
+            ? await uploader.browser.post(String(checked.headers.location))
+            : checked;
+        if (confirmed.statusCode === 302) uploadTimes.push(performance.now() - start);
+        else uploadFailures++;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - performance.now())));
+    }
+  })();
+
+  log(`${CONNECTIONS} users for ${SECONDS} s, one upload a second`);
+  let connection = 0;
+  const latencies: number[] = [];
+  const statusCounts = new Map<number, number>();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `http://127.0.0.1:${port}`,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        setupClient(client) {
+          const role = roles[connection++ % roles.length] as BenchRole;
+          client.setRequests(rounds.get(role) ?? []);
+        },
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      latencies.push(responseTime);
+      statusCounts.set(statusCode, (statusCounts.get(statusCode) ?? 0) + 1);
+    });
+  });
+  uploading = false;
+  await uploadLoop;
+  clearInterval(sampler);
+  await app.close();
+
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const firstTen = memory.filter(({ at }) => at <= 10);
+  const lastTen = memory.filter(({ at }) => at > SECONDS - 10);
+  const sortedUploads = [...uploadTimes].sort((a, b) => a - b);
+  console.log(
+    `\nLoad test, ${engine}, ${RECORDS.toLocaleString('en-GB')} records, ${CONNECTIONS} users, ${SECONDS} s`,
+  );
+  console.log(
+    `requests: ${latencies.length} (${(latencies.length / SECONDS).toFixed(0)} a second)`,
+  );
+  console.log(
+    `latency ms: median ${percentile(sorted, 0.5).toFixed(0)}, p95 ${percentile(sorted, 0.95).toFixed(0)}, p99 ${percentile(sorted, 0.99).toFixed(0)}, max ${(sorted.at(-1) ?? 0).toFixed(0)}`,
+  );
+  console.log(
+    `errors: ${result.errors} connection errors, ${result.timeouts} timeouts, ${result.non2xx} answers other than 2xx (${[...statusCounts].map(([code, count]) => `${code}: ${count}`).join(', ')})`,
+  );
+  console.log(
+    `uploads: ${uploadTimes.length} confirmed, ${uploadFailures} failed; median ${percentile(sortedUploads, 0.5).toFixed(0)} ms, p95 ${percentile(sortedUploads, 0.95).toFixed(0)} ms`,
+  );
+  console.log(
+    `memory: first 10 s rss ${mean(firstTen.map(({ rssMb }) => rssMb)).toFixed(0)} MB (heap ${mean(firstTen.map(({ heapMb }) => heapMb)).toFixed(0)} MB); last 10 s rss ${mean(lastTen.map(({ rssMb }) => rssMb)).toFixed(0)} MB (heap ${mean(lastTen.map(({ heapMb }) => heapMb)).toFixed(0)} MB)`,
+  );
+} finally {
+  await database.close();
+  if (pgliteFolder) rmSync(pgliteFolder, { recursive: true, force: true });
+}
