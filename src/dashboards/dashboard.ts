@@ -67,6 +67,25 @@ export async function dashboardFigures(
   /** Tallied too for any team whose records are read, for the views likely to be asked next. */
   alongside: readonly TallyRequest[] = [],
 ): Promise<DashboardFigures> {
+  const key = JSON.stringify([
+    scope.teamIds.map((teamId) => `${teamId}:${scope.groupOfTeam(teamId)}`),
+    scope.level,
+    scope.allGroups,
+    scope.specialist ?? null,
+    scope.dimensions,
+    query,
+  ]);
+  return teamTallies.remembered(scope.teamIds, key, () =>
+    addUpFigures(teamTallies, scope, query, alongside),
+  );
+}
+
+async function addUpFigures(
+  teamTallies: TeamTallies,
+  scope: DashboardScope,
+  query: MetricsQuery,
+  alongside: readonly TallyRequest[],
+): Promise<DashboardFigures> {
   const months = subPeriods(query.from, query.to, 'month');
   const [main, ...rest] = await teamTallies.tallies(
     scope.teamIds,
