@@ -6,8 +6,9 @@ import {
   type GrowingTally,
   type MetricsQuery,
   type MetricsResult,
-  type MetricsTally,
   metricsFromTally,
+  recordsIn,
+  subtractTally,
   sumTallies,
 } from '../metrics/compute.ts';
 import type { GroupLevel } from './scope-records.ts';
@@ -67,6 +68,8 @@ export async function dashboardFigures(
   /** Tallied too for any team whose records are read, for the views likely to be asked next. */
   alongside: readonly TallyRequest[] = [],
 ): Promise<DashboardFigures> {
+  const requests = figureRequests(scope, query);
+  const answers = await teamTallies.tallies(scope.teamIds, requests, alongside);
   const key = JSON.stringify([
     scope.teamIds.map((teamId) => `${teamId}:${scope.groupOfTeam(teamId)}`),
     scope.level,
@@ -75,77 +78,123 @@ export async function dashboardFigures(
     scope.dimensions,
     query,
   ]);
-  return teamTallies.remembered(scope.teamIds, key, () =>
-    addUpFigures(teamTallies, scope, query, alongside),
-  );
+  const sums = teamTallies.scopeState(key, () => new ScopeSums(requests.length));
+  // The breakdown's group of a team's group: a specialist, the team's team or service, or none.
+  const bucketOf = (request: number, teamId: number, group: string) =>
+    request > 0
+      ? group
+      : scope.level === 'specialist'
+        ? group
+        : scope.level === null
+          ? ''
+          : scope.groupOfTeam(teamId);
+  if (sums.update(answers, bucketOf) || sums.figures === null) {
+    sums.figures = finishFigures(sums, scope, query);
+  }
+  return sums.figures;
 }
 
-async function addUpFigures(
-  teamTallies: TeamTallies,
+/**
+ * A wide scope's sums of its teams' tallies, kept current: when a team's tallies change (its data
+ * did), what it had added is taken away and its new tallies added, so an upload to one team costs
+ * one team's worth of adding up, not all England's.
+ */
+class ScopeSums {
+  /** For each request: each bucket's running sum. */
+  readonly buckets: Array<Map<string, GrowingTally>>;
+  /** What each team has added, per request. */
+  readonly #added = new Map<number, Array<GroupTallies | undefined>>();
+  /** Specialists holding a caseload in each team, and over all teams. */
+  readonly #holding = new Map<number, number>();
+  holdingTotal = 0;
+  figures: DashboardFigures | null = null;
+
+  constructor(requests: number) {
+    this.buckets = Array.from({ length: requests }, () => new Map());
+  }
+
+  /** Brings the sums up to these tallies; true when anything changed. */
+  update(
+    answers: ReadonlyArray<ReadonlyMap<number, GroupTallies>>,
+    bucketOf: (request: number, teamId: number, group: string) => string,
+  ): boolean {
+    let changed = false;
+    answers.forEach((answer, request) => {
+      const buckets = this.buckets[request] ?? new Map<string, GrowingTally>();
+      for (const [teamId, groups] of answer) {
+        const added = this.#added.get(teamId) ?? [];
+        const before = added[request];
+        if (before === groups) continue;
+        changed = true;
+        for (const [group, tally] of before ?? []) {
+          const bucket = bucketOf(request, teamId, group);
+          const sum = buckets.get(bucket);
+          if (sum) subtractTally(sum, tally);
+        }
+        for (const [group, tally] of groups) {
+          const bucket = bucketOf(request, teamId, group);
+          const sum = buckets.get(bucket);
+          if (sum) addTally(sum, tally);
+          else buckets.set(bucket, addTally(emptyTally(), tally));
+        }
+        added[request] = groups;
+        this.#added.set(teamId, added);
+        if (request === 0) {
+          const holding = new Set<string>();
+          for (const tally of groups.values()) {
+            for (const specialist of tally.caseloadBySpecialist.keys()) holding.add(specialist);
+          }
+          this.holdingTotal += holding.size - (this.#holding.get(teamId) ?? 0);
+          this.#holding.set(teamId, holding.size);
+        }
+      }
+    });
+    return changed;
+  }
+}
+
+function finishFigures(
+  sums: ScopeSums,
   scope: DashboardScope,
   query: MetricsQuery,
-  alongside: readonly TallyRequest[],
-): Promise<DashboardFigures> {
+): DashboardFigures {
   const months = subPeriods(query.from, query.to, 'month');
-  const [main, ...rest] = await teamTallies.tallies(
-    scope.teamIds,
-    figureRequests(scope, query),
-    alongside,
-  );
-  const teams = [...(main ?? new Map<number, GroupTallies>())];
-  const groupTallies = new Map<string, GrowingTally>(
-    scope.allGroups.map((group) => [group, emptyTally()]),
-  );
-  const addToGroup = (group: string, tally: MetricsTally) => {
-    const sum = groupTallies.get(group);
-    if (sum) addTally(sum, tally);
-    else groupTallies.set(group, addTally(emptyTally(), tally));
-  };
-  let specialistsHoldingCaseload = 0;
-  for (const [teamId, groups] of teams) {
-    const holding = new Set<string>();
-    for (const [group, tally] of groups) {
-      for (const specialist of tally.caseloadBySpecialist.keys()) holding.add(specialist);
-      if (scope.level === 'specialist') addToGroup(group, tally);
-      else if (scope.level !== null) addToGroup(scope.groupOfTeam(teamId), tally);
-    }
-    specialistsHoldingCaseload += holding.size;
-  }
-  const sumOf = (answer: Map<number, GroupTallies> | undefined) =>
-    sumTallies([...(answer?.values() ?? [])].flatMap((groups) => [...groups.values()]));
+  // A group is shown while it holds a record, or always when the scope names it.
+  const present = (buckets: ReadonlyMap<string, GrowingTally> | undefined) =>
+    [...(buckets ?? [])].filter(([, tally]) => recordsIn(tally) > 0);
+  const [main, ...rest] = sums.buckets;
+  const named = new Set(scope.allGroups);
   return {
-    total: metricsFromTally(sumOf(main), query),
-    groups: [...groupTallies].map(([group, tally]) => ({
-      group,
-      metrics: metricsFromTally(tally, query),
-    })),
+    total: metricsFromTally(sumTallies(main?.values() ?? []), query),
+    groups:
+      scope.level === null
+        ? []
+        : [
+            ...scope.allGroups
+              .map((group) => main?.get(group) ?? emptyTally())
+              .map((tally, index) => ({ group: scope.allGroups[index] ?? '', tally })),
+            ...present(main)
+              .filter(([group]) => !named.has(group))
+              .map(([group, tally]) => ({ group, tally })),
+          ].map(({ group, tally }) => ({ group, metrics: metricsFromTally(tally, query) })),
     months: months.map(({ label, from, to }, index) => ({
       label,
       from,
       to,
-      metrics: metricsFromTally(sumOf(rest[index]), { ...query, from, to }),
+      metrics: metricsFromTally(sumTallies(rest[index]?.values() ?? []), { ...query, from, to }),
     })),
     byDimension: new Map(
       scope.dimensions.map((dimension, index) => {
-        const byValue = new Map<string, GrowingTally>();
-        for (const groups of rest[months.length + index]?.values() ?? []) {
-          for (const [value, tally] of groups) {
-            const sum = byValue.get(value);
-            if (sum) addTally(sum, tally);
-            else byValue.set(value, addTally(emptyTally(), tally));
-          }
-        }
+        const values = present(rest[months.length + index]).sort(([a], [b]) =>
+          a.localeCompare(b, 'en-GB'),
+        );
         return [
           dimension,
-          new Map(
-            [...byValue.keys()]
-              .sort((a, b) => a.localeCompare(b, 'en-GB'))
-              .map((value) => [value, metricsFromTally(byValue.get(value) ?? emptyTally(), query)]),
-          ),
+          new Map(values.map(([value, tally]) => [value, metricsFromTally(tally, query)])),
         ] as const;
       }),
     ),
-    specialistsHoldingCaseload,
+    specialistsHoldingCaseload: sums.holdingTotal,
   };
 }
 

@@ -17,7 +17,7 @@ import type { DerivedRecord } from '../metrics/derive.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
 import { generateReferralRecords } from '../synthetic/referral-records.ts';
 import { compareWithStored } from '../uploads/compare-upload.ts';
-import { saveUpload, storedRecords, takeTeamData } from '../uploads/upload-store.ts';
+import { rollBackTo, saveUpload, storedRecords, takeTeamData } from '../uploads/upload-store.ts';
 import { type DashboardScope, dashboardFigures } from './dashboard.ts';
 import { derivedRecords, type GroupLevel } from './scope-records.ts';
 import { TeamTallies } from './team-tallies.ts';
@@ -241,6 +241,18 @@ for (const testDatabase of TEST_DATABASES) {
       );
       await assertSameFigures(tallies, scope, query);
       assert.deepEqual(teamsRead, [[changed]]);
+
+      // Rolled back to its first upload: its later records leave every sum they were added to.
+      await database.transaction(async (transaction) => {
+        const [first] = await transaction.query<{ id: number }>(
+          'SELECT min(id) AS id FROM upload WHERE team_id = $1',
+          [changed],
+        );
+        await takeTeamData(transaction, changed, null);
+        await rollBackTo(transaction, changed, first?.id ?? 0, accountId, new Date());
+      });
+      await assertSameFigures(tallies, scope, query);
+      await assertSameFigures(tallies, scopeAt('team', teamIds), query);
     });
 
     it('keeps no more tallies than it is allowed', async () => {

@@ -66,8 +66,8 @@ export function tallyGroups(
   );
 }
 
-/** Results of wide scopes kept (a national dashboard's figures are about half a megabyte). */
-const RESULTS_KEPT = 100;
+/** Wide scopes' running sums kept: a national one holds on to its 2 000 teams' tallies (tens of MB). */
+const SCOPES_KEPT = 24;
 
 /** Teams read from the database at a time when tallies are missing: bounds the memory used. */
 const TEAMS_PER_READ = 64;
@@ -79,8 +79,8 @@ export class TeamTallies {
   /** Each team's tallies at its version, teams in least recently used order. */
   readonly #teams = new Map<number, { version: number; tallies: Map<string, GroupTallies> }>();
   #size = 0;
-  /** Results of `remembered`, by a digest of their key, in least recently used order. */
-  readonly #results = new Map<string, { versions: number; value: unknown }>();
+  /** `scopeState`'s states, by a digest of their key, in least recently used order. */
+  readonly #scopes = new Map<string, unknown>();
 
   constructor(database: Queryable, capacity: number) {
     this.#database = database;
@@ -88,33 +88,19 @@ export class TeamTallies {
   }
 
   /**
-   * What `compute` gives for these teams, kept while none of their data changes: a team's version
-   * only ever goes up, so the sum of the teams' versions names the state of all of them. Repeated
-   * views of a wide scope then cost no adding up, until the next upload to one of its teams.
+   * The running state kept for one wide scope and query (its sums, see `dashboardFigures`),
+   * made by `create` the first time; the most recently used are kept.
    */
-  async remembered<T>(
-    teamIds: readonly number[],
-    key: string,
-    compute: () => Promise<T>,
-  ): Promise<T> {
-    const [row] = await this.#database.query<{ versions: number }>(
-      'SELECT coalesce(sum(data_version), 0)::int AS versions FROM team WHERE id = ANY($1::int[])',
-      [`{${teamIds.join(',')}}`],
-    );
+  scopeState<T>(key: string, create: () => T): T {
     const digest = createHash('sha256').update(key).digest('base64');
-    const kept = this.#results.get(digest);
-    this.#results.delete(digest);
-    if (kept !== undefined && kept.versions === row?.versions) {
-      this.#results.set(digest, kept);
-      return kept.value as T;
+    const kept = this.#scopes.get(digest) ?? create();
+    this.#scopes.delete(digest);
+    this.#scopes.set(digest, kept);
+    for (const oldest of this.#scopes.keys()) {
+      if (this.#scopes.size <= SCOPES_KEPT) break;
+      this.#scopes.delete(oldest);
     }
-    const value = await compute();
-    this.#results.set(digest, { versions: row?.versions ?? 0, value });
-    for (const oldest of this.#results.keys()) {
-      if (this.#results.size <= RESULTS_KEPT) break;
-      this.#results.delete(oldest);
-    }
-    return value;
+    return kept as T;
   }
 
   /** How many tallies are kept. */

@@ -98,6 +98,8 @@ export interface GrowingTally extends MetricsTally {
 }
 
 const TALLIED = [
+  /** Records of the set, whatever the period or filter: a group exists while it has any. */
+  'records',
   'referrals',
   'vpStarts',
   'activeCaseload',
@@ -159,11 +161,41 @@ export function addTally(into: GrowingTally, from: MetricsTally): GrowingTally {
   return into;
 }
 
+function subtractHistogram<K>(from: Map<K, number>, taken: ReadonlyMap<K, number>) {
+  for (const [key, count] of taken) {
+    const left = (from.get(key) ?? 0) - count;
+    if (left === 0) from.delete(key);
+    else from.set(key, left);
+  }
+}
+
+/** Takes `taken` (once added in) out of `from`: how a team's old tally leaves a wider sum. */
+export function subtractTally(from: GrowingTally, taken: MetricsTally): GrowingTally {
+  const { counts } = from;
+  for (let index = 0; index < counts.length; index++) {
+    counts[index] = (counts[index] ?? 0) - (taken.counts[index] ?? 0);
+  }
+  subtractHistogram(from.daysToFirstContact, taken.daysToFirstContact);
+  subtractHistogram(from.daysToEmployerContact, taken.daysToEmployerContact);
+  subtractHistogram(from.caseloadBySpecialist, taken.caseloadBySpecialist);
+  return from;
+}
+
+/** The records a tally holds, whatever its period. */
+export const recordsIn = (tally: MetricsTally): number => tally.counts[COUNT.records] ?? 0;
+
 export function sumTallies(tallies: Iterable<MetricsTally>): GrowingTally {
   const sum = emptyTally();
   for (const tally of tallies) addTally(sum, tally);
   return sum;
 }
+
+/**
+ * Hours are added up in millionths of an hour, as whole numbers: exact, so the sum is the same
+ * whatever order teams and records are added (and taken away) in, where decimals such as 7.3 added
+ * as binary fractions would differ in the last digit.
+ */
+const HOURS_SCALE = 1_000_000;
 
 const count = (histogram: Map<number, number>, days: number) =>
   histogram.set(days, (histogram.get(days) ?? 0) + 1);
@@ -191,6 +223,7 @@ export function tallyMetrics(records: readonly DerivedRecord[], query: MetricsQu
   };
 
   for (const derived of records) {
+    bump(COUNT.records);
     if (!matchesEmploymentStatus(derived, query.employmentStatus)) continue;
     const { record } = derived;
 
@@ -221,7 +254,7 @@ export function tallyMetrics(records: readonly DerivedRecord[], query: MetricsQu
       if (job.startDay >= fromDay) {
         startedInPeriod++;
         if (job.hoursPerWeek !== null) {
-          bump(COUNT.hoursTotal, job.hoursPerWeek);
+          bump(COUNT.hoursTotal, Math.round(job.hoursPerWeek * HOURS_SCALE));
           bump(COUNT.hoursCount);
         }
       }
@@ -311,7 +344,7 @@ export function metricsFromTally(tally: MetricsTally, query: MetricsQuery): Metr
     ),
     employedShareOfCaseload: share(c('activeInWork'), c('activeCaseload')),
     retentionShare: share(c('retained'), c('retentionPopulation')),
-    averageHours: c('hoursCount') === 0 ? null : c('hoursTotal') / c('hoursCount'),
+    averageHours: c('hoursCount') === 0 ? null : c('hoursTotal') / (c('hoursCount') * HOURS_SCALE),
     employmentRate: share(c('servedInWork'), c('servedPopulation')),
   };
 }
