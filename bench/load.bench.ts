@@ -29,7 +29,8 @@ import {
  * national database (100 000 records by default; PGlite, or PostgreSQL with DATABASE_URL), and
  * 100 signed-in users (a quarter each national lead, regional lead, service manager and team
  * leader) each going round every dashboard view of their scope, for this and last financial year,
- * 20 pages a second between them (`--rate`: people read a page before opening the next), for 60 s;
+ * 20 pages a second between them (`--rate`: people read a page before opening the next; 0: none
+ * do, each asks again as soon as answered), for 60 s;
  * meanwhile a team leader uploads a 500-row spreadsheet every second (check, then confirm), to a
  * different team each time. Each view is opened once before the clock starts, as on a server that
  * has been running. Reports latency, errors and the process's memory over the first and last 10 s.
@@ -66,7 +67,12 @@ const mean = (numbers: readonly number[]) =>
 try {
   await applyMigrations(database, readMigrations());
   log(`building England in ${engine}: ${RECORDS.toLocaleString('en-GB')} records`);
-  const data = await buildNationalData(database, { records: RECORDS, today, progress: log });
+  const data = await buildNationalData(database, {
+    records: RECORDS,
+    today,
+    progress: log,
+    keepRecords: false,
+  });
   const config = readConfig({ IPS_LOG_LEVEL: 'silent' });
   if (!config.ok) throw new Error(config.problems.join('; '));
   const { app } = await composeApp(config.config, { database });
@@ -137,6 +143,14 @@ try {
   let uploadFailures = 0;
   let uploading = true;
   const started = performance.now();
+  // Live heap after a full collection, at 10 s and at the end: garbage not yet collected is no
+  // growth. (Two pauses of a collection each, not one a second.)
+  const collectedHeapMb = () => {
+    globalThis.gc?.();
+    return process.memoryUsage().heapUsed / 2 ** 20;
+  };
+  const heapAfterCollection: number[] = [];
+  const firstCollection = setTimeout(() => heapAfterCollection.push(collectedHeapMb()), 10_000);
   const sampler = setInterval(() => {
     const { rss, heapUsed } = process.memoryUsage();
     memory.push({
@@ -170,28 +184,51 @@ try {
   let connection = 0;
   const latencies: number[] = [];
   const statusCounts = new Map<number, number>();
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: `http://127.0.0.1:${port}`,
-        connections: CONNECTIONS,
-        duration: SECONDS,
-        overallRate: RATE,
-        setupClient(client) {
-          const role = roles[connection++ % roles.length] as BenchRole;
-          client.setRequests(rounds.get(role) ?? []);
+  // autocannon paces a connection by whole requests a second, all starting on the same tick; so
+  // with --rate the users are split into groups started a little apart, or every second would
+  // open with one burst of all the pages. --rate 0: every user asks again as soon as answered.
+  const groups = RATE > 0 ? Math.min(RATE, CONNECTIONS, 10) : 1;
+  const runGroup = (group: number) =>
+    new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url: `http://127.0.0.1:${port}`,
+          connections: Math.floor(CONNECTIONS / groups) + (group < CONNECTIONS % groups ? 1 : 0),
+          duration: SECONDS - group / groups,
+          ...(RATE > 0
+            ? { overallRate: Math.floor(RATE / groups) + (group < RATE % groups ? 1 : 0) }
+            : {}),
+          setupClient(client) {
+            const role = roles[connection++ % roles.length] as BenchRole;
+            client.setRequests(rounds.get(role) ?? []);
+          },
         },
-      },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      latencies.push(responseTime);
-      statusCounts.set(statusCode, (statusCounts.get(statusCode) ?? 0) + 1);
+        (error, result) => (error ? reject(error) : resolve(result)),
+      );
+      instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+        latencies.push(responseTime);
+        statusCounts.set(statusCode, (statusCounts.get(statusCode) ?? 0) + 1);
+      });
     });
-  });
+  const results = await Promise.all(
+    Array.from(
+      { length: groups },
+      (_, group) =>
+        new Promise<autocannon.Result>((resolve, reject) =>
+          setTimeout(() => runGroup(group).then(resolve, reject), (group * 1000) / groups),
+        ),
+    ),
+  );
+  const result = {
+    errors: results.reduce((sum, each) => sum + each.errors, 0),
+    timeouts: results.reduce((sum, each) => sum + each.timeouts, 0),
+    non2xx: results.reduce((sum, each) => sum + each.non2xx, 0),
+  };
   uploading = false;
   await uploadLoop;
   clearInterval(sampler);
+  clearTimeout(firstCollection);
+  heapAfterCollection.push(collectedHeapMb());
   await app.close();
 
   const sorted = [...latencies].sort((a, b) => a - b);
@@ -215,6 +252,9 @@ try {
   );
   console.log(
     `memory: first 10 s rss ${mean(firstTen.map(({ rssMb }) => rssMb)).toFixed(0)} MB (heap ${mean(firstTen.map(({ heapMb }) => heapMb)).toFixed(0)} MB); last 10 s rss ${mean(lastTen.map(({ rssMb }) => rssMb)).toFixed(0)} MB (heap ${mean(lastTen.map(({ heapMb }) => heapMb)).toFixed(0)} MB)`,
+  );
+  console.log(
+    `live heap after a full collection: ${heapAfterCollection.map((mb) => `${mb.toFixed(0)} MB`).join(' at 10 s, ')} at the end`,
   );
 } finally {
   await database.close();

@@ -31,7 +31,7 @@ const TEAM_SPECIALISTS = ['AB', 'CD', 'EF', 'GH', 'JK'];
 
 export interface NationalData {
   readonly teams: ReadonlyArray<{ id: number; serviceId: number; icsId: number; regionId: number }>;
-  /** Every stored record, by team id: the raw rows the analytic reference reads. */
+  /** Every stored record, by team id, when kept: the raw rows the analytic reference reads. */
   readonly recordsOfTeam: ReadonlyMap<number, readonly ReferralRecord[]>;
   readonly accounts: Readonly<Record<BenchRole, string>>;
   /** The quarter every service has submitted a return for, such as "2026Q3". */
@@ -54,7 +54,13 @@ function randomSource(seed: number): () => number {
 
 export async function buildNationalData(
   database: Database,
-  options: { records: number; today: IsoDate; progress: (text: string) => void },
+  options: {
+    records: number;
+    today: IsoDate;
+    progress: (text: string) => void;
+    /** Keep every record in memory for the analytic reference (about 1.5 GB a million). */
+    keepRecords: boolean;
+  },
 ): Promise<NationalData> {
   const random = randomSource(2026);
   const icss = await database.query<{ id: number; regionId: number }>(
@@ -127,7 +133,7 @@ export async function buildNationalData(
         now,
       });
     });
-    recordsOfTeam.set(team.id, records);
+    if (options.keepRecords) recordsOfTeam.set(team.id, records);
     if ((index + 1) % 200 === 0) options.progress(`${index + 1} of ${teams.length} teams loaded`);
   }
 

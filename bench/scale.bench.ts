@@ -84,7 +84,12 @@ try {
   await applyMigrations(database, readMigrations());
   log(`building England in ${engine}: ${RECORDS.toLocaleString('en-GB')} records`);
   const loadStart = performance.now();
-  const data = await buildNationalData(database, { records: RECORDS, today, progress: log });
+  const data = await buildNationalData(database, {
+    records: RECORDS,
+    today,
+    progress: log,
+    keepRecords: true,
+  });
   log(`built in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
 
   const config = readConfig({ IPS_LOG_LEVEL: 'silent' });
