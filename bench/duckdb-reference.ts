@@ -4,6 +4,7 @@ import { subPeriods } from '../src/metrics/breakdowns.ts';
 import { asAtDate, type MetricsQuery } from '../src/metrics/compute.ts';
 import { deriveRecord } from '../src/metrics/derive.ts';
 import type { ReferralRecord } from '../src/referrals/referral-record.ts';
+import { ALL_COUNTS } from '../src/web/dashboards/dashboard-views.ts';
 
 /**
  * The analytic-engine reference: DuckDB over the raw records, one row per referral and one per
@@ -12,19 +13,7 @@ import type { ReferralRecord } from '../src/referrals/referral-record.ts';
  * the engine first (its sustainment dates need the IPS Grow rule), as it is at upload.
  */
 
-export const OVERVIEW_COUNTS = [
-  'referrals',
-  'vpStarts',
-  'activeCaseload',
-  'jobStarts',
-  'supportedIntoWork',
-  'firstJobStarts',
-  'sustained13',
-  'sustained26',
-  'sustained52',
-  'discharges',
-] as const;
-export type OverviewCounts = Record<(typeof OVERVIEW_COUNTS)[number], number>;
+export type OverviewCounts = Record<(typeof ALL_COUNTS)[number], number>;
 
 export interface OverviewFigures {
   readonly total: OverviewCounts;
@@ -77,9 +66,7 @@ export async function loadDuckdbReference(
   jobs.closeSync();
 
   const counts = (row: Record<string, unknown>): OverviewCounts =>
-    Object.fromEntries(
-      OVERVIEW_COUNTS.map((name) => [name, Number(row[name] ?? 0)]),
-    ) as OverviewCounts;
+    Object.fromEntries(ALL_COUNTS.map((name) => [name, Number(row[name] ?? 0)])) as OverviewCounts;
   const recordCounts = (f: string, t: string, a: string) => `
     count(*) FILTER (WHERE referral_day BETWEEN ${f} AND ${t}) AS "referrals",
     count(*) FILTER (WHERE vp_day BETWEEN ${f} AND ${t}) AS "vpStarts",

@@ -1,17 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { londonToday } from '../src/calendar/london-today.ts';
 import { readConfig } from '../src/config/config.ts';
-import type { Database } from '../src/database/database.ts';
-import { applyMigrations } from '../src/database/migrations.ts';
-import { readMigrations } from '../src/database/open-database.ts';
-import { openPgliteDatabase } from '../src/database/pglite-database.ts';
-import { openScratchSchema } from '../src/database/test-databases.ts';
 import { composeApp } from '../src/server/composition-root.ts';
 import { writeXlsx } from '../src/spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../src/synthetic/referral-rows.ts';
@@ -22,6 +14,9 @@ import {
   type BenchRole,
   buildNationalData,
   createBenchAccount,
+  logProgress,
+  openBenchDatabase,
+  percentile,
 } from './national-data.ts';
 
 /**
@@ -51,21 +46,14 @@ const CONNECTIONS = Number(values.connections);
 const RATE = Number(values.rate);
 const UPLOAD_TEAMS = 10;
 
-const log = (text: string) => console.log(`[${(performance.now() / 1000).toFixed(0)} s] ${text}`);
+const log = logProgress;
 const today = londonToday(new Date());
-const engine = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
-const pgliteFolder = engine === 'PGlite' ? mkdtempSync(join(tmpdir(), 'ips-load-')) : null;
-const database: Database = pgliteFolder
-  ? await openPgliteDatabase(pgliteFolder)
-  : await openScratchSchema(process.env.DATABASE_URL ?? '');
+const { database, engine, close } = await openBenchDatabase();
 
-const percentile = (sorted: readonly number[], share: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
 const mean = (numbers: readonly number[]) =>
   numbers.reduce((sum, value) => sum + value, 0) / Math.max(1, numbers.length);
 
 try {
-  await applyMigrations(database, readMigrations());
   log(`building England in ${engine}: ${RECORDS.toLocaleString('en-GB')} records`);
   const data = await buildNationalData(database, {
     records: RECORDS,
@@ -257,6 +245,5 @@ try {
     `live heap after a full collection: ${heapAfterCollection.map((mb) => `${mb.toFixed(0)} MB`).join(' at 10 s, ')} at the end`,
   );
 } finally {
-  await database.close();
-  if (pgliteFolder) rmSync(pgliteFolder, { recursive: true, force: true });
+  await close();
 }

@@ -1,8 +1,16 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { createAccount } from '../src/accounts/accounts.ts';
 import { hashPassword } from '../src/accounts/passwords.ts';
 import { assignRole, type RoleAssignmentRequest } from '../src/accounts/role-assignments.ts';
 import { addDays, type IsoDate } from '../src/calendar/calendar-date.ts';
 import type { Database } from '../src/database/database.ts';
+import { applyMigrations } from '../src/database/migrations.ts';
+import { readMigrations } from '../src/database/open-database.ts';
+import { openPgliteDatabase } from '../src/database/pglite-database.ts';
+import { openScratchSchema } from '../src/database/test-databases.ts';
 import {
   acceptDataSharing,
   acceptTerms,
@@ -13,6 +21,7 @@ import { addQuarters, quarterId, quarterOf } from '../src/returns/quarters.ts';
 import { checkReturn, type ReturnForm } from '../src/returns/return-content.ts';
 import { saveDraft, submitReturn } from '../src/returns/return-store.ts';
 import { generateReferralRecords } from '../src/synthetic/referral-records.ts';
+import { randomSource } from '../src/synthetic/referral-rows.ts';
 import { compareWithStored } from '../src/uploads/compare-upload.ts';
 import { saveUpload, takeTeamData } from '../src/uploads/upload-store.ts';
 
@@ -40,17 +49,37 @@ export interface NationalData {
 
 export type BenchRole = 'national-lead' | 'regional-lead' | 'service-manager' | 'team-leader';
 
-/** mulberry32, as the spreadsheet generator uses: the same seed, the same England. */
-function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+/**
+ * The benchmark's own empty database, migrated: PGlite in a temporary folder, or a schema of its
+ * own in the PostgreSQL database `DATABASE_URL` names. `close` removes it.
+ */
+export async function openBenchDatabase(): Promise<{
+  database: Database;
+  engine: 'PGlite' | 'PostgreSQL';
+  close: () => Promise<void>;
+}> {
+  const databaseUrl = process.env.DATABASE_URL;
+  const folder = databaseUrl ? null : mkdtempSync(join(tmpdir(), 'ips-bench-'));
+  const database = folder
+    ? await openPgliteDatabase(folder)
+    : await openScratchSchema(databaseUrl ?? '');
+  await applyMigrations(database, readMigrations());
+  return {
+    database,
+    engine: folder ? 'PGlite' : 'PostgreSQL',
+    async close() {
+      await database.close();
+      if (folder) rmSync(folder, { recursive: true, force: true });
+    },
   };
 }
+
+/** Logs with the seconds since the benchmark started. */
+export const logProgress = (text: string) =>
+  console.log(`[${(performance.now() / 1000).toFixed(0)} s] ${text}`);
+
+export const percentile = (sorted: readonly number[], share: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
 
 export async function buildNationalData(
   database: Database,

@@ -1,25 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { londonToday } from '../src/calendar/london-today.ts';
 import { readConfig } from '../src/config/config.ts';
 import { teamsMetrics } from '../src/dashboards/dashboard.ts';
 import { type PeriodPreset, resolvePeriod } from '../src/dashboards/period.ts';
-import type { Database } from '../src/database/database.ts';
-import { applyMigrations } from '../src/database/migrations.ts';
-import { readMigrations } from '../src/database/open-database.ts';
-import { openPgliteDatabase } from '../src/database/pglite-database.ts';
-import { openScratchSchema } from '../src/database/test-databases.ts';
 import type { MetricsQuery } from '../src/metrics/compute.ts';
 import { composeApp } from '../src/server/composition-root.ts';
 import { writeXlsx } from '../src/spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../src/synthetic/referral-rows.ts';
-import { DASHBOARD_VIEWS } from '../src/web/dashboards/dashboard-views.ts';
+import { ALL_COUNTS, DASHBOARD_VIEWS } from '../src/web/dashboards/dashboard-views.ts';
 import { TestBrowser } from '../src/web/test-web.ts';
-import { loadDuckdbReference, OVERVIEW_COUNTS, type OverviewFigures } from './duckdb-reference.ts';
-import { BENCH_PASSWORD, type BenchRole, buildNationalData } from './national-data.ts';
+import { loadDuckdbReference, type OverviewFigures } from './duckdb-reference.ts';
+import {
+  BENCH_PASSWORD,
+  type BenchRole,
+  buildNationalData,
+  logProgress,
+  openBenchDatabase,
+  percentile,
+} from './national-data.ts';
 
 /**
  * npm run bench:scale [-- --records N] — a national database (500 services, 2 000 teams, N
@@ -44,14 +43,10 @@ if (!Number.isInteger(RECORDS) || RECORDS < 2000 || !Number.isInteger(REQUESTS) 
   process.exit(2);
 }
 
-const log = (text: string) => console.log(`[${(performance.now() / 1000).toFixed(0)} s] ${text}`);
+const log = logProgress;
 const today = londonToday(new Date());
-const engine = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 
-const pgliteFolder = engine === 'PGlite' ? mkdtempSync(join(tmpdir(), 'ips-bench-')) : null;
-const database: Database = pgliteFolder
-  ? await openPgliteDatabase(pgliteFolder)
-  : await openScratchSchema(process.env.DATABASE_URL ?? '');
+const { database, engine, close } = await openBenchDatabase();
 
 interface Timing {
   readonly view: string;
@@ -61,9 +56,6 @@ interface Timing {
   readonly p95: number;
   readonly ratio?: number;
 }
-
-const percentile = (sorted: readonly number[], share: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] ?? 0;
 
 async function timed(run: () => Promise<unknown>, times: number) {
   const durations: number[] = [];
@@ -81,7 +73,6 @@ async function timed(run: () => Promise<unknown>, times: number) {
 }
 
 try {
-  await applyMigrations(database, readMigrations());
   log(`building England in ${engine}: ${RECORDS.toLocaleString('en-GB')} records`);
   const loadStart = performance.now();
   const data = await buildNationalData(database, {
@@ -152,7 +143,7 @@ try {
       data.teams.map((team) => team.id),
       [{ query, grouping: 'all' }],
     );
-    for (const name of OVERVIEW_COUNTS) {
+    for (const name of ALL_COUNTS) {
       const theirs = (figures as OverviewFigures | null)?.total[name];
       if (ours?.[name] !== theirs) {
         throw new Error(
@@ -248,6 +239,5 @@ try {
     `\ntallies kept in memory: ${services.teamTallies.size}; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`,
   );
 } finally {
-  await database.close();
-  if (pgliteFolder) rmSync(pgliteFolder, { recursive: true, force: true });
+  await close();
 }

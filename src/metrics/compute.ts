@@ -98,7 +98,7 @@ export interface GrowingTally extends MetricsTally {
 }
 
 const TALLIED = [
-  /** Records of the set, whatever the period or filter: a group exists while it has any. */
+  /** Records of the set, whatever the period or filter: a group is shown while it holds one. */
   'records',
   'referrals',
   'vpStarts',

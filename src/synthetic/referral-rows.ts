@@ -43,7 +43,7 @@ export function generateReferralRows(options: ReferralRowOptions): GeneratedSpre
 }
 
 /** mulberry32: small, fast and good enough to make test data from a seed. */
-function randomSource(seed: number): () => number {
+export function randomSource(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

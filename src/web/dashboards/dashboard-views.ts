@@ -89,7 +89,8 @@ export type CountId =
   | 'sustained52'
   | 'discharges';
 
-const ALL_COUNTS: readonly CountId[] = [
+/** The counts of the overview, in its order. */
+export const ALL_COUNTS = [
   'referrals',
   'vpStarts',
   'activeCaseload',
@@ -100,7 +101,7 @@ const ALL_COUNTS: readonly CountId[] = [
   'sustained26',
   'sustained52',
   'discharges',
-];
+] as const satisfies readonly CountId[];
 
 export interface TableCell {
   readonly metric?: string;
