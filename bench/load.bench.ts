@@ -14,6 +14,7 @@ import {
   type BenchRole,
   buildNationalData,
   createBenchAccount,
+  dashboardsOf,
   logProgress,
   openBenchDatabase,
   percentile,
@@ -67,13 +68,7 @@ try {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
 
-  const first = data.teams[0] ?? { id: 0, serviceId: 0, icsId: 0, regionId: 0 };
-  const scopes: Record<BenchRole, string> = {
-    'national-lead': '/areas/england/dashboard',
-    'regional-lead': `/areas/regions/${first.regionId}/dashboard`,
-    'service-manager': `/services/${first.serviceId}/dashboard`,
-    'team-leader': `/teams/${first.id}/dashboard`,
-  };
+  const scopes = dashboardsOf(data);
   const roles = Object.keys(scopes) as BenchRole[];
   const cookies = new Map<BenchRole, string>();
   for (const role of roles) {

@@ -18,7 +18,7 @@ import {
 } from '../src/governance/agreements.ts';
 import type { ReferralRecord } from '../src/referrals/referral-record.ts';
 import { addQuarters, quarterId, quarterOf } from '../src/returns/quarters.ts';
-import { checkReturn, type ReturnForm } from '../src/returns/return-content.ts';
+import { AUTO_FIGURES, checkReturn, type ReturnForm } from '../src/returns/return-content.ts';
 import { saveDraft, submitReturn } from '../src/returns/return-store.ts';
 import { generateReferralRecords } from '../src/synthetic/referral-records.ts';
 import { randomSource } from '../src/synthetic/referral-rows.ts';
@@ -48,6 +48,17 @@ export interface NationalData {
 }
 
 export type BenchRole = 'national-lead' | 'regional-lead' | 'service-manager' | 'team-leader';
+
+/** The dashboard each role measured opens: England, and the first team's region, service, team. */
+export function dashboardsOf(data: NationalData): Record<BenchRole, string> {
+  const first = data.teams[0] ?? { id: 0, serviceId: 0, icsId: 0, regionId: 0 };
+  return {
+    'national-lead': '/areas/england/dashboard',
+    'regional-lead': `/areas/regions/${first.regionId}/dashboard`,
+    'service-manager': `/services/${first.serviceId}/dashboard`,
+    'team-leader': `/teams/${first.id}/dashboard`,
+  };
+}
 
 /**
  * The benchmark's own empty database, migrated: PGlite in a temporary folder, or a schema of its
@@ -199,15 +210,7 @@ export async function buildNationalData(
     // Figures as a service might type them: employed at referral among the referrals.
     const referrals = 20 + Math.floor(random() * 60);
     const figures = Object.fromEntries(
-      [
-        'vpStarts',
-        'activeCaseload',
-        'jobStarts',
-        'supportedIntoWork',
-        'firstJobStarts',
-        'sustained13',
-        'sustained26',
-      ].map((id) => [`figure-${id}`, String(Math.floor(random() * 60))]),
+      AUTO_FIGURES.map(({ id }) => [`figure-${id}`, String(Math.floor(random() * 60))]),
     );
     figures['figure-referrals'] = String(referrals);
     figures['figure-referralsEmployed'] = String(Math.floor(referrals * random() * 0.2));

@@ -15,6 +15,7 @@ import {
   BENCH_PASSWORD,
   type BenchRole,
   buildNationalData,
+  dashboardsOf,
   logProgress,
   openBenchDatabase,
   percentile,
@@ -89,12 +90,7 @@ try {
   await app.ready();
 
   const first = data.teams[0] ?? { id: 0, serviceId: 0, icsId: 0, regionId: 0 };
-  const scopes: Record<BenchRole, string> = {
-    'national-lead': '/areas/england/dashboard',
-    'regional-lead': `/areas/regions/${first.regionId}/dashboard`,
-    'service-manager': `/services/${first.serviceId}/dashboard`,
-    'team-leader': `/teams/${first.id}/dashboard`,
-  };
+  const scopes = dashboardsOf(data);
   const browsers = new Map<BenchRole, TestBrowser>();
   for (const role of Object.keys(scopes) as BenchRole[]) {
     const browser = new TestBrowser(app);
