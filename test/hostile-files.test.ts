@@ -229,7 +229,12 @@ describe('hostile files', () => {
           `${hostile.name}: no answer`,
         );
       }),
-      { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? 20261130) },
+      {
+        numRuns: RUNS,
+        seed: Number(process.env.FUZZ_SEED ?? 20261130),
+        // FUZZ_PATH replays one failing case, as fast-check reports it ("path").
+        ...(process.env.FUZZ_PATH ? { path: process.env.FUZZ_PATH } : {}),
+      },
     );
     process.stdout.write(`# hostile files tried: ${tried}, crashes: 0\n`);
   });
