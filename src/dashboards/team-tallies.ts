@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../database/database.ts';
-import { groupByRecordField, type RecordDimension } from '../metrics/breakdowns.ts';
+import { groupByRecordField, groupRecords, type RecordDimension } from '../metrics/breakdowns.ts';
 import { type MetricsQuery, type MetricsTally, tallyMetrics } from '../metrics/compute.ts';
 import { type DerivedRecord, deriveRecord } from '../metrics/derive.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
@@ -53,16 +53,10 @@ export function tallyGroups(
   const chosen = request.specialist
     ? records.filter((derived) => derived.record.specialist === request.specialist)
     : records;
-  const members = new Map<string, DerivedRecord[]>();
-  const keyOf = groupOf(request.grouping);
-  for (const derived of chosen) {
-    const key = keyOf(derived);
-    const group = members.get(key);
-    if (group) group.push(derived);
-    else members.set(key, [derived]);
-  }
   return new Map(
-    [...members].map(([key, group]) => [key, tallyMetrics(group, request.query)] as const),
+    [...groupRecords(chosen, groupOf(request.grouping))].map(
+      ([key, group]) => [key, tallyMetrics(group, request.query)] as const,
+    ),
   );
 }
 

@@ -36,12 +36,11 @@ export function groupByRecordField(dimension: RecordDimension): (derived: Derive
   return (derived) => derived.record[dimension] ?? NOT_RECORDED;
 }
 
-/** The figures for each group, groups in label order. */
-export function breakdownBy(
+/** The records of each group, groups in order of first appearance. */
+export function groupRecords(
   records: readonly DerivedRecord[],
-  query: MetricsQuery,
   groupOf: (derived: DerivedRecord) => string,
-): Map<string, MetricsResult> {
+): Map<string, DerivedRecord[]> {
   const groups = new Map<string, DerivedRecord[]>();
   for (const derived of records) {
     const key = groupOf(derived);
@@ -49,6 +48,16 @@ export function breakdownBy(
     if (group) group.push(derived);
     else groups.set(key, [derived]);
   }
+  return groups;
+}
+
+/** The figures for each group, groups in label order. */
+export function breakdownBy(
+  records: readonly DerivedRecord[],
+  query: MetricsQuery,
+  groupOf: (derived: DerivedRecord) => string,
+): Map<string, MetricsResult> {
+  const groups = groupRecords(records, groupOf);
   return new Map(
     [...groups.keys()]
       .sort((a, b) => a.localeCompare(b, 'en-GB'))
