@@ -46,9 +46,9 @@ export async function loadDuckdbReference(
         derived.vpStartDay,
         derived.dischargeDay,
         derived.firstJobStartDay,
-        derived.sustainments[13]?.day ?? null,
-        derived.sustainments[26]?.day ?? null,
-        derived.sustainments[52]?.day ?? null,
+        derived.sustainments.weeks13?.day ?? null,
+        derived.sustainments.weeks26?.day ?? null,
+        derived.sustainments.weeks52?.day ?? null,
       ]) {
         if (value === null) referrals.appendNull();
         else referrals.appendInteger(value);

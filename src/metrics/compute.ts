@@ -4,6 +4,7 @@ import {
   type HoursBand,
   SUSTAINMENT_WEEKS,
   type SustainmentWeeks,
+  sustainmentAt,
   type TimeToFirstJobBand,
 } from './derive.ts';
 
@@ -270,7 +271,7 @@ export function tallyMetrics(records: readonly DerivedRecord[], query: MetricsQu
     }
 
     for (const weeks of SUSTAINMENT_WEEKS) {
-      const outcome = derived.sustainments[weeks];
+      const outcome = sustainmentAt(derived.sustainments, weeks);
       if (outcome === null || !within(outcome.day, fromDay, asAtDay)) continue;
       bump(SUSTAINED_COUNT[weeks]);
       bump(BAND_COUNT[weeks][outcome.hoursBand]);

@@ -9,6 +9,7 @@ import {
   type DerivedRecord,
   deriveRecord,
   SUSTAINMENT_WEEKS,
+  sustainmentAt,
   timeToFirstJobBand,
 } from './derive.ts';
 
@@ -22,7 +23,7 @@ function recordWithJobs(jobs: Array<[string, string | null, number | null]>): Re
 const uk = (date: string) => date.split('/').reverse().join('-');
 const outcomes = (derived: DerivedRecord) =>
   SUSTAINMENT_WEEKS.map((weeks) => {
-    const outcome = derived.sustainments[weeks];
+    const outcome = sustainmentAt(derived.sustainments, weeks);
     return outcome === null ? null : [outcome.date, outcome.hoursBand];
   });
 
@@ -123,8 +124,8 @@ describe('METRICS.md sustainment worked examples (referral 01/12/2023)', () => {
 
   test('"for one job started on 1 May and still held, the 13-week date is 30 July (1 May + 90 days)"', () => {
     const derived = deriveRecord(recordWithJobs([['2024-05-01', null, 20]]));
-    assert.equal(derived.sustainments[13]?.date, addDays('2024-05-01', 90));
-    assert.equal(derived.sustainments[13]?.date, '2024-07-30');
+    assert.equal(derived.sustainments.weeks13?.date, addDays('2024-05-01', 90));
+    assert.equal(derived.sustainments.weeks13?.date, '2024-07-30');
   });
 
   test('the first job start is the earliest job on or after the referral', () => {
@@ -148,7 +149,7 @@ describe('METRICS.md sustainment worked examples (referral 01/12/2023)', () => {
 
 describe('hours band at the 16-hour line', () => {
   const band13 = (jobs: Array<[string, string | null, number | null]>) =>
-    deriveRecord(recordWithJobs(jobs)).sustainments[13]?.hoursBand;
+    deriveRecord(recordWithJobs(jobs)).sustainments.weeks13?.hoursBand;
 
   test('an average of exactly 16 is "16 hours or more"; just under is "under 16"', () => {
     assert.equal(band13([['2024-05-01', null, 16]]), '16plus');
@@ -185,8 +186,8 @@ describe('hours band at the 16-hour line', () => {
         ['2024-04-15', '2024-04-30', null],
       ]),
     );
-    assert.equal(derived.sustainments[13]?.hoursBand, '16plus');
-    assert.equal(derived.sustainments[26]?.hoursBand, 'unknown');
+    assert.equal(derived.sustainments.weeks13?.hoursBand, '16plus');
+    assert.equal(derived.sustainments.weeks26?.hoursBand, 'unknown');
   });
 });
 
@@ -234,9 +235,9 @@ function deriveJobs(jobs: readonly GeneratedJob[]): DerivedRecord {
   );
 }
 const sustainmentDays = (derived: DerivedRecord): [number | null, number | null, number | null] => [
-  derived.sustainments[13]?.day ?? null,
-  derived.sustainments[26]?.day ?? null,
-  derived.sustainments[52]?.day ?? null,
+  derived.sustainments.weeks13?.day ?? null,
+  derived.sustainments.weeks26?.day ?? null,
+  derived.sustainments.weeks52?.day ?? null,
 ];
 
 describe('sustainment rule properties', () => {
@@ -276,7 +277,7 @@ describe('sustainment rule properties', () => {
             deriveJobs([
               { startOffset, length: firstLength, hours: 20 },
               { startOffset: startOffset + firstLength + breakDays, length: null, hours: 20 },
-            ]).sustainments[13]?.day;
+            ]).sustainments.weeks13?.day;
           const secondStart = REFERRAL_DAY + startOffset + firstLength;
           // No reset: the first job's days still count, so 13 weeks come sooner by exactly those days.
           assert.equal(withBreak(41), secondStart + 41 + (91 - firstLength) - 1);
@@ -316,10 +317,10 @@ describe('sustainment rule properties', () => {
       fc.property(fc.array(jobArbitrary, { maxLength: 5 }), (jobs) => {
         const all = deriveJobs(jobs);
         for (const weeks of SUSTAINMENT_WEEKS) {
-          const outcome = all.sustainments[weeks];
+          const outcome = sustainmentAt(all.sustainments, weeks);
           if (outcome === null) continue;
           const startedBy = jobs.filter((job) => REFERRAL_DAY + job.startOffset <= outcome.day);
-          assert.equal(deriveJobs(startedBy).sustainments[weeks]?.day, outcome.day);
+          assert.equal(sustainmentAt(deriveJobs(startedBy).sustainments, weeks)?.day, outcome.day);
         }
       }),
     );
@@ -384,7 +385,7 @@ describe('derived dates against the rule read literally, day by day', () => {
         (jobs, asAtOffset) => {
           const derived = deriveJobs(jobs);
           const countedAsAt = SUSTAINMENT_WEEKS.map((weeks) => {
-            const outcome = derived.sustainments[weeks];
+            const outcome = sustainmentAt(derived.sustainments, weeks);
             return outcome === null || outcome.day > REFERRAL_DAY + asAtOffset
               ? null
               : [outcome.day, outcome.hoursBand];

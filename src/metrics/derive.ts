@@ -43,7 +43,23 @@ export class SustainmentOutcome {
   }
 }
 
-export type Sustainments = Readonly<Record<SustainmentWeeks, SustainmentOutcome | null>>;
+/**
+ * The outcome at each N weeks, or null while not achieved. Named fields rather than keys 13, 26
+ * and 52: integer keys would give every record with a job a 56-slot array of holes.
+ */
+export interface Sustainments {
+  readonly weeks13: SustainmentOutcome | null;
+  readonly weeks26: SustainmentOutcome | null;
+  readonly weeks52: SustainmentOutcome | null;
+}
+
+export function sustainmentAt(
+  sustainments: Sustainments,
+  weeks: SustainmentWeeks,
+): SustainmentOutcome | null {
+  if (weeks === 13) return sustainments.weeks13;
+  return weeks === 26 ? sustainments.weeks26 : sustainments.weeks52;
+}
 
 /** A job that counts: started on or after the referral date and not ending before it starts. */
 export interface CountedJob {
@@ -85,7 +101,11 @@ const dayOrNull = (date: IsoDate | null): number | null =>
 
 /** Shared by every record without a counted job (most of them), so nothing is allocated. */
 const NO_JOBS: readonly CountedJob[] = Object.freeze([]);
-const NO_SUSTAINMENTS: Sustainments = Object.freeze({ 13: null, 26: null, 52: null });
+const NO_SUSTAINMENTS: Sustainments = Object.freeze({
+  weeks13: null,
+  weeks26: null,
+  weeks52: null,
+});
 
 export function deriveRecord(record: ReferralRecord): DerivedRecord {
   const referralDay = toDayNumber(record.referralDate);
@@ -176,11 +196,8 @@ export function timeToFirstJobBand(
  * accrued count reaches 7 × N, and stay achieved.
  */
 function sustainmentOutcomes(jobs: readonly CountedJob[]): Sustainments {
-  const outcomes: Record<SustainmentWeeks, SustainmentOutcome | null> = {
-    13: null,
-    26: null,
-    52: null,
-  };
+  // In SUSTAINMENT_WEEKS order; `achieved` of them are set.
+  const outcomes: SustainmentOutcome[] = [];
   let accrued = 0;
   let clockStartDay = 0;
   let previousEndDay = Number.NEGATIVE_INFINITY;
@@ -200,18 +217,23 @@ function sustainmentOutcomes(jobs: readonly CountedJob[]): Sustainments {
       clockStartDay = spellStartDay;
     }
     const spellDays = spellEndDay - spellStartDay + 1;
-    for (const weeks of SUSTAINMENT_WEEKS) {
-      if (outcomes[weeks] !== null) continue;
+    while (outcomes.length < SUSTAINMENT_WEEKS.length) {
+      const weeks = SUSTAINMENT_WEEKS[outcomes.length] as SustainmentWeeks;
       const needed = weeks * 7 - accrued;
       if (spellDays < needed) break;
       const day = spellStartDay + needed - 1;
-      outcomes[weeks] = new SustainmentOutcome(day, hoursBand(jobs, clockStartDay, day, weeks * 7));
+      outcomes.push(new SustainmentOutcome(day, hoursBand(jobs, clockStartDay, day, weeks * 7)));
     }
-    if (outcomes[52] !== null) break;
+    if (outcomes.length === SUSTAINMENT_WEEKS.length) break;
     accrued += spellDays;
     previousEndDay = spellEndDay;
   }
-  return outcomes;
+  if (outcomes.length === 0) return NO_SUSTAINMENTS;
+  return {
+    weeks13: outcomes[0] ?? null,
+    weeks26: outcomes[1] ?? null,
+    weeks52: outcomes[2] ?? null,
+  };
 }
 
 /**

@@ -129,6 +129,8 @@ export class RowValidator {
   private readonly lists: readonly ListId[];
   private row: SheetRow = { rowNumber: 0, cells: [] };
   private errors = 0;
+  /** One row's values by slot, reused row after row: the record copies out what it keeps. */
+  private readonly values: FieldValue[] = new Array(SLOT_COUNT).fill(null);
 
   constructor(
     private readonly plan: readonly PlannedColumn[],
@@ -245,7 +247,7 @@ export class RowValidator {
   validate(row: SheetRow): ReferralRecord | null {
     this.row = row;
     this.errors = 0;
-    const values: FieldValue[] = new Array(SLOT_COUNT).fill(null);
+    const values = this.values.fill(null);
     const { cells } = row;
     for (let index = 0; index < this.cellIndexes.length; index++) {
       const cell: CellValue = cells[this.cellIndexes[index] as number] ?? null;
