@@ -46,7 +46,7 @@ interface Measurement {
  * reported: on a shared 2-core machine one run of a peer or of this project can be a third slower
  * than the next, which would make a ratio of two single runs say more about the machine.
  */
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Math.max(1, Math.trunc(Number(process.env.BENCH_RUNS ?? 3)) || 1);
 
 function measureOnce(task: string, file: string): Measurement {
   const output = execFileSync(process.execPath, ['--import', 'tsx', taskScript, task, file], {
@@ -55,7 +55,12 @@ function measureOnce(task: string, file: string): Measurement {
   return JSON.parse(output) as Measurement;
 }
 
-function measure(task: string, file: string): Measurement & { readonly allMs: number[] } {
+/** The median run, with every run's time. */
+interface MedianMeasurement extends Measurement {
+  readonly allMs: readonly number[];
+}
+
+function measure(task: string, file: string): MedianMeasurement {
   const measurements = Array.from({ length: RUNS }, () => measureOnce(task, file)).sort(
     (a, b) => a.ms - b.ms,
   );
@@ -73,7 +78,7 @@ console.log(
   `  100 000 rows: XLSX ${megabytes(large.xlsx)} MB, CSV ${megabytes(large.csv)} MB; 2 000 rows: XLSX ${megabytes(small.xlsx)} MB`,
 );
 
-const results = new Map<string, Measurement & { readonly allMs: number[] }>();
+const results = new Map<string, MedianMeasurement>();
 const runs: Array<[string, string, string]> = [
   ['read-excel-file bare read, 100 000-row XLSX', 'read-excel-file', large.xlsx],
   ['own XLSX reader bare read, 100 000-row XLSX', 'own-xlsx-reader', large.xlsx],

@@ -196,7 +196,7 @@ export function timeToFirstJobBand(
  * accrued count reaches 7 × N, and stay achieved.
  */
 function sustainmentOutcomes(jobs: readonly CountedJob[]): Sustainments {
-  // In SUSTAINMENT_WEEKS order; `achieved` of them are set.
+  // Achieved in SUSTAINMENT_WEEKS order, so outcomes[i] is the outcome at SUSTAINMENT_WEEKS[i].
   const outcomes: SustainmentOutcome[] = [];
   let accrued = 0;
   let clockStartDay = 0;
