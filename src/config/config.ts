@@ -29,6 +29,11 @@ export interface Config {
    * one level holds about 32 per team, so 250 000 keeps four periods of all England's 2 000 teams.
    */
   readonly figuresCacheEntries: number;
+  /**
+   * Make every team's tallies for this and last financial year after a start and on each new
+   * day, so the first national dashboard adds up memory instead of reading every record.
+   */
+  readonly warmFigures: boolean;
 }
 
 export type MailSettings =
@@ -119,6 +124,8 @@ export function readConfig(environment: Environment): ConfigResult {
     problems,
   );
 
+  const warmFigures = value('IPS_WARM_FIGURES') !== '0';
+
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -136,6 +143,7 @@ export function readConfig(environment: Environment): ConfigResult {
       trustProxy,
       suppressSmallNumbers,
       figuresCacheEntries,
+      warmFigures,
     },
   };
 }

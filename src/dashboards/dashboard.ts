@@ -48,7 +48,10 @@ export interface DashboardScope {
 }
 
 /** The team tallies a dashboard's figures are the sums of: the period, each month, each field. */
-export function figureRequests(scope: DashboardScope, query: MetricsQuery): TallyRequest[] {
+export function figureRequests(
+  scope: Pick<DashboardScope, 'level' | 'specialist' | 'dimensions'>,
+  query: MetricsQuery,
+): TallyRequest[] {
   const only = scope.specialist ? { specialist: scope.specialist } : {};
   return [
     { query, grouping: scope.level === 'specialist' ? 'specialist' : 'all', ...only },

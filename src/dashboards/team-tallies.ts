@@ -73,6 +73,7 @@ export class TeamTallies {
   /** Each team's tallies at its version, teams in least recently used order. */
   readonly #teams = new Map<number, { version: number; tallies: Map<string, GroupTallies> }>();
   #size = 0;
+  #teamsRead = 0;
   /** `scopeState`'s states, by a digest of their key, in least recently used order. */
   readonly #scopes = new Map<string, unknown>();
 
@@ -100,6 +101,11 @@ export class TeamTallies {
   /** How many tallies are kept. */
   get size(): number {
     return this.#size;
+  }
+
+  /** How many times a team's records have been read to tally them, since this was made. */
+  get teamsRead(): number {
+    return this.#teamsRead;
   }
 
   /** For each request, each team's tallies (a team without records has empty groups). */
@@ -139,6 +145,7 @@ export class TeamTallies {
     for (let start = 0; start < stale.length; start += TEAMS_PER_READ) {
       const batch = stale.slice(start, start + TEAMS_PER_READ);
       const records = await this.#teamRecords(batch.map(({ id }) => id));
+      this.#teamsRead += batch.length;
       for (const team of batch) {
         const derived = records.get(team.id) ?? [];
         const kept = this.#teams.get(team.id) ?? { version: team.version, tallies: new Map() };

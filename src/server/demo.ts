@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { londonToday } from '../calendar/london-today.ts';
 import { readConfig } from '../config/config.ts';
 import { openDatabase } from '../database/open-database.ts';
+import { keepFiguresWarm } from '../web/dashboards/warm-figures.ts';
 import { composeApp } from './composition-root.ts';
 import { DEMO_ROLES, demoEmail, seedDemo } from './demo-data.ts';
 
@@ -31,8 +32,9 @@ const demo = await seedDemo(database, {
   spreadsheetFolder: join(folder, 'spreadsheets'),
   withApiTokens: process.env.IPS_DEMO_API_TOKENS === '1',
 });
-const { app } = await composeApp(config, { database });
+const { app, services } = await composeApp(config, { database });
 await app.listen({ port: config.port, host: config.host });
+const warming = config.warmFigures ? keepFiguresWarm(services) : null;
 
 const lines = [
   '',
@@ -54,6 +56,7 @@ process.stdout.write(`${lines.join('\n')}\n`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
+    warming?.stop();
     await app.close();
     await database.close();
     process.exit(0);

@@ -1,4 +1,5 @@
 import { readConfig } from '../config/config.ts';
+import { keepFiguresWarm } from '../web/dashboards/warm-figures.ts';
 import { composeApp, firstAdministratorLink } from './composition-root.ts';
 
 /** `npm start`: the web service on the configured database (embedded PGlite by default). */
@@ -12,6 +13,7 @@ if (!result.ok) {
 const { config } = result;
 const { app, services } = await composeApp(config);
 await app.listen({ port: config.port, host: config.host });
+const warming = config.warmFigures ? keepFiguresWarm(services) : null;
 
 const link = await firstAdministratorLink(services);
 if (link !== null) {
@@ -23,6 +25,7 @@ process.stdout.write(`IPS Reporting is running at ${config.baseUrl}\n`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
+    warming?.stop();
     await app.close();
     await services.database.close();
     process.exit(0);

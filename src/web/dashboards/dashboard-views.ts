@@ -1,7 +1,13 @@
 import type { IsoDate } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
-import { type DashboardFigures, isHiddenSmallNumber } from '../../dashboards/dashboard.ts';
+import {
+  type DashboardFigures,
+  type DashboardScope,
+  figureRequests,
+  isHiddenSmallNumber,
+} from '../../dashboards/dashboard.ts';
 import type { TeamFreshness } from '../../dashboards/scope-records.ts';
+import type { TallyRequest } from '../../dashboards/team-tallies.ts';
 import type { RecordDimension } from '../../metrics/breakdowns.ts';
 import type { MetricsQuery, MetricsResult, TimeToTarget } from '../../metrics/compute.ts';
 import { METRIC_BY_ID, type MetricId } from '../../metrics/definitions.ts';
@@ -10,6 +16,7 @@ import {
   TARGET_STATUS_RULE,
   TARGET_STATUSES,
   type TargetProgress,
+  targetQueries,
 } from '../../metrics/targets.ts';
 import type { CellValue } from '../../spreadsheet/cells.ts';
 import { barChartSvg } from '../charts/bar-chart.ts';
@@ -62,6 +69,31 @@ export const VIEW_DIMENSIONS: Readonly<Record<DashboardView, readonly RecordDime
 export const EVERY_VIEW_DIMENSION: readonly RecordDimension[] = [
   ...new Set(Object.values(VIEW_DIMENSIONS).flat()),
 ];
+
+/** The targets view's tallies: the financial year to date, and to the end of each month so far. */
+export function targetRequests(year: number, today: IsoDate, specialist?: string): TallyRequest[] {
+  return targetQueries(year, today).map((query) => ({
+    query,
+    grouping: 'all' as const,
+    ...(specialist ? { specialist } : {}),
+  }));
+}
+
+/**
+ * Every tally any view of a period asks of a team at this level: one read of a team's records
+ * makes them all, so the next view asked is answered from memory.
+ */
+export function everyViewRequests(
+  scope: Pick<DashboardScope, 'level' | 'specialist'>,
+  query: MetricsQuery,
+  /** The financial year (its starting year) whose targets the period falls in. */
+  year: number,
+): TallyRequest[] {
+  return [
+    ...figureRequests({ ...scope, dimensions: EVERY_VIEW_DIMENSION }, query),
+    ...targetRequests(year, query.today, scope.specialist),
+  ];
+}
 
 export const VIEW_NAMES: Readonly<Record<DashboardView, string>> = {
   overview: 'Overview',

@@ -4,7 +4,6 @@ import { financialYearStart } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
 import {
   dashboardFigures,
-  figureRequests,
   isHiddenSmallNumber,
   shownCount,
   teamsMetrics,
@@ -23,7 +22,7 @@ import {
   type MetricsQuery,
 } from '../../metrics/compute.ts';
 import { METRIC_BY_ID } from '../../metrics/definitions.ts';
-import { targetProgressOf, targetQueries } from '../../metrics/targets.ts';
+import { targetProgressOf } from '../../metrics/targets.ts';
 import {
   allTeams,
   areasAroundService,
@@ -54,9 +53,10 @@ import {
   type Benchmark,
   DASHBOARD_VIEWS,
   type DrillWhere,
-  EVERY_VIEW_DIMENSION,
+  everyViewRequests,
   freshnessCutOff,
   type Section,
+  targetRequests,
   VIEW_DIMENSIONS,
   VIEW_NAMES,
   viewContent,
@@ -237,17 +237,12 @@ export function dashboardHandlers(services: Services) {
       allGroups: scope.level ? [...scope.groupNames.keys()] : [],
       ...(within?.specialist ? { specialist: within.specialist } : {}),
     };
-    const targetRequests = targetQueries(year, today).map((query) => ({
-      query,
-      grouping: 'all' as const,
-      ...(within?.specialist ? { specialist: within.specialist } : {}),
-    }));
     const figures = await dashboardFigures(
       teamTallies,
       { ...shape, dimensions: VIEW_DIMENSIONS[read.view] },
       query,
       // Whichever view comes next, for this period, from the same read of the records.
-      [...figureRequests({ ...shape, dimensions: EVERY_VIEW_DIMENSION }, query), ...targetRequests],
+      everyViewRequests(shape, query, year),
     );
     const show = (count: number) => shownCount(count, scope.suppressSmallNumbers);
     const filters = new URLSearchParams({
@@ -300,7 +295,11 @@ export function dashboardHandlers(services: Services) {
         ? {
             targets: targetProgressOf(
               year,
-              await teamsMetrics(teamTallies, teamIds, targetRequests),
+              await teamsMetrics(
+                teamTallies,
+                teamIds,
+                targetRequests(year, today, within?.specialist),
+              ),
               // A specialist has no target of their own.
               within?.specialist
                 ? new Map()

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TEST_DATABASES } from '../../database/test-databases.ts';
+import {
+  createTestAccount,
+  role,
+  seedOrganisations,
+  startTestWeb,
+  type TestBrowser,
+  type TestWeb,
+  uploadGeneratedSpreadsheet,
+} from '../test-web.ts';
+import { DASHBOARD_VIEWS } from './dashboard-views.ts';
+import { type FigureWarming, keepFiguresWarm } from './warm-figures.ts';
+
+/** Every view an area dashboard offers, over both warmed periods. */
+const AREA_PAGES = DASHBOARD_VIEWS.filter((view) => view !== 'benchmarking').flatMap((view) =>
+  ['this-financial-year', 'last-financial-year'].map(
+    (period) => `?view=${view}&period=${period}&employmentStatus=all`,
+  ),
+);
+
+for (const testDatabase of TEST_DATABASES) {
+  describe(`figures warmed in the background (${testDatabase.driver})`, () => {
+    let web: TestWeb;
+    let orgs: Awaited<ReturnType<typeof seedOrganisations>>;
+    let national: TestBrowser;
+    let warming: FigureWarming;
+    const teamsRead = () => web.services.teamTallies.teamsRead;
+
+    before(async () => {
+      web = await startTestWeb(testDatabase);
+      orgs = await seedOrganisations(web.database);
+      await createTestAccount(web.database, 'national@nhs.net', [role('national-lead')]);
+      for (const [teamId, seed] of [
+        [orgs.teamA1, 3],
+        [orgs.teamA2, 4],
+      ] as const) {
+        await createTestAccount(web.database, `leader${teamId}@nhs.net`, [
+          role('team-leader', { teamId }),
+        ]);
+        const leader = web.browser();
+        await leader.signIn(`leader${teamId}@nhs.net`);
+        await uploadGeneratedSpreadsheet(leader, teamId, { rows: 120, seed, today: '2026-05-31' });
+      }
+      national = web.browser();
+      await national.signIn('national@nhs.net');
+    });
+    after(async () => {
+      warming?.stop();
+      await web.close();
+    });
+
+    it('reads every team once per warmed period, then answers every area view from memory', async () => {
+      const before = teamsRead();
+      warming = keepFiguresWarm(web.services);
+      await warming.check();
+      const teams = (await web.database.query('SELECT id FROM team')).length;
+      assert.equal(teamsRead() - before, 2 * teams);
+      assert.ok(web.logLines.some((line) => line.includes('"event":"figures-warmed"')));
+
+      const warmed = teamsRead();
+      for (const dashboard of [
+        '/areas/england/dashboard',
+        `/areas/regions/${orgs.regionA}/dashboard`,
+      ]) {
+        for (const page of AREA_PAGES) {
+          const response = await national.get(`${dashboard}${page}`);
+          assert.equal(response.statusCode, 200, `${dashboard}${page}`);
+        }
+      }
+      assert.equal(teamsRead(), warmed, 'no team read for a warmed view');
+
+      // A filter the warm-up leaves alone is read when asked: the counter counts.
+      await national.get('/areas/england/dashboard?employmentStatus=in-work');
+      assert.ok(teamsRead() > warmed);
+    });
+
+    it('warms again only when the London date changes', async () => {
+      const sameDay = teamsRead();
+      await warming.check();
+      assert.equal(teamsRead(), sameDay);
+
+      web.advanceMinutes(24 * 60);
+      await warming.check();
+      const teams = (await web.database.query('SELECT id FROM team')).length;
+      assert.equal(teamsRead() - sameDay, 2 * teams);
+      const nextDay = teamsRead();
+      // A day idle ends the session.
+      await national.signIn('national@nhs.net');
+      const page = await national.get('/areas/england/dashboard');
+      assert.equal(page.statusCode, 200);
+      assert.equal(teamsRead(), nextDay);
+    });
+  });
+}

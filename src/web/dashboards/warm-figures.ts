@@ -1,0 +1,90 @@
+import { financialYearStart, type IsoDate } from '../../calendar/calendar-date.ts';
+import { londonToday } from '../../calendar/london-today.ts';
+import { resolvePeriod } from '../../dashboards/period.ts';
+import { allTeams } from '../../organisations/organisations.ts';
+import type { Services } from '../services.ts';
+import { everyViewRequests } from './dashboard-views.ts';
+
+/**
+ * Team tallies made in the background, so the first look at a national or regional dashboard
+ * after a start, or on a new day (every tally holds the as-at date), adds up what is in memory
+ * instead of reading every record in England while someone waits.
+ */
+
+/** The periods a dashboard opens on, and the one most asked after it. */
+const WARMED_PERIODS = ['this-financial-year', 'last-financial-year'] as const;
+
+/** How often the London date is looked at, to warm again after midnight. */
+const DATE_CHECK_MINUTES = 10;
+
+/**
+ * Every team's tallies for every view of a region, ICS, service or England, over the warmed
+ * periods, for everyone (the default filter). Teams are read 64 at a time, so pages asked
+ * meanwhile are answered between reads.
+ */
+export async function warmFigures(
+  { database, teamTallies }: Pick<Services, 'database' | 'teamTallies'>,
+  today: IsoDate,
+): Promise<{ teams: number; teamsRead: number }> {
+  const teamIds = (await allTeams(database)).map((team) => team.id);
+  const readBefore = teamTallies.teamsRead;
+  for (const preset of WARMED_PERIODS) {
+    const period = resolvePeriod(preset, today);
+    if (!period.ok) continue;
+    const { from, to } = period.period;
+    const query = { from, to, today, employmentStatus: 'all' as const };
+    const year = Number(financialYearStart(from).slice(0, 4));
+    // Any level above the specialist asks the same tallies of a team.
+    await teamTallies.tallies(teamIds, everyViewRequests({ level: 'service' }, query, year));
+  }
+  return { teams: teamIds.length, teamsRead: teamTallies.teamsRead - readBefore };
+}
+
+export interface FigureWarming {
+  /** Warms the figures if London's date has changed since they were last warmed. */
+  readonly check: () => Promise<void>;
+  readonly stop: () => void;
+}
+
+/** Warms the figures now, and again on each new London day, until stopped. */
+export function keepFiguresWarm(
+  services: Pick<Services, 'database' | 'teamTallies' | 'clock' | 'logger'>,
+): FigureWarming {
+  let warmedFor: IsoDate | null = null;
+  let running: Promise<void> | null = null;
+  async function warm(today: IsoDate) {
+    const started = performance.now();
+    try {
+      const { teams, teamsRead } = await warmFigures(services, today);
+      warmedFor = today;
+      services.logger.info(
+        {
+          event: 'figures-warmed',
+          today,
+          teams,
+          teamsRead,
+          ms: Math.round(performance.now() - started),
+        },
+        'dashboard figures warmed',
+      );
+    } catch (error) {
+      // A failed warm-up costs only speed: the dashboards read what they need when asked.
+      services.logger.warn(
+        { event: 'figures-warm-up-failed', err: error },
+        'warming figures failed',
+      );
+    } finally {
+      running = null;
+    }
+  }
+  const check = () => {
+    const today = londonToday(services.clock());
+    if (running === null && today !== warmedFor) running = warm(today);
+    return running ?? Promise.resolve();
+  };
+  const timer = setInterval(check, DATE_CHECK_MINUTES * 60_000);
+  // Never what keeps the process alive.
+  timer.unref();
+  void check();
+  return { check, stop: () => clearInterval(timer) };
+}
