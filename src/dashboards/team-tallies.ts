@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import type { Queryable } from '../database/database.ts';
 import { groupByRecordField, groupRecords, type RecordDimension } from '../metrics/breakdowns.ts';
 import { type MetricsQuery, type MetricsTally, tallyMetrics } from '../metrics/compute.ts';
@@ -161,6 +162,9 @@ export class TeamTallies {
         this.#teams.delete(team.id);
         this.#teams.set(team.id, kept);
         this.#evict();
+        // Let other requests in between teams: an embedded database answers without real I/O,
+        // so without this a read of all England would hold the event loop until it ends.
+        await setImmediate();
       }
     }
     return answers;
