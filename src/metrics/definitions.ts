@@ -9,6 +9,10 @@ export interface MetricDefinition {
   readonly rule: string;
 }
 
+/** METRICS.md's sustainment rule in a sentence; an outcome once reached stays counted (step 5). */
+const sustainmentRule = (days: number) =>
+  `Records that first reach ${days} days in work on a date in the period, up to the as-at date. Days add up over several jobs; a break of 42 days or more between jobs starts the count again from the next job, but an outcome already reached stays counted, once.`;
+
 export const METRIC_DEFINITIONS = [
   { id: 'referrals', name: 'Referrals', rule: 'Records whose referral date is in the period.' },
   {
@@ -39,17 +43,17 @@ export const METRIC_DEFINITIONS = [
   {
     id: 'sustained13',
     name: 'Job sustainments at 13 weeks',
-    rule: 'Records whose 91st day in work since the clock last started falls in the period by the as-at date; days add up over several jobs, and a break of 42 days or more restarts the clock.',
+    rule: sustainmentRule(91),
   },
   {
     id: 'sustained26',
     name: 'Job sustainments at 26 weeks',
-    rule: 'Records whose 182nd day in work since the clock last started falls in the period by the as-at date; days add up over several jobs, and a break of 42 days or more restarts the clock.',
+    rule: sustainmentRule(182),
   },
   {
     id: 'sustained52',
     name: 'Job sustainments at 52 weeks',
-    rule: 'Records whose 364th day in work since the clock last started falls in the period by the as-at date; days add up over several jobs, and a break of 42 days or more restarts the clock.',
+    rule: sustainmentRule(364),
   },
   { id: 'discharges', name: 'Discharges', rule: 'Records whose discharge date is in the period.' },
   {

@@ -97,6 +97,23 @@ describe('progress over a financial year', () => {
     assert.equal(progress.months[0]?.expected.vpStarts, null);
   });
 
+  test('a referral or VP start dated after the as-at date is not counted yet (1 April to A)', () => {
+    const withFuture = [
+      ...records,
+      deriveRecord(referral({ referralDate: '2025-02-10', vpStartDate: '2025-02-10' })),
+    ];
+    const progress = targetProgress(withFuture, 2024, '2024-07-01', targets);
+    const actual = (measure: TargetMeasure) =>
+      progress.measures.find((each) => each.measure === measure)?.actual;
+    assert.equal(actual('referrals'), 2);
+    assert.equal(actual('vpStarts'), 2);
+    // The same figure as the last cumulative month, which stops at A too.
+    assert.equal(progress.months.at(-1)?.actual.referrals, 2);
+    // Once its day comes, it counts.
+    const later = targetProgress(withFuture, 2024, '2025-02-10', targets);
+    assert.equal(later.measures.find((each) => each.measure === 'referrals')?.actual, 3);
+  });
+
   test('a past year counts to 31 March', () => {
     const progress = targetProgress(records, 2023, '2026-01-01', targets);
     assert.equal(progress.asAt, financialYearTo(2023));

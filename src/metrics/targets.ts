@@ -89,15 +89,17 @@ const actualOf = (metrics: MetricsResult) =>
   >;
 
 /**
- * The figures a financial year's progress is made of: the year to date, then the year up to the
- * end of each month so far. Every client counts towards a target, whatever their employment
+ * The figures a financial year's progress is made of: the year to date (1 April to the as-at
+ * date), then the year up to the end of each month so far. Every client counts towards a target, whatever their employment
  * status at referral.
  */
 export function targetQueries(year: number, today: IsoDate): MetricsQuery[] {
   const from = financialYearFrom(year);
   const to = financialYearTo(year);
   const asAt = asAtDate({ to, today });
-  const queries: MetricsQuery[] = [{ from, to, today, employmentStatus: 'all' }];
+  // METRICS.md: the actual is over 1 April to A, so a referral or VP start dated after today
+  // (a warning at upload) does not count until its day comes.
+  const queries: MetricsQuery[] = [{ from, to: asAt, today, employmentStatus: 'all' }];
   for (let monthStart = from; monthStart <= asAt; monthStart = addMonths(monthStart, 1)) {
     const monthEnd = addDays(addMonths(monthStart, 1), -1);
     queries.push({
