@@ -67,6 +67,18 @@ describe('ingest', () => {
     );
   });
 
+  test('a sheet with only some mandatory headings is passed over for one with all of them', () => {
+    const workbook = writeXlsx([
+      { name: 'Summary', rows: [HEADINGS.slice(0, 3), row('S1').slice(0, 3)] },
+      { name: 'Data', rows: [HEADINGS, row('C1'), row('C2')] },
+    ]);
+    const result = ingestFiles([{ name: 'team.xlsx', bytes: workbook }], OPTIONS);
+    assert.equal(result.hasErrors, false, codes(result).join());
+    assert.equal(result.files[0]?.sheet, 'Data');
+    assert.deepEqual(result.files[0]?.sheetsIgnored, ['Summary']);
+    assert.equal(result.records.length, 2);
+  });
+
   test('an unknown heading near an optional one gets "did you mean"; other extra columns are listed as not read', () => {
     const result = ingestFiles(
       [

@@ -21,6 +21,42 @@ describe('heading matching', () => {
     );
   });
 
+  test('ordinal words match without spaces or with underscores between the words', () => {
+    assert.equal(findColumn('Firstjobstartdate')?.key, 'job1.startDate');
+    assert.equal(findColumn('first_job_start_date')?.key, 'job1.startDate');
+    assert.equal(findColumn('THIRD-JOB-END-DATE')?.key, 'job3.endDate');
+    assert.equal(findColumn('DateOfFirstAttemptedContact')?.key, 'firstContactDate');
+    assert.equal(findColumn('Firstname')?.key, 'firstName');
+  });
+
+  test("a column's own heading wins over another name for it, which is then not read", () => {
+    const match = matchHeadings(['ES initials', 'Client ID', 'Employment specialist initials']);
+    assert.deepEqual(
+      match.matched.map(({ index, column }) => [index, column.key]),
+      [
+        [1, 'clientId'],
+        [2, 'specialist'],
+      ],
+    );
+    assert.deepEqual(match.repeated, []);
+    assert.deepEqual(match.unknown, [{ index: 0, heading: 'ES initials', didYouMean: undefined }]);
+  });
+
+  test('a never-read column under two names is not an error; a read field twice is', () => {
+    const neverRead = matchHeadings(['Telephone', 'Phone', 'Comments', 'Notes']);
+    assert.deepEqual(neverRead.repeated, []);
+    assert.deepEqual(
+      neverRead.unknown.map(({ heading }) => heading),
+      ['Phone', 'Notes'],
+    );
+    // Two other names and no own heading: which to read is not clear.
+    const twoOtherNames = matchHeadings(['VP start date', 'Vocational profile start date']);
+    assert.deepEqual(
+      twoOtherNames.repeated.map(({ heading }) => heading),
+      ['Vocational profile start date'],
+    );
+  });
+
   test('every registry heading and alias finds its own column, and no two columns share one', () => {
     const seen = new Map<string, string>();
     for (const column of COLUMNS) {
@@ -72,14 +108,22 @@ describe('heading matching', () => {
     assert.deepEqual(match.blankHeadingIndexes, [1, 3]);
   });
 
-  test('a heading row is recognised by its mandatory headings', () => {
-    assert.deepEqual(
-      scoreHeadingRow(['Client ID', 'Employment specialist initials', 'Referral date']),
-      {
-        known: 3,
-        hasMandatory: true,
-      },
-    );
+  test('a heading row is recognised by its mandatory headings, M and H', () => {
+    const mandatory = ['Client ID', 'Employment specialist initials', 'Referral date'];
+    const mandatoryMayBeBlank = [
+      'Date vocational profile started',
+      'Discharge date',
+      '1st job start date',
+      '1st job end date',
+    ];
+    assert.deepEqual(scoreHeadingRow([...mandatory, ...mandatoryMayBeBlank]), {
+      known: 7,
+      hasMandatory: true,
+    });
+    assert.deepEqual(scoreHeadingRow([...mandatory, ...mandatoryMayBeBlank.slice(1)]), {
+      known: 6,
+      hasMandatory: false,
+    });
     assert.equal(scoreHeadingRow(['Client ID', 'Referral date', 'Gender']).hasMandatory, false);
     assert.equal(
       scoreHeadingRow(['C000149', 'TESTPII', { kind: 'date', date: '2024-01-01' }]).known,

@@ -8,17 +8,21 @@ import { closestMatch } from './did-you-mean.ts';
  */
 
 const ORDINAL_WORDS: ReadonlyArray<[RegExp, string]> = [
-  [/\bfirst\b/g, '1st'],
-  [/\bsecond\b/g, '2nd'],
-  [/\bthird\b/g, '3rd'],
-  [/\bfourth\b/g, '4th'],
-  [/\bfifth\b/g, '5th'],
+  [/first/g, '1st'],
+  [/second/g, '2nd'],
+  [/third/g, '3rd'],
+  [/fourth/g, '4th'],
+  [/fifth/g, '5th'],
 ];
 
+/**
+ * The words are swapped after spaces and punctuation go, so "Firstjobstartdate" and
+ * "first_job_start_date" match too; both sides of every comparison pass through here.
+ */
 export function normaliseHeading(heading: string): string {
-  let text = heading.toLowerCase();
+  let text = heading.toLowerCase().replace(/[^a-z0-9]/g, '');
   for (const [word, ordinal] of ORDINAL_WORDS) text = text.replace(word, ordinal);
-  return text.replace(/[^a-z0-9]/g, '');
+  return text;
 }
 
 const COLUMN_BY_NORMALISED_HEADING: ReadonlyMap<string, ColumnDefinition> = new Map(
@@ -47,7 +51,10 @@ export interface UnknownHeading {
 
 export interface HeadingMatch {
   readonly matched: readonly MatchedColumn[];
-  /** Headings the registry does not know: their columns are not read. */
+  /**
+   * Headings whose columns are not read: unknown to the registry, or another name for a column
+   * the row already has under its own heading.
+   */
   readonly unknown: readonly UnknownHeading[];
   /** Registry columns whose heading appears more than once: every index after the first. */
   readonly repeated: readonly MatchedColumn[];
@@ -64,11 +71,9 @@ export function headingText(cell: CellValue): string {
 }
 
 export function matchHeadings(headingCells: readonly CellValue[]): HeadingMatch {
-  const matched: MatchedColumn[] = [];
-  const repeated: MatchedColumn[] = [];
+  const found: Array<MatchedColumn & { byOwnHeading: boolean }> = [];
   const unmatched: { index: number; heading: string }[] = [];
   const blankHeadingIndexes: number[] = [];
-  const seen = new Set<string>();
   headingCells.forEach((cell, index) => {
     const heading = headingText(cell);
     if (heading === '') {
@@ -76,24 +81,46 @@ export function matchHeadings(headingCells: readonly CellValue[]): HeadingMatch 
       return;
     }
     const column = findColumn(heading);
-    if (!column) {
-      unmatched.push({ index, heading });
-    } else if (seen.has(column.key)) {
-      repeated.push({ index, heading, column });
-    } else {
-      seen.add(column.key);
-      matched.push({ index, heading, column });
+    if (!column) unmatched.push({ index, heading });
+    else {
+      const byOwnHeading = normaliseHeading(heading) === normaliseHeading(column.heading);
+      found.push({ index, heading, column, byOwnHeading });
     }
   });
 
+  // A column's own heading wins over its other names ("Employment specialist initials" over "ES
+  // initials"); a second column is an error only where it leaves two places to read one field from.
+  // Extra columns under another name, or repeats of a never-read column, are just not read.
+  const matched: MatchedColumn[] = [];
+  const repeated: MatchedColumn[] = [];
+  const otherNames: UnknownHeading[] = [];
+  const seen = new Set<string>();
+  for (const candidate of found) {
+    if (seen.has(candidate.column.key)) continue;
+    seen.add(candidate.column.key);
+    const sameColumn = found.filter(({ column }) => column.key === candidate.column.key);
+    const chosen = sameColumn.find(({ byOwnHeading }) => byOwnHeading) ?? candidate;
+    matched.push(chosen);
+    for (const other of sameColumn) {
+      if (other === chosen) continue;
+      if (chosen.column.requirement === 'N' || (chosen.byOwnHeading && !other.byOwnHeading)) {
+        otherNames.push({ index: other.index, heading: other.heading, didYouMean: undefined });
+      } else repeated.push(other);
+    }
+  }
+  matched.sort((a, b) => a.index - b.index);
+
   const absent = COLUMNS.filter((column) => !seen.has(column.key));
-  const unknown = unmatched.map(({ index, heading }) => ({
-    index,
-    heading,
-    didYouMean: closestMatch(normaliseHeading(heading), absent, (column) =>
-      normaliseHeading(column.heading),
-    ),
-  }));
+  const unknown = [
+    ...unmatched.map(({ index, heading }) => ({
+      index,
+      heading,
+      didYouMean: closestMatch(normaliseHeading(heading), absent, (column) =>
+        normaliseHeading(column.heading),
+      ),
+    })),
+    ...otherNames,
+  ].sort((a, b) => a.index - b.index);
   const missingRequired = absent
     .filter(
       (column): column is ReadColumn => column.requirement === 'M' || column.requirement === 'H',
@@ -105,7 +132,7 @@ export function matchHeadings(headingCells: readonly CellValue[]): HeadingMatch 
   return { matched, unknown, repeated, missingRequired, blankHeadingIndexes };
 }
 
-/** How many registry headings a row holds, and whether it has every mandatory (M) one. */
+/** How many registry headings a row holds, and whether it has every mandatory (M and H) one. */
 export function scoreHeadingRow(cells: readonly CellValue[]): {
   known: number;
   hasMandatory: boolean;
@@ -115,8 +142,9 @@ export function scoreHeadingRow(cells: readonly CellValue[]): {
     const column = findColumn(headingText(cell));
     if (column) keys.add(column.key);
   }
+  // SPREADSHEET.md's key: M and H are both mandatory headings.
   const hasMandatory = COLUMNS.every(
-    (column) => column.requirement !== 'M' || keys.has(column.key),
+    (column) => (column.requirement !== 'M' && column.requirement !== 'H') || keys.has(column.key),
   );
   return { known: keys.size, hasMandatory };
 }
