@@ -145,6 +145,28 @@ describe('ingest', () => {
     );
   });
 
+  test('a row with other errors still has its key checked, so both problems show in one pass', () => {
+    const badDischarge = row('C1');
+    badDischarge[4] = 'soon';
+    const result = ingestFiles(
+      [csv('team.csv', HEADINGS, [badDischarge, row('C1'), row('C2', 'AB', 'never'), row('C2')])],
+      OPTIONS,
+    );
+    assert.deepEqual(
+      result.problems.map((found) => [found.code, found.row]),
+      [
+        ['invalidDate', 2],
+        ['duplicateKey', 3],
+        ['invalidDate', 4],
+      ],
+    );
+    assert.match(result.problems[1]?.description ?? '', /as row 2\./);
+    assert.deepEqual(
+      result.records.map(({ row: rowNumber }) => rowNumber),
+      [5],
+    );
+  });
+
   test('files over the limits are refused and say what the limits are', () => {
     const file = csv('team.csv', HEADINGS, [row('C1'), row('C2'), row('C3')]);
     const tooManyRows = ingestFiles([file], {

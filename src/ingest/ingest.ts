@@ -1,6 +1,6 @@
 import type { IsoDate } from '../calendar/calendar-date.ts';
 import type { ClientKeyOf } from '../referrals/pseudonymise.ts';
-import type { ReferralRecord } from '../referrals/referral-record.ts';
+import type { ReferralKey, ReferralRecord } from '../referrals/referral-record.ts';
 import {
   type CellValue,
   DEFAULT_READ_LIMITS,
@@ -73,14 +73,18 @@ export function ingestFiles(
 ): IngestResult {
   const problems: Problem[] = [];
   const records: IngestedRecord[] = [];
-  const seenKeys = new ReferralKeys(records);
+  const seenKeys = new ReferralKeys();
   const firstRowOfSpecialist = new Map<string, { file: string; sheet: string; row: number }>();
   const summaries: FileSummary[] = [];
 
   for (const file of files) {
     summaries.push(
-      ingestFile(file, options, problems, (record, sheet, row) => {
-        const first = seenKeys.holderOf(record, records.length);
+      ingestFile(file, options, problems, (key, record, sheet, row) => {
+        const first = seenKeys.holderOf(key.clientKey, {
+          file: file.name,
+          row,
+          referralDate: key.referralDate,
+        });
         if (first) {
           problems.push(
             problem(
@@ -93,6 +97,7 @@ export function ingestFiles(
           );
           return;
         }
+        if (record === null) return;
         if (!firstRowOfSpecialist.has(record.specialist)) {
           firstRowOfSpecialist.set(record.specialist, { file: file.name, sheet, row });
         }
@@ -133,28 +138,33 @@ export function ingestFiles(
  * record. Most clients have one referral, so the common case is one number per client; a
  * client's further referrals go in a second map.
  */
+/** Where a referral's key was first seen in the upload. */
+interface KeyHolder {
+  readonly file: string;
+  readonly row: number;
+  readonly referralDate: IsoDate;
+}
+
 class ReferralKeys {
-  private readonly firstReferral = new Map<string, number>();
-  private readonly laterReferrals = new Map<string, number>();
+  /** Most clients have one referral: by client first, the pair only for a second referral. */
+  readonly #firstReferral = new Map<string, KeyHolder>();
+  readonly #laterReferrals = new Map<string, KeyHolder>();
 
-  constructor(private readonly records: readonly IngestedRecord[]) {}
-
-  /** The record already holding this key, or undefined after noting `index` as holding it. */
-  holderOf(record: ReferralRecord, index: number): IngestedRecord | undefined {
-    const firstIndex = this.firstReferral.get(record.clientKey);
-    if (firstIndex === undefined) {
-      this.firstReferral.set(record.clientKey, index);
+  /** The row already holding this key, or undefined after noting `holder` as holding it. */
+  holderOf(clientKey: string, holder: KeyHolder): KeyHolder | undefined {
+    const first = this.#firstReferral.get(clientKey);
+    if (first === undefined) {
+      this.#firstReferral.set(clientKey, holder);
       return undefined;
     }
-    const first = this.records[firstIndex];
-    if (first?.record.referralDate === record.referralDate) return first;
-    const key = `${record.clientKey}\u0000${record.referralDate}`;
-    const laterIndex = this.laterReferrals.get(key);
-    if (laterIndex === undefined) {
-      this.laterReferrals.set(key, index);
+    if (first.referralDate === holder.referralDate) return first;
+    const key = `${clientKey}\u0000${holder.referralDate}`;
+    const later = this.#laterReferrals.get(key);
+    if (later === undefined) {
+      this.#laterReferrals.set(key, holder);
       return undefined;
     }
-    return this.records[laterIndex];
+    return later;
   }
 }
 
@@ -226,7 +236,8 @@ function ingestFile(
   file: SpreadsheetFile,
   options: IngestOptions,
   problems: Problem[],
-  onRecord: (record: ReferralRecord, sheet: string, row: number) => void,
+  /** Each row whose key could be read: with its record, or null when the row has errors. */
+  onRow: (key: ReferralKey, record: ReferralRecord | null, sheet: string, row: number) => void,
 ): FileSummary {
   const limits = options.limits ?? DEFAULT_READ_LIMITS;
   const summary: { -readonly [K in keyof FileSummary]: FileSummary[K] } & {
@@ -335,7 +346,8 @@ function ingestFile(
       }
       if (optionalNotYetSeen.length > 0) optionalNotYetSeen = stillBlank(optionalNotYetSeen, row);
       const record = validator.validate(row);
-      if (record) onRecord(record, sheetName, row.rowNumber);
+      const key = record ?? validator.keyOfRefusedRow;
+      if (key) onRow(key, record, sheetName, row.rowNumber);
     }
 
     if (summary.dataRows === 0) {

@@ -28,6 +28,9 @@ export interface JobRecord {
   readonly preferenceMet: boolean | null;
 }
 
+/** What makes a referral one row within a team (SPREADSHEET.md): the client and the referral date. */
+export type ReferralKey = Pick<ReferralRecord, 'clientKey' | 'referralDate'>;
+
 export interface ReferralRecord {
   /** HMAC-SHA-256 of the client ID with the service's secret, hex. */
   readonly clientKey: string;

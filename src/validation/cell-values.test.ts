@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { OTHER_NOT_RECOGNISED } from '../spreadsheet/lists.ts';
 import {
+  isBlank,
   parseDate,
   parseHours,
   parseInitials,
@@ -88,6 +89,17 @@ describe('parseDate', () => {
     const parsed = parseDate(45000);
     assert.ok(parsed instanceof Unreadable);
     assert.match(parsed.description, /is a number, not a date/);
+  });
+});
+
+describe('isBlank', () => {
+  test('blank is what parseText trims to nothing, Unicode spaces included', () => {
+    for (const blank of [null, '', '   ', '\t\r\n', '\u00a0', '\u2003', ' \u3000 ', '\ufeff']) {
+      assert.equal(isBlank(blank), true, JSON.stringify(blank));
+    }
+    for (const filled of ['a', ' C1 ', '\u2003x', '\u00e9', 0, false]) {
+      assert.equal(isBlank(filled), false, JSON.stringify(filled));
+    }
   });
 });
 

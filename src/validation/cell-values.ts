@@ -36,13 +36,17 @@ export function cellAsTyped(cell: CellValue): string {
   return String(cell);
 }
 
-/** Blank: no cell, or text of only spaces (checked without trimming: it runs for every cell). */
+/**
+ * Blank: no cell, or text of only spaces, as `parseText` trims them (ASCII checked without
+ * trimming: it runs for every cell; other characters only then by `trim`).
+ */
 export function isBlank(cell: CellValue): boolean {
   if (cell === null) return true;
   if (typeof cell !== 'string') return false;
   for (let index = 0; index < cell.length; index++) {
     const code = cell.charCodeAt(index);
-    if (code !== 32 && code !== 9 && code !== 10 && code !== 13 && code !== 0xa0) return false;
+    if (code === 32 || code === 9 || code === 10 || code === 13) continue;
+    return code >= 128 && cell.trim() === '';
   }
   return true;
 }

@@ -78,11 +78,16 @@ export function problem(
  * not a date. Enter dates as DD/MM/YYYY, for example 05/03/2024."
  */
 export function describeProblem(found: Problem): string {
+  // Most descriptions quote the value; those about two cells do not, so it goes by its column.
+  const value =
+    found.value !== null && found.value !== '' && !found.description.includes(`'${found.value}'`)
+      ? ` ('${found.value}')`
+      : '';
   const where = [
     found.file,
     found.sheet !== null && found.sheet !== found.file ? `sheet '${found.sheet}'` : null,
     found.row !== null ? `row ${found.row}` : null,
-    found.column,
+    found.column !== null ? `${found.column}${value}` : null,
   ].filter((part): part is string => part !== null);
   return `${where.join(', ')}: ${found.description} ${found.fix}`.trim();
 }

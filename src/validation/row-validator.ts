@@ -1,6 +1,6 @@
 import { ageOn, type IsoDate } from '../calendar/calendar-date.ts';
 import { ageBandAtReferral, type ClientKeyOf } from '../referrals/pseudonymise.ts';
-import type { JobRecord, ReferralRecord } from '../referrals/referral-record.ts';
+import type { JobRecord, ReferralKey, ReferralRecord } from '../referrals/referral-record.ts';
 import type { CellValue, SheetRow } from '../spreadsheet/cells.ts';
 import {
   DISCHARGED_STATUS,
@@ -244,6 +244,12 @@ export class RowValidator {
     }
   }
 
+  /**
+   * The key of the row `validate` last refused, when its client ID and referral date could be
+   * read: a refused row can still repeat another's key, and that is reported in the same pass.
+   */
+  keyOfRefusedRow: ReferralKey | null = null;
+
   validate(row: SheetRow): ReferralRecord | null {
     this.row = row;
     this.errors = 0;
@@ -276,8 +282,13 @@ export class RowValidator {
 
     const clientId = text(values[SLOT.clientId] ?? null);
     const specialist = text(values[SLOT.specialist] ?? null);
-    if (this.errors > 0 || clientId === null || specialist === null || referralDate === null)
+    if (this.errors > 0 || clientId === null || specialist === null || referralDate === null) {
+      this.keyOfRefusedRow =
+        clientId !== null && referralDate !== null
+          ? { clientKey: this.context.clientKeyOf(clientId), referralDate }
+          : null;
       return null;
+    }
     return {
       clientKey: this.context.clientKeyOf(clientId),
       specialist,
