@@ -124,7 +124,8 @@ export function readConfig(environment: Environment): ConfigResult {
     problems,
   );
 
-  const warmFigures = value('IPS_WARM_FIGURES') !== '0';
+  // Warming what cannot be kept would read all England for nothing.
+  const warmFigures = value('IPS_WARM_FIGURES') !== '0' && figuresCacheEntries > 0;
 
   if (problems.length > 0) return { ok: false, problems };
   return {

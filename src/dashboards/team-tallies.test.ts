@@ -12,9 +12,10 @@ import {
   groupByRecordField,
   RECORD_DIMENSIONS,
 } from '../metrics/breakdowns.ts';
-import { computeMetrics, type MetricsQuery } from '../metrics/compute.ts';
+import { computeMetrics, emptyTally, type MetricsQuery, recordsIn } from '../metrics/compute.ts';
 import type { DerivedRecord } from '../metrics/derive.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
+import { referral } from '../referrals/test-referrals.ts';
 import { generateReferralRecords } from '../synthetic/referral-records.ts';
 import { compareWithStored } from '../uploads/compare-upload.ts';
 import { rollBackTo, saveUpload, storedRecords, takeTeamData } from '../uploads/upload-store.ts';
@@ -268,3 +269,69 @@ for (const testDatabase of TEST_DATABASES) {
     });
   });
 }
+
+describe('team tallies while uploads land', () => {
+  /** A database of teams with one record each, where team `changing` gains a record at version 2. */
+  function changingDatabase(changing: number) {
+    const state = { version: 1, onRecordsRead: null as (() => void) | null };
+    const recordsAt = (version: number): ReferralRecord[] =>
+      version === 1
+        ? [referral({ referralDate: '2025-05-01' })]
+        : [referral({ referralDate: '2025-05-01' }), referral({ referralDate: '2025-05-02' })];
+    const database: Queryable = {
+      async query<Row extends object>(sql: string, parameters: readonly unknown[] = []) {
+        const ids = String(parameters[0]).slice(1, -1).split(',').map(Number);
+        const versionOf = (id: number) => (id === changing ? state.version : 1);
+        if (sql.includes('data_version')) {
+          return ids.map((id) => ({ id, version: versionOf(id) })) as unknown as Row[];
+        }
+        const rows = ids.flatMap((id) =>
+          recordsAt(versionOf(id)).map((record) => ({ teamId: id, record })),
+        );
+        const hook = state.onRecordsRead;
+        state.onRecordsRead = null;
+        hook?.();
+        return rows as unknown as Row[];
+      },
+      async runScript() {},
+    };
+    return { database, state };
+  }
+  const query: MetricsQuery = {
+    from: '2025-04-01',
+    to: '2026-03-31',
+    today: '2025-06-01',
+    employmentStatus: 'all',
+  };
+  const year = { query, grouping: 'all' } as const;
+  const may = {
+    query: { ...query, from: '2025-05-01', to: '2025-05-31' },
+    grouping: 'all',
+  } as const;
+
+  it('never keeps tallies of older records under a newer version', async () => {
+    const { database, state } = changingDatabase(3);
+    const tallies = new TeamTallies(database, 1_000_000);
+    let teamPage: Promise<unknown> = Promise.resolve();
+    // England's teams are read at version 1; then team 3's upload lands and its own page, asking
+    // another view, keeps version 2 before England's tally reaches team 3.
+    state.onRecordsRead = () => {
+      state.version = 2;
+      teamPage = tallies.tallies([3], [may]);
+    };
+    await tallies.tallies([1, 2, 3], [year]);
+    await teamPage;
+    const [answer] = await tallies.tallies([3], [year]);
+    assert.equal(recordsIn(answer?.get(3)?.get('all') ?? emptyTally()), 2);
+  });
+
+  it('does not read again a team another caller has tallied meanwhile', async () => {
+    const { database } = changingDatabase(0);
+    const tallies = new TeamTallies(database, 1_000_000);
+    const teams = Array.from({ length: 200 }, (_, index) => index + 1);
+    await Promise.all([tallies.tallies(teams, [year]), tallies.tallies(teams, [year])]);
+    // Both callers read the first batch at once; after it, each skips what the other has done.
+    assert.ok(tallies.teamsRead < 2 * teams.length, `${tallies.teamsRead} reads`);
+    assert.ok(tallies.teamsRead >= teams.length);
+  });
+});

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
+import type { IsoDate } from '../calendar/calendar-date.ts';
 import type { Queryable } from '../database/database.ts';
 import { groupByRecordField, groupRecords, type RecordDimension } from '../metrics/breakdowns.ts';
 import { type MetricsQuery, type MetricsTally, tallyMetrics } from '../metrics/compute.ts';
@@ -29,12 +30,21 @@ export type GroupTallies = ReadonlyMap<string, MetricsTally>;
 
 const ALL = 'all';
 
+interface TeamVersion {
+  readonly id: number;
+  /** The team's data version, raised by every change to its records. */
+  readonly version: number;
+}
+
 const groupOf = (grouping: TallyGrouping): ((derived: DerivedRecord) => string) =>
   grouping === 'all'
     ? () => ALL
     : grouping === 'specialist'
       ? (derived) => derived.record.specialist
       : groupByRecordField(grouping);
+
+/** The as-at day a request key was made for (`requestKey` puts it third). */
+const keyToday = (key: string) => key.split('|', 3)[2];
 
 function requestKey({ query, grouping, specialist }: TallyRequest): string {
   return [
@@ -104,6 +114,17 @@ export class TeamTallies {
     return this.#size;
   }
 
+  /** Forgets every tally taken as at another day than `today`: no page asks for them again. */
+  forgetOtherDays(today: IsoDate) {
+    for (const kept of this.#teams.values()) {
+      for (const key of kept.tallies.keys()) {
+        if (keyToday(key) === today) continue;
+        kept.tallies.delete(key);
+        this.#size--;
+      }
+    }
+  }
+
   /** How many times a team's records have been read to tally them, since this was made. */
   get teamsRead(): number {
     return this.#teamsRead;
@@ -126,48 +147,87 @@ export class TeamTallies {
       [`{${teamIds.join(',')}}`],
     );
     const keys = requests.map(requestKey);
-    const stale: Array<{ id: number; version: number }> = [];
-    for (const team of versions) {
-      const kept = this.#teams.get(team.id);
-      if (kept !== undefined) {
-        this.#teams.delete(team.id);
-        if (kept.version === team.version) this.#teams.set(team.id, kept);
-        else this.#size -= kept.tallies.size;
-      }
-      const tallies = kept?.version === team.version ? kept.tallies : undefined;
-      let missing = tallies === undefined;
-      keys.forEach((key, index) => {
-        const groups = tallies?.get(key);
-        if (groups === undefined) missing = true;
-        else answers[index]?.set(team.id, groups);
-      });
-      if (missing) stale.push(team);
-    }
+    const stale = versions.filter((team) => !this.#answerFromKept(team, keys, answers));
     for (let start = 0; start < stale.length; start += TEAMS_PER_READ) {
-      const batch = stale.slice(start, start + TEAMS_PER_READ);
+      // Teams another caller (a warm-up, another page) has tallied meanwhile are not read again.
+      const batch = stale
+        .slice(start, start + TEAMS_PER_READ)
+        .filter((team) => start === 0 || !this.#answerFromKept(team, keys, answers));
+      if (batch.length === 0) continue;
       const records = await this.#teamRecords(batch.map(({ id }) => id));
       this.#teamsRead += batch.length;
       for (const team of batch) {
-        const derived = records.get(team.id) ?? [];
-        const kept = this.#teams.get(team.id) ?? { version: team.version, tallies: new Map() };
-        [...requests, ...alongside].forEach((request, index) => {
-          const key = keys[index] ?? requestKey(request);
-          const groups = kept.tallies.get(key) ?? tallyGroups(derived, request);
-          answers[index]?.set(team.id, groups);
-          if (!kept.tallies.has(key)) {
-            kept.tallies.set(key, groups);
-            this.#size++;
-          }
-        });
-        this.#teams.delete(team.id);
-        this.#teams.set(team.id, kept);
-        this.#evict();
+        this.#tallyTeam(
+          team,
+          records.get(team.id) ?? [],
+          [...requests, ...alongside],
+          keys,
+          answers,
+        );
         // Let other requests in between teams: an embedded database answers without real I/O,
         // so without this a read of all England would hold the event loop until it ends.
         await setImmediate();
       }
     }
     return answers;
+  }
+
+  /** Answers what it can from the team's tallies kept at this version: false if any is missing. */
+  #answerFromKept(
+    team: TeamVersion,
+    keys: readonly string[],
+    answers: Array<Map<number, GroupTallies>>,
+  ): boolean {
+    const kept = this.#teams.get(team.id);
+    if (kept === undefined) return false;
+    this.#teams.delete(team.id);
+    if (kept.version < team.version) {
+      this.#size -= kept.tallies.size;
+      return false;
+    }
+    this.#teams.set(team.id, kept);
+    if (kept.version > team.version) return false;
+    let complete = true;
+    keys.forEach((key, index) => {
+      const groups = kept.tallies.get(key);
+      if (groups === undefined) complete = false;
+      else answers[index]?.set(team.id, groups);
+    });
+    return complete;
+  }
+
+  /**
+   * Tallies one team's records read at `team.version` and keeps them, unless another caller has
+   * meanwhile kept the team at a newer version (an upload landed while these were added up): then
+   * they answer this request only, and never sit under the newer version.
+   */
+  #tallyTeam(
+    team: TeamVersion,
+    derived: readonly DerivedRecord[],
+    requests: readonly TallyRequest[],
+    keys: readonly string[],
+    answers: Array<Map<number, GroupTallies>>,
+  ) {
+    const current = this.#teams.get(team.id);
+    const keep = current === undefined || current.version <= team.version;
+    const kept =
+      current !== undefined && current.version >= team.version
+        ? current
+        : { version: team.version, tallies: new Map<string, GroupTallies>() };
+    if (current !== undefined && current !== kept) this.#size -= current.tallies.size;
+    requests.forEach((request, index) => {
+      const key = keys[index] ?? requestKey(request);
+      const groups = (keep ? kept.tallies.get(key) : undefined) ?? tallyGroups(derived, request);
+      answers[index]?.set(team.id, groups);
+      if (keep && !kept.tallies.has(key)) {
+        kept.tallies.set(key, groups);
+        this.#size++;
+      }
+    });
+    if (!keep) return;
+    this.#teams.delete(team.id);
+    this.#teams.set(team.id, kept);
+    this.#evict();
   }
 
   /** Forgets the least recently used teams' tallies until within capacity. */

@@ -94,7 +94,17 @@ describe('parseDate', () => {
 
 describe('isBlank', () => {
   test('blank is what parseText trims to nothing, Unicode spaces included', () => {
-    for (const blank of [null, '', '   ', '\t\r\n', '\u00a0', '\u2003', ' \u3000 ', '\ufeff']) {
+    for (const blank of [
+      null,
+      '',
+      '   ',
+      '\t\r\n',
+      '\v\f',
+      '\u00a0',
+      '\u2003',
+      ' \u3000 ',
+      '\ufeff',
+    ]) {
       assert.equal(isBlank(blank), true, JSON.stringify(blank));
     }
     for (const filled of ['a', ' C1 ', '\u2003x', '\u00e9', 0, false]) {

@@ -45,7 +45,8 @@ export function isBlank(cell: CellValue): boolean {
   if (typeof cell !== 'string') return false;
   for (let index = 0; index < cell.length; index++) {
     const code = cell.charCodeAt(index);
-    if (code === 32 || code === 9 || code === 10 || code === 13) continue;
+    // Space, and tab to carriage return (\t \n \v \f \r): what trim removes below 128.
+    if (code === 32 || (code >= 9 && code <= 13)) continue;
     return code >= 128 && cell.trim() === '';
   }
   return true;

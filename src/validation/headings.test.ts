@@ -42,12 +42,17 @@ describe('heading matching', () => {
     assert.deepEqual(match.unknown, [{ index: 0, heading: 'ES initials', didYouMean: undefined }]);
   });
 
-  test('a never-read column under two names is not an error; a read field twice is', () => {
-    const neverRead = matchHeadings(['Telephone', 'Phone', 'Comments', 'Notes']);
+  test('a never-read column under another name is not an error; any heading twice is', () => {
+    const neverRead = matchHeadings(['Telephone', 'Phone', 'Notes', 'Comments', 'Phone number']);
     assert.deepEqual(neverRead.repeated, []);
     assert.deepEqual(
       neverRead.unknown.map(({ heading }) => heading),
-      ['Phone', 'Notes'],
+      ['Phone', 'Notes', 'Phone number'],
+    );
+    const sameTwice = matchHeadings(['Telephone', 'telephone', 'Client ID', 'CLIENT ID']);
+    assert.deepEqual(
+      sameTwice.repeated.map(({ index }) => index),
+      [1, 3],
     );
     // Two other names and no own heading: which to read is not clear.
     const twoOtherNames = matchHeadings(['VP start date', 'Vocational profile start date']);

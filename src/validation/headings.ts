@@ -89,8 +89,9 @@ export function matchHeadings(headingCells: readonly CellValue[]): HeadingMatch 
   });
 
   // A column's own heading wins over its other names ("Employment specialist initials" over "ES
-  // initials"); a second column is an error only where it leaves two places to read one field from.
-  // Extra columns under another name, or repeats of a never-read column, are just not read.
+  // initials"), which are then extra columns, not read (SPREADSHEET.md knows only the own heading).
+  // The same heading twice is an error, as is a field under two other names and not its own
+  // (which to read is unclear); a never-read column's other names are just not read.
   const matched: MatchedColumn[] = [];
   const repeated: MatchedColumn[] = [];
   const otherNames: UnknownHeading[] = [];
@@ -103,7 +104,7 @@ export function matchHeadings(headingCells: readonly CellValue[]): HeadingMatch 
     matched.push(chosen);
     for (const other of sameColumn) {
       if (other === chosen) continue;
-      if (chosen.column.requirement === 'N' || (chosen.byOwnHeading && !other.byOwnHeading)) {
+      if (!other.byOwnHeading && (chosen.byOwnHeading || chosen.column.requirement === 'N')) {
         otherNames.push({ index: other.index, heading: other.heading, didYouMean: undefined });
       } else repeated.push(other);
     }

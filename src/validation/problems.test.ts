@@ -33,6 +33,20 @@ describe('describeProblem', () => {
     );
   });
 
+  test('a value the description quotes trimmed or in other capitals is not given twice', () => {
+    const found = problem(
+      'error',
+      'invalidDate',
+      { ...at, column: 'Referral date', value: ' TRUE ' },
+      "'true' is not a date.",
+      'Enter dates as DD/MM/YYYY.',
+    );
+    assert.equal(
+      describeProblem(found),
+      "team.xlsx, sheet 'Referrals', row 14, Referral date: 'true' is not a date. Enter dates as DD/MM/YYYY.",
+    );
+  });
+
   test('a problem without a value (a never-read or personal column) shows none', () => {
     const found = problem(
       'error',

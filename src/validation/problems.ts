@@ -79,10 +79,9 @@ export function problem(
  */
 export function describeProblem(found: Problem): string {
   // Most descriptions quote the value; those about two cells do not, so it goes by its column.
-  const value =
-    found.value !== null && found.value !== '' && !found.description.includes(`'${found.value}'`)
-      ? ` ('${found.value}')`
-      : '';
+  const typed = found.value?.trim() ?? '';
+  const quoted = found.description.toLowerCase().includes(`'${typed.toLowerCase()}'`);
+  const value = typed !== '' && !quoted ? ` ('${found.value}')` : '';
   const where = [
     found.file,
     found.sheet !== null && found.sheet !== found.file ? `sheet '${found.sheet}'` : null,
