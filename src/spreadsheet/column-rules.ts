@@ -29,7 +29,7 @@ const TYPE_RULES: Readonly<Record<ColumnType, string>> = {
   yesNo: 'Yes or No.',
   list: 'One of the values in the drop-down list; anything else is a warning.',
   listOrCode:
-    'One of the values in the drop-down list, or its numeric code; anything else is a warning.',
+    'One of the values in the drop-down list, or a code: SIC 2007 for sector (47110 or 47.11), SOC 2020 for occupation (1 to 4 digits); anything else is a warning.',
 };
 
 /** The rule for one column, in a sentence or three. */

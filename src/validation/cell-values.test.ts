@@ -171,6 +171,21 @@ describe('parseListValue', () => {
   });
   test('sector and occupation also take SIC/SOC codes', () => {
     assert.deepEqual(parseListValue('J', '47110', true), { recognised: true, value: '47110' });
+    for (const sic of ['47', '471', '47.11', '47.110', 47110]) {
+      assert.equal(parseListValue('J', sic, true).recognised, true, `SIC ${sic}`);
+    }
+    for (const soc of ['2', '21', '213', '2136', 2136]) {
+      assert.equal(parseListValue('K', soc, true).recognised, true, `SOC ${soc}`);
+    }
+    for (const [list, notCode] of [
+      ['J', '4'],
+      ['J', '471100'],
+      ['J', '4.711'],
+      ['K', '99999'],
+      ['K', '21.3'],
+    ] as const) {
+      assert.equal(parseListValue(list, notCode, true).recognised, false, `${list} ${notCode}`);
+    }
     assert.equal(parseListValue('J', '47110', false).recognised, false);
   });
   test('the "not recognised" label is not itself a list value', () => {

@@ -215,11 +215,20 @@ export function parseListValue(listId: ListId, cell: CellValue, allowCode: boole
   return parsed;
 }
 
+/**
+ * SIC 2007 codes: a division's two digits, then up to three more for the group, class and
+ * subclass, written as 47110 or with a dot as 47.11; SOC 2020 codes: one to four digits.
+ */
+const CODE_FORMS: Partial<Record<ListId, RegExp>> = {
+  J: /^\d{2}(?:\.?\d{1,3})?$/,
+  K: /^\d{1,4}$/,
+};
+
 function matchList(listId: ListId, text: string, allowCode: boolean): ListParse {
   const value = matchListValue(listId, text);
   if (value !== undefined) return { recognised: true, value };
   // Sector and occupation accept a SIC or SOC code instead of the list's words.
-  if (allowCode && /^\d{1,5}$/.test(text)) return { recognised: true, value: text };
+  if (allowCode && CODE_FORMS[listId]?.test(text)) return { recognised: true, value: text };
   const suggestion = closestMatch(listMatchKey(text), LISTS[listId].values, listMatchKey);
   return { recognised: false, suggestion };
 }
