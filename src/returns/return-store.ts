@@ -66,11 +66,13 @@ export async function saveDraft(
   at: Date,
 ): Promise<void> {
   await database.transaction(async (transaction) => {
-    const [current] = await transaction.query<{ draft: ReturnForm }>(
-      `SELECT draft FROM quarterly_return WHERE service_id = $1 AND ics_id = $2 AND quarter = $3 FOR UPDATE`,
-      [key.serviceId, key.icsId, key.quarter],
+    // Compared as jsonb: the database keeps its own key order, so the texts would never match.
+    const [current] = await transaction.query<{ unchanged: boolean }>(
+      `SELECT draft = $4::jsonb AS unchanged FROM quarterly_return
+        WHERE service_id = $1 AND ics_id = $2 AND quarter = $3 FOR UPDATE`,
+      [key.serviceId, key.icsId, key.quarter, JSON.stringify(draft)],
     );
-    if (current !== undefined && JSON.stringify(current.draft) === JSON.stringify(draft)) return;
+    if (current?.unchanged === true) return;
     await transaction.query(
       `INSERT INTO quarterly_return (service_id, ics_id, quarter, draft, draft_changed_at, draft_changed_by)
        VALUES ($1, $2, $3, $4, $5, $6)

@@ -166,9 +166,17 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   });
   group(app, [fullAccess, requireTeam(services, canUploadForTeam)], (scope) => {
     scope.get('/teams/:teamId/upload', uploads.show);
-    scope.post('/teams/:teamId/upload', uploads.upload);
+    scope.post(
+      '/teams/:teamId/upload',
+      { config: { rateLimit: RATE_LIMITS.upload } },
+      uploads.upload,
+    );
     scope.get('/teams/:teamId/upload/check/:checkId', uploads.check);
-    scope.post('/teams/:teamId/upload/check/:checkId', uploads.confirm);
+    scope.post(
+      '/teams/:teamId/upload/check/:checkId',
+      { config: { rateLimit: RATE_LIMITS.upload } },
+      uploads.confirm,
+    );
     scope.get('/teams/:teamId/upload/done/:uploadId', uploads.done);
     scope.post('/teams/:teamId/uploads/:uploadId/roll-back', uploads.rollBack);
   });

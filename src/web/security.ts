@@ -21,11 +21,21 @@ export function cspNonce(request: FastifyRequest): string {
   return (request.raw as WithNonce)[NONCE] ?? '';
 }
 
-/** Rate limits, per client address, for the routes that guess at secrets. */
+/**
+ * Rate limits: per client address for the routes that guess at secrets; per account for uploads
+ * (each read of a spreadsheet is costly, and a trust's users may share one address), counted once
+ * the gates have said who is asking.
+ */
 export const RATE_LIMITS = {
   signIn: { max: 20, timeWindow: '5 minutes' },
   passwordReset: { max: 10, timeWindow: '15 minutes' },
   api: { max: 300, timeWindow: '1 minute' },
+  upload: {
+    max: 120,
+    timeWindow: '1 minute',
+    hook: 'preHandler',
+    keyGenerator: (request: FastifyRequest) => `upload by account ${request.viewer?.accountId}`,
+  },
 } as const;
 
 /**

@@ -15,7 +15,7 @@ import {
   type WorkbookSource,
 } from '../cells.ts';
 import { openXlsxWorkbook } from './xlsx-reader.ts';
-import { type WritableCell, writeXlsx } from './xlsx-writer.ts';
+import { excelSheetNames, type WritableCell, writeXlsx } from './xlsx-writer.ts';
 
 /** The first sheet's non-blank rows as read by this reader, trailing blanks trimmed. */
 function ownRows(bytes: Uint8Array, limits: ReadLimits = DEFAULT_READ_LIMITS): CellValue[][] {
@@ -294,5 +294,29 @@ describe('XLSX reader refuses unsafe or unreadable files with a specific problem
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('sheet names for Excel', () => {
+  test('no forbidden characters, at most 31 characters, none twice whatever the case', () => {
+    const names = excelSheetNames([
+      'Referrals: cumulative by month',
+      'Job starts: cumulative by month and more',
+      'Job starts: cumulative by month and less',
+      "'Quoted' [draft] a/b?*\\c",
+      'referrals - cumulative by month',
+      '',
+    ]);
+    assert.deepEqual(names, [
+      'Referrals - cumulative by month',
+      'Job starts - cumulative by mont',
+      'Job starts - cumulative by (2)',
+      "Quoted' -draft- a-b---c",
+      'referrals - cumulative by m (2)',
+      'Sheet',
+    ]);
+    for (const name of names) {
+      assert.ok(name.length <= 31 && !/[:\\/?*[\]]/.test(name), name);
+    }
   });
 });

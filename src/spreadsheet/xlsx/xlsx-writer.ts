@@ -84,6 +84,29 @@ export function columnLetters(index: number): string {
   return letters;
 }
 
+/**
+ * Sheet names Excel opens without repair: none of : \ / ? * [ ], no apostrophe at either end, at
+ * most 31 characters, and no two the same (Excel ignores case).
+ */
+export function excelSheetNames(names: readonly string[]): string[] {
+  const taken = new Set<string>();
+  return names.map((name) => {
+    const clean =
+      name
+        .replace(/\s*:\s*/g, ' - ')
+        .replace(/[\\/?*[\]]/g, '-')
+        .replace(/^'+|'+$/g, '')
+        .trim() || 'Sheet';
+    for (let copy = 1; ; copy++) {
+      const suffix = copy === 1 ? '' : ` (${copy})`;
+      const candidate = `${clean.slice(0, 31 - suffix.length).trimEnd()}${suffix}`;
+      if (taken.has(candidate.toLowerCase())) continue;
+      taken.add(candidate.toLowerCase());
+      return candidate;
+    }
+  });
+}
+
 export function writeXlsx(
   sheets: readonly SheetToWrite[],
   options: XlsxWriteOptions = {},

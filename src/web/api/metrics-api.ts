@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { londonToday } from '../../calendar/london-today.ts';
-import { teamsMetrics } from '../../dashboards/dashboard.ts';
+import { isHiddenSmallNumber, teamsMetrics } from '../../dashboards/dashboard.ts';
+import type { MetricsResult } from '../../metrics/compute.ts';
 import {
   allTeams,
   findIcs,
@@ -15,6 +16,7 @@ import {
 import {
   canViewArea,
   canViewServiceSummary,
+  canViewSpecialists,
   canViewTeam,
   type Viewer,
 } from '../../permissions/permissions.ts';
@@ -44,45 +46,101 @@ const metricsQuery = z
     },
   );
 
+const idOf = (team: { id: number }) => team.id;
+
+/** A count as published: the number, or "<5" under NHS England's small-number rule. */
+type PublishedCount = number | '<5';
+
+const mapValues = <K extends string, T, U>(record: Record<K, T>, map: (value: T) => U) =>
+  Object.fromEntries(
+    Object.entries(record).map(([key, value]) => [key, map(value as T)]),
+  ) as Record<K, U>;
+
+/**
+ * METRICS.md's object as a caller may see it: the specialists' caseloads only for those who may
+ * see ES-level detail (an empty object otherwise, so the keys stay the same), and at area level
+ * the counts of 1 to 4 as "<5", as the area dashboards show them.
+ */
+export function publishedMetrics(
+  metrics: MetricsResult,
+  options: { bySpecialist: boolean; suppressSmallNumbers: boolean },
+) {
+  const count = (value: number): PublishedCount =>
+    isHiddenSmallNumber(value, options.suppressSmallNumbers) ? '<5' : value;
+  const waits = (time: MetricsResult['daysToFirstContact']) => ({ ...time, n: count(time.n) });
+  return {
+    ...metrics,
+    referrals: count(metrics.referrals),
+    vpStarts: count(metrics.vpStarts),
+    activeCaseload: count(metrics.activeCaseload),
+    jobStarts: count(metrics.jobStarts),
+    supportedIntoWork: count(metrics.supportedIntoWork),
+    firstJobStarts: count(metrics.firstJobStarts),
+    sustained13: count(metrics.sustained13),
+    sustained26: count(metrics.sustained26),
+    sustained52: count(metrics.sustained52),
+    discharges: count(metrics.discharges),
+    sustainedByHours: mapValues(metrics.sustainedByHours, (bands) => mapValues(bands, count)),
+    daysToFirstContact: waits(metrics.daysToFirstContact),
+    daysToEmployerContact: waits(metrics.daysToEmployerContact),
+    timeToFirstJob: mapValues(metrics.timeToFirstJob, count),
+    caseloadPerSpecialist: options.bySpecialist ? metrics.caseloadPerSpecialist : {},
+  };
+}
+
 /**
  * `GET /api/v1/metrics`: METRICS.md's machine-readable object for one team, service, ICS, region
  * or (with none named) England, if the caller may see it.
  */
 export function metricsApiHandlers(services: Services) {
-  const { database, clock, teamTallies } = services;
+  const { database, clock, config, teamTallies } = services;
 
-  /** The teams whose records count, once the caller is allowed to see them. */
-  async function teamsInScope(
+  /**
+   * The teams whose records count, once the caller is allowed to see them; whether the caller may
+   * see each specialist's caseload (a team's own leader); and whether the scope is an area, whose
+   * published counts follow the small-number rule as its dashboard does.
+   */
+  async function scopeOf(
     viewer: Viewer,
     query: z.infer<typeof metricsQuery>,
-  ): Promise<number[]> {
+  ): Promise<{ teamIds: number[]; bySpecialist: boolean; isArea: boolean }> {
+    const inside = { bySpecialist: false, isArea: false };
     if (query.team !== undefined) {
       const team = await findTeam(database, query.team);
       if (team === null) throw notFound();
       if (!canViewTeam(viewer, teamPlace(team))) throw forbidden();
-      return [team.id];
+      return {
+        teamIds: [team.id],
+        bySpecialist: canViewSpecialists(viewer, teamPlace(team)),
+        isArea: false,
+      };
     }
     if (query.service !== undefined) {
       if ((await findService(database, query.service)) === null) throw notFound();
       if (!canViewServiceSummary(viewer, await servicePlace(database, query.service)))
         throw forbidden();
-      return (await teamsOfService(database, query.service)).map((team) => team.id);
+      const teams = await teamsOfService(database, query.service);
+      return { ...inside, teamIds: teams.map((team) => team.id) };
     }
     const teams = await allTeams(database);
+    const area = { ...inside, isArea: true };
     if (query.ics !== undefined) {
       const ics = await findIcs(database, query.ics);
       if (ics === null) throw notFound();
       if (!canViewArea(viewer, ics.place)) throw forbidden();
-      return teams.filter((team) => team.icsId === query.ics).map((team) => team.id);
+      return { ...area, teamIds: teams.filter((team) => team.icsId === query.ics).map(idOf) };
     }
     if (query.region !== undefined) {
       const region = await findRegion(database, query.region);
       if (region === null) throw notFound();
       if (!canViewArea(viewer, region.place)) throw forbidden();
-      return teams.filter((team) => team.regionId === query.region).map((team) => team.id);
+      return {
+        ...area,
+        teamIds: teams.filter((team) => team.regionId === query.region).map(idOf),
+      };
     }
     if (!canViewArea(viewer, { type: 'national' })) throw forbidden();
-    return teams.map((team) => team.id);
+    return { ...area, teamIds: teams.map(idOf) };
   }
 
   return {
@@ -92,8 +150,8 @@ export function metricsApiHandlers(services: Services) {
         return refuseInvalid(reply, read.error);
       }
       const query = read.data;
-      const teamIds = await teamsInScope(request.viewer as Viewer, query);
-      const [metrics] = await teamsMetrics(teamTallies, teamIds, [
+      const scope = await scopeOf(request.viewer as Viewer, query);
+      const [metrics] = await teamsMetrics(teamTallies, scope.teamIds, [
         {
           query: {
             from: query.from,
@@ -104,7 +162,12 @@ export function metricsApiHandlers(services: Services) {
           grouping: 'all',
         },
       ]);
-      return metrics;
+      if (metrics === undefined) throw new Error('no figures for the scope');
+      return publishedMetrics(metrics, {
+        // ES-level detail is for the team's own leader (DESIGN.md's roles table).
+        bySpecialist: scope.bySpecialist,
+        suppressSmallNumbers: scope.isArea && config.suppressSmallNumbers,
+      });
     },
   };
 }

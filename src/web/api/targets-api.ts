@@ -28,7 +28,13 @@ const targetBody = z.object({
   year,
   measure: z.enum(TARGET_MEASURES, { error: `must be one of ${TARGET_MEASURES.join(', ')}` }),
   // null clears the target.
-  target: z.number().int('must be a whole number').min(0, 'must not be negative').nullable(),
+  target: z
+    .number()
+    .int('must be a whole number')
+    .min(0, 'must not be negative')
+    // As on the web form: six digits, what the target history holds.
+    .max(999_999, 'must be at most 999999')
+    .nullable(),
 });
 
 /**

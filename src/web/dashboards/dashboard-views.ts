@@ -5,6 +5,7 @@ import {
   type DashboardScope,
   figureRequests,
   isHiddenSmallNumber,
+  shownCount,
 } from '../../dashboards/dashboard.ts';
 import type { TeamFreshness } from '../../dashboards/scope-records.ts';
 import type { TallyRequest } from '../../dashboards/team-tallies.ts';
@@ -430,9 +431,9 @@ function percent(share: number | null): string {
   return share === null ? 'no data' : `${Math.round(share * 1000) / 10}%`;
 }
 
-function targetText(figure: TimeToTarget, days: number): string {
+function targetText(context: ViewContext, figure: TimeToTarget, days: number): string {
   if (figure.n === 0) return 'no data (no records with both dates)';
-  return `Median ${figure.median} days; ${percent(figure.withinTarget)} within ${days} days (${figure.n} records)`;
+  return `Median ${figure.median} days; ${percent(figure.withinTarget)} within ${days} days (${shownCount(figure.n, context.suppressSmallNumbers)} records)`;
 }
 
 function otherFigure(id: MetricId, text: string): OtherFigure {
@@ -631,8 +632,11 @@ export function viewContent(view: DashboardView, context: ViewContext): ViewCont
       return {
         headline: ['vpStarts'],
         others: [
-          otherFigure('daysToFirstContact', targetText(total.daysToFirstContact, 5)),
-          otherFigure('daysToEmployerContact', targetText(total.daysToEmployerContact, 30)),
+          otherFigure('daysToFirstContact', targetText(context, total.daysToFirstContact, 5)),
+          otherFigure(
+            'daysToEmployerContact',
+            targetText(context, total.daysToEmployerContact, 30),
+          ),
         ],
         sections: [
           monthSection(context, ['vpStarts'], ['vpStarts']),
@@ -697,8 +701,11 @@ export function viewContent(view: DashboardView, context: ViewContext): ViewCont
       return {
         headline: [],
         others: [
-          otherFigure('daysToFirstContact', targetText(total.daysToFirstContact, 5)),
-          otherFigure('daysToEmployerContact', targetText(total.daysToEmployerContact, 30)),
+          otherFigure('daysToFirstContact', targetText(context, total.daysToFirstContact, 5)),
+          otherFigure(
+            'daysToEmployerContact',
+            targetText(context, total.daysToEmployerContact, 30),
+          ),
           averageCaseload(context),
           otherFigure(
             'employedShareOfCaseload',

@@ -421,6 +421,80 @@ for (const testDatabase of TEST_DATABASES) {
       assert.match(page.body, /Enter the start date as YYYY-MM-DD/);
     });
 
+    it('shows a team leader who is also the service’s commissioner the summary, not every team', async () => {
+      await createTestAccount(web.database, 'leader-commissioner@nhs.net', [
+        role('team-leader', { teamId: orgs.teamA1 }),
+        role('commissioner', { serviceId: orgs.serviceA }),
+      ]);
+      await createTestAccount(web.database, 'service-manager@nhs.net', [
+        role('service-manager', { serviceId: orgs.serviceA }),
+      ]);
+      const both = web.browser();
+      await both.signIn('leader-commissioner@nhs.net');
+      const manager = web.browser();
+      await manager.signIn('service-manager@nhs.net');
+      const jobs = `/services/${orgs.serviceA}/dashboard?view=jobs`;
+      const summary = (await both.get(jobs)).body;
+      assert.match(summary, /Service summary/);
+      assert.doesNotMatch(summary, /By team|value="team:/);
+      const narrowed = await both.get(`${jobs}&within=team:${orgs.teamA2}&format=csv`);
+      assert.doesNotMatch(narrowed.body, /Border team/);
+      // The service's manager has the team-level detail.
+      const detail = (await manager.get(jobs)).body;
+      assert.match(detail, /By team/);
+      assert.match(detail, /value="team:/);
+      // The leader's own team keeps its own page.
+      assert.equal((await both.get(`/teams/${orgs.teamA1}/dashboard`)).statusCode, 200);
+    });
+
+    it('gives through the API what each caller may see: ES-level detail for the team leader only, "<5" at area level', async () => {
+      await createTestAccount(web.database, 'manager@nhs.net', [
+        role('service-manager', { serviceId: orgs.serviceA }),
+      ]);
+      await createTestAccount(web.database, 'england@nhs.net', [role('national-lead')]);
+      const tokenOf = async (email: string) => {
+        const [account] = await web.database.query<{ id: number }>(
+          'SELECT id FROM account WHERE email = $1',
+          [email],
+        );
+        return createApiToken(web.database, account?.id ?? 0, 'reporting', new Date());
+      };
+      const call = async (email: string, query: string) =>
+        JSON.parse(
+          (
+            await web.app.inject({
+              url: `/api/v1/metrics?${query}`,
+              headers: { authorization: `Bearer ${await tokenOf(email)}` },
+            })
+          ).body,
+        );
+      const year = `from=2025-04-01&to=2026-03-31&today=2026-06-01&team=${orgs.teamA1}`;
+      const leaders = await call('leader@nhs.net', year);
+      assert.ok(Object.keys(leaders.caseloadPerSpecialist).length > 0);
+      const managers = await call('manager@nhs.net', year);
+      assert.deepEqual(managers.caseloadPerSpecialist, {});
+      assert.equal(managers.activeCaseload, leaders.activeCaseload);
+
+      const month = 'period=custom&from=2026-05-01&to=2026-05-31';
+      const national = web.browser();
+      await national.signIn('england@nhs.net');
+      const page = headline((await national.get(`/areas/england/dashboard?${month}`)).body);
+      const england = await call('england@nhs.net', 'from=2026-05-01&to=2026-05-31');
+      const team = await call(
+        'leader@nhs.net',
+        `from=2026-05-01&to=2026-05-31&team=${orgs.teamA1}`,
+      );
+      let hidden = 0;
+      for (const id of COUNTS) {
+        const count: number = team[id];
+        const small = count >= 1 && count <= 4;
+        if (small) hidden++;
+        assert.equal(england[id], small ? '<5' : count, id);
+        assert.equal(page[id], small ? '&lt;5' : count.toLocaleString('en-GB'), id);
+      }
+      assert.ok(hidden > 0, 'the month has a count from 1 to 4 to hide');
+    });
+
     it('shows counts of 1 to 4 as "<5" at area level, and exact counts to the team', async () => {
       await createTestAccount(web.database, 'national@nhs.net', [role('national-lead')]);
       const national = web.browser();

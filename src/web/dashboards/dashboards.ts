@@ -43,7 +43,7 @@ import {
 } from '../../permissions/permissions.ts';
 import type { CellValue } from '../../spreadsheet/cells.ts';
 import { writeCsv } from '../../spreadsheet/csv/csv-writer.ts';
-import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
+import { excelSheetNames, writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
 import { ownTargets, targetsOfTeams, teamSize, teamsWithSize } from '../../targets/target-store.ts';
 import { choiceItems, type FormState } from '../forms.ts';
 import { idParameter, notFound } from '../http-errors.ts';
@@ -167,9 +167,9 @@ function sendExport(
   const fileName = `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${period.from}-to-${period.to}.${format}`;
   reply.header('Content-Disposition', `attachment; filename="${fileName}"`);
   if (format === 'xlsx') {
-    const sheets = tables.map(({ name, rows }) => ({
-      // Excel's limit on sheet names: 31 characters.
-      name: name.slice(0, 31),
+    const names = excelSheetNames(tables.map(({ name }) => name));
+    const sheets = tables.map(({ rows }, index) => ({
+      name: names[index] ?? `Sheet ${index + 1}`,
       rows: [heading, [], ...rows],
     }));
     return reply
@@ -470,8 +470,10 @@ export function dashboardHandlers(services: Services) {
       const service = await findService(database, idParameter(request.params, 'serviceId'));
       if (service === null) throw notFound();
       const teams = await teamsOfService(database, service.id);
-      // Team-level detail is for the service's manager; commissioners and area leads see the summary.
-      const byTeam = teams.some((team) => canViewTeam(viewer, teamPlace(team)));
+      // Team-level detail is for the service's manager; commissioners and area leads see the
+      // summary, and so does a team leader who is also one of those (their own team has its page).
+      const byTeam =
+        teams.length > 0 && teams.every((team) => canViewTeam(viewer, teamPlace(team)));
       return render(request, reply, {
         title: service.name,
         caption: byTeam ? 'Service dashboard' : 'Service summary',
@@ -488,7 +490,7 @@ export function dashboardHandlers(services: Services) {
         about: { href: `/services/${service.id}`, text: 'The teams of this service' },
         within: byTeam ? withinTeams(teams, ['ics', 'team']) : [],
         benchmarkAreas: async () => areasAroundService(teams, await allTeams(database)),
-        teamRecords: teams.some((team) => canDrillThroughTeam(viewer, teamPlace(team))),
+        teamRecords: byTeam && teams.every((team) => canDrillThroughTeam(viewer, teamPlace(team))),
       });
     },
 

@@ -198,6 +198,27 @@ for (const testDatabase of TEST_DATABASES) {
       assert.match(view.body, /Two new employer partnerships\./);
       assert.equal((await otherIcsLead.get(base)).statusCode, 403, 'another ICS');
       assert.equal((await icsLead.get(`${base}/edit`)).statusCode, 403);
+
+      // Saving the same form again changes nothing: no edit recorded, the return not marked changed.
+      const edits = async () =>
+        (
+          await web.database.query(
+            "SELECT 1 FROM audit_event WHERE action = 'quarterly return edited'",
+          )
+        ).length;
+      const editsBefore = await edits();
+      await manager.get(`${base}/edit`);
+      await manager.post(`${base}/edit`, { ...HAND_ENTERED, action: 'save' });
+      assert.equal(await edits(), editsBefore);
+      assert.doesNotMatch((await icsLead.get(base)).body, /with changes/i);
+    });
+
+    it('offers no return for a quarter that has not begun', async () => {
+      // The test clock is 1 June 2026: April to June is the latest quarter there can be.
+      const next = `/services/${orgs.serviceA}/returns/${orgs.icsA}/2026Q3/edit`;
+      assert.equal((await manager.get(next)).statusCode, 404);
+      assert.equal((await manager.get(next.replace('2026Q3', '2030Q1'))).statusCode, 404);
+      assert.equal((await manager.get(next.replace('2026Q3', '2026Q2'))).statusCode, 200);
     });
 
     it('edits and resubmits: a new version, and readers see what changed', async () => {

@@ -22,6 +22,7 @@ import {
   parseQuarter,
   type Quarter,
   quarterId,
+  quarterOf,
   recentQuarters,
 } from '../../returns/quarters.ts';
 import {
@@ -122,6 +123,8 @@ export function returnHandlers(services: Services) {
     const ics = await findIcs(database, icsId);
     if (quarter === null || service === null || ics === null || ics.place.type !== 'ics')
       throw notFound();
+    // A return is for a quarter that has begun: a later one has no figures to give.
+    if (quarterId(quarter) > quarterId(quarterOf(londonToday(clock())))) throw notFound();
     const teams = (await teamsOfService(database, serviceId)).filter(
       (team) => team.icsId === icsId,
     );

@@ -271,6 +271,14 @@ for (const testDatabase of TEST_DATABASES) {
         'measure must be one of referrals, vpStarts, jobStarts, supportedIntoWork, firstJobStarts, sustained13, sustained26',
         'target must not be negative',
       ]);
+      const tooLarge = await put(tokens.leader, {
+        team: orgs.teamA1,
+        year: 2026,
+        measure: 'vpStarts',
+        target: 1_000_000,
+      });
+      assert.equal(tooLarge.statusCode, 400);
+      assert.deepEqual(JSON.parse(tooLarge.body).problems, ['target must be at most 999999']);
       const [unchanged] = await web.database.query<{ target: number }>(
         "SELECT target FROM team_target WHERE team_id = $1 AND measure = 'vpStarts'",
         [orgs.teamA1],

@@ -93,6 +93,28 @@ for (const testDatabase of TEST_DATABASES) {
       assert.equal((await manager.get('/upload')).statusCode, 403);
     });
 
+    it('limits uploads per account, not per address, and lets the next minute in', async () => {
+      web.advanceMinutes(2);
+      await leader.get(`/teams/${orgs.teamA1}/upload`);
+      const statuses = new Set<number>();
+      for (let attempt = 0; attempt < 120; attempt++) {
+        statuses.add((await leader.postFiles(`/teams/${orgs.teamA1}/upload`, [])).statusCode);
+      }
+      assert.deepEqual([...statuses], [400]);
+      const limited = await leader.postFiles(`/teams/${orgs.teamA1}/upload`, []);
+      assert.equal(limited.statusCode, 429);
+      // Someone else at the same address is not held back by it.
+      await createTestAccount(web.database, 'colleague@nhs.net', [
+        role('team-leader', { teamId: orgs.teamA1 }),
+      ]);
+      const colleague = web.browser();
+      await colleague.signIn('colleague@nhs.net');
+      await colleague.get(`/teams/${orgs.teamA1}/upload`);
+      assert.equal((await colleague.postFiles(`/teams/${orgs.teamA1}/upload`, [])).statusCode, 400);
+      web.advanceMinutes(2);
+      assert.equal((await leader.postFiles(`/teams/${orgs.teamA1}/upload`, [])).statusCode, 400);
+    });
+
     it('asks for a file when none is chosen', async () => {
       await leader.get(`/teams/${orgs.teamA1}/upload`);
       const none = await leader.postFiles(`/teams/${orgs.teamA1}/upload`, []);
