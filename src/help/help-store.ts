@@ -88,14 +88,22 @@ export interface ProblemReport {
 }
 
 export async function reportProblem(
-  database: Queryable,
+  database: Database,
   report: { accountId: number; page: string; description: string },
   at: Date,
 ): Promise<void> {
-  await database.query(
-    'INSERT INTO problem_report (account_id, page, description, reported_at) VALUES ($1, $2, $3, $4)',
-    [report.accountId, report.page, report.description, at],
-  );
+  await database.transaction(async (transaction) => {
+    const [reported] = await transaction.query<{ id: number }>(
+      'INSERT INTO problem_report (account_id, page, description, reported_at) VALUES ($1, $2, $3, $4) RETURNING id',
+      [report.accountId, report.page, report.description, at],
+    );
+    // The description is the reporter's own words: it stays in its table, not in the audit log.
+    await recordAudit(transaction, at, {
+      actorAccountId: report.accountId,
+      action: 'problem reported',
+      subject: `problem report ${reported?.id}`,
+    });
+  });
 }
 
 /** Open reports first, newest first. */
@@ -108,6 +116,22 @@ export function problemReports(database: Queryable): Promise<ProblemReport[]> {
   );
 }
 
-export async function resolveProblem(database: Queryable, id: number, at: Date): Promise<void> {
-  await database.query('UPDATE problem_report SET resolved_at = $2 WHERE id = $1', [id, at]);
+export async function resolveProblem(
+  database: Database,
+  id: number,
+  accountId: number,
+  at: Date,
+): Promise<void> {
+  await database.transaction(async (transaction) => {
+    const resolved = await transaction.query(
+      'UPDATE problem_report SET resolved_at = $2 WHERE id = $1 AND resolved_at IS NULL RETURNING id',
+      [id, at],
+    );
+    if (resolved.length === 0) return;
+    await recordAudit(transaction, at, {
+      actorAccountId: accountId,
+      action: 'problem report resolved',
+      subject: `problem report ${id}`,
+    });
+  });
 }

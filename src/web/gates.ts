@@ -17,17 +17,21 @@ export async function requireViewer(request: FastifyRequest, reply: FastifyReply
   return reply.redirect(`/sign-in${next}`);
 }
 
+/** Whether the account has accepted the end-user agreement in force. */
+export async function hasAcceptedTerms(services: Services, accountId: number): Promise<boolean> {
+  const [account] = await services.database.query<{ accepted: number | null }>(
+    'SELECT terms_version_accepted AS accepted FROM account WHERE id = $1',
+    [accountId],
+  );
+  return (account?.accepted ?? 0) >= (await currentAgreementVersion(services.database, 'end-user'));
+}
+
 /** Signed in and has accepted the end-user agreement in force (first sign-in, and each new version). */
 export function requireTermsAccepted(services: Services) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const viewer = request.viewer;
     if (viewer === null) return requireViewer(request, reply);
-    const [account] = await services.database.query<{ accepted: number | null }>(
-      'SELECT terms_version_accepted AS accepted FROM account WHERE id = $1',
-      [viewer.accountId],
-    );
-    const inForce = await currentAgreementVersion(services.database, 'end-user');
-    if ((account?.accepted ?? 0) < inForce) {
+    if (!(await hasAcceptedTerms(services, viewer.accountId))) {
       const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
       return reply.redirect(`/terms/accept${next}`);
     }

@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { accountForApiToken } from '../../accounts/api-tokens.ts';
 import { loadViewer } from '../../accounts/viewer.ts';
+import { isWaitingForAgreement } from '../../permissions/permissions.ts';
+import { hasAcceptedTerms } from '../gates.ts';
 import type { Services } from '../services.ts';
 
 /**
@@ -20,6 +22,19 @@ export function requireApiToken(services: Services) {
         .code(401)
         .header('WWW-Authenticate', 'Bearer realm="IPS Reporting"')
         .send({ error: 'A valid API token is needed: send Authorization: Bearer <token>' });
+    }
+    // The same conditions as the pages: the agreement in force accepted (in the browser), and not
+    // held back waiting for a service's data sharing agreement.
+    if (!(await hasAcceptedTerms(services, viewer.accountId))) {
+      return reply.code(403).send({
+        error:
+          'Sign in to the website and accept the terms and conditions in force before using the API.',
+      });
+    }
+    if (isWaitingForAgreement(viewer)) {
+      return reply.code(403).send({
+        error: 'Your organisation has not yet accepted the data sharing agreement.',
+      });
     }
     request.viewer = viewer;
   };

@@ -182,6 +182,11 @@ export interface ViewContext {
   /** For the data freshness view: the teams in scope and their uploads. */
   readonly freshness: readonly TeamFreshness[];
   /**
+   * Whether the viewer may see team-level detail here: otherwise the freshness view says which
+   * teams have uploaded, not how many records each holds (DESIGN.md's roles table).
+   */
+  readonly teamDetail: boolean;
+  /**
    * Uploads are due by the 5th of each month: the first day of the month whose upload is due now
    * (this month from the 5th, last month before it). A team is up to date with an upload since.
    */
@@ -407,7 +412,7 @@ function freshnessSection(context: ViewContext): Section {
     heading: 'Latest upload by team',
     rule: 'freshness',
     caption: `Teams in ${context.title} and their latest upload; uploads are due by the 5th of each month, so a team with no upload since ${context.freshnessCutOff} is flagged`,
-    head: ['Team', 'Latest upload', 'Records', 'Up to date'],
+    head: ['Team', 'Latest upload', ...(context.teamDetail ? ['Records'] : []), 'Up to date'],
     rows: context.freshness.map((row) => {
       const when = row.lastUpload ? londonToday(row.lastUpload) : 'Never';
       const upToDate = row.lastUpload !== null && when >= context.freshnessCutOff;
@@ -416,7 +421,9 @@ function freshnessSection(context: ViewContext): Section {
         href: null,
         cells: [
           { value: when, text: when },
-          { value: row.records, text: row.records.toLocaleString('en-GB') },
+          ...(context.teamDetail
+            ? [{ value: row.records, text: row.records.toLocaleString('en-GB') }]
+            : []),
           {
             value: upToDate ? 'Yes' : 'No',
             text: upToDate ? 'Yes' : `No: nothing uploaded since ${context.freshnessCutOff}`,

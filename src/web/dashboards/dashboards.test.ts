@@ -445,6 +445,12 @@ for (const testDatabase of TEST_DATABASES) {
       assert.match(detail, /value="team:/);
       // The leader's own team keeps its own page.
       assert.equal((await both.get(`/teams/${orgs.teamA1}/dashboard`)).statusCode, 200);
+      // Which teams have uploaded is for all; how many records each holds is team-level detail.
+      const freshness = `/services/${orgs.serviceA}/dashboard?view=freshness&format=csv`;
+      const uploaded = (await both.get(freshness)).body;
+      assert.match(uploaded, /North team/);
+      assert.doesNotMatch(uploaded, /Records/);
+      assert.match((await manager.get(freshness)).body, /Latest upload,Records,Up to date/);
     });
 
     it('gives through the API what each caller may see: ES-level detail for the team leader only, "<5" at area level', async () => {
@@ -474,6 +480,20 @@ for (const testDatabase of TEST_DATABASES) {
       const managers = await call('manager@nhs.net', year);
       assert.deepEqual(managers.caseloadPerSpecialist, {});
       assert.equal(managers.activeCaseload, leaders.activeCaseload);
+
+      // A token is no way round the terms and conditions the pages ask to be accepted.
+      await createTestAccount(
+        web.database,
+        'not-yet-accepted@nhs.net',
+        [role('team-leader', { teamId: orgs.teamA1 })],
+        { acceptTerms: false },
+      );
+      const refused = await web.app.inject({
+        url: `/api/v1/metrics?${year}`,
+        headers: { authorization: `Bearer ${await tokenOf('not-yet-accepted@nhs.net')}` },
+      });
+      assert.equal(refused.statusCode, 403);
+      assert.match(JSON.parse(refused.body).error, /accept the terms and conditions/);
 
       const month = 'period=custom&from=2026-05-01&to=2026-05-31';
       const national = web.browser();

@@ -100,6 +100,8 @@ interface Scope {
   readonly within: ReadonlyArray<WithinOption>;
   /** A team's dashboard: its own targets count, not its service's. */
   readonly team?: number;
+  /** Whether the viewer may see team-level detail in this scope (DESIGN.md's roles table). */
+  readonly teamDetail: boolean;
   /**
    * For a service: the areas it works in, whose rates the benchmarking view sets beside its own.
    * Asked only for that view: it reads every team in England.
@@ -290,6 +292,7 @@ export function dashboardHandlers(services: Services) {
       figures,
       query,
       freshness: read.view === 'freshness' ? await teamFreshness(database, scope.teamIds) : [],
+      teamDetail: scope.teamDetail,
       freshnessCutOff: freshnessCutOff(today),
       ...(read.view === 'targets'
         ? {
@@ -440,6 +443,7 @@ export function dashboardHandlers(services: Services) {
         caption: `${team.serviceName} · team dashboard`,
         teamIds: [team.id],
         team: team.id,
+        teamDetail: true,
         level: bySpecialist ? 'specialist' : null,
         groupOfTeam: String,
         groupNames: new Map(
@@ -479,6 +483,7 @@ export function dashboardHandlers(services: Services) {
         caption: byTeam ? 'Service dashboard' : 'Service summary',
         teamIds: teams.map((team) => team.id),
         level: byTeam ? 'team' : null,
+        teamDetail: byTeam,
         groupOfTeam: String,
         groupNames: new Map(
           teams.map((team) => [
@@ -531,6 +536,7 @@ export function dashboardHandlers(services: Services) {
               : 'ICS dashboard',
         teamIds: teams.map((team) => team.id),
         level: 'service',
+        teamDetail: false,
         groupOfTeam: (teamId) => String(serviceOfTeam.get(teamId)),
         groupNames: serviceNames,
         suppressSmallNumbers: config.suppressSmallNumbers,

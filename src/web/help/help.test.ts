@@ -181,5 +181,18 @@ describe('help and resources', () => {
     const [report] = await web.database.query<{ id: number }>('SELECT id FROM problem_report');
     await admin.post(`/admin/problem-reports/${report?.id}/resolve`);
     assert.match((await admin.get('/admin/problem-reports')).body, /Resolved 2026-06-02/);
+    // Both are audited, with who did it, and without the description.
+    const audit = await web.database.query<{ action: string; subject: string; text: string }>(
+      `SELECT action, subject, e::text AS text FROM audit_event e
+        WHERE action LIKE 'problem%' ORDER BY id`,
+    );
+    assert.deepEqual(
+      audit.map(({ action, subject }) => [action, subject]),
+      [
+        ['problem reported', `problem report ${report?.id}`],
+        ['problem report resolved', `problem report ${report?.id}`],
+      ],
+    );
+    assert.ok(audit.every(({ text }) => !text.includes('job starts is empty')));
   });
 });

@@ -17,6 +17,7 @@ import {
 import { renderMarkdown } from '../../help/markdown.ts';
 import { METRIC_DEFINITIONS } from '../../metrics/definitions.ts';
 import { TARGET_STATUS_RULE } from '../../metrics/targets.ts';
+import type { Viewer } from '../../permissions/permissions.ts';
 import { AUTO_FIGURES } from '../../returns/return-content.ts';
 import { columnRule, REQUIREMENT_NAMES } from '../../spreadsheet/column-rules.ts';
 import { LISTS } from '../../spreadsheet/lists.ts';
@@ -283,7 +284,12 @@ export function helpHandlers(services: Services) {
     },
 
     async resolveProblem(request: FastifyRequest, reply: FastifyReply) {
-      await resolveProblem(database, idParameter(request.params, 'reportId'), clock());
+      await resolveProblem(
+        database,
+        idParameter(request.params, 'reportId'),
+        (request.viewer as Viewer).accountId,
+        clock(),
+      );
       return reply.redirect('/admin/problem-reports');
     },
   };
