@@ -454,7 +454,7 @@ for (const testDatabase of TEST_DATABASES) {
     });
 
     it('gives through the API what each caller may see: ES-level detail for the team leader only, "<5" at area level', async () => {
-      await createTestAccount(web.database, 'manager@nhs.net', [
+      await createTestAccount(web.database, 'api-manager@nhs.net', [
         role('service-manager', { serviceId: orgs.serviceA }),
       ]);
       await createTestAccount(web.database, 'england@nhs.net', [role('national-lead')]);
@@ -477,7 +477,7 @@ for (const testDatabase of TEST_DATABASES) {
       const year = `from=2025-04-01&to=2026-03-31&today=2026-06-01&team=${orgs.teamA1}`;
       const leaders = await call('leader@nhs.net', year);
       assert.ok(Object.keys(leaders.caseloadPerSpecialist).length > 0);
-      const managers = await call('manager@nhs.net', year);
+      const managers = await call('api-manager@nhs.net', year);
       assert.deepEqual(managers.caseloadPerSpecialist, {});
       assert.equal(managers.activeCaseload, leaders.activeCaseload);
 
