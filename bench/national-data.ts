@@ -193,7 +193,8 @@ export async function buildNationalData(
     await createBenchAccount(database, accounts[name], request);
   }
 
-  const returnsQuarter = quarterId(addQuarters(quarterOf(options.today), -1));
+  const lastQuarter = addQuarters(quarterOf(options.today), -1);
+  const returnsQuarter = quarterId(lastQuarter);
   const form: ReturnForm = {
     averageWeeklyHours: '18.5',
     carriedOver: '40',
@@ -214,7 +215,12 @@ export async function buildNationalData(
     );
     figures['figure-referrals'] = String(referrals);
     figures['figure-referralsEmployed'] = String(Math.floor(referrals * random() * 0.2));
-    const checked = checkReturn({ ...form, ...figures }, null);
+    // First jobs within the people into work, and they within the job starts.
+    const jobStarts = Number(figures['figure-jobStarts']);
+    const supportedIntoWork = Math.floor(jobStarts * random());
+    figures['figure-supportedIntoWork'] = String(supportedIntoWork);
+    figures['figure-firstJobStarts'] = String(Math.floor(supportedIntoWork * random()));
+    const checked = checkReturn({ ...form, ...figures }, null, lastQuarter);
     if (!checked.ok)
       throw new Error(`benchmark return refused: ${JSON.stringify(checked.problems)}`);
     const key = { serviceId, icsId, quarter: returnsQuarter };

@@ -114,6 +114,7 @@ const TEXT_LIMIT = 5000;
 export function checkReturn(
   form: ReturnForm,
   auto: AutoFigures | null,
+  quarter: Quarter,
 ): { ok: true; content: ReturnContent } | { ok: false; problems: Problem[] } {
   const problems: Problem[] = [];
   const value = (field: string) => (form[field] ?? '').trim();
@@ -162,12 +163,27 @@ export function checkReturn(
     );
     figures[id] = { auto: fromData, reported, reason: overridden ? reason : null };
   }
-  if (figures.referralsEmployed.reported > figures.referrals.reported) {
-    problems.push({
-      field: 'figure-referralsEmployed',
-      text: 'Referrals employed at referral cannot be more than the referrals received',
-    });
-  }
+  // What METRICS.md's definitions make always true, so a figure typed over the data keeps it.
+  const atMost = (smaller: AutoFigureId, larger: AutoFigureId, text: string) => {
+    if (figures[smaller].reported > figures[larger].reported) {
+      problems.push({ field: `figure-${smaller}`, text });
+    }
+  };
+  atMost(
+    'referralsEmployed',
+    'referrals',
+    'Referrals employed at referral cannot be more than the referrals received',
+  );
+  atMost(
+    'supportedIntoWork',
+    'jobStarts',
+    'People supported into work cannot be more than the job starts: each of them started a job in the quarter',
+  );
+  atMost(
+    'firstJobStarts',
+    'supportedIntoWork',
+    'People entering their first job cannot be more than the people supported into work',
+  );
 
   const averageWeeklyHours = decimal('averageWeeklyHours', 'Average weekly hours', false);
   if (averageWeeklyHours !== null && averageWeeklyHours > 168)
@@ -193,6 +209,11 @@ export function checkReturn(
       problems.push({
         field: 'fidelityDate',
         text: 'Enter the date of the latest fidelity review as YYYY-MM-DD',
+      });
+    else if (date > quarterEnd(quarter))
+      problems.push({
+        field: 'fidelityDate',
+        text: `The fidelity review must be one held by the end of the quarter (${quarterEnd(quarter)})`,
       });
     const type = z.enum(REVIEW_TYPES).safeParse(value('fidelityType'));
     if (!type.success)

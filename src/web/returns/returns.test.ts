@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { runIpsReport } from '../../../test/cli-harness.ts';
 import { createApiToken } from '../../accounts/api-tokens.ts';
 import { TEST_DATABASES } from '../../database/test-databases.ts';
+import { recordFidelityReview } from '../../fidelity/fidelity-store.ts';
 import { AUTO_FIGURES } from '../../returns/return-content.ts';
 import {
   createTestAccount,
@@ -138,6 +139,26 @@ for (const testDatabase of TEST_DATABASES) {
       });
     }
 
+    it("starts a new return with the service's latest fidelity review held by the quarter's end", async () => {
+      for (const reviewDate of ['2025-11-03', '2026-05-01']) {
+        await recordFidelityReview(
+          web.database,
+          {
+            serviceId: orgs.serviceA,
+            reviewDate,
+            reviewType: 'peer',
+            reviewerOrganisation: 'Neighbouring IPS service',
+            itemScores: Array(25).fill(4),
+            actionPlan: 'Keep going.',
+          },
+          1,
+          new Date(),
+        );
+      }
+      const page = await manager.get(`/services/${orgs.serviceA}/returns/${orgs.icsA}/2025Q4/edit`);
+      assert.match(page.body, /name="fidelityDate"[^>]*value="2025-11-03"/);
+    });
+
     it('labels the quarter with its months and both numberings', async () => {
       const page = await manager.get(`${base}/edit`);
       assert.match(page.body, /January to March 2026 \(calendar Q1, financial Q4 2025\/26\)/);
@@ -259,6 +280,27 @@ for (const testDatabase of TEST_DATABASES) {
       assert.equal(refused.statusCode, 400);
       assert.match(refused.body, /Enter referrals received/);
       const figures = Object.fromEntries(AUTO_FIGURES.map(({ id }) => [`figure-${id}`, '2']));
+      // Figures that cannot all be true, and a fidelity review after the quarter, are refused.
+      const impossible = await manager.post(`${borderBase}/edit`, {
+        ...HAND_ENTERED,
+        ...figures,
+        'figure-jobStarts': '1',
+        'figure-firstJobStarts': '3',
+        fidelityDate: '2026-04-01',
+        fidelityType: 'peer',
+        fidelityScore: '100',
+        action: 'preview',
+      });
+      assert.equal(impossible.statusCode, 400);
+      assert.match(
+        impossible.body,
+        /People supported into work cannot be more than the job starts/,
+      );
+      assert.match(
+        impossible.body,
+        /People entering their first job cannot be more than the people supported into work/,
+      );
+      assert.match(impossible.body, /held by the end of the quarter \(2026-03-31\)/);
       const saved = await manager.post(`${borderBase}/edit`, {
         ...HAND_ENTERED,
         ...figures,

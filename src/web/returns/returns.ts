@@ -21,6 +21,7 @@ import {
   labelOf,
   parseQuarter,
   type Quarter,
+  quarterEnd,
   quarterId,
   quarterOf,
   recentQuarters,
@@ -152,9 +153,11 @@ export function returnHandlers(services: Services) {
     return autoFigures(records, scope.quarter, londonToday(clock()));
   }
 
-  /** A new return starts with the service's latest fidelity review, if there is one. */
+  /** A new return starts with the service's latest fidelity review by the quarter's end, if any. */
   async function startingDraft(scope: ReturnScope): Promise<ReturnForm> {
-    const [latest] = await reviewsOfServices(database, [scope.key.serviceId]);
+    const latest = (await reviewsOfServices(database, [scope.key.serviceId])).find(
+      (review) => review.reviewDate <= quarterEnd(scope.quarter),
+    );
     return latest
       ? {
           fidelityDate: latest.reviewDate,
@@ -284,7 +287,7 @@ export function returnHandlers(services: Services) {
       if (request.headers['x-autosave'] === '1') return reply.code(204).send();
       const action = (request.body as { action?: string } | undefined)?.action;
       if (action !== 'preview') return reply.redirect(`${scope.base}/edit?saved=1`);
-      const checked = checkReturn(draft, await figuresFromData(scope));
+      const checked = checkReturn(draft, await figuresFromData(scope), scope.quarter);
       if (!checked.ok) return showEdit(reply.code(400), scope, draft, checked.problems);
       return reply.redirect(`${scope.base}/preview`);
     },
@@ -292,7 +295,7 @@ export function returnHandlers(services: Services) {
     async preview(request: FastifyRequest, reply: FastifyReply) {
       const scope = await scopeOf(request);
       const stored = await findReturn(database, scope.key);
-      const checked = checkReturn(stored?.draft ?? {}, await figuresFromData(scope));
+      const checked = checkReturn(stored?.draft ?? {}, await figuresFromData(scope), scope.quarter);
       if (!checked.ok) return reply.redirect(`${scope.base}/edit`);
       const latest = stored?.versions[0];
       return reply.page('returns/preview.njk', {
@@ -307,7 +310,7 @@ export function returnHandlers(services: Services) {
     async submit(request: FastifyRequest, reply: FastifyReply) {
       const scope = await scopeOf(request);
       const stored = await findReturn(database, scope.key);
-      const checked = checkReturn(stored?.draft ?? {}, await figuresFromData(scope));
+      const checked = checkReturn(stored?.draft ?? {}, await figuresFromData(scope), scope.quarter);
       if (!checked.ok) return reply.redirect(`${scope.base}/edit`);
       const version = await submitReturn(
         database,
