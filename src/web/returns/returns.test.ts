@@ -32,6 +32,19 @@ const HAND_ENTERED = {
   progress: 'Two new employer partnerships.',
 };
 
+/** Submits the return as its preview page's button does, with what the preview showed. */
+async function submit(browser: TestBrowser, returnPath: string) {
+  const preview = await browser.get(`${returnPath}/preview`);
+  const previewed = /name="previewed" value="([0-9a-f]*)"/.exec(preview.body)?.[1] ?? '';
+  return browser.post(`${returnPath}/submit`, { previewed });
+}
+
+/** The values of a return's rows as a page shows them. */
+const figuresOnPreview = (body: string) =>
+  [...body.matchAll(/<dd class="nhsuk-summary-list__value[^"]*">([^<]*)<\/dd>/g)].map((match) =>
+    match[1]?.trim(),
+  );
+
 /** "From your data: N" for each figure of the return form. */
 function figuresShown(body: string): Record<string, number> {
   return Object.fromEntries(
@@ -205,7 +218,7 @@ for (const testDatabase of TEST_DATABASES) {
       const preview = await manager.get(`${base}/preview`);
       assert.match(preview.body, /Check the return before you submit it/);
       assert.match(preview.body, /Two new employer partnerships\./);
-      const submitted = await manager.post(`${base}/submit`);
+      const submitted = await submit(manager, base);
       assert.equal(submitted.headers.location, `${base}/submitted?version=1`);
       assert.match((await manager.get(`${base}/submitted?version=1`)).body, /Return submitted/);
       const audit = await web.database.query<{ action: string }>(
@@ -253,7 +266,7 @@ for (const testDatabase of TEST_DATABASES) {
       });
       const preview = await manager.get(`${base}/preview`);
       assert.match(preview.body, /Changes since the last submitted version/);
-      await manager.post(`${base}/submit`);
+      await submit(manager, base);
       const view = await icsLead.get(base);
       assert.match(view.body, /Version 2, submitted/);
       assert.match(view.body, /What changed in version 2/);
@@ -309,7 +322,7 @@ for (const testDatabase of TEST_DATABASES) {
       });
       assert.equal(saved.statusCode, 302);
       await manager.get(`${borderBase}/preview`);
-      await manager.post(`${borderBase}/submit`);
+      await submit(manager, borderBase);
       assert.match((await manager.get(borderBase)).body, /5 \(entered by hand\)/);
     });
 
@@ -411,6 +424,34 @@ for (const testDatabase of TEST_DATABASES) {
         ],
       );
       assert.equal((await call(tokens.ics, 'quarter=2026Q5')).status, 400);
+    });
+
+    // Last: its upload changes the team's data under the tests above.
+    it('sends a return back to be checked when an upload has changed its figures since the preview', async () => {
+      const path = `/services/${orgs.serviceA}/returns/${orgs.icsA}/2025Q3`;
+      await manager.get(`${path}/edit`);
+      await manager.post(`${path}/edit`, { ...HAND_ENTERED, action: 'preview' });
+      const before = await manager.get(`${path}/preview`);
+      const previewed = /name="previewed" value="([0-9a-f]*)"/.exec(before.body)?.[1] ?? '';
+      const leader = web.browser();
+      await leader.signIn('leader@nhs.net');
+      await uploadGeneratedSpreadsheet(leader, orgs.teamA1, {
+        rows: 300,
+        seed: 12,
+        today: '2026-05-31',
+      });
+      const stale = await manager.post(`${path}/submit`, { previewed });
+      assert.equal(stale.statusCode, 409);
+      assert.match(stale.body, /The figures have changed/);
+      assert.ok(figuresOnPreview(before.body).length > 9);
+      assert.notDeepEqual(figuresOnPreview(stale.body), figuresOnPreview(before.body));
+      const versions = await web.database.query(
+        "SELECT 1 FROM quarterly_return_version v JOIN quarterly_return r ON r.id = v.return_id WHERE r.quarter = '2025Q3'",
+      );
+      assert.equal(versions.length, 0, 'nothing submitted');
+      const resent = await submit(manager, path);
+      assert.equal(resent.statusCode, 302);
+      assert.match(String(resent.headers.location), /submitted\?version=1/);
     });
   });
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseIsoDate } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
@@ -36,6 +37,7 @@ import {
   FUNDING_WAVES,
   NARRATIVE_FIELDS,
   type Problem,
+  type ReturnContent,
   type ReturnForm,
   ROLL_UP_FIELDS,
   returnRows,
@@ -112,6 +114,10 @@ function draftOf(body: unknown): ReturnForm {
   );
 }
 
+/** What a preview showed, so a submission can tell it is sending the same return. */
+const contentDigest = (content: ReturnContent) =>
+  createHash('sha256').update(JSON.stringify(content)).digest('hex');
+
 export function returnHandlers(services: Services) {
   const { database, clock } = services;
 
@@ -165,6 +171,25 @@ export function returnHandlers(services: Services) {
           fidelityScore: String(latest.total),
         }
       : {};
+  }
+
+  function showPreview(
+    reply: FastifyReply,
+    scope: ReturnScope,
+    stored: Awaited<ReturnType<typeof findReturn>>,
+    content: ReturnContent,
+    changedSincePreview: boolean,
+  ) {
+    const latest = stored?.versions[0];
+    return reply.page('returns/preview.njk', {
+      title: `Check the return before you submit it: ${scope.serviceName}, ${labelOf(scope.quarter)}`,
+      ...heading(scope),
+      sections: sectionsOf(returnRows(content)),
+      changes: latest ? changedRows(latest.content, content) : null,
+      previewed: contentDigest(content),
+      changedSincePreview,
+      backHref: `${scope.base}/edit`,
+    });
   }
 
   const heading = (scope: ReturnScope) => ({
@@ -297,14 +322,7 @@ export function returnHandlers(services: Services) {
       const stored = await findReturn(database, scope.key);
       const checked = checkReturn(stored?.draft ?? {}, await figuresFromData(scope), scope.quarter);
       if (!checked.ok) return reply.redirect(`${scope.base}/edit`);
-      const latest = stored?.versions[0];
-      return reply.page('returns/preview.njk', {
-        title: `Check the return before you submit it: ${scope.serviceName}, ${labelOf(scope.quarter)}`,
-        ...heading(scope),
-        sections: sectionsOf(returnRows(checked.content)),
-        changes: latest ? changedRows(latest.content, checked.content) : null,
-        backHref: `${scope.base}/edit`,
-      });
+      return showPreview(reply, scope, stored, checked.content, false);
     },
 
     async submit(request: FastifyRequest, reply: FastifyReply) {
@@ -312,6 +330,12 @@ export function returnHandlers(services: Services) {
       const stored = await findReturn(database, scope.key);
       const checked = checkReturn(stored?.draft ?? {}, await figuresFromData(scope), scope.quarter);
       if (!checked.ok) return reply.redirect(`${scope.base}/edit`);
+      // The figures come from the data: an upload since the preview changes what would be sent,
+      // so the return goes back to be checked rather than submitted unseen.
+      const previewed = (request.body as { previewed?: unknown } | undefined)?.previewed;
+      if (previewed !== contentDigest(checked.content)) {
+        return showPreview(reply.code(409), scope, stored, checked.content, true);
+      }
       const version = await submitReturn(
         database,
         scope.key,
