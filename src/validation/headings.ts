@@ -1,5 +1,10 @@
 import type { CellValue } from '../spreadsheet/cells.ts';
-import { COLUMNS, type ColumnDefinition, type ReadColumn } from '../spreadsheet/registry.ts';
+import {
+  COLUMNS,
+  type ColumnDefinition,
+  REQUIRED_HEADING_COLUMNS,
+  type ReadColumn,
+} from '../spreadsheet/registry.ts';
 import { closestMatch } from './did-you-mean.ts';
 
 /**
@@ -144,8 +149,6 @@ export function scoreHeadingRow(cells: readonly CellValue[]): {
     if (column) keys.add(column.key);
   }
   // SPREADSHEET.md's key: M and H are both mandatory headings.
-  const hasMandatory = COLUMNS.every(
-    (column) => (column.requirement !== 'M' && column.requirement !== 'H') || keys.has(column.key),
-  );
+  const hasMandatory = REQUIRED_HEADING_COLUMNS.every((column) => keys.has(column.key));
   return { known: keys.size, hasMandatory };
 }

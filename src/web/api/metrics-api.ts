@@ -20,6 +20,7 @@ import {
   canViewTeam,
   type Viewer,
 } from '../../permissions/permissions.ts';
+import { ALL_COUNTS, type CountId } from '../dashboards/dashboard-views.ts';
 import { forbidden, notFound } from '../http-errors.ts';
 import type { Services } from '../services.ts';
 import { id, isoDate, refuseInvalid } from './api-parameters.ts';
@@ -61,7 +62,7 @@ const mapValues = <K extends string, T, U>(record: Record<K, T>, map: (value: T)
  * see ES-level detail (an empty object otherwise, so the keys stay the same), and at area level
  * the counts of 1 to 4 as "<5", as the area dashboards show them.
  */
-export function publishedMetrics(
+function publishedMetrics(
   metrics: MetricsResult,
   options: { bySpecialist: boolean; suppressSmallNumbers: boolean },
 ) {
@@ -70,16 +71,11 @@ export function publishedMetrics(
   const waits = (time: MetricsResult['daysToFirstContact']) => ({ ...time, n: count(time.n) });
   return {
     ...metrics,
-    referrals: count(metrics.referrals),
-    vpStarts: count(metrics.vpStarts),
-    activeCaseload: count(metrics.activeCaseload),
-    jobStarts: count(metrics.jobStarts),
-    supportedIntoWork: count(metrics.supportedIntoWork),
-    firstJobStarts: count(metrics.firstJobStarts),
-    sustained13: count(metrics.sustained13),
-    sustained26: count(metrics.sustained26),
-    sustained52: count(metrics.sustained52),
-    discharges: count(metrics.discharges),
+    // The dashboards' own list of counts, so a count added there is rounded here too.
+    ...(Object.fromEntries(ALL_COUNTS.map((id) => [id, count(metrics[id])])) as Record<
+      CountId,
+      PublishedCount
+    >),
     sustainedByHours: mapValues(metrics.sustainedByHours, (bands) => mapValues(bands, count)),
     daysToFirstContact: waits(metrics.daysToFirstContact),
     daysToEmployerContact: waits(metrics.daysToEmployerContact),
