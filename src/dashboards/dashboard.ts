@@ -224,6 +224,17 @@ export function isHiddenSmallNumber(count: number, suppressSmallNumbers: boolean
   return suppressSmallNumbers && count >= 1 && count <= 4;
 }
 
+/** What a small number is published as. */
+export const SUPPRESSED_COUNT = '<5';
+
+/** A count as published: the number, or "<5" under the small-number rule. */
+export type PublishedCount = number | typeof SUPPRESSED_COUNT;
+
+export function publishedCount(count: number, suppressSmallNumbers: boolean): PublishedCount {
+  return isHiddenSmallNumber(count, suppressSmallNumbers) ? SUPPRESSED_COUNT : count;
+}
+
 export function shownCount(count: number, suppressSmallNumbers: boolean): string {
-  return isHiddenSmallNumber(count, suppressSmallNumbers) ? '<5' : count.toLocaleString('en-GB');
+  const published = publishedCount(count, suppressSmallNumbers);
+  return typeof published === 'number' ? published.toLocaleString('en-GB') : published;
 }

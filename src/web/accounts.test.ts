@@ -250,6 +250,15 @@ describe('accounts, sign-in and governance', () => {
         'Your organisation has not yet accepted the data sharing agreement. Please contact your Data Governance Lead.',
       );
     }
+    // Help and resources are for every role, and hold no service's data.
+    for (const url of ['/help/guide', '/help/faqs', '/help/figures', '/report-a-problem']) {
+      assert.equal((await leader.get(url)).statusCode, 200, url);
+    }
+    const report = await leader.post('/report-a-problem', {
+      description: 'Who is our data governance lead?',
+    });
+    assert.equal(report.statusCode, 200, 'a problem can be reported while waiting');
+    assert.equal(heading(report.body), 'Problem reported');
     const lead = web.browser();
     await lead.signIn('waiting-dgl@nhs.net');
     assert.equal((await lead.get('/')).headers.location, '/data-sharing-agreement');

@@ -137,6 +137,15 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   group(app, [requireTermsAccepted(services)], (scope) => {
     scope.get('/data-sharing-agreement', governance.showDataSharing);
     scope.post('/data-sharing-agreement', governance.acceptDataSharing);
+    // Help and resources are for every role (DESIGN.md), and hold no service's data: someone
+    // waiting on the agreement can read the guide and report a problem meanwhile.
+    scope.get('/help/guide', help.guide);
+    scope.get('/help/faqs', help.faqs);
+    scope.get('/help/figures', help.figures);
+    scope.get('/help/resources', help.resources);
+    scope.get('/help/resources/:slug', help.resource);
+    scope.get('/report-a-problem', help.showProblemForm);
+    scope.post('/report-a-problem', help.reportProblem);
   });
 
   // Signed in with full access.
@@ -145,13 +154,6 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
     scope.get('/', organisations.home);
     scope.get('/account', account.show);
     scope.get('/upload', uploads.chooseTeam);
-    scope.get('/help/guide', help.guide);
-    scope.get('/help/faqs', help.faqs);
-    scope.get('/help/figures', help.figures);
-    scope.get('/help/resources', help.resources);
-    scope.get('/help/resources/:slug', help.resource);
-    scope.get('/report-a-problem', help.showProblemForm);
-    scope.post('/report-a-problem', help.reportProblem);
     scope.get('/account/two-factor', account.showTwoFactor);
     scope.post('/account/two-factor', account.setUpTwoFactor);
     scope.post('/account/two-factor/remove', account.removeTwoFactor);

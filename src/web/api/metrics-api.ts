@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { londonToday } from '../../calendar/london-today.ts';
-import { isHiddenSmallNumber, teamsMetrics } from '../../dashboards/dashboard.ts';
+import { type PublishedCount, publishedCount, teamsMetrics } from '../../dashboards/dashboard.ts';
 import type { MetricsResult } from '../../metrics/compute.ts';
 import {
   allTeams,
@@ -49,9 +49,6 @@ const metricsQuery = z
 
 const idOf = (team: { id: number }) => team.id;
 
-/** A count as published: the number, or "<5" under NHS England's small-number rule. */
-type PublishedCount = number | '<5';
-
 const mapValues = <K extends string, T, U>(record: Record<K, T>, map: (value: T) => U) =>
   Object.fromEntries(
     Object.entries(record).map(([key, value]) => [key, map(value as T)]),
@@ -66,8 +63,7 @@ function publishedMetrics(
   metrics: MetricsResult,
   options: { bySpecialist: boolean; suppressSmallNumbers: boolean },
 ) {
-  const count = (value: number): PublishedCount =>
-    isHiddenSmallNumber(value, options.suppressSmallNumbers) ? '<5' : value;
+  const count = (value: number) => publishedCount(value, options.suppressSmallNumbers);
   const waits = (time: MetricsResult['daysToFirstContact']) => ({ ...time, n: count(time.n) });
   return {
     ...metrics,

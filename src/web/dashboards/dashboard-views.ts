@@ -5,6 +5,7 @@ import {
   type DashboardScope,
   figureRequests,
   isHiddenSmallNumber,
+  publishedCount,
   shownCount,
 } from '../../dashboards/dashboard.ts';
 import type { TeamFreshness } from '../../dashboards/scope-records.ts';
@@ -218,12 +219,11 @@ function countCell(
   count: number,
   where?: DrillWhere,
 ): TableCell {
-  const hidden = isHiddenSmallNumber(count, context.suppressSmallNumbers);
   const drillable = where !== undefined && count > 0 && context.drill !== undefined;
   return {
     metric,
-    value: hidden ? '<5' : count,
-    text: hidden ? '<5' : count.toLocaleString('en-GB'),
+    value: publishedCount(count, context.suppressSmallNumbers),
+    text: shownCount(count, context.suppressSmallNumbers),
     href: drillable ? context.drill?.(metric as CountId, where) : null,
   };
 }

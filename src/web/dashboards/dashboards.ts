@@ -4,7 +4,7 @@ import { financialYearStart } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
 import {
   dashboardFigures,
-  isHiddenSmallNumber,
+  publishedCount,
   shownCount,
   teamsMetrics,
 } from '../../dashboards/dashboard.ts';
@@ -346,9 +346,7 @@ export function dashboardHandlers(services: Services) {
       const exported = [
         ...headline.map(({ name, count }) => ({
           name,
-          value: (isHiddenSmallNumber(count, scope.suppressSmallNumbers)
-            ? '<5'
-            : count) as CellValue,
+          value: publishedCount(count, scope.suppressSmallNumbers) as CellValue,
         })),
         ...content.others.map(({ name, text }) => ({ name, value: text as CellValue })),
       ];

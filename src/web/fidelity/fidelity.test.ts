@@ -106,6 +106,25 @@ for (const testDatabase of TEST_DATABASES) {
       assert.equal(count?.n, 1);
     });
 
+    it('refuses a review dated after today, and saves nothing', async () => {
+      await manager.get(`/services/${orgs.serviceA}/fidelity/new`);
+      const refused = await manager.post(
+        `/services/${orgs.serviceA}/fidelity/new`,
+        reviewForm(4, { reviewDate: '2026-06-02' }),
+      );
+      assert.equal(refused.statusCode, 400);
+      assert.match(
+        refused.body,
+        /The date of the review must be today \(01\/06\/2026\) or earlier/,
+      );
+      assert.match(refused.body, /href="#reviewDate"/);
+      assert.match(refused.body, /value="2026-06-02"/, 'what was typed is kept');
+      const [count] = await web.database.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM fidelity_review',
+      );
+      assert.equal(count?.n, 1);
+    });
+
     it('commissioners read the history but do not record; other services are refused', async () => {
       assert.equal((await commissioner.get(`/services/${orgs.serviceA}/fidelity`)).statusCode, 200);
       assert.equal(

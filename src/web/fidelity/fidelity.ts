@@ -23,7 +23,7 @@ import {
 import { findService, servicePlace, servicesInArea } from '../../organisations/organisations.ts';
 import { canRecordFidelityReviews, type Viewer } from '../../permissions/permissions.ts';
 import { barChartSvg } from '../charts/bar-chart.ts';
-import { choiceItems, EMPTY_FORM, type FormState, readForm } from '../forms.ts';
+import { choiceItems, EMPTY_FORM, type FormState, formWithErrors, readForm } from '../forms.ts';
 import { idParameter, notFound } from '../http-errors.ts';
 import { areaOf } from '../organisations/organisations.ts';
 import type { Services } from '../services.ts';
@@ -186,6 +186,19 @@ export function fidelityHandlers(services: Services) {
       const serviceId = idParameter(request.params, 'serviceId');
       const read = readForm(reviewForm, request.body);
       if (!read.ok) return showForm(request, reply.code(400), read.form);
+      // A review is recorded once it has been held; a future date would count as held early.
+      const today = londonToday(clock());
+      if (read.value.reviewDate > today) {
+        return showForm(
+          request,
+          reply.code(400),
+          formWithErrors(request.body as Record<string, unknown>, {
+            reviewDate: {
+              text: `The date of the review must be today (${formatUkDate(today)}) or earlier`,
+            },
+          }),
+        );
+      }
       const values = read.value as Record<string, string>;
       const itemScores = ITEM_FIELDS.map(({ id }) => Number(values[id]));
       if (itemScores.length !== FIDELITY_ITEM_COUNT) throw new Error('The scale has 25 items');
