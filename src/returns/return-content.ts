@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseIsoDate } from '../calendar/calendar-date.ts';
+import { type PublishedCount, publishedCount } from '../dashboards/dashboard.ts';
 import { REVIEW_TYPE_NAMES, REVIEW_TYPES } from '../fidelity/fidelity-scale.ts';
 import { computeMetrics, type MetricsQuery } from '../metrics/compute.ts';
 import type { DerivedRecord } from '../metrics/derive.ts';
@@ -307,26 +308,39 @@ export function changedRows(
   });
 }
 
-/** The numbers that add up across returns, for the ICS, regional and national roll-ups. */
+/**
+ * The numbers that add up across returns, for the ICS, regional and national roll-ups. Counts
+ * are of people (or their jobs), and fall under the small-number rule; WTEs are staff, and don't.
+ */
 export const ROLL_UP_FIELDS = [
   ...AUTO_FIGURES.map(({ id, name }) => ({
     name,
+    isCount: true,
     of: (content: ReturnContent) => content.figures[id].reported,
   })),
   {
     name: 'Clients carried over from the previous financial year',
+    isCount: true,
     of: (content: ReturnContent) => content.carriedOver,
   },
   ...WORKFORCE_FIELDS.map(({ id, name }) => ({
     name,
+    isCount: false,
     of: (content: ReturnContent) => content.workforce[id],
   })),
 ] as const;
 
-export function rollUp(contents: readonly ReturnContent[]): number[] {
-  return ROLL_UP_FIELDS.map(
-    ({ of }) =>
-      // Sums of WTEs keep two decimals, whatever floating point makes of them.
-      Math.round(contents.reduce((sum, content) => sum + of(content), 0) * 100) / 100,
-  );
+/**
+ * The returns added up, field by field, as an area publishes them: with the small-number rule on,
+ * a count from 1 to 4 is "<5", as on the area dashboards (DESIGN.md, privacy rules).
+ */
+export function rollUp(
+  contents: readonly ReturnContent[],
+  suppressSmallNumbers: boolean,
+): (number | PublishedCount)[] {
+  return ROLL_UP_FIELDS.map(({ of, isCount }) => {
+    // Sums of WTEs keep two decimals, whatever floating point makes of them.
+    const total = Math.round(contents.reduce((sum, content) => sum + of(content), 0) * 100) / 100;
+    return isCount ? publishedCount(total, suppressSmallNumbers) : total;
+  });
 }

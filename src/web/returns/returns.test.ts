@@ -361,6 +361,28 @@ for (const testDatabase of TEST_DATABASES) {
       assert.equal(services.length, 2);
       assert.equal(value(total), value(services[0]) + value(services[1]));
       assert.ok(value(total) > 5);
+      // The small-number rule, on by default for areas: counts of 1 to 4 are "<5", in each
+      // service's row and in the totals; zero and WTEs (staff, not clients) are shown as they are.
+      const cell = (line: string | undefined, heading: string) =>
+        line
+          ?.replace(/^"[^"]*"/, 'quarter')
+          .split(',')
+          [lines[0]?.split(',').indexOf(heading) ?? -1]?.trim();
+      const lancashire = lines.find((line) =>
+        line.includes(',Northshire IPS,NHS Lancashire and South Cumbria ICB,'),
+      );
+      const lancashireTotal = lines.find((line) =>
+        line.includes(',ICS: NHS Lancashire and South Cumbria ICB,'),
+      );
+      for (const line of [lancashire, lancashireTotal]) {
+        assert.equal(cell(line, 'Vocational profile starts (access)'), '<5');
+        assert.equal(cell(line, 'Team leaders (WTE)'), '1');
+      }
+      assert.equal(cell(total, 'Of which employed at referral'), '5');
+      assert.match(
+        england.body,
+        /<td class="nhsuk-table__cell nhsuk-table__cell--numeric">&lt;5<\/td>/,
+      );
       const xlsx = await national.get(`/areas/england/returns?quarter=${QUARTER}&format=xlsx`);
       assert.equal(xlsx.rawPayload.subarray(0, 2).toString(), 'PK');
     });

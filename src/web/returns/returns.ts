@@ -425,6 +425,7 @@ export function returnHandlers(services: Services) {
     const viewer = request.viewer as Viewer;
     const id = quarterId(quarter);
     const { area, listings } = await areaListings(request, id);
+    const suppress = services.config.suppressSmallNumbers;
     const submitted = listings.flatMap((listing) => (listing.content ? [listing] : []));
     const groups = (key: (listing: ReturnListing) => string) =>
       [...new Set(submitted.map(key))].map((name) => ({
@@ -433,6 +434,7 @@ export function returnHandlers(services: Services) {
           submitted.flatMap((listing) =>
             key(listing) === name && listing.content ? [listing.content] : [],
           ),
+          suppress,
         ),
       }));
     const rollUps = [
@@ -442,7 +444,10 @@ export function returnHandlers(services: Services) {
         : []),
       {
         name: `All of ${area.name}`,
-        totals: rollUp(submitted.flatMap(({ content }) => (content ? [content] : []))),
+        totals: rollUp(
+          submitted.flatMap(({ content }) => (content ? [content] : [])),
+          suppress,
+        ),
       },
     ];
     const format = (request.query as { format?: string } | undefined)?.format;
@@ -461,7 +466,7 @@ export function returnHandlers(services: Services) {
         listing.icsName,
         listing.regionName,
         statusText(listing),
-        ...(listing.content ? rollUp([listing.content]) : ROLL_UP_FIELDS.map(() => '')),
+        ...(listing.content ? rollUp([listing.content], suppress) : ROLL_UP_FIELDS.map(() => '')),
       ]);
       const totals: CellValue[][] = rollUps.map(({ name, totals }) => [
         labelOf(quarter),
