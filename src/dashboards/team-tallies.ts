@@ -36,6 +36,19 @@ interface TeamVersion {
   readonly version: number;
 }
 
+/** A call to `tallies` in progress: what it asks, and the teams it has yet to come to. */
+interface Caller {
+  readonly requests: readonly TallyRequest[];
+  readonly waitingFor: Set<number>;
+}
+
+/** A read of a team's records in progress, at its version, for the requests with these keys. */
+interface Reading {
+  readonly version: number;
+  readonly keys: ReadonlySet<string>;
+  readonly done: Promise<void>;
+}
+
 const groupOf = (grouping: TallyGrouping): ((derived: DerivedRecord) => string) =>
   grouping === 'all'
     ? () => ALL
@@ -87,6 +100,9 @@ export class TeamTallies {
   #teamsRead = 0;
   /** `scopeState`'s states, by a digest of their key, in least recently used order. */
   readonly #scopes = new Map<string, unknown>();
+  readonly #callers = new Set<Caller>();
+  /** Teams whose records are being read, so that a second caller waits instead of reading. */
+  readonly #reading = new Map<number, Reading>();
 
   constructor(database: Queryable, capacity: number) {
     this.#database = database;
@@ -147,20 +163,63 @@ export class TeamTallies {
       [`{${teamIds.join(',')}}`],
     );
     const keys = requests.map(requestKey);
-    const stale = versions.filter((team) => !this.#answerFromKept(team, keys, answers));
-    for (let start = 0; start < stale.length; start += TEAMS_PER_READ) {
-      // Teams another caller (a warm-up, another page) has tallied meanwhile are not read again.
-      const batch = stale
-        .slice(start, start + TEAMS_PER_READ)
-        .filter((team) => start === 0 || !this.#answerFromKept(team, keys, answers));
-      if (batch.length === 0) continue;
+    const caller: Caller = {
+      requests: [...requests, ...alongside],
+      waitingFor: new Set(versions.map(({ id }) => id)),
+    };
+    this.#callers.add(caller);
+    try {
+      for (let start = 0; start < versions.length; start += TEAMS_PER_READ) {
+        const batch = versions.slice(start, start + TEAMS_PER_READ);
+        // Teams another caller (a warm-up, another page) has tallied meanwhile are not read
+        // again, and those it is reading now are waited for.
+        const toRead: TeamVersion[] = [];
+        const waits: Array<Promise<TeamVersion>> = [];
+        for (const team of batch) {
+          if (this.#answerFromKept(team, keys, answers)) continue;
+          const reading = this.#reading.get(team.id);
+          if (reading?.version === team.version && keys.every((key) => reading.keys.has(key))) {
+            waits.push(reading.done.then(() => team));
+          } else toRead.push(team);
+        }
+        await this.#readAndTally(toRead, caller, keys, answers);
+        const waited = await Promise.all(waits);
+        // What was waited for can be gone (evicted, or a newer version landed): read it here.
+        const missed = waited.filter((team) => !this.#answerFromKept(team, keys, answers));
+        await this.#readAndTally(missed, caller, keys, answers);
+        for (const { id } of batch) caller.waitingFor.delete(id);
+      }
+    } finally {
+      this.#callers.delete(caller);
+    }
+    return answers;
+  }
+
+  /**
+   * Reads a batch of teams' records and tallies them for the caller, and for every other caller
+   * still to come to those teams: one read serves a page and a warm-up running at once.
+   */
+  async #readAndTally(
+    batch: readonly TeamVersion[],
+    caller: Caller,
+    keys: readonly string[],
+    answers: Array<Map<number, GroupTallies>>,
+  ) {
+    if (batch.length === 0) return;
+    let finished = () => {};
+    const done = new Promise<void>((resolve) => {
+      finished = resolve;
+    });
+    const reading = { keys: new Set(caller.requests.map(requestKey)), done };
+    for (const team of batch) this.#reading.set(team.id, { ...reading, version: team.version });
+    try {
       const records = await this.#teamRecords(batch.map(({ id }) => id));
       this.#teamsRead += batch.length;
       for (const team of batch) {
         this.#tallyTeam(
           team,
           records.get(team.id) ?? [],
-          [...requests, ...alongside],
+          [...caller.requests, ...this.#othersWanting(team.id, caller)],
           keys,
           answers,
         );
@@ -168,8 +227,19 @@ export class TeamTallies {
         // so without this a read of all England would hold the event loop until it ends.
         await setImmediate();
       }
+    } finally {
+      for (const team of batch) {
+        if (this.#reading.get(team.id)?.done === done) this.#reading.delete(team.id);
+      }
+      finished();
     }
-    return answers;
+  }
+
+  /** The requests of other callers that have yet to come to this team. */
+  #othersWanting(teamId: number, caller: Caller): TallyRequest[] {
+    return [...this.#callers].flatMap((other) =>
+      other !== caller && other.waitingFor.has(teamId) ? other.requests : [],
+    );
   }
 
   /** Answers what it can from the team's tallies kept at this version: false if any is missing. */
