@@ -2,9 +2,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { toDayNumber } from '../src/calendar/calendar-date.ts';
 import { subPeriods } from '../src/metrics/breakdowns.ts';
 import { asAtDate, type MetricsQuery } from '../src/metrics/compute.ts';
+import { ALL_COUNTS } from '../src/metrics/definitions.ts';
 import { deriveRecord } from '../src/metrics/derive.ts';
 import type { ReferralRecord } from '../src/referrals/referral-record.ts';
-import { ALL_COUNTS } from '../src/web/dashboards/dashboard-views.ts';
 
 /**
  * The analytic-engine reference: DuckDB over the raw records, one row per referral and one per

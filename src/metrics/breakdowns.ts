@@ -32,6 +32,21 @@ export const RECORD_DIMENSIONS = [
 ] as const satisfies ReadonlyArray<keyof ReferralRecord>;
 export type RecordDimension = (typeof RECORD_DIMENSIONS)[number];
 
+/** What each field is called on dashboards and in drill-through titles. */
+export const RECORD_DIMENSION_NAMES: Readonly<Record<RecordDimension, string>> = {
+  specialist: 'Employment specialist',
+  gender: 'Gender',
+  ethnicity: 'Ethnicity',
+  ageBand: 'Age band at referral',
+  benefits: 'Work related benefits',
+  employmentStatus: 'Employment status at referral',
+  referralSource: 'Referral source',
+  localAuthority: 'Local authority of residence',
+  caseloadStatus: 'Caseload status',
+  dischargeReason: 'Reason for discharge',
+  substanceGroup: 'Substance group',
+};
+
 export function groupByRecordField(dimension: RecordDimension): (derived: DerivedRecord) => string {
   return (derived) => derived.record[dimension] ?? NOT_RECORDED;
 }

@@ -108,3 +108,18 @@ export type MetricId = (typeof METRIC_DEFINITIONS)[number]['id'];
 export const METRIC_BY_ID: ReadonlyMap<MetricId, MetricDefinition> = new Map(
   METRIC_DEFINITIONS.map((definition) => [definition.id, definition]),
 );
+
+/** METRICS.md's counts (a number of records, or of jobs), in the overview's order. */
+export const ALL_COUNTS = [
+  'referrals',
+  'vpStarts',
+  'activeCaseload',
+  'jobStarts',
+  'supportedIntoWork',
+  'firstJobStarts',
+  'sustained13',
+  'sustained26',
+  'sustained52',
+  'discharges',
+] as const satisfies readonly MetricId[];
+export type CountId = (typeof ALL_COUNTS)[number];

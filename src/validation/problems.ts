@@ -30,6 +30,7 @@ export type ProblemCode =
   | 'emptyOptionalColumn'
   | 'valueNotInList'
   | 'dateBeforeReferral'
+  | 'employerContactBeforeVpStart'
   | 'futureDate'
   | 'hoursOver60'
   | 'ageOutOfRange'

@@ -22,6 +22,8 @@ const HEADINGS = [
   '2nd job start date',
   '2nd job hours per week',
   '2nd job end date',
+  'Date of first attempted contact',
+  'Date of first face to face employer contact',
 ];
 
 const PLAN: PlannedColumn[] = matchHeadings(HEADINGS).matched.flatMap(
@@ -171,6 +173,37 @@ describe('RowValidator', () => {
       /Did you mean 'Female'\?/,
     );
     assert.equal(problems.filter((found) => found.code === 'dateBeforeReferral').length, 2);
+  });
+
+  test('a contact dated before what its wait is timed from: a warning naming the wait', () => {
+    const { record, problems } = check({
+      ...VALID,
+      'Date of first attempted contact': '30/11/2023',
+      'Date of first face to face employer contact': '09/12/2023',
+    });
+    assert.ok(record, 'the record is kept');
+    assert.deepEqual(codes(problems), [
+      'warning:dateBeforeReferral',
+      'warning:employerContactBeforeVpStart',
+    ]);
+    assert.deepEqual(
+      problems.map(({ column, value }) => [column, value]),
+      [
+        ['Date of first attempted contact', '30/11/2023'],
+        ['Date of first face to face employer contact', '09/12/2023'],
+      ],
+    );
+    assert.match(problems[0]?.description ?? '', /counts as within 5 days/);
+    assert.match(problems[1]?.description ?? '', /counts as within 30 days/);
+    // On the day itself, or after: nothing to say.
+    assert.deepEqual(
+      check({
+        ...VALID,
+        'Date of first attempted contact': '01/12/2023',
+        'Date of first face to face employer contact': '10/12/2023',
+      }).problems,
+      [],
+    );
   });
 
   test('caseload status and discharge date must agree (warnings)', () => {

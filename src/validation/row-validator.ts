@@ -278,6 +278,12 @@ export class RowValidator {
     const dischargeDate = text(values[SLOT.dischargeDate] ?? null);
     const caseloadStatus = text(values[SLOT.caseloadStatus] ?? null);
     this.checkDates(referralDate, dateOfBirth, vpStartDate, dischargeDate, caseloadStatus);
+    this.checkContactDates(
+      referralDate,
+      text(values[SLOT.firstContactDate] ?? null),
+      vpStartDate,
+      text(values[SLOT.employerContactDate] ?? null),
+    );
     const jobs = this.jobs(values, referralDate);
 
     const clientId = text(values[SLOT.clientId] ?? null);
@@ -373,6 +379,38 @@ export class RowValidator {
         caseloadStatus,
         'There is a discharge date but the caseload status is active.',
         'Change the caseload status to Discharged, or remove the discharge date if the client is still supported.',
+      );
+    }
+  }
+
+  /**
+   * A contact dated before the event it is timed from makes a negative wait, which METRICS.md
+   * still counts (as within target): the team leader is told, so the dates can be put right.
+   */
+  private checkContactDates(
+    referralDate: IsoDate | null,
+    firstContactDate: IsoDate | null,
+    vpStartDate: IsoDate | null,
+    employerContactDate: IsoDate | null,
+  ): void {
+    if (referralDate !== null && firstContactDate !== null && firstContactDate < referralDate) {
+      this.report(
+        'warning',
+        'dateBeforeReferral',
+        this.columnAt(SLOT.firstContactDate),
+        cellAsTyped(asDate(firstContactDate)),
+        'The first attempted contact is before the referral date, so its wait is negative and counts as within 5 days.',
+        'Check both dates; if the client was re-referred, the contact belongs to the earlier referral row.',
+      );
+    }
+    if (vpStartDate !== null && employerContactDate !== null && employerContactDate < vpStartDate) {
+      this.report(
+        'warning',
+        'employerContactBeforeVpStart',
+        this.columnAt(SLOT.employerContactDate),
+        cellAsTyped(asDate(employerContactDate)),
+        'The first face to face employer contact is before the vocational profile start, so its wait is negative and counts as within 30 days.',
+        'Check both dates: the wait is timed from the VP start.',
       );
     }
   }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { londonToday } from '../../calendar/london-today.ts';
 import { type PublishedCount, publishedCount, teamsMetrics } from '../../dashboards/dashboard.ts';
 import type { MetricsResult } from '../../metrics/compute.ts';
+import { ALL_COUNTS, type CountId } from '../../metrics/definitions.ts';
 import {
   allTeams,
   findIcs,
@@ -20,7 +21,6 @@ import {
   canViewTeam,
   type Viewer,
 } from '../../permissions/permissions.ts';
-import { ALL_COUNTS, type CountId } from '../dashboards/dashboard-views.ts';
 import { forbidden, notFound } from '../http-errors.ts';
 import type { Services } from '../services.ts';
 import { id, isoDate, refuseInvalid } from './api-parameters.ts';

@@ -8,11 +8,23 @@ import {
   publishedCount,
   shownCount,
 } from '../../dashboards/dashboard.ts';
+import {
+  type Drill,
+  HOURS_BAND_NAMES,
+  HOURS_BANDS,
+  TIME_TO_FIRST_JOB_BAND_NAMES,
+} from '../../dashboards/drill-through.ts';
 import type { TeamFreshness } from '../../dashboards/scope-records.ts';
 import type { TallyRequest } from '../../dashboards/team-tallies.ts';
-import type { RecordDimension } from '../../metrics/breakdowns.ts';
+import { RECORD_DIMENSION_NAMES, type RecordDimension } from '../../metrics/breakdowns.ts';
 import type { MetricsQuery, MetricsResult, TimeToTarget } from '../../metrics/compute.ts';
-import { METRIC_BY_ID, type MetricId } from '../../metrics/definitions.ts';
+import {
+  ALL_COUNTS,
+  type CountId,
+  METRIC_BY_ID,
+  type MetricId,
+} from '../../metrics/definitions.ts';
+import type { TimeToFirstJobBand } from '../../metrics/derive.ts';
 import {
   TARGET_STATUS_NAMES,
   TARGET_STATUS_RULE,
@@ -44,13 +56,13 @@ export const DASHBOARD_VIEWS = [
 ] as const;
 export type DashboardView = (typeof DASHBOARD_VIEWS)[number];
 
-const DEMOGRAPHICS: ReadonlyArray<[RecordDimension, string]> = [
-  ['gender', 'Gender'],
-  ['ethnicity', 'Ethnicity'],
-  ['ageBand', 'Age band at referral'],
-  ['benefits', 'Work related benefits'],
-  ['employmentStatus', 'Employment status at referral'],
-];
+const DEMOGRAPHICS = [
+  'gender',
+  'ethnicity',
+  'ageBand',
+  'benefits',
+  'employmentStatus',
+] as const satisfies readonly RecordDimension[];
 
 /** The fields of the record each view splits its figures by. */
 export const VIEW_DIMENSIONS: Readonly<Record<DashboardView, readonly RecordDimension[]>> = {
@@ -60,7 +72,7 @@ export const VIEW_DIMENSIONS: Readonly<Record<DashboardView, readonly RecordDime
   caseload: [],
   jobs: [],
   sustainments: [],
-  demographics: DEMOGRAPHICS.map(([dimension]) => dimension),
+  demographics: DEMOGRAPHICS,
   quality: [],
   targets: [],
   benchmarking: [],
@@ -111,32 +123,6 @@ export const VIEW_NAMES: Readonly<Record<DashboardView, string>> = {
   freshness: 'Data freshness',
 };
 
-export type CountId =
-  | 'referrals'
-  | 'vpStarts'
-  | 'activeCaseload'
-  | 'jobStarts'
-  | 'supportedIntoWork'
-  | 'firstJobStarts'
-  | 'sustained13'
-  | 'sustained26'
-  | 'sustained52'
-  | 'discharges';
-
-/** The counts of the overview, in its order. */
-export const ALL_COUNTS = [
-  'referrals',
-  'vpStarts',
-  'activeCaseload',
-  'jobStarts',
-  'supportedIntoWork',
-  'firstJobStarts',
-  'sustained13',
-  'sustained26',
-  'sustained52',
-  'discharges',
-] as const satisfies readonly CountId[];
-
 export interface TableCell {
   readonly metric?: string;
   /** The records behind the count, for those allowed to open them. */
@@ -169,6 +155,8 @@ export interface DrillWhere {
   readonly group?: string;
   readonly from?: IsoDate;
   readonly to?: IsoDate;
+  /** Every client, whatever the employment status filter (as targets count). */
+  readonly everyClient?: boolean;
 }
 
 export interface ViewContext {
@@ -178,8 +166,8 @@ export interface ViewContext {
   readonly suppressSmallNumbers: boolean;
   readonly figures: DashboardFigures;
   readonly query: MetricsQuery;
-  /** Where the records behind a count are, if the viewer may open them (drill-through). */
-  readonly drill?: (metric: CountId, where: DrillWhere) => string | null;
+  /** Where the records behind a figure are, if the viewer may open them (drill-through). */
+  readonly drill?: (drill: Drill, where: DrillWhere) => string | null;
   /** For the data freshness view: the teams in scope and their uploads. */
   readonly freshness: readonly TeamFreshness[];
   /**
@@ -213,20 +201,25 @@ const LEVEL_NAMES = {
   service: 'Service',
 } as const;
 
+/** A count in a table, linked to the records behind it (the count's own, unless `drill` says). */
 function countCell(
   context: ViewContext,
   metric: string,
   count: number,
-  where?: DrillWhere,
+  where: DrillWhere,
+  drill: Drill | null = isOneOf(ALL_COUNTS, metric) ? { figure: { metric } } : null,
 ): TableCell {
-  const drillable = where !== undefined && count > 0 && context.drill !== undefined;
+  const drillable = drill !== null && count > 0 && context.drill !== undefined;
   return {
     metric,
     value: publishedCount(count, context.suppressSmallNumbers),
     text: shownCount(count, context.suppressSmallNumbers),
-    href: drillable ? context.drill?.(metric as CountId, where) : null,
+    href: drillable ? (context.drill?.(drill, where) ?? null) : null,
   };
 }
+
+const isOneOf = <T extends string>(list: readonly T[], value: string): value is T =>
+  list.includes(value as T);
 
 const countOf = (metrics: MetricsResult, id: CountId) => metrics[id];
 
@@ -304,9 +297,9 @@ function monthSection(
 function dimensionSection(
   context: ViewContext,
   dimension: RecordDimension,
-  label: string,
   columns: readonly CountId[],
 ): Section {
+  const label = RECORD_DIMENSION_NAMES[dimension];
   const groups = context.figures.byDimension.get(dimension) ?? new Map<string, MetricsResult>();
   return {
     heading: `By ${label.toLowerCase()}`,
@@ -316,7 +309,18 @@ function dimensionSection(
     rows: [...groups].map(([name, metrics]) => ({
       name,
       href: null,
-      cells: columns.map((id) => countCell(context, id, countOf(metrics, id))),
+      cells: columns.map((id) =>
+        countCell(
+          context,
+          id,
+          countOf(metrics, id),
+          {},
+          {
+            figure: { metric: id },
+            breakdown: { dimension, value: name },
+          },
+        ),
+      ),
     })),
   };
 }
@@ -327,36 +331,46 @@ function hoursSection(context: ViewContext): Section {
     heading: 'By weekly hours',
     rule: 'sustainedByHours',
     caption: `${context.title}: job sustainments by average weekly hours`,
-    head: ['Sustainment', 'Under 16 hours', '16 hours or more', 'Hours not recorded'],
+    head: ['Sustainment', ...HOURS_BANDS.map((band) => HOURS_BAND_NAMES[band])],
     rows: (['13', '26', '52'] as const).map((weeks) => ({
       name: `${weeks} weeks`,
       href: null,
-      cells: [
-        countCell(context, 'sustainedByHours', bands[weeks].under16),
-        countCell(context, 'sustainedByHours', bands[weeks]['16plus']),
-        countCell(context, 'sustainedByHours', bands[weeks].unknown),
-      ],
+      cells: HOURS_BANDS.map((band) =>
+        countCell(
+          context,
+          'sustainedByHours',
+          bands[weeks][band],
+          {},
+          {
+            figure: { metric: 'sustainedByHours', weeks, band },
+          },
+        ),
+      ),
     })),
   };
 }
 
 function timeToFirstJobSection(context: ViewContext): Section {
   const bands = context.figures.total.timeToFirstJob;
-  const labels = {
-    under6m: 'Under 6 months',
-    '6to12m': '6 to 12 months',
-    over12m: 'Over 12 months',
-    noVpStart: 'No VP start recorded',
-  } as const;
   return {
     heading: 'Time from VP start to first job',
     rule: 'timeToFirstJob',
     caption: `${context.title}: people entering their first job, by months from the VP start`,
     head: ['Time', 'People'],
-    rows: (Object.keys(labels) as Array<keyof typeof labels>).map((band) => ({
-      name: labels[band],
+    rows: (Object.keys(TIME_TO_FIRST_JOB_BAND_NAMES) as TimeToFirstJobBand[]).map((band) => ({
+      name: TIME_TO_FIRST_JOB_BAND_NAMES[band],
       href: null,
-      cells: [countCell(context, 'timeToFirstJob', bands[band])],
+      cells: [
+        countCell(
+          context,
+          'timeToFirstJob',
+          bands[band],
+          {},
+          {
+            figure: { metric: 'timeToFirstJob', band },
+          },
+        ),
+      ],
     })),
   };
 }
@@ -374,7 +388,18 @@ function caseloadPerSpecialistSection(context: ViewContext): Section[] {
       rows: Object.entries(caseloads).map(([initials, count]) => ({
         name: context.groupNames.get(initials)?.name ?? initials,
         href: null,
-        cells: [countCell(context, 'caseloadPerSpecialist', count), againstRange(count)],
+        cells: [
+          countCell(
+            context,
+            'caseloadPerSpecialist',
+            count,
+            { group: initials },
+            {
+              figure: { metric: 'activeCaseload' },
+            },
+          ),
+          againstRange(count),
+        ],
       })),
     },
   ];
@@ -460,6 +485,8 @@ function targetSections(context: ViewContext): Section[] {
   const progress = context.targets;
   if (progress === undefined) return [];
   const round = (value: number) => Math.round(value * 10) / 10;
+  // Targets count every client from 1 April, whatever the dashboard's filter.
+  const yearToDate: DrillWhere = { from: progress.from, to: progress.asAt, everyClient: true };
   const table: Section = {
     heading: 'Progress against the targets',
     rule: 'targets',
@@ -472,7 +499,7 @@ function targetSections(context: ViewContext): Section[] {
         target === null
           ? { value: 'No target', text: 'No target' }
           : { value: target, text: target.toLocaleString('en-GB') },
-        countCell(context, measure, actual),
+        countCell(context, measure, actual, yearToDate),
         expectedToDate === null
           ? { value: '', text: '' }
           : { value: round(expectedToDate), text: round(expectedToDate).toLocaleString('en-GB') },
@@ -510,11 +537,11 @@ function targetSections(context: ViewContext): Section[] {
         },
         caption: `${context.title}: ${name.toLowerCase()}, cumulative from 1 April`,
         head: ['Month', 'Actual', 'Expected'],
-        rows: progress.months.map(({ label, actual, expected }) => ({
+        rows: progress.months.map(({ label, to, actual, expected }) => ({
           name: label,
           href: null,
           cells: [
-            countCell(context, measure, actual[measure]),
+            countCell(context, measure, actual[measure], { ...yearToDate, to }),
             {
               value: round(expected[measure] ?? 0),
               text: round(expected[measure] ?? 0).toLocaleString('en-GB'),
@@ -632,7 +659,7 @@ export function viewContent(view: DashboardView, context: ViewContext): ViewCont
         sections: [
           monthSection(context, ['referrals'], ['referrals']),
           ...groupSection(context, ['referrals']),
-          dimensionSection(context, 'referralSource', 'Referral source', ['referrals']),
+          dimensionSection(context, 'referralSource', ['referrals']),
         ],
       };
     case 'vp-starts':
@@ -700,8 +727,8 @@ export function viewContent(view: DashboardView, context: ViewContext): ViewCont
       return {
         headline: ['referrals', 'vpStarts', 'jobStarts'],
         others: [],
-        sections: DEMOGRAPHICS.map(([dimension, label]) =>
-          dimensionSection(context, dimension, label, ['referrals', 'vpStarts', 'jobStarts']),
+        sections: DEMOGRAPHICS.map((dimension) =>
+          dimensionSection(context, dimension, ['referrals', 'vpStarts', 'jobStarts']),
         ),
       };
     case 'quality':

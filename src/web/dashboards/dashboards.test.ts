@@ -133,16 +133,18 @@ for (const testDatabase of TEST_DATABASES) {
         shown.employmentRate,
         `${percent(expected.employmentRate)} (IPS Grow benchmark 40%)`,
       );
-      const bands = [...page.body.matchAll(/data-metric="timeToFirstJob">([^<]*)</g)].map((match) =>
-        Number(match[1]),
-      );
+      const bands = [
+        ...page.body.matchAll(/data-metric="timeToFirstJob">(?:<a [^>]*>)?([^<]*)</g),
+      ].map((match) => Number(match[1]));
       assert.deepEqual(bands, [
         expected.timeToFirstJob.under6m,
         expected.timeToFirstJob['6to12m'],
         expected.timeToFirstJob.over12m,
         expected.timeToFirstJob.noVpStart,
       ]);
-      const caseloads = [...page.body.matchAll(/data-metric="caseloadPerSpecialist">([^<]*)</g)]
+      const caseloads = [
+        ...page.body.matchAll(/data-metric="caseloadPerSpecialist">(?:<a [^>]*>)?([^<]*)</g),
+      ]
         .slice(1)
         .map((match) => Number(match[1]));
       assert.deepEqual(caseloads, Object.values(expected.caseloadPerSpecialist));
@@ -270,6 +272,72 @@ for (const testDatabase of TEST_DATABASES) {
       const svg = await leader.get(`${view}&format=svg`);
       assert.equal(svg.headers['content-type'], 'image/svg+xml');
       assert.match(svg.body, /^<svg /);
+    });
+
+    it('links every figure of every view to exactly the records behind it', async () => {
+      const period = 'period=custom&from=2025-04-01&to=2026-03-31&employmentStatus=out-of-work';
+      const links = new Map<string, string>();
+      for (const view of DASHBOARD_VIEWS) {
+        // One specialist's figures link to their records only, on a few views (time is short).
+        const withins = ['overview', 'jobs'].includes(view) ? ['', '&within=specialist:AB'] : [''];
+        for (const within of withins) {
+          const page = await leader.get(
+            `/teams/${orgs.teamA1}/dashboard?view=${view}&${period}${within}`,
+          );
+          // A count's link holds the count; a wait's link follows the figure that gives its n.
+          for (const [, href = '', count = ''] of page.body.matchAll(
+            /href="(\/teams\/\d+\/records\?[^"]+)">([\d,]+)</g,
+          )) {
+            links.set(href, count);
+          }
+          for (const [, count = '', href = ''] of page.body.matchAll(
+            /\(([\d,]+) records\)<\/span>\s*<a [^>]*href="(\/teams\/\d+\/records\?[^"]+)"/g,
+          )) {
+            links.set(href, count);
+          }
+        }
+      }
+      for (const [href, count] of [...links]) {
+        links.delete(href);
+        links.set(href.replace(/&amp;/g, '&'), count.replace(/,/g, ''));
+      }
+      const kinds = new Set(
+        [...links.keys()].map((href) => new URL(href, 'http://x').searchParams),
+      );
+      const asked = (name: string) =>
+        new Set([...kinds].map((parameters) => parameters.get(name)).filter(Boolean));
+      for (const metric of [
+        ...COUNTS,
+        'sustainedByHours',
+        'timeToFirstJob',
+        'daysToFirstContact',
+        'daysToEmployerContact',
+      ]) {
+        assert.ok(asked('metric').has(metric), `some figure links to the records behind ${metric}`);
+      }
+      assert.deepEqual([...asked('dimension')].sort(), [
+        'ageBand',
+        'benefits',
+        'employmentStatus',
+        'ethnicity',
+        'gender',
+        'referralSource',
+      ]);
+      for (const [href, count] of links) {
+        const records = await leader.get(href);
+        assert.equal(records.statusCode, 200, href);
+        const total = Number(
+          /<p>\s*([\d,]+) records?\b/.exec(records.body)?.[1]?.replace(/,/g, ''),
+        );
+        // Job starts count jobs, not records: one record can be behind several.
+        if (href.includes('metric=jobStarts')) assert.ok(total <= Number(count), href);
+        else assert.equal(total, Number(count), href);
+      }
+      assert.ok(links.size > 100, `${links.size} links`);
+      assert.ok(
+        [...links.keys()].some((href) => href.includes('specialist=AB')),
+        'a specialist’s figures link to their own records',
+      );
     });
 
     it('opens the records behind each count, and lets the team leader remove one entered in error', async () => {

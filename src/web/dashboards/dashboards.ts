@@ -8,6 +8,7 @@ import {
   shownCount,
   teamsMetrics,
 } from '../../dashboards/dashboard.ts';
+import { type Drill, drillParameters } from '../../dashboards/drill-through.ts';
 import {
   financialYear,
   PERIOD_PRESET_NAMES,
@@ -255,8 +256,11 @@ export function dashboardHandlers(services: Services) {
       employmentStatus: read.employmentStatus,
     });
     const path = request.url.split('?')[0] ?? '/';
-    const drillQuery = (metric: string, where: DrillWhere) => {
-      const query = new URLSearchParams({ metric, employmentStatus: read.employmentStatus });
+    const drillQuery = (drill: Drill, where: DrillWhere) => {
+      const query = new URLSearchParams([
+        ...drillParameters(drill),
+        ['employmentStatus', where.everyClient ? 'all' : read.employmentStatus],
+      ]);
       if (where.from && where.to) {
         query.set('period', 'custom');
         query.set('from', where.from);
@@ -274,15 +278,15 @@ export function dashboardHandlers(services: Services) {
     const drill = !resolved.ok
       ? undefined
       : recordsHref
-        ? (metric: string, where: DrillWhere) => {
-            const query = drillQuery(metric, where);
+        ? (drill: Drill, where: DrillWhere) => {
+            const query = drillQuery(drill, where);
             const specialist = where.group ?? within?.specialist;
             if (specialist) query.set('specialist', specialist);
             return `${recordsHref}?${query}`;
           }
         : scope.teamRecords
-          ? (metric: string, where: DrillWhere) =>
-              where.group ? `/teams/${where.group}/records?${drillQuery(metric, where)}` : null
+          ? (drill: Drill, where: DrillWhere) =>
+              where.group ? `/teams/${where.group}/records?${drillQuery(drill, where)}` : null
           : undefined;
     const content = viewContent(read.view, {
       title: scope.title,
@@ -337,8 +341,7 @@ export function dashboardHandlers(services: Services) {
       rule: METRIC_BY_ID.get(id)?.rule ?? '',
       count: figures.total[id],
       value: show(figures.total[id]),
-      href:
-        scope.recordsHref && resolved.ok ? `${scope.recordsHref}?metric=${id}&${filters}` : null,
+      href: drill?.({ figure: { metric: id } }, {}) ?? null,
     }));
 
     const format = (request.query as { format?: string } | undefined)?.format;
@@ -418,7 +421,14 @@ export function dashboardHandlers(services: Services) {
           : null,
       withinName: within?.text ?? null,
       headline,
-      others: content.others,
+      // A wait's figure links to the records it is measured over.
+      others: content.others.map((figure) => ({
+        ...figure,
+        href:
+          figure.id === 'daysToFirstContact' || figure.id === 'daysToEmployerContact'
+            ? (drill?.({ figure: { metric: figure.id } }, {}) ?? null)
+            : null,
+      })),
       sections: content.sections.map((section) => ({
         ...section,
         // The (?) of a chart and its table: the rule of the figures it shows.

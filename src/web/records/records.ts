@@ -2,9 +2,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { londonToday } from '../../calendar/london-today.ts';
+import { drillDescription, drillOf, isBehind } from '../../dashboards/drill-through.ts';
 import { financialYear, PERIOD_PRESETS, resolvePeriod } from '../../dashboards/period.ts';
-import { computeMetrics, type MetricsQuery } from '../../metrics/compute.ts';
-import { METRIC_BY_ID } from '../../metrics/definitions.ts';
+import type { MetricsQuery } from '../../metrics/compute.ts';
 import { deriveRecord } from '../../metrics/derive.ts';
 import { findTeam, teamPlace } from '../../organisations/organisations.ts';
 import { canUploadForTeam, type Viewer } from '../../permissions/permissions.ts';
@@ -16,22 +16,7 @@ import { removeRecord, takeTeamData } from '../../uploads/upload-store.ts';
 import { idParameter, notFound } from '../http-errors.ts';
 import type { Services } from '../services.ts';
 
-/** The counts a record can be behind; "all" lists every record of the team. */
-export const DRILLABLE = [
-  'referrals',
-  'vpStarts',
-  'activeCaseload',
-  'jobStarts',
-  'supportedIntoWork',
-  'firstJobStarts',
-  'sustained13',
-  'sustained26',
-  'sustained52',
-  'discharges',
-] as const;
-
 const recordsQuery = z.object({
-  metric: z.enum(DRILLABLE).optional().catch(undefined),
   period: z.enum(PERIOD_PRESETS).catch('this-financial-year'),
   from: z.string().optional(),
   to: z.string().optional(),
@@ -42,18 +27,6 @@ const recordsQuery = z.object({
     .optional()
     .catch(undefined),
 });
-
-/**
- * Drill-through: the pseudonymised records behind a count. A record is behind a count when the
- * metric engine, given that record alone, counts it: one definition, never a second in SQL.
- */
-export function isBehind(
-  record: ReferralRecord,
-  metric: (typeof DRILLABLE)[number],
-  query: MetricsQuery,
-): boolean {
-  return computeMetrics([deriveRecord(record)], query)[metric] > 0;
-}
 
 export function recordHandlers(services: Services) {
   const { database, clock } = services;
@@ -77,6 +50,8 @@ export function recordHandlers(services: Services) {
     async list(request: FastifyRequest, reply: FastifyReply) {
       const team = await teamOf(request);
       const read = recordsQuery.parse(request.query ?? {});
+      // A link that asks for no figure, or one that isn't, lists every record of the team.
+      const drill = drillOf((request.query ?? {}) as Record<string, string | undefined>);
       const today = londonToday(clock());
       const resolved = resolvePeriod(read.period, today, read);
       const period = resolved.ok ? resolved.period : financialYear(today);
@@ -90,11 +65,10 @@ export function recordHandlers(services: Services) {
         'SELECT id, record FROM referral WHERE team_id = $1 ORDER BY referral_date DESC, specialist, id',
         [team.id],
       );
-      const metric = read.metric;
       const shown = rows.filter(
         ({ record }) =>
           (read.specialist === undefined || record.specialist === read.specialist) &&
-          (metric === undefined || isBehind(record, metric, query)),
+          (drill === null || isBehind(deriveRecord(record), drill, query)),
       );
       const format = (request.query as { format?: string } | undefined)?.format;
       if (format === 'csv' || format === 'xlsx') {
@@ -118,12 +92,10 @@ export function recordHandlers(services: Services) {
       return reply.page('records/records.njk', {
         csvHref: `/teams/${team.id}/records?${new URLSearchParams([...here, ['format', 'csv']])}`,
         xlsxHref: `/teams/${team.id}/records?${new URLSearchParams([...here, ['format', 'xlsx']])}`,
-        title: metric
-          ? `Records behind ${METRIC_BY_ID.get(metric)?.name.toLowerCase()}`
-          : `Records of ${team.name}`,
+        title: drill ? `Records behind ${drillDescription(drill)}` : `Records of ${team.name}`,
         width: 'full',
         team,
-        period: metric ? period : null,
+        period: drill ? period : null,
         specialist: read.specialist,
         canRemove: canUploadForTeam(request.viewer as Viewer, teamPlace(team)),
         records: shown.slice(0, 1000).map(({ id, record }) => ({

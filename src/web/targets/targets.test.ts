@@ -22,11 +22,14 @@ const TARGETS_VIEW = 'view=targets&period=this-financial-year';
 
 /** The progress table's row for a measure: target, actual, expected, status as shown. */
 function progressRow(body: string, name: string): string[] {
-  const row = new RegExp(`<th scope="row" class="nhsuk-table__header">${name}</th>(.*?)</tr>`, 's')
-    .exec(body)?.[1]
-    ?.match(/<td[^>]*>([^<]*)</g)
-    ?.map((cell) => cell.replace(/<td[^>]*>/, '').replace('<', ''));
-  return row ?? [];
+  const row = new RegExp(
+    `<th scope="row" class="nhsuk-table__header">${name}</th>(.*?)</tr>`,
+    's',
+  ).exec(body)?.[1];
+  // A count is a link to its records (drill-through); the number is what is shown.
+  return [...(row ?? '').matchAll(/<td[^>]*>(?:<a [^>]*>)?([^<]*)</g)].map(
+    ([, text]) => text ?? '',
+  );
 }
 
 for (const testDatabase of TEST_DATABASES) {
@@ -149,6 +152,17 @@ for (const testDatabase of TEST_DATABASES) {
             ? 'Behind'
             : 'Off track';
       assert.deepEqual(referrals, ['200', String(actual), String(expected), status]);
+      // The actual opens its records: every client's, 1 April to the as-at date.
+      const href = /<a href="([^"]*metric=referrals[^"]*)">/.exec(
+        /Referrals<\/th>(.*?)<\/tr>/s.exec(page.body)?.[1] ?? '',
+      )?.[1];
+      assert.ok(href, 'the actual links to its records');
+      const link = new URL(href.replace(/&amp;/g, '&'), 'http://x').searchParams;
+      assert.equal(link.get('employmentStatus'), 'all');
+      assert.equal(link.get('from'), '2026-04-01');
+      assert.equal(link.get('to'), '2026-06-01');
+      const records = await leader.get(href.replace(/&amp;/g, '&'));
+      assert.match(records.body, new RegExp(`<p>\\s*${actual} records?\\b`));
       assert.deepEqual(progressRow(page.body, 'Vocational profile starts'), [
         'No target',
         String(yearToDate.vpStarts),
