@@ -233,6 +233,10 @@ export const canViewTeam = (viewer: Viewer, team: TeamPlace) =>
 export const canDrillThroughTeam = (viewer: Viewer, team: TeamPlace) =>
   coversTeam('record-level drill-through', viewer, team);
 
+/** Every record of a service at once: its manager (a team leader opens each team's). */
+export const canDrillThroughService = (viewer: Viewer, service: ServicePlace) =>
+  coversService('record-level drill-through', viewer, service, anyReach);
+
 /** The full service dashboard: its manager, and the leads of an area it works in. */
 export const canViewService = (viewer: Viewer, service: ServicePlace) =>
   coversService(

@@ -136,6 +136,7 @@ rule(SERVICE_READERS, 'service', [
 ]);
 rule([SM, IL, RL, NL], 'service', ['GET /services/:serviceId/returns/:icsId/:quarter']);
 rule([SM], 'service', [
+  'GET /services/:serviceId/records',
   'GET /services/:serviceId/fidelity/new',
   'POST /services/:serviceId/fidelity/new',
   'GET /services/:serviceId/targets',

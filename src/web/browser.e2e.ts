@@ -303,6 +303,7 @@ describe('browser journeys with axe', {
       [`/services/${orgs.serviceA}`, 'service'],
       [`/teams/${orgs.teamA1}`, 'team (service manager)'],
       [`/services/${orgs.serviceA}/dashboard`, 'service dashboard'],
+      [`/services/${orgs.serviceA}/records`, 'service records'],
     ] as const) {
       await pages.open(path);
       await pages.checkAccessibility(state);
@@ -403,6 +404,16 @@ describe('browser journeys with axe', {
       .click();
     await pages.checkAccessibility('remove a record');
     await pages.page.goBack();
+    await pages.page.goBack();
+    await pages.page
+      .getByRole('navigation', { name: 'Dashboard views' })
+      .getByRole('link', { name: 'Quality' })
+      .click();
+    await pages.page
+      .getByRole('link', { name: /See the records behind referral to first attempted contact/ })
+      .click();
+    assert.match((await pages.heading()) ?? '', /^Records behind referral to first attempted/);
+    await pages.checkAccessibility('records behind a wait');
     await pages.page.goBack();
     await pages.page.getByLabel('From (dates of your choice)').fill('2025-02-30');
     await pages.page.getByRole('button', { name: 'Show figures' }).click();

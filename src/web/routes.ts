@@ -1,6 +1,7 @@
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import {
   canAdminister,
+  canDrillThroughService,
   canDrillThroughTeam,
   canRecordFidelityReviews,
   canSetReturnDeadlines,
@@ -201,6 +202,9 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
     scope.get('/services/:serviceId/dashboard', dashboards.service);
     scope.get('/services/:serviceId/fidelity', fidelity.history);
     scope.get('/services/:serviceId/fidelity/:reviewId', fidelity.review);
+  });
+  group(app, [fullAccess, requireService(services, canDrillThroughService)], (scope) => {
+    scope.get('/services/:serviceId/records', records.listService);
   });
   group(app, [fullAccess, requireService(services, canRecordFidelityReviews)], (scope) => {
     scope.get('/services/:serviceId/fidelity/new', fidelity.showForm);

@@ -391,6 +391,39 @@ for (const testDatabase of TEST_DATABASES) {
       const commissioner = web.browser();
       await commissioner.signIn('records-commissioner@nhs.net');
       assert.equal((await commissioner.get(`/teams/${orgs.teamA1}/records`)).statusCode, 403);
+
+      // The service's manager opens the records behind the whole service's figures too.
+      const serviceView = `/services/${orgs.serviceA}/dashboard?view=demographics&period=custom&from=2025-04-01&to=2026-03-31&employmentStatus=all`;
+      const linksOf = (body: string) =>
+        [...body.matchAll(/href="(\/services\/\d+\/records\?[^"]+)">([\d,]+)</g)].map(
+          ([, href = '', count = '']) => [href.replace(/&amp;/g, '&'), Number(count)] as const,
+        );
+      const serviceLinks = linksOf((await manager.get(serviceView)).body);
+      assert.ok(serviceLinks.length > 10, `${serviceLinks.length} links`);
+      for (const [href, count] of serviceLinks) {
+        const records = await manager.get(href);
+        const total = Number(
+          /<p>\s*([\d,]+) records?\b/.exec(records.body)?.[1]?.replace(/,/g, ''),
+        );
+        if (href.includes('metric=jobStarts')) assert.ok(total <= count, href);
+        else assert.equal(total, count, href);
+        assert.match(records.body, /<th scope="col" class="nhsuk-table__header">Team<\/th>/);
+        assert.match(records.body, /North team/);
+      }
+      // Narrowed to a team, the links keep to it.
+      const narrowed = linksOf(
+        (await manager.get(`${serviceView}&within=team:${orgs.teamA1}`)).body,
+      );
+      assert.ok(narrowed.length > 0);
+      assert.ok(narrowed.every(([href]) => href.includes(`within=team%3A${orgs.teamA1}`)));
+      const oneTeam = await manager.get(narrowed[0]?.[0] ?? '');
+      assert.doesNotMatch(oneTeam.body, /header">Team<\/th>/);
+      const extract = await manager.get(`/services/${orgs.serviceA}/records?format=csv`);
+      assert.match(extract.body, /^Team,/);
+      // Not for commissioners, nor another service's records.
+      assert.equal(linksOf((await commissioner.get(serviceView)).body).length, 0);
+      assert.equal((await commissioner.get(`/services/${orgs.serviceA}/records`)).statusCode, 403);
+      assert.equal((await manager.get(`/services/${orgs.serviceB}/records`)).statusCode, 403);
     });
 
     it('renders every view, and its breakdowns add up to its headline figures', async () => {

@@ -29,6 +29,7 @@ import {
   areasAroundService,
   findService,
   findTeam,
+  servicePlace,
   specialistsOfTeam,
   type Team,
   teamPlace,
@@ -36,6 +37,7 @@ import {
   type WiderArea,
 } from '../../organisations/organisations.ts';
 import {
+  canDrillThroughService,
   canDrillThroughTeam,
   canViewService,
   canViewSpecialists,
@@ -92,6 +94,8 @@ interface Scope {
   readonly recordsHref?: string;
   /** A service's breakdown by team, whose rows open each team's records. */
   readonly teamRecords?: boolean;
+  /** A service's records page, for its manager: the figures of the whole service open it. */
+  readonly serviceRecordsHref?: string;
   /** The scope's own page: its teams, specialists and uploads. */
   readonly about: { readonly href: string; readonly text: string };
   /**
@@ -118,7 +122,7 @@ interface WithinOption {
 }
 
 /** "Within" choices for an area or service: its regions, ICSs, services and teams, as allowed. */
-function withinTeams(
+export function withinTeams(
   teams: readonly Team[],
   kinds: ReadonlyArray<'region' | 'ics' | 'service' | 'team'>,
 ): WithinOption[] {
@@ -284,9 +288,15 @@ export function dashboardHandlers(services: Services) {
             if (specialist) query.set('specialist', specialist);
             return `${recordsHref}?${query}`;
           }
-        : scope.teamRecords
-          ? (drill: Drill, where: DrillWhere) =>
-              where.group ? `/teams/${where.group}/records?${drillQuery(drill, where)}` : null
+        : scope.teamRecords || scope.serviceRecordsHref
+          ? (drill: Drill, where: DrillWhere) => {
+              const query = drillQuery(drill, where);
+              // A row of the breakdown by team opens that team's records.
+              if (where.group)
+                return scope.teamRecords ? `/teams/${where.group}/records?${query}` : null;
+              if (within) query.set('within', within.value);
+              return scope.serviceRecordsHref ? `${scope.serviceRecordsHref}?${query}` : null;
+            }
           : undefined;
     const content = viewContent(read.view, {
       title: scope.title,
@@ -504,6 +514,9 @@ export function dashboardHandlers(services: Services) {
         within: byTeam ? withinTeams(teams, ['ics', 'team']) : [],
         benchmarkAreas: async () => areasAroundService(teams, await allTeams(database)),
         teamRecords: byTeam && teams.every((team) => canDrillThroughTeam(viewer, teamPlace(team))),
+        ...(byTeam && canDrillThroughService(viewer, await servicePlace(database, service.id))
+          ? { serviceRecordsHref: `/services/${service.id}/records` }
+          : {}),
       });
     },
 

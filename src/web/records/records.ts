@@ -6,13 +6,20 @@ import { drillDescription, drillOf, isBehind } from '../../dashboards/drill-thro
 import { financialYear, PERIOD_PRESETS, resolvePeriod } from '../../dashboards/period.ts';
 import type { MetricsQuery } from '../../metrics/compute.ts';
 import { deriveRecord } from '../../metrics/derive.ts';
-import { findTeam, teamPlace } from '../../organisations/organisations.ts';
+import {
+  findService,
+  findTeam,
+  type Team,
+  teamPlace,
+  teamsOfService,
+} from '../../organisations/organisations.ts';
 import { canUploadForTeam, type Viewer } from '../../permissions/permissions.ts';
 import type { ReferralRecord } from '../../referrals/referral-record.ts';
 import { writeCsv } from '../../spreadsheet/csv/csv-writer.ts';
 import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
 import { EXTRACT_HEADINGS, extractRow } from '../../uploads/extract.ts';
 import { removeRecord, takeTeamData } from '../../uploads/upload-store.ts';
+import { withinTeams } from '../dashboards/dashboards.ts';
 import { idParameter, notFound } from '../http-errors.ts';
 import type { Services } from '../services.ts';
 
@@ -46,70 +53,123 @@ export function recordHandlers(services: Services) {
     return row;
   }
 
+  /**
+   * The records of some teams (one team's, or a service's), narrowed to those behind a figure
+   * when the link asks: shown, or extracted as CSV or XLSX.
+   */
+  async function showRecords(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    place: {
+      readonly name: string;
+      readonly href: string;
+      readonly dashboardHref: string;
+      readonly teams: readonly Team[];
+    },
+  ) {
+    const read = recordsQuery.parse(request.query ?? {});
+    // A link that asks for no figure, or one that isn't, lists every record.
+    const drill = drillOf((request.query ?? {}) as Record<string, string | undefined>);
+    const today = londonToday(clock());
+    const resolved = resolvePeriod(read.period, today, read);
+    const period = resolved.ok ? resolved.period : financialYear(today);
+    const query: MetricsQuery = {
+      from: period.from,
+      to: period.to,
+      today,
+      employmentStatus: read.employmentStatus,
+    };
+    const rows = await database.query<{ id: number; teamId: number; record: ReferralRecord }>(
+      `SELECT id, team_id AS "teamId", record FROM referral WHERE team_id = ANY($1::int[])
+        ORDER BY referral_date DESC, team_id, specialist, id`,
+      [`{${place.teams.map(({ id }) => id).join(',')}}`],
+    );
+    const shown = rows.filter(
+      ({ record }) =>
+        (read.specialist === undefined || record.specialist === read.specialist) &&
+        (drill === null || isBehind(deriveRecord(record), drill, query)),
+    );
+    const teamNames = new Map(place.teams.map((team) => [team.id, team.name]));
+    const byTeam = place.teams.length > 1;
+    const format = (request.query as { format?: string } | undefined)?.format;
+    if (format === 'csv' || format === 'xlsx') {
+      const headings = [...(byTeam ? ['Team'] : []), ...EXTRACT_HEADINGS];
+      const extracted = shown.map(({ teamId, record }) => [
+        ...(byTeam ? [teamNames.get(teamId) ?? ''] : []),
+        ...extractRow(record),
+      ]);
+      const fileName = `${place.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-records.${format}`;
+      reply.header('Content-Disposition', `attachment; filename="${fileName}"`);
+      return format === 'csv'
+        ? reply
+            .type('text/csv; charset=utf-8')
+            .send(writeCsv(headings, extracted, { neutraliseFormulas: true }))
+        : reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(
+            Buffer.from(
+              writeXlsx([{ name: 'Records', rows: [headings, ...extracted] }], {
+                boldFirstRow: true,
+              }),
+            ),
+          );
+    }
+    const here = new URLSearchParams(request.query as Record<string, string>);
+    here.delete('format');
+    const viewer = request.viewer as Viewer;
+    const removable = new Set(
+      place.teams.filter((team) => canUploadForTeam(viewer, teamPlace(team))).map(({ id }) => id),
+    );
+    return reply.page('records/records.njk', {
+      csvHref: `${place.href}?${new URLSearchParams([...here, ['format', 'csv']])}`,
+      xlsxHref: `${place.href}?${new URLSearchParams([...here, ['format', 'xlsx']])}`,
+      title: drill ? `Records behind ${drillDescription(drill)}` : `Records of ${place.name}`,
+      width: 'full',
+      placeName: place.name,
+      dashboardHref: place.dashboardHref,
+      byTeam,
+      period: drill ? period : null,
+      specialist: read.specialist,
+      canRemove: removable.size > 0,
+      records: shown.slice(0, 1000).map(({ id, teamId, record }) => ({
+        id,
+        teamId,
+        teamName: teamNames.get(teamId),
+        removable: removable.has(teamId),
+        specialist: record.specialist,
+        referralDate: record.referralDate,
+        firstContactDate: record.firstContactDate,
+        vpStartDate: record.vpStartDate,
+        firstJobStart: record.jobs.map((job) => job.startDate).sort()[0] ?? null,
+        dischargeDate: record.dischargeDate,
+        caseloadStatus: record.caseloadStatus,
+        employmentStatus: record.employmentStatus,
+      })),
+      total: shown.length,
+    });
+  }
+
   return {
     async list(request: FastifyRequest, reply: FastifyReply) {
       const team = await teamOf(request);
-      const read = recordsQuery.parse(request.query ?? {});
-      // A link that asks for no figure, or one that isn't, lists every record of the team.
-      const drill = drillOf((request.query ?? {}) as Record<string, string | undefined>);
-      const today = londonToday(clock());
-      const resolved = resolvePeriod(read.period, today, read);
-      const period = resolved.ok ? resolved.period : financialYear(today);
-      const query: MetricsQuery = {
-        from: period.from,
-        to: period.to,
-        today,
-        employmentStatus: read.employmentStatus,
-      };
-      const rows = await database.query<{ id: number; record: ReferralRecord }>(
-        'SELECT id, record FROM referral WHERE team_id = $1 ORDER BY referral_date DESC, specialist, id',
-        [team.id],
-      );
-      const shown = rows.filter(
-        ({ record }) =>
-          (read.specialist === undefined || record.specialist === read.specialist) &&
-          (drill === null || isBehind(deriveRecord(record), drill, query)),
-      );
-      const format = (request.query as { format?: string } | undefined)?.format;
-      if (format === 'csv' || format === 'xlsx') {
-        const rows = shown.map(({ record }) => extractRow(record));
-        const fileName = `${team.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-records.${format}`;
-        reply.header('Content-Disposition', `attachment; filename="${fileName}"`);
-        return format === 'csv'
-          ? reply
-              .type('text/csv; charset=utf-8')
-              .send(writeCsv(EXTRACT_HEADINGS, rows, { neutraliseFormulas: true }))
-          : reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(
-              Buffer.from(
-                writeXlsx([{ name: 'Records', rows: [EXTRACT_HEADINGS, ...rows] }], {
-                  boldFirstRow: true,
-                }),
-              ),
-            );
-      }
-      const here = new URLSearchParams(request.query as Record<string, string>);
-      here.delete('format');
-      return reply.page('records/records.njk', {
-        csvHref: `/teams/${team.id}/records?${new URLSearchParams([...here, ['format', 'csv']])}`,
-        xlsxHref: `/teams/${team.id}/records?${new URLSearchParams([...here, ['format', 'xlsx']])}`,
-        title: drill ? `Records behind ${drillDescription(drill)}` : `Records of ${team.name}`,
-        width: 'full',
-        team,
-        period: drill ? period : null,
-        specialist: read.specialist,
-        canRemove: canUploadForTeam(request.viewer as Viewer, teamPlace(team)),
-        records: shown.slice(0, 1000).map(({ id, record }) => ({
-          id,
-          specialist: record.specialist,
-          referralDate: record.referralDate,
-          firstContactDate: record.firstContactDate,
-          vpStartDate: record.vpStartDate,
-          firstJobStart: record.jobs.map((job) => job.startDate).sort()[0] ?? null,
-          dischargeDate: record.dischargeDate,
-          caseloadStatus: record.caseloadStatus,
-          employmentStatus: record.employmentStatus,
-        })),
-        total: shown.length,
+      return showRecords(request, reply, {
+        name: team.name,
+        href: `/teams/${team.id}/records`,
+        dashboardHref: `/teams/${team.id}/dashboard`,
+        teams: [team],
+      });
+    },
+
+    /** A service's records, or those of a part of it the dashboard was narrowed to. */
+    async listService(request: FastifyRequest, reply: FastifyReply) {
+      const service = await findService(database, idParameter(request.params, 'serviceId'));
+      if (service === null) throw notFound();
+      const teams = await teamsOfService(database, service.id);
+      const within = (request.query as { within?: string } | undefined)?.within;
+      const part = withinTeams(teams, ['ics', 'team']).find(({ value }) => value === within);
+      return showRecords(request, reply, {
+        name: service.name,
+        href: `/services/${service.id}/records`,
+        dashboardHref: `/services/${service.id}/dashboard`,
+        teams: part ? teams.filter(({ id }) => part.teamIds.includes(id)) : teams,
       });
     },
 
