@@ -249,10 +249,14 @@ describe('browser journeys with axe', {
     const leader = await newPages();
     await leader.signIn('gated@nhs.net');
     assert.equal(
-      (await leader.page.locator('main').textContent())?.trim(),
+      await leader.heading(),
       'Your organisation has not yet accepted the data sharing agreement. Please contact your Data Governance Lead.',
     );
     await leader.checkAccessibility('waiting for the data sharing agreement');
+    // Help is for every role, meanwhile.
+    await leader.page.getByRole('link', { name: 'user guide', exact: true }).click();
+    assert.equal(leader.page.url(), `${baseUrl}/help/guide`);
+    await leader.checkAccessibility('user guide, while waiting for the agreement');
     const lead = await newPages();
     await lead.signIn('gated-dgl@nhs.net');
     assert.equal(await lead.heading(), 'Data sharing agreement');

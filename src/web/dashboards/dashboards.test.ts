@@ -418,6 +418,7 @@ for (const testDatabase of TEST_DATABASES) {
       assert.ok(narrowed.every(([href]) => href.includes(`within=team%3A${orgs.teamA1}`)));
       const oneTeam = await manager.get(narrowed[0]?.[0] ?? '');
       assert.doesNotMatch(oneTeam.body, /header">Team<\/th>/);
+      assert.match(oneTeam.body, /Northshire IPS, Team: North team/);
       const extract = await manager.get(`/services/${orgs.serviceA}/records?format=csv`);
       assert.match(extract.body, /^Team,/);
       // Not for commissioners, nor another service's records.

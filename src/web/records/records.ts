@@ -166,7 +166,7 @@ export function recordHandlers(services: Services) {
       const within = (request.query as { within?: string } | undefined)?.within;
       const part = withinTeams(teams, ['ics', 'team']).find(({ value }) => value === within);
       return showRecords(request, reply, {
-        name: service.name,
+        name: part ? `${service.name}, ${part.text}` : service.name,
         href: `/services/${service.id}/records`,
         dashboardHref: `/services/${service.id}/dashboard`,
         teams: part ? teams.filter(({ id }) => part.teamIds.includes(id)) : teams,
