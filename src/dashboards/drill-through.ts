@@ -49,10 +49,19 @@ export type DrillFigure =
   | { readonly metric: 'timeToFirstJob'; readonly band: TimeToFirstJobBand }
   | { readonly metric: (typeof WAITS)[number] };
 
+/**
+ * The fields a figure can be narrowed by: the dashboards' rows by a field of the record. Not the
+ * specialist, which is ES-level detail with a filter (and a permission) of its own.
+ */
+export const DRILL_DIMENSIONS = RECORD_DIMENSIONS.filter(
+  (dimension): dimension is Exclude<RecordDimension, 'specialist'> => dimension !== 'specialist',
+);
+export type DrillDimension = (typeof DRILL_DIMENSIONS)[number];
+
 /** The figure, narrowed to one value of a record's field (a demographics row) if asked. */
 export interface Drill {
   readonly figure: DrillFigure;
-  readonly breakdown?: { readonly dimension: RecordDimension; readonly value: string };
+  readonly breakdown?: { readonly dimension: DrillDimension; readonly value: string };
 }
 
 const isOneOf = <T extends string>(list: readonly T[], value: string | undefined): value is T =>
@@ -77,7 +86,7 @@ export function drillOf(parameters: Readonly<Record<string, string | undefined>>
   if (figure === null) return null;
   const { dimension, value } = parameters;
   if (dimension === undefined) return { figure };
-  return isOneOf(RECORD_DIMENSIONS, dimension) && value !== undefined && value.length <= 200
+  return isOneOf(DRILL_DIMENSIONS, dimension) && value !== undefined && value.length <= 200
     ? { figure, breakdown: { dimension, value } }
     : null;
 }
@@ -112,12 +121,19 @@ function share(figure: DrillFigure, metrics: MetricsResult): number {
   }
 }
 
-export function isBehind(derived: DerivedRecord, drill: Drill, query: MetricsQuery): boolean {
+/**
+ * How much of the figure one record holds: 0 when it is not behind it, else 1, or for job starts
+ * the jobs it started.
+ */
+export function shareOf(derived: DerivedRecord, drill: Drill, query: MetricsQuery): number {
   const { breakdown } = drill;
-  if (breakdown && groupByRecordField(breakdown.dimension)(derived) !== breakdown.value) {
-    return false;
-  }
-  return share(drill.figure, computeMetrics([derived], query)) > 0;
+  if (breakdown && !hasValue(derived, breakdown)) return 0;
+  return share(drill.figure, computeMetrics([derived], query));
+}
+
+/** Whether the record holds this value of the field. */
+export function hasValue(derived: DerivedRecord, breakdown: NonNullable<Drill['breakdown']>) {
+  return groupByRecordField(breakdown.dimension)(derived) === breakdown.value;
 }
 
 /** What the records are behind, in words: "job sustainments at 13 weeks, under 16 hours". */

@@ -30,6 +30,7 @@ export type ProblemCode =
   | 'emptyOptionalColumn'
   | 'valueNotInList'
   | 'dateBeforeReferral'
+  | 'contactBeforeReferral'
   | 'employerContactBeforeVpStart'
   | 'futureDate'
   | 'hoursOver60'

@@ -183,7 +183,7 @@ describe('RowValidator', () => {
     });
     assert.ok(record, 'the record is kept');
     assert.deepEqual(codes(problems), [
-      'warning:dateBeforeReferral',
+      'warning:contactBeforeReferral',
       'warning:employerContactBeforeVpStart',
     ]);
     assert.deepEqual(

@@ -396,7 +396,7 @@ export class RowValidator {
     if (referralDate !== null && firstContactDate !== null && firstContactDate < referralDate) {
       this.report(
         'warning',
-        'dateBeforeReferral',
+        'contactBeforeReferral',
         this.columnAt(SLOT.firstContactDate),
         cellAsTyped(asDate(firstContactDate)),
         'The first attempted contact is before the referral date, so its wait is negative and counts as within 5 days.',

@@ -10,6 +10,7 @@ import {
 } from '../../dashboards/dashboard.ts';
 import {
   type Drill,
+  type DrillDimension,
   HOURS_BAND_NAMES,
   HOURS_BANDS,
   TIME_TO_FIRST_JOB_BAND_NAMES,
@@ -296,7 +297,7 @@ function monthSection(
 
 function dimensionSection(
   context: ViewContext,
-  dimension: RecordDimension,
+  dimension: DrillDimension,
   columns: readonly CountId[],
 ): Section {
   const label = RECORD_DIMENSION_NAMES[dimension];

@@ -435,7 +435,8 @@ export function dashboardHandlers(services: Services) {
       others: content.others.map((figure) => ({
         ...figure,
         href:
-          figure.id === 'daysToFirstContact' || figure.id === 'daysToEmployerContact'
+          (figure.id === 'daysToFirstContact' || figure.id === 'daysToEmployerContact') &&
+          figures.total[figure.id].n > 0
             ? (drill?.({ figure: { metric: figure.id } }, {}) ?? null)
             : null,
       })),

@@ -106,12 +106,10 @@ for (const testDatabase of TEST_DATABASES) {
       assert.equal(count?.n, 1);
     });
 
-    it('refuses a review dated after today, and saves nothing', async () => {
+    it('refuses a review dated after today, with any other error, and saves nothing', async () => {
       await manager.get(`/services/${orgs.serviceA}/fidelity/new`);
-      const refused = await manager.post(
-        `/services/${orgs.serviceA}/fidelity/new`,
-        reviewForm(4, { reviewDate: '2026-06-02' }),
-      );
+      const { item3: _item3, ...missingItem3 } = reviewForm(4, { reviewDate: '2026-06-02' });
+      const refused = await manager.post(`/services/${orgs.serviceA}/fidelity/new`, missingItem3);
       assert.equal(refused.statusCode, 400);
       assert.match(
         refused.body,
@@ -119,6 +117,7 @@ for (const testDatabase of TEST_DATABASES) {
       );
       assert.match(refused.body, /href="#reviewDate"/);
       assert.match(refused.body, /value="2026-06-02"/, 'what was typed is kept');
+      assert.match(refused.body, /Select a score for item 3/, 'with the other errors, at once');
       const [count] = await web.database.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM fidelity_review',
       );

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { formatUkDate, parseIsoDate } from '../../calendar/calendar-date.ts';
+import { formatUkDate, type IsoDate, parseIsoDate } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
 import {
   FIDELITY_BAND_NAMES,
@@ -23,7 +23,7 @@ import {
 import { findService, servicePlace, servicesInArea } from '../../organisations/organisations.ts';
 import { canRecordFidelityReviews, type Viewer } from '../../permissions/permissions.ts';
 import { barChartSvg } from '../charts/bar-chart.ts';
-import { choiceItems, EMPTY_FORM, type FormState, formWithErrors, readForm } from '../forms.ts';
+import { choiceItems, EMPTY_FORM, type FormState, readForm } from '../forms.ts';
 import { idParameter, notFound } from '../http-errors.ts';
 import { areaOf } from '../organisations/organisations.ts';
 import type { Services } from '../services.ts';
@@ -42,25 +42,31 @@ const ITEM_FIELDS = FIDELITY_SECTIONS.flatMap(({ items }) => items).map((name, i
   name,
 }));
 
-const reviewForm = z.object({
-  reviewDate: z
-    .string()
-    .trim()
-    .refine(
-      (text) => parseIsoDate(text) !== null,
-      'Enter the date of the review as YYYY-MM-DD, for example 2025-06-30',
+/** The form as of `today`: a review is recorded once held, so its date is today or before. */
+const reviewForm = (today: IsoDate) =>
+  z.object({
+    reviewDate: z
+      .string()
+      .trim()
+      .refine(
+        (text) => parseIsoDate(text) !== null,
+        'Enter the date of the review as YYYY-MM-DD, for example 2025-06-30',
+      )
+      .refine(
+        (text) => parseIsoDate(text) === null || text <= today,
+        `The date of the review must be today (${formatUkDate(today)}) or earlier`,
+      ),
+    reviewType: z.enum(REVIEW_TYPES, { error: 'Select the type of review' }),
+    reviewerOrganisation: z
+      .string()
+      .trim()
+      .min(1, 'Enter the organisation that carried out the review')
+      .max(200, 'The reviewer organisation must be 200 characters or fewer'),
+    ...Object.fromEntries(
+      ITEM_FIELDS.map(({ id, number, name }) => [id, itemField(number - 1, name)]),
     ),
-  reviewType: z.enum(REVIEW_TYPES, { error: 'Select the type of review' }),
-  reviewerOrganisation: z
-    .string()
-    .trim()
-    .min(1, 'Enter the organisation that carried out the review')
-    .max(200, 'The reviewer organisation must be 200 characters or fewer'),
-  ...Object.fromEntries(
-    ITEM_FIELDS.map(({ id, number, name }) => [id, itemField(number - 1, name)]),
-  ),
-  actionPlan: z.string().trim().max(10_000, 'The action plan must be 10,000 characters or fewer'),
-});
+    actionPlan: z.string().trim().max(10_000, 'The action plan must be 10,000 characters or fewer'),
+  });
 
 function reviewRow(review: FidelityReview, serviceId: number) {
   return {
@@ -184,21 +190,8 @@ export function fidelityHandlers(services: Services) {
 
     async record(request: FastifyRequest, reply: FastifyReply) {
       const serviceId = idParameter(request.params, 'serviceId');
-      const read = readForm(reviewForm, request.body);
+      const read = readForm(reviewForm(londonToday(clock())), request.body);
       if (!read.ok) return showForm(request, reply.code(400), read.form);
-      // A review is recorded once it has been held; a future date would count as held early.
-      const today = londonToday(clock());
-      if (read.value.reviewDate > today) {
-        return showForm(
-          request,
-          reply.code(400),
-          formWithErrors(request.body as Record<string, unknown>, {
-            reviewDate: {
-              text: `The date of the review must be today (${formatUkDate(today)}) or earlier`,
-            },
-          }),
-        );
-      }
       const values = read.value as Record<string, string>;
       const itemScores = ITEM_FIELDS.map(({ id }) => Number(values[id]));
       if (itemScores.length !== FIDELITY_ITEM_COUNT) throw new Error('The scale has 25 items');

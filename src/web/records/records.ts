@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { londonToday } from '../../calendar/london-today.ts';
-import { drillDescription, drillOf, isBehind } from '../../dashboards/drill-through.ts';
+import { drillDescription, drillOf, hasValue, shareOf } from '../../dashboards/drill-through.ts';
 import { financialYear, PERIOD_PRESETS, resolvePeriod } from '../../dashboards/period.ts';
 import type { MetricsQuery } from '../../metrics/compute.ts';
 import { deriveRecord } from '../../metrics/derive.ts';
@@ -13,14 +13,18 @@ import {
   teamPlace,
   teamsOfService,
 } from '../../organisations/organisations.ts';
-import { canUploadForTeam, type Viewer } from '../../permissions/permissions.ts';
+import {
+  canUploadForTeam,
+  canViewSpecialists,
+  type Viewer,
+} from '../../permissions/permissions.ts';
 import type { ReferralRecord } from '../../referrals/referral-record.ts';
 import { writeCsv } from '../../spreadsheet/csv/csv-writer.ts';
 import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
 import { EXTRACT_HEADINGS, extractRow } from '../../uploads/extract.ts';
 import { removeRecord, takeTeamData } from '../../uploads/upload-store.ts';
 import { withinTeams } from '../dashboards/dashboards.ts';
-import { idParameter, notFound } from '../http-errors.ts';
+import { forbidden, idParameter, notFound } from '../http-errors.ts';
 import type { Services } from '../services.ts';
 
 const recordsQuery = z.object({
@@ -79,16 +83,33 @@ export function recordHandlers(services: Services) {
       today,
       employmentStatus: read.employmentStatus,
     };
+    const viewer = request.viewer as Viewer;
+    // One specialist's records are ES-level detail: the team's leader's (DESIGN.md's table).
+    if (
+      read.specialist !== undefined &&
+      !place.teams.every((team) => canViewSpecialists(viewer, teamPlace(team)))
+    ) {
+      throw forbidden();
+    }
     const rows = await database.query<{ id: number; teamId: number; record: ReferralRecord }>(
       `SELECT id, team_id AS "teamId", record FROM referral WHERE team_id = ANY($1::int[])
         ORDER BY referral_date DESC, team_id, specialist, id`,
       [`{${place.teams.map(({ id }) => id).join(',')}}`],
     );
-    const shown = rows.filter(
-      ({ record }) =>
-        (read.specialist === undefined || record.specialist === read.specialist) &&
-        (drill === null || isBehind(deriveRecord(record), drill, query)),
-    );
+    const derived = rows.map((row) => ({ ...row, derived: deriveRecord(row.record) }));
+    // A value of a field none of these records holds is no row of a dashboard: not echoed.
+    const breakdown = drill?.breakdown;
+    if (breakdown && !derived.some((row) => hasValue(row.derived, breakdown))) throw notFound();
+    const shown = derived.flatMap((row) => {
+      if (read.specialist !== undefined && row.record.specialist !== read.specialist) return [];
+      const share = drill === null ? 1 : shareOf(row.derived, drill, query);
+      return share > 0 ? [{ ...row, share }] : [];
+    });
+    // Job starts count jobs: one record can hold several.
+    const jobStarts =
+      drill?.figure.metric === 'jobStarts'
+        ? shown.reduce((sum, { share }) => sum + share, 0)
+        : null;
     const teamNames = new Map(place.teams.map((team) => [team.id, team.name]));
     const byTeam = place.teams.length > 1;
     const format = (request.query as { format?: string } | undefined)?.format;
@@ -114,7 +135,6 @@ export function recordHandlers(services: Services) {
     }
     const here = new URLSearchParams(request.query as Record<string, string>);
     here.delete('format');
-    const viewer = request.viewer as Viewer;
     const removable = new Set(
       place.teams.filter((team) => canUploadForTeam(viewer, teamPlace(team))).map(({ id }) => id),
     );
@@ -144,6 +164,7 @@ export function recordHandlers(services: Services) {
         employmentStatus: record.employmentStatus,
       })),
       total: shown.length,
+      jobStarts,
     });
   }
 
