@@ -11,6 +11,8 @@ import {
   drillOf,
   drillParameters,
   HOURS_BANDS,
+  isCountedInShare,
+  SHARE_PARTS,
   shareOf,
   TIME_TO_FIRST_JOB_BAND_NAMES,
 } from './drill-through.ts';
@@ -69,6 +71,19 @@ describe('drill-through', () => {
     }
   });
 
+  it('finds the records a share or an average is taken over, and those the share counts', () => {
+    const metrics = computeMetrics(records, query);
+    for (const metric of Object.keys(SHARE_PARTS) as Array<keyof typeof SHARE_PARTS>) {
+      const found = behind({ figure: { metric } });
+      const counted = found.filter((derived) => isCountedInShare(derived, metric, query));
+      assert.ok(found.length > counted.length && counted.length > 0, metric);
+      assert.ok(Math.abs(counted.length / found.length - (metrics[metric] ?? -1)) < 1e-9, metric);
+    }
+    const withHours = behind({ figure: { metric: 'averageHours' } });
+    assert.ok(withHours.length > 0);
+    assert.ok(withHours.every((derived) => computeMetrics([derived], query).averageHours !== null));
+  });
+
   it('narrows to one value of a field, as the demographics rows split the figures', () => {
     const byGender = breakdownBy(records, query, groupByRecordField('gender'));
     assert.ok(byGender.size > 1);
@@ -97,7 +112,7 @@ describe('drill-through', () => {
     }
     for (const parameters of [
       {},
-      { metric: 'averageHours' },
+      { metric: 'caseloadPerSpecialist' },
       { metric: 'sustainedByHours', weeks: '13' },
       { metric: 'sustainedByHours', weeks: '14', band: 'under16' },
       { metric: 'timeToFirstJob', band: 'under16' },

@@ -36,6 +36,15 @@ export const TIME_TO_FIRST_JOB_BAND_NAMES: Readonly<Record<TimeToFirstJobBand, s
 };
 
 const WAITS = ['daysToFirstContact', 'daysToEmployerContact'] as const;
+
+/** Each share, and what the records counted in it (its numerator) are. */
+export const SHARE_PARTS = {
+  employedShareOfCaseload: 'with a job on the as-at date',
+  retentionShare: 'employed at referral',
+  employmentRate: 'in paid work',
+} as const;
+type ShareId = keyof typeof SHARE_PARTS;
+const SHARES = Object.keys(SHARE_PARTS) as ShareId[];
 const WEEKS = ['13', '26', '52'] as const satisfies readonly `${SustainmentWeeks}`[];
 
 /** One figure, or one band of a banded figure, or the records a wait is measured over. */
@@ -47,7 +56,9 @@ export type DrillFigure =
       readonly band: HoursBand;
     }
   | { readonly metric: 'timeToFirstJob'; readonly band: TimeToFirstJobBand }
-  | { readonly metric: (typeof WAITS)[number] };
+  | { readonly metric: (typeof WAITS)[number] }
+  /** A share's or an average's records: those it is taken over. */
+  | { readonly metric: ShareId | 'averageHours' };
 
 /**
  * The fields a figure can be narrowed by: the dashboards' rows by a field of the record. Not the
@@ -69,7 +80,14 @@ const isOneOf = <T extends string>(list: readonly T[], value: string | undefined
 
 function figureOf(parameters: Readonly<Record<string, string | undefined>>): DrillFigure | null {
   const { metric, weeks, band } = parameters;
-  if (isOneOf(ALL_COUNTS, metric) || isOneOf(WAITS, metric)) return { metric };
+  if (
+    isOneOf(ALL_COUNTS, metric) ||
+    isOneOf(WAITS, metric) ||
+    isOneOf(SHARES, metric) ||
+    metric === 'averageHours'
+  ) {
+    return { metric };
+  }
   if (metric === 'sustainedByHours' && isOneOf(WEEKS, weeks)) {
     return isOneOf(HOURS_BANDS, band) ? { metric, weeks, band } : null;
   }
@@ -116,6 +134,12 @@ function share(figure: DrillFigure, metrics: MetricsResult): number {
     case 'daysToFirstContact':
     case 'daysToEmployerContact':
       return metrics[figure.metric].n;
+    case 'employedShareOfCaseload':
+    case 'retentionShare':
+    case 'employmentRate':
+    case 'averageHours':
+      // One record's share is 1, 0, or null when it is not in the share's population.
+      return metrics[figure.metric] === null ? 0 : 1;
     default:
       return metrics[figure.metric];
   }
@@ -130,6 +154,15 @@ export function shareOf(derived: DerivedRecord, drill: Drill, query: MetricsQuer
   if (breakdown && !hasValue(derived, breakdown)) return 0;
   return share(drill.figure, computeMetrics([derived], query));
 }
+
+/** For a share's records: whether this one is counted in the share (its numerator). */
+export function isCountedInShare(derived: DerivedRecord, metric: ShareId, query: MetricsQuery) {
+  return computeMetrics([derived], query)[metric] === 1;
+}
+
+/** The share a drill asks for the records of, if it does. */
+export const shareOfDrill = (drill: Drill | null): ShareId | null =>
+  drill !== null && isOneOf(SHARES, drill.figure.metric) ? drill.figure.metric : null;
 
 /** Whether the record holds this value of the field. */
 export function hasValue(derived: DerivedRecord, breakdown: NonNullable<Drill['breakdown']>) {

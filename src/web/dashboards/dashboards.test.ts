@@ -334,6 +334,23 @@ for (const testDatabase of TEST_DATABASES) {
         else assert.equal(total, Number(count), href);
       }
       assert.ok(links.size > 100, `${links.size} links`);
+      // A share's records: those it is taken over, and how many it counts, as the figure says.
+      const quality = await leader.get(`/teams/${orgs.teamA1}/dashboard?view=quality&${period}`);
+      const shareLinks = [
+        ...quality.body.matchAll(
+          /data-metric="(\w+)">([\d.]+)%[^<]*<\/span>\s*<a [^>]*href="([^"]+)"/g,
+        ),
+      ];
+      assert.deepEqual(
+        shareLinks.map(([, id]) => id),
+        ['employedShareOfCaseload', 'retentionShare', 'employmentRate'],
+      );
+      for (const [, id, percent, href = ''] of shareLinks) {
+        const records = await leader.get(href.replace(/&amp;/g, '&'));
+        const [, total, counted] =
+          /<p>\s*(\d+) records?, (\d+) of them/.exec(records.body)?.map(Number) ?? [];
+        assert.equal(Math.round(((counted ?? 0) / (total ?? 1)) * 1000) / 10, Number(percent), id);
+      }
       // A wait with no records to measure has nothing to open.
       const empty = await leader.get(
         `/teams/${orgs.teamA1}/dashboard?view=quality&period=custom&from=2015-04-01&to=2015-06-30`,

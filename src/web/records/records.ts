@@ -2,7 +2,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { londonToday } from '../../calendar/london-today.ts';
-import { drillDescription, drillOf, hasValue, shareOf } from '../../dashboards/drill-through.ts';
+import {
+  drillDescription,
+  drillOf,
+  hasValue,
+  isCountedInShare,
+  SHARE_PARTS,
+  shareOf,
+  shareOfDrill,
+} from '../../dashboards/drill-through.ts';
 import { financialYear, PERIOD_PRESETS, resolvePeriod } from '../../dashboards/period.ts';
 import type { MetricsQuery } from '../../metrics/compute.ts';
 import { deriveRecord } from '../../metrics/derive.ts';
@@ -110,6 +118,15 @@ export function recordHandlers(services: Services) {
       drill?.figure.metric === 'jobStarts'
         ? shown.reduce((sum, { share }) => sum + share, 0)
         : null;
+    // A share's records are those it is taken over; say how many it counts.
+    const shareId = shareOfDrill(drill);
+    const counted =
+      shareId === null
+        ? null
+        : {
+            count: shown.filter((row) => isCountedInShare(row.derived, shareId, query)).length,
+            what: SHARE_PARTS[shareId],
+          };
     const teamNames = new Map(place.teams.map((team) => [team.id, team.name]));
     const byTeam = place.teams.length > 1;
     const format = (request.query as { format?: string } | undefined)?.format;
@@ -165,6 +182,7 @@ export function recordHandlers(services: Services) {
       })),
       total: shown.length,
       jobStarts,
+      counted,
     });
   }
 
