@@ -155,6 +155,11 @@ export function shareOf(derived: DerivedRecord, drill: Drill, query: MetricsQuer
   return share(drill.figure, computeMetrics([derived], query));
 }
 
+/** Whether a figure of these metrics is taken over any records: a link would list some. */
+export function hasRecords(drill: Drill, metrics: MetricsResult): boolean {
+  return share(drill.figure, metrics) > 0;
+}
+
 /** For a share's records: whether this one is counted in the share (its numerator). */
 export function isCountedInShare(derived: DerivedRecord, metric: ShareId, query: MetricsQuery) {
   return computeMetrics([derived], query)[metric] === 1;

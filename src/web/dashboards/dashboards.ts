@@ -8,7 +8,12 @@ import {
   shownCount,
   teamsMetrics,
 } from '../../dashboards/dashboard.ts';
-import { type Drill, drillParameters, type SHARE_PARTS } from '../../dashboards/drill-through.ts';
+import {
+  type Drill,
+  drillOf,
+  drillParameters,
+  hasRecords,
+} from '../../dashboards/drill-through.ts';
 import {
   financialYear,
   PERIOD_PRESET_NAMES,
@@ -21,7 +26,6 @@ import {
   computeMetrics,
   type EmploymentStatusFilter,
   type MetricsQuery,
-  type MetricsResult,
 } from '../../metrics/compute.ts';
 import { METRIC_BY_ID } from '../../metrics/definitions.ts';
 import { targetProgressOf } from '../../metrics/targets.ts';
@@ -123,29 +127,6 @@ interface WithinOption {
 }
 
 /** "Within" choices for an area or service: its regions, ICSs, services and teams, as allowed. */
-/** Whether a figure beside the counts (a wait, share or average) is taken over any records. */
-function hasRecordsBehind(
-  id: string,
-  total: MetricsResult,
-): id is
-  | 'daysToFirstContact'
-  | 'daysToEmployerContact'
-  | keyof typeof SHARE_PARTS
-  | 'averageHours' {
-  switch (id) {
-    case 'daysToFirstContact':
-    case 'daysToEmployerContact':
-      return total[id].n > 0;
-    case 'employedShareOfCaseload':
-    case 'retentionShare':
-    case 'employmentRate':
-    case 'averageHours':
-      return total[id] !== null;
-    default:
-      return false;
-  }
-}
-
 export function withinTeams(
   teams: readonly Team[],
   kinds: ReadonlyArray<'region' | 'ics' | 'service' | 'team'>,
@@ -456,12 +437,13 @@ export function dashboardHandlers(services: Services) {
       withinName: within?.text ?? null,
       headline,
       // A wait's, a share's or an average's figure links to the records it is taken over.
-      others: content.others.map((figure) => ({
-        ...figure,
-        href: hasRecordsBehind(figure.id, figures.total)
-          ? (drill?.({ figure: { metric: figure.id } }, {}) ?? null)
-          : null,
-      })),
+      others: content.others.map((figure) => {
+        const asked = drillOf({ metric: figure.id });
+        return {
+          ...figure,
+          href: asked && hasRecords(asked, figures.total) ? (drill?.(asked, {}) ?? null) : null,
+        };
+      }),
       sections: content.sections.map((section) => ({
         ...section,
         // The (?) of a chart and its table: the rule of the figures it shows.
