@@ -149,6 +149,8 @@ export interface OtherFigure {
   readonly name: string;
   readonly rule: string;
   readonly text: string;
+  /** The records behind it, when they are another figure's (otherwise its own, if it has any). */
+  readonly drill?: Drill;
 }
 
 /** A count's slice of the dashboard: one group of the breakdown, or one month. */
@@ -430,6 +432,8 @@ function averageCaseload(context: ViewContext): OtherFigure {
       specialists === 0
         ? 'no data'
         : `${Math.round((caseload / specialists) * 10) / 10} (${specialists} specialists; fidelity range ${CASELOAD_RANGE.low} to ${CASELOAD_RANGE.high})`,
+    // The average is taken over the active caseload.
+    drill: { figure: { metric: 'activeCaseload' } },
   };
 }
 

@@ -351,6 +351,15 @@ for (const testDatabase of TEST_DATABASES) {
           /<p>\s*(\d+) records?, (\d+) of them/.exec(records.body)?.map(Number) ?? [];
         assert.equal(Math.round(((counted ?? 0) / (total ?? 1)) * 1000) / 10, Number(percent), id);
       }
+      // The average caseload per specialist is taken over the active caseload.
+      const [, average, specialists, caseloadHref = ''] =
+        /data-metric="caseloadPerSpecialist">([\d.]+) \((\d+) specialists[^<]*<\/span>\s*<a [^>]*href="([^"]+)"/.exec(
+          quality.body,
+        ) ?? [];
+      const caseload = await leader.get(caseloadHref.replace(/&amp;/g, '&'));
+      const caseloadTotal = Number(/<p>\s*(\d+) records?\b/.exec(caseload.body)?.[1]);
+      assert.match(caseload.body, /Records behind active caseload/);
+      assert.equal(Math.round((caseloadTotal / Number(specialists)) * 10) / 10, Number(average));
       // A wait with no records to measure has nothing to open.
       const empty = await leader.get(
         `/teams/${orgs.teamA1}/dashboard?view=quality&period=custom&from=2015-04-01&to=2015-06-30`,

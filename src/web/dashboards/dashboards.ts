@@ -438,7 +438,7 @@ export function dashboardHandlers(services: Services) {
       headline,
       // A wait's, a share's or an average's figure links to the records it is taken over.
       others: content.others.map((figure) => {
-        const asked = drillOf({ metric: figure.id });
+        const asked = figure.drill ?? drillOf({ metric: figure.id });
         return {
           ...figure,
           href: asked && hasRecords(asked, figures.total) ? (drill?.(asked, {}) ?? null) : null,
