@@ -5,7 +5,7 @@ import {
   type RecordDimension,
 } from '../metrics/breakdowns.ts';
 import { computeMetrics, type MetricsQuery, type MetricsResult } from '../metrics/compute.ts';
-import { ALL_COUNTS, type CountId, METRIC_BY_ID } from '../metrics/definitions.ts';
+import { ALL_COUNTS, type CountId, METRIC_BY_ID, type MetricId } from '../metrics/definitions.ts';
 import type {
   DerivedRecord,
   HoursBand,
@@ -176,7 +176,7 @@ export function hasValue(derived: DerivedRecord, breakdown: NonNullable<Drill['b
 
 /** What the records are behind, in words: "job sustainments at 13 weeks, under 16 hours". */
 export function drillDescription({ figure, breakdown }: Drill): string {
-  const name = (id: string) => METRIC_BY_ID.get(id as never)?.name.toLowerCase() ?? id;
+  const name = (id: MetricId) => METRIC_BY_ID.get(id)?.name.toLowerCase() ?? id;
   const described =
     figure.metric === 'sustainedByHours'
       ? `${name(`sustained${figure.weeks}`)}, ${HOURS_BAND_NAMES[figure.band].toLowerCase()}`

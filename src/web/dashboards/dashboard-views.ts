@@ -11,6 +11,7 @@ import {
 import {
   type Drill,
   type DrillDimension,
+  drillOf,
   HOURS_BAND_NAMES,
   HOURS_BANDS,
   TIME_TO_FIRST_JOB_BAND_NAMES,
@@ -210,7 +211,7 @@ function countCell(
   metric: string,
   count: number,
   where: DrillWhere,
-  drill: Drill | null = isOneOf(ALL_COUNTS, metric) ? { figure: { metric } } : null,
+  drill: Drill | null = drillOf({ metric }),
 ): TableCell {
   const drillable = drill !== null && count > 0 && context.drill !== undefined;
   return {
@@ -220,9 +221,6 @@ function countCell(
     href: drillable ? (context.drill?.(drill, where) ?? null) : null,
   };
 }
-
-const isOneOf = <T extends string>(list: readonly T[], value: string): value is T =>
-  list.includes(value as T);
 
 const countOf = (metrics: MetricsResult, id: CountId) => metrics[id];
 
