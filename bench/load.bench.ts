@@ -8,7 +8,7 @@ import { composeApp } from '../src/server/composition-root.ts';
 import { writeXlsx } from '../src/spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../src/synthetic/referral-rows.ts';
 import { DASHBOARD_VIEWS } from '../src/web/dashboards/dashboard-views.ts';
-import { TestBrowser } from '../src/web/test-web.ts';
+import { TestBrowser } from '../test/support/test-web.ts';
 import {
   BENCH_PASSWORD,
   type BenchRole,

@@ -10,7 +10,6 @@ import type { Database } from '../src/database/database.ts';
 import { applyMigrations } from '../src/database/migrations.ts';
 import { readMigrations } from '../src/database/open-database.ts';
 import { openPgliteDatabase } from '../src/database/pglite-database.ts';
-import { openScratchSchema } from '../src/database/test-databases.ts';
 import {
   acceptDataSharing,
   acceptTerms,
@@ -24,6 +23,7 @@ import { generateReferralRecords } from '../src/synthetic/referral-records.ts';
 import { randomSource } from '../src/synthetic/referral-rows.ts';
 import { compareWithStored } from '../src/uploads/compare-upload.ts';
 import { saveUpload, takeTeamData } from '../src/uploads/upload-store.ts';
+import { openScratchSchema } from '../test/support/test-databases.ts';
 
 /**
  * A national database for the benchmarks: about 500 services and 2 000 teams across England's

@@ -12,7 +12,7 @@ import { writeXlsx } from '../src/spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../src/synthetic/referral-rows.ts';
 import { DASHBOARD_VIEWS } from '../src/web/dashboards/dashboard-views.ts';
 import { warmFigures } from '../src/web/dashboards/warm-figures.ts';
-import { TestBrowser } from '../src/web/test-web.ts';
+import { TestBrowser } from '../test/support/test-web.ts';
 import { loadDuckdbReference, type OverviewFigures } from './duckdb-reference.ts';
 import {
   BENCH_PASSWORD,

@@ -16,7 +16,7 @@ import {
   role,
   seedOrganisations,
   TEST_PASSWORD,
-} from '../src/web/test-web.ts';
+} from './support/test-web.ts';
 
 /**
  * The server killed (SIGKILL) in the middle of saving a large upload, then started again: the

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runIpsReport } from './cli-harness.ts';
+import { runIpsReport } from './support/cli-harness.ts';
 
 const malformed = (name: string) => fileURLToPath(new URL(`./malformed/${name}`, import.meta.url));
 

@@ -9,7 +9,7 @@ import { writeCsv } from '../src/spreadsheet/csv/csv-writer.ts';
 import { COLUMNS } from '../src/spreadsheet/registry.ts';
 import { writeXlsx } from '../src/spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../src/synthetic/referral-rows.ts';
-import { runIpsReport } from './cli-harness.ts';
+import { runIpsReport } from './support/cli-harness.ts';
 
 /**
  * DESIGN.md privacy rules: names, contact details, NI number, referrer, employer, job role,

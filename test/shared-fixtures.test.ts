@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runIpsReport } from './cli-harness.ts';
+import { runIpsReport } from './support/cli-harness.ts';
 
 const here = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const specification = (name: string) =>

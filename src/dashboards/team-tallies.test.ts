@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setImmediate } from 'node:timers/promises';
 import fc from 'fast-check';
+import { TEST_DATABASES } from '../../test/support/test-databases.ts';
+import { referral } from '../../test/support/test-referrals.ts';
 import { addDays, type IsoDate } from '../calendar/calendar-date.ts';
 import type { Database, Queryable } from '../database/database.ts';
 import { applyMigrations } from '../database/migrations.ts';
 import { readMigrations } from '../database/open-database.ts';
-import { TEST_DATABASES } from '../database/test-databases.ts';
 import {
   breakdownBy,
   breakdownByTime,
@@ -16,7 +17,6 @@ import {
 import { computeMetrics, emptyTally, type MetricsQuery, recordsIn } from '../metrics/compute.ts';
 import type { DerivedRecord } from '../metrics/derive.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
-import { referral } from '../referrals/test-referrals.ts';
 import { generateReferralRecords } from '../synthetic/referral-records.ts';
 import { compareWithStored } from '../uploads/compare-upload.ts';
 import { rollBackTo, saveUpload, storedRecords, takeTeamData } from '../uploads/upload-store.ts';

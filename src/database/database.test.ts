@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { TEST_DATABASES } from '../../test/support/test-databases.ts';
 import { applyMigrations, migrationsFrom } from './migrations.ts';
 import { readMigrations } from './open-database.ts';
-import { TEST_DATABASES } from './test-databases.ts';
 
 for (const { driver, open } of TEST_DATABASES) {
   describe(`database on ${driver}`, () => {

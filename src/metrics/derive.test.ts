@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { job, referral } from '../../test/support/test-referrals.ts';
 import { addDays, addMonths, fromDayNumber, toDayNumber } from '../calendar/calendar-date.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
-import { job, referral } from '../referrals/test-referrals.ts';
 import {
   completedMonths,
   type DerivedRecord,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { job, referral } from '../referrals/test-referrals.ts';
+import { job, referral } from '../../test/support/test-referrals.ts';
 import { financialYearLabel } from './breakdowns.ts';
 import { deriveRecord } from './derive.ts';
 import {

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { TEST_DATABASES } from '../database/test-databases.ts';
-import { startTestWeb, type TestWeb } from '../web/test-web.ts';
+import { TEST_DATABASES } from '../../test/support/test-databases.ts';
+import { startTestWeb, type TestWeb } from '../../test/support/test-web.ts';
 import { DEMO_ROLES, type DemoRole, demoEmail, seedDemo } from './demo-data.ts';
 
 const [pglite] = TEST_DATABASES;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { TEST_DATABASES } from '../../test/support/test-databases.ts';
+import { job, referral } from '../../test/support/test-referrals.ts';
 import type { Database } from '../database/database.ts';
 import { applyMigrations } from '../database/migrations.ts';
 import { readMigrations } from '../database/open-database.ts';
-import { TEST_DATABASES } from '../database/test-databases.ts';
-import { job, referral } from '../referrals/test-referrals.ts';
 import { changedColumns, compareWithStored, referralKey } from './compare-upload.ts';
 import {
   removeRecord,

@@ -1,11 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createApiToken } from '../accounts/api-tokens.ts';
-import { TEST_DATABASES } from '../database/test-databases.ts';
-import { recordFidelityReview } from '../fidelity/fidelity-store.ts';
-import { ROLES, type Role } from '../permissions/permissions.ts';
-import { AUTO_FIGURES, checkReturn } from '../returns/return-content.ts';
-import { saveDraft, submitReturn } from '../returns/return-store.ts';
+import { TEST_DATABASES } from '../../test/support/test-databases.ts';
 import {
   createTestAccount,
   multipartBody,
@@ -15,7 +10,12 @@ import {
   type TestBrowser,
   type TestWeb,
   uploadGeneratedSpreadsheet,
-} from './test-web.ts';
+} from '../../test/support/test-web.ts';
+import { createApiToken } from '../accounts/api-tokens.ts';
+import { recordFidelityReview } from '../fidelity/fidelity-store.ts';
+import { ROLES, type Role } from '../permissions/permissions.ts';
+import { AUTO_FIGURES, checkReturn } from '../returns/return-content.ts';
+import { saveDraft, submitReturn } from '../returns/return-store.ts';
 
 /**
  * Every route the app registers × anonymous and every role, with the parameters of an

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { timeStepAt, totpCode } from '../accounts/totp.ts';
-import { TEST_DATABASES } from '../database/test-databases.ts';
-import { firstAdministratorLink } from '../server/composition-root.ts';
+import { TEST_DATABASES } from '../../test/support/test-databases.ts';
 import {
   createTestAccount,
   role,
@@ -10,7 +8,9 @@ import {
   startTestWeb,
   TEST_PASSWORD,
   type TestWeb,
-} from './test-web.ts';
+} from '../../test/support/test-web.ts';
+import { timeStepAt, totpCode } from '../accounts/totp.ts';
+import { firstAdministratorLink } from '../server/composition-root.ts';
 
 const [pglite] = TEST_DATABASES;
 if (pglite === undefined) throw new Error('PGlite test database missing');

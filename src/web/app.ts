@@ -9,6 +9,7 @@ import { databaseRateLimitStore } from './rate-limit-store.ts';
 import { registerRoutes } from './routes.ts';
 import { cookieName, cspNonce, registerSecurity } from './security.ts';
 import type { Services } from './services.ts';
+import { SESSION_COOKIE } from './session-cookie.ts';
 import { MULTIPART_LIMITS } from './uploads/uploads.ts';
 import { ASSET_FOLDERS } from './views.ts';
 
@@ -27,8 +28,6 @@ declare module 'fastify' {
     page(template: string, context?: Record<string, unknown>): FastifyReply;
   }
 }
-
-export const SESSION_COOKIE = 'ips_session';
 
 /** The whole web service as a function of its services: tests build it in-process. */
 export async function buildApp(services: Services): Promise<FastifyInstance> {
@@ -93,17 +92,4 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   registerErrorPages(app);
   registerRoutes(app, services);
   return app;
-}
-
-/** Sets (or with null, clears) the session cookie: HttpOnly, SameSite=Lax, Secure in secure mode. */
-export function setSessionCookie(reply: FastifyReply, services: Services, token: string | null) {
-  const name = cookieName(services.config, SESSION_COOKIE);
-  const options = {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: services.config.secure,
-  } as const;
-  if (token === null) reply.clearCookie(name, options);
-  else reply.setCookie(name, token, options);
 }

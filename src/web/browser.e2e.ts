@@ -3,13 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { timeStepAt, totpCode } from '../accounts/totp.ts';
-import { TEST_DATABASES } from '../database/test-databases.ts';
-import { ensureSpecialists } from '../organisations/organisations.ts';
-import type { CellValue } from '../spreadsheet/cells.ts';
-import { writeXlsx } from '../spreadsheet/xlsx/xlsx-writer.ts';
-import { generateReferralRows } from '../synthetic/referral-rows.ts';
-import { DASHBOARD_VIEWS } from './dashboards/dashboard-views.ts';
+import { TEST_DATABASES } from '../../test/support/test-databases.ts';
 import {
   createTestAccount,
   role,
@@ -17,7 +11,13 @@ import {
   startTestWeb,
   TEST_PASSWORD,
   type TestWeb,
-} from './test-web.ts';
+} from '../../test/support/test-web.ts';
+import { timeStepAt, totpCode } from '../accounts/totp.ts';
+import { ensureSpecialists } from '../organisations/organisations.ts';
+import type { CellValue } from '../spreadsheet/cells.ts';
+import { writeXlsx } from '../spreadsheet/xlsx/xlsx-writer.ts';
+import { generateReferralRows } from '../synthetic/referral-rows.ts';
+import { DASHBOARD_VIEWS } from './dashboards/dashboard-views.ts';
 
 /**
  * The journeys in a real browser (Debian's Chromium), with axe-core's WCAG 2.2 AA rules run on

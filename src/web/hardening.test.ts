@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TEST_DATABASES } from '../database/test-databases.ts';
-import { safeNext } from './sign-in/sign-in.ts';
+import { TEST_DATABASES } from '../../test/support/test-databases.ts';
 import {
   createTestAccount,
   role,
@@ -9,7 +8,8 @@ import {
   startTestWeb,
   TEST_PASSWORD,
   type TestWeb,
-} from './test-web.ts';
+} from '../../test/support/test-web.ts';
+import { safeNext } from './sign-in/sign-in.ts';
 
 const [pglite] = TEST_DATABASES;
 if (pglite === undefined) throw new Error('PGlite test database missing');

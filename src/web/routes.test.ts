@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createApiToken } from '../accounts/api-tokens.ts';
-import { TEST_DATABASES } from '../database/test-databases.ts';
-import { ensureSpecialists } from '../organisations/organisations.ts';
-import { ROLES, type Role } from '../permissions/permissions.ts';
+import { TEST_DATABASES } from '../../test/support/test-databases.ts';
 import {
   createTestAccount,
   role,
@@ -11,7 +8,10 @@ import {
   startTestWeb,
   type TestBrowser,
   type TestWeb,
-} from './test-web.ts';
+} from '../../test/support/test-web.ts';
+import { createApiToken } from '../accounts/api-tokens.ts';
+import { ensureSpecialists } from '../organisations/organisations.ts';
+import { ROLES, type Role } from '../permissions/permissions.ts';
 
 /**
  * Every role × every route group, over HTTP: the DESIGN.md table enforced by the server, not by

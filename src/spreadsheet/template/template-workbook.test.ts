@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { runIpsReport } from '../../../test/cli-harness.ts';
+import { runIpsReport } from '../../../test/support/cli-harness.ts';
 import { toDayNumber } from '../../calendar/calendar-date.ts';
 import { ingestFiles } from '../../ingest/ingest.ts';
 import { LISTS } from '../lists.ts';

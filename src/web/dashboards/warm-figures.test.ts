@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TEST_DATABASES } from '../../database/test-databases.ts';
+import { TEST_DATABASES } from '../../../test/support/test-databases.ts';
 import {
   createTestAccount,
   role,
@@ -9,7 +9,7 @@ import {
   type TestBrowser,
   type TestWeb,
   uploadGeneratedSpreadsheet,
-} from '../test-web.ts';
+} from '../../../test/support/test-web.ts';
 import { DASHBOARD_VIEWS } from './dashboard-views.ts';
 import { type FigureWarming, keepFiguresWarm } from './warm-figures.ts';
 

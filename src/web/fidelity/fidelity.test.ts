@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TEST_DATABASES } from '../../database/test-databases.ts';
+import { TEST_DATABASES } from '../../../test/support/test-databases.ts';
 import {
   createTestAccount,
   role,
@@ -8,7 +8,7 @@ import {
   startTestWeb,
   type TestBrowser,
   type TestWeb,
-} from '../test-web.ts';
+} from '../../../test/support/test-web.ts';
 
 /** A review form with every item scored `score`, except those given. */
 function reviewForm(score: number, overrides: Record<string, string> = {}): Record<string, string> {

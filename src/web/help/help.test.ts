@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TEST_DATABASES } from '../../database/test-databases.ts';
-import { METRIC_DEFINITIONS } from '../../metrics/definitions.ts';
-import { COLUMNS } from '../../spreadsheet/registry.ts';
-import { templateCsv } from '../../spreadsheet/template/template-workbook.ts';
+import { TEST_DATABASES } from '../../../test/support/test-databases.ts';
 import {
   createTestAccount,
   role,
@@ -11,7 +8,10 @@ import {
   startTestWeb,
   type TestBrowser,
   type TestWeb,
-} from '../test-web.ts';
+} from '../../../test/support/test-web.ts';
+import { METRIC_DEFINITIONS } from '../../metrics/definitions.ts';
+import { COLUMNS } from '../../spreadsheet/registry.ts';
+import { templateCsv } from '../../spreadsheet/template/template-workbook.ts';
 
 const [pglite] = TEST_DATABASES;
 if (pglite === undefined) throw new Error('PGlite test database missing');

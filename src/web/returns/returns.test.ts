@@ -3,11 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runIpsReport } from '../../../test/cli-harness.ts';
-import { createApiToken } from '../../accounts/api-tokens.ts';
-import { TEST_DATABASES } from '../../database/test-databases.ts';
-import { recordFidelityReview } from '../../fidelity/fidelity-store.ts';
-import { AUTO_FIGURES } from '../../returns/return-content.ts';
+import { runIpsReport } from '../../../test/support/cli-harness.ts';
+import { TEST_DATABASES } from '../../../test/support/test-databases.ts';
 import {
   createTestAccount,
   role,
@@ -16,7 +13,10 @@ import {
   type TestBrowser,
   type TestWeb,
   uploadGeneratedSpreadsheet,
-} from '../test-web.ts';
+} from '../../../test/support/test-web.ts';
+import { createApiToken } from '../../accounts/api-tokens.ts';
+import { recordFidelityReview } from '../../fidelity/fidelity-store.ts';
+import { AUTO_FIGURES } from '../../returns/return-content.ts';
 
 const QUARTER = '2026Q1';
 

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { attemptSignIn, LOCK_MINUTES } from '../../accounts/accounts.ts';
 import { endAllSessions, endSession, startSession } from '../../accounts/sessions.ts';
 import { verifyTotp } from '../../accounts/totp.ts';
-import { setSessionCookie } from '../app.ts';
 import { EMPTY_FORM, formWithErrors, readForm } from '../forms.ts';
 import type { Services } from '../services.ts';
+import { setSessionCookie } from '../session-cookie.ts';
 
 const signInForm = z.object({
   email: z.string().trim().min(1, 'Enter your email address'),

@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runIpsReport } from '../../../test/cli-harness.ts';
-import { createApiToken } from '../../accounts/api-tokens.ts';
-import { TEST_DATABASES } from '../../database/test-databases.ts';
+import { runIpsReport } from '../../../test/support/cli-harness.ts';
+import { TEST_DATABASES } from '../../../test/support/test-databases.ts';
 import {
   createTestAccount,
   role,
@@ -14,7 +13,8 @@ import {
   type TestBrowser,
   type TestWeb,
   uploadGeneratedSpreadsheet,
-} from '../test-web.ts';
+} from '../../../test/support/test-web.ts';
+import { createApiToken } from '../../accounts/api-tokens.ts';
 
 // The test clock is 1 June 2026: 1 April to 1 June is 62 days of the 365 in 2026/27.
 const DAYS_SO_FAR = 62;

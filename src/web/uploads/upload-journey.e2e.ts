@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { runIpsReport } from '../../../test/cli-harness.ts';
-import { TEST_DATABASES } from '../../database/test-databases.ts';
+import { runIpsReport } from '../../../test/support/cli-harness.ts';
+import { TEST_DATABASES } from '../../../test/support/test-databases.ts';
+import { startTestWeb, type TestWeb } from '../../../test/support/test-web.ts';
 import { DEMO_ROLES, demoEmail, seedDemo } from '../../server/demo-data.ts';
 import type { CellValue } from '../../spreadsheet/cells.ts';
 import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../../synthetic/referral-rows.ts';
-import { startTestWeb, type TestWeb } from '../test-web.ts';
 
 /**
  * Issue 4's acceptance journey in a real browser, on every database the suite runs on: the demo

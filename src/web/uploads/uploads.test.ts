@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createApiToken } from '../../accounts/api-tokens.ts';
-import { TEST_DATABASES } from '../../database/test-databases.ts';
-import type { CellValue } from '../../spreadsheet/cells.ts';
-import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
-import { generateReferralRows } from '../../synthetic/referral-rows.ts';
+import { TEST_DATABASES } from '../../../test/support/test-databases.ts';
 import {
   createTestAccount,
   multipartBody,
@@ -13,7 +9,11 @@ import {
   startTestWeb,
   type TestBrowser,
   type TestWeb,
-} from '../test-web.ts';
+} from '../../../test/support/test-web.ts';
+import { createApiToken } from '../../accounts/api-tokens.ts';
+import type { CellValue } from '../../spreadsheet/cells.ts';
+import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
+import { generateReferralRows } from '../../synthetic/referral-rows.ts';
 
 const CLIENT_CANARY = 'CLIENTCANARY';
 const PII_CANARY = 'PIICANARY';

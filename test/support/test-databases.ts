@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { Database } from './database.ts';
-import { openPgliteDatabase } from './pglite-database.ts';
-import { openPostgresDatabase } from './postgres-database.ts';
+import type { Database } from '../../src/database/database.ts';
+import { openPgliteDatabase } from '../../src/database/pglite-database.ts';
+import { openPostgresDatabase } from '../../src/database/postgres-database.ts';
 
 /**
  * For tests: each driver the suite must pass on. PGlite in memory always; PostgreSQL too when

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { type CliIo, runCli } from '../src/cli/cli.ts';
+import { type CliIo, runCli } from '../../src/cli/cli.ts';
 
 /** Runs `ips-report` in-process with real files, capturing what it prints. */
 export function runIpsReport(args: readonly string[], today = '2025-11-20') {

@@ -1,22 +1,22 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { createAccount } from '../accounts/accounts.ts';
-import { hashPassword } from '../accounts/passwords.ts';
-import { assignRole, type RoleAssignmentRequest } from '../accounts/role-assignments.ts';
-import { readConfig } from '../config/config.ts';
-import type { Database } from '../database/database.ts';
-import { applyMigrations } from '../database/migrations.ts';
-import { readMigrations } from '../database/open-database.ts';
-import type { TestDatabase } from '../database/test-databases.ts';
+import { createAccount } from '../../src/accounts/accounts.ts';
+import { hashPassword } from '../../src/accounts/passwords.ts';
+import { assignRole, type RoleAssignmentRequest } from '../../src/accounts/role-assignments.ts';
+import { readConfig } from '../../src/config/config.ts';
+import type { Database } from '../../src/database/database.ts';
+import { applyMigrations } from '../../src/database/migrations.ts';
+import { readMigrations } from '../../src/database/open-database.ts';
 import {
   acceptDataSharing,
   acceptTerms,
   currentAgreementVersion,
-} from '../governance/agreements.ts';
-import { composeApp } from '../server/composition-root.ts';
-import { writeXlsx } from '../spreadsheet/xlsx/xlsx-writer.ts';
-import { generateReferralRows } from '../synthetic/referral-rows.ts';
-import type { Services } from './services.ts';
+} from '../../src/governance/agreements.ts';
+import { composeApp } from '../../src/server/composition-root.ts';
+import { writeXlsx } from '../../src/spreadsheet/xlsx/xlsx-writer.ts';
+import { generateReferralRows } from '../../src/synthetic/referral-rows.ts';
+import type { Services } from '../../src/web/services.ts';
+import type { TestDatabase } from './test-databases.ts';
 
 /**
  * For route tests: the whole app in-process on a fresh database, with a clock the test moves,

@@ -1,5 +1,5 @@
-import type { IsoDate } from '../calendar/calendar-date.ts';
-import type { JobRecord, ReferralRecord } from './referral-record.ts';
+import type { IsoDate } from '../../src/calendar/calendar-date.ts';
+import type { JobRecord, ReferralRecord } from '../../src/referrals/referral-record.ts';
 
 /** For tests: a referral with nothing recorded beyond what the test gives. */
 export function referral(details: Partial<ReferralRecord> = {}): ReferralRecord {
