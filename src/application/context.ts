@@ -1,0 +1,19 @@
+import type { Config } from '../config/config.ts';
+import type { TeamTallies } from '../dashboards/team-tallies.ts';
+import type { Database } from '../database/database.ts';
+import type { Mailer } from '../mail/mailer.ts';
+
+/**
+ * What the use cases are given by the composition root: no web types, so the web handlers, the
+ * API and the command-line tool call the same modules. Each use case asks only for the parts it
+ * uses (`Pick<AppContext, 'database' | 'clock'>`).
+ */
+export interface AppContext {
+  readonly config: Config;
+  readonly database: Database;
+  readonly mailer: Mailer;
+  /** The time now; tests move it to check lock-outs, expiry and as-at dates. */
+  readonly clock: () => Date;
+  /** Each team's figures, kept by its data version, that dashboards of wider scopes add up. */
+  readonly teamTallies: TeamTallies;
+}
