@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
 import pg from 'pg';
 import type { Database } from '../../src/database/database.ts';
 import { openPgliteDatabase } from '../../src/database/pglite-database.ts';
@@ -13,17 +14,25 @@ export interface TestDatabase {
   open(): Promise<Database>;
 }
 
+const POSTGRES_URL = process.env.DATABASE_URL ?? '';
+
 export const TEST_DATABASES: readonly TestDatabase[] = [
   { driver: 'pglite', open: () => openPgliteDatabase(null) },
-  ...(process.env.DATABASE_URL
-    ? [
-        {
-          driver: 'postgres' as const,
-          open: () => openScratchSchema(process.env.DATABASE_URL ?? ''),
-        },
-      ]
+  ...(POSTGRES_URL
+    ? [{ driver: 'postgres' as const, open: () => openScratchSchema(POSTGRES_URL) }]
     : []),
 ];
+
+/**
+ * The drivers a test file's suites run on. Without DATABASE_URL the PostgreSQL run is a
+ * skipped test that says so, instead of vanishing from the output.
+ */
+export function testDatabases(): readonly TestDatabase[] {
+  if (!POSTGRES_URL) {
+    test('on PostgreSQL', { skip: 'DATABASE_URL is not set: these tests ran on PGlite only' });
+  }
+  return TEST_DATABASES;
+}
 
 /** A schema of its own in the PostgreSQL database at `databaseUrl`, dropped on close. */
 export async function openScratchSchema(databaseUrl: string): Promise<Database> {

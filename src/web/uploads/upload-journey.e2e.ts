@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { runIpsReport } from '../../../test/support/cli-harness.ts';
-import { TEST_DATABASES } from '../../../test/support/test-databases.ts';
+import { testDatabases } from '../../../test/support/test-databases.ts';
 import { startTestWeb, type TestWeb } from '../../../test/support/test-web.ts';
 import { DEMO_ROLES, demoEmail, seedDemo } from '../../server/demo-data.ts';
 import type { CellValue } from '../../spreadsheet/cells.ts';
@@ -45,7 +45,7 @@ async function headline(page: Page): Promise<Record<string, string>> {
   return figures;
 }
 
-for (const testDatabase of TEST_DATABASES) {
+for (const testDatabase of testDatabases()) {
   describe(`the upload journey in a browser (${testDatabase.driver})`, {
     skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}`,
   }, () => {

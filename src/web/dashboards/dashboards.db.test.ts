@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runIpsReport } from '../../../test/support/cli-harness.ts';
-import { TEST_DATABASES } from '../../../test/support/test-databases.ts';
+import { testDatabases } from '../../../test/support/test-databases.ts';
 import {
   createTestAccount,
   role,
@@ -42,7 +42,7 @@ const COUNTS = [
   'discharges',
 ] as const;
 
-for (const testDatabase of TEST_DATABASES) {
+for (const testDatabase of testDatabases()) {
   describe(`dashboards (${testDatabase.driver})`, () => {
     let web: TestWeb;
     let orgs: Awaited<ReturnType<typeof seedOrganisations>>;

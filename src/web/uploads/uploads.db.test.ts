@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TEST_DATABASES } from '../../../test/support/test-databases.ts';
+import { testDatabases } from '../../../test/support/test-databases.ts';
 import {
   createTestAccount,
   multipartBody,
@@ -41,7 +41,7 @@ const summaryValue = (body: string, key: string) =>
     body,
   )?.[1];
 
-for (const testDatabase of TEST_DATABASES) {
+for (const testDatabase of testDatabases()) {
   describe(`uploading a team's spreadsheet (${testDatabase.driver})`, () => {
     let web: TestWeb;
     let orgs: Awaited<ReturnType<typeof seedOrganisations>>;

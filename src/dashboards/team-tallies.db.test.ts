@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setImmediate } from 'node:timers/promises';
 import fc from 'fast-check';
-import { TEST_DATABASES } from '../../test/support/test-databases.ts';
+import { testDatabases } from '../../test/support/test-databases.ts';
 import { referral } from '../../test/support/test-referrals.ts';
 import { addDays, type IsoDate } from '../calendar/calendar-date.ts';
 import type { Database, Queryable } from '../database/database.ts';
@@ -68,7 +68,7 @@ function countingReads(database: Database) {
   return { counting, teamsRead };
 }
 
-for (const testDatabase of TEST_DATABASES) {
+for (const testDatabase of testDatabases()) {
   describe(`team tallies against the engine (${testDatabase.driver})`, () => {
     let database: Database;
     const teamIds: number[] = [];

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { TEST_DATABASES } from '../../test/support/test-databases.ts';
+import { testDatabases } from '../../test/support/test-databases.ts';
 import { applyMigrations, migrationsFrom } from './migrations.ts';
 import { readMigrations } from './open-database.ts';
 
-for (const { driver, open } of TEST_DATABASES) {
+for (const { driver, open } of testDatabases()) {
   describe(`database on ${driver}`, () => {
     test('migrations apply once: 7 NHS England regions plus "Other", and 42 ICSs', async () => {
       const database = await open();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TEST_DATABASES } from '../../../test/support/test-databases.ts';
+import { testDatabases } from '../../../test/support/test-databases.ts';
 import {
   createTestAccount,
   role,
@@ -20,7 +20,7 @@ const AREA_PAGES = DASHBOARD_VIEWS.filter((view) => view !== 'benchmarking').fla
   ),
 );
 
-for (const testDatabase of TEST_DATABASES) {
+for (const testDatabase of testDatabases()) {
   describe(`figures warmed in the background (${testDatabase.driver})`, () => {
     let web: TestWeb;
     let orgs: Awaited<ReturnType<typeof seedOrganisations>>;

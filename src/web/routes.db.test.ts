@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TEST_DATABASES } from '../../test/support/test-databases.ts';
+import { testDatabases } from '../../test/support/test-databases.ts';
 import {
   createTestAccount,
   role,
@@ -102,7 +102,7 @@ const ALLOWED: Record<Group, readonly Role[]> = {
   'set targets API': ['team-leader'],
 };
 
-for (const testDatabase of TEST_DATABASES) {
+for (const testDatabase of testDatabases()) {
   describe(`permission matrix over HTTP (${testDatabase.driver})`, () => {
     let web: TestWeb;
     let orgs: Awaited<ReturnType<typeof seedOrganisations>>;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TEST_DATABASES } from '../../test/support/test-databases.ts';
+import { testDatabases } from '../../test/support/test-databases.ts';
 import {
   createTestAccount,
   multipartBody,
@@ -237,7 +237,7 @@ const MADE_UP = new Set([
   'no-such-agreement',
 ]);
 
-for (const testDatabase of TEST_DATABASES) {
+for (const testDatabase of testDatabases()) {
   describe(`access matrix: every route × every role (${testDatabase.driver})`, () => {
     let web: TestWeb;
     const browsers = new Map<Role | 'anonymous', TestBrowser>();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TEST_DATABASES } from '../../../test/support/test-databases.ts';
+import { testDatabases } from '../../../test/support/test-databases.ts';
 import {
   createTestAccount,
   role,
@@ -25,7 +25,7 @@ function reviewForm(score: number, overrides: Record<string, string> = {}): Reco
   };
 }
 
-for (const testDatabase of TEST_DATABASES) {
+for (const testDatabase of testDatabases()) {
   describe(`fidelity reviews (${testDatabase.driver})`, () => {
     let web: TestWeb;
     let orgs: Awaited<ReturnType<typeof seedOrganisations>>;
