@@ -1,7 +1,7 @@
 import { recordAudit } from '../audit/audit-log.ts';
-import type { Queryable } from '../database/database.ts';
+import type { Database, Queryable } from '../database/database.ts';
 import { financialYearLabel } from '../metrics/breakdowns.ts';
-import { isTargetMeasure, type TargetMeasure } from '../metrics/targets.ts';
+import { isTargetMeasure, TARGET_MEASURES, type TargetMeasure } from '../metrics/targets.ts';
 
 /**
  * Targets and team sizes as stored, with every change kept (who, what, when). A service's target
@@ -112,6 +112,61 @@ export async function setTarget(transaction: Queryable, edit: TargetEdit): Promi
     );
   }
   await keepChange(transaction, edit, edit.measure, oldValue, edit.target);
+}
+
+/** Sets one target in a transaction of its own (the API sets them one at a time). */
+export function saveTarget(database: Database, edit: TargetEdit): Promise<void> {
+  return database.transaction((transaction) => setTarget(transaction, edit));
+}
+
+/** A targets form: a box per measure, a blank one clearing its target. */
+export type TargetsForm = Partial<Record<TargetMeasure, number | null>>;
+
+type ChangedBy = Pick<TargetEdit, 'accountId' | 'at'>;
+
+/** Every measure's box of a targets form, in the caller's transaction. */
+async function setTargets(
+  transaction: Queryable,
+  scope: TargetScope,
+  year: number,
+  targets: TargetsForm,
+  by: ChangedBy,
+): Promise<void> {
+  for (const measure of TARGET_MEASURES) {
+    await setTarget(transaction, { scope, year, measure, target: targets[measure] ?? null, ...by });
+  }
+}
+
+/** A team leader's form: the team's size and its targets for a year, all saved or none. */
+export function saveTeamTargets(
+  database: Database,
+  form: ChangedBy & {
+    readonly teamId: number;
+    readonly year: number;
+    readonly specialistsWte: number | null;
+    readonly targets: TargetsForm;
+  },
+): Promise<void> {
+  const { teamId, year, specialistsWte, targets, accountId, at } = form;
+  return database.transaction(async (transaction) => {
+    await setTeamSize(transaction, { teamId, year, specialistsWte, accountId, at });
+    await setTargets(transaction, { type: 'team', id: teamId }, year, targets, { accountId, at });
+  });
+}
+
+/** A service manager's form: the service's own targets for a year, all saved or none. */
+export function saveServiceTargets(
+  database: Database,
+  form: ChangedBy & {
+    readonly serviceId: number;
+    readonly year: number;
+    readonly targets: TargetsForm;
+  },
+): Promise<void> {
+  const { serviceId, year, targets, accountId, at } = form;
+  return database.transaction((transaction) =>
+    setTargets(transaction, { type: 'service', id: serviceId }, year, targets, { accountId, at }),
+  );
 }
 
 export async function teamSize(

@@ -76,6 +76,33 @@ async function recountRecords(database: Queryable, teamId: number): Promise<void
   );
 }
 
+/** How many records the team has now, as its upload page says. */
+export async function teamRecordCount(database: Queryable, teamId: number): Promise<number> {
+  const [row] = await database.query<{ records: number }>(
+    'SELECT count(*)::int AS records FROM referral WHERE team_id = $1',
+    [teamId],
+  );
+  return row?.records ?? 0;
+}
+
+export interface TeamRecord {
+  readonly id: number;
+  readonly record: ReferralRecord;
+}
+
+/** One of the team's records now; null when the team has no record of that id. */
+export async function findTeamRecord(
+  database: Queryable,
+  teamId: number,
+  referralId: number,
+): Promise<TeamRecord | null> {
+  const [row] = await database.query<TeamRecord>(
+    'SELECT id, record FROM referral WHERE id = $1 AND team_id = $2',
+    [referralId, teamId],
+  );
+  return row ?? null;
+}
+
 /** The team's count of changes to its records, as an upload is checked against it. */
 export async function teamDataVersion(database: Queryable, teamId: number): Promise<number> {
   const [row] = await database.query<{ version: number }>(

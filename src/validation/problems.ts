@@ -1,3 +1,5 @@
+import { writeCsv } from '../spreadsheet/csv/csv-writer.ts';
+
 /**
  * Validation problems, in plain English. Every problem names where it is (file, sheet, row as the
  * spreadsheet shows it, column heading), the value as typed — never for "never read" columns,
@@ -100,4 +102,22 @@ export function countBySeverity(problems: readonly Problem[]): {
   let errors = 0;
   for (const found of problems) if (found.severity === 'error') errors++;
   return { errors, warnings: problems.length - errors };
+}
+
+/** The problems as a CSV to download, every cell that could run as a formula neutralised. */
+export function problemsCsv(problems: readonly Problem[]): string {
+  return writeCsv(
+    ['File', 'Sheet', 'Row', 'Column', 'Value', 'Severity', 'Problem', 'What to do'],
+    problems.map((problem) => [
+      problem.file,
+      problem.sheet,
+      problem.row,
+      problem.column,
+      problem.value,
+      problem.severity,
+      problem.description,
+      problem.fix,
+    ]),
+    { neutraliseFormulas: true },
+  );
 }

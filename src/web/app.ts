@@ -10,7 +10,7 @@ import { registerRoutes } from './routes.ts';
 import { cookieName, cspNonce, registerSecurity } from './security.ts';
 import type { Services } from './services.ts';
 import { SESSION_COOKIE } from './session-cookie.ts';
-import { MULTIPART_LIMITS } from './uploads/uploads.ts';
+import { MULTIPART_LIMITS } from './uploads/uploaded-files.ts';
 import { ASSET_FOLDERS } from './views.ts';
 
 declare module 'fastify' {

@@ -10,7 +10,7 @@ import {
   type TeamPlace,
   type Viewer,
 } from '../../permissions/permissions.ts';
-import { ownTargets, setTarget } from '../../targets/target-store.ts';
+import { ownTargets, saveTarget } from '../../targets/target-store.ts';
 import { forbidden, notFound } from '../http-errors.ts';
 import type { Services } from '../services.ts';
 import { id, isoDate, refuseInvalid } from './api-parameters.ts';
@@ -76,16 +76,14 @@ export function targetsApiHandlers(services: Services) {
       const edit = read.data;
       const viewer = request.viewer as Viewer;
       await teamAllowed(viewer, edit.team, canSetTargetsForTeam);
-      await database.transaction((transaction) =>
-        setTarget(transaction, {
-          scope: { type: 'team', id: edit.team },
-          year: edit.year,
-          measure: edit.measure,
-          target: edit.target,
-          accountId: viewer.accountId,
-          at: clock(),
-        }),
-      );
+      await saveTarget(database, {
+        scope: { type: 'team', id: edit.team },
+        year: edit.year,
+        measure: edit.measure,
+        target: edit.target,
+        accountId: viewer.accountId,
+        at: clock(),
+      });
       return edit;
     },
   };

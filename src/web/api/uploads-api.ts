@@ -1,17 +1,20 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { Viewer } from '../../permissions/permissions.ts';
-import { pendingUploadOf } from '../../uploads/check-upload.ts';
 import type { UploadComparison } from '../../uploads/compare-upload.ts';
+import { checkTeamUpload, saveCheckedUpload } from '../../uploads/upload-use-cases.ts';
 import type { Problem } from '../../validation/problems.ts';
 import { idParameter } from '../http-errors.ts';
 import type { Services } from '../services.ts';
 import {
-  checkTeamUpload,
-  confirmUpload,
   MULTIPART_LIMITS,
   readUploadedFiles,
+  type UploadedForm,
   UploadRefused,
-} from '../uploads/uploads.ts';
+} from '../uploads/uploaded-files.ts';
+
+/** `dryRun` may come in the query or as a form field; the query wins. */
+const uploadQuery = z.object({ dryRun: z.string().optional().catch(undefined) }).catch({});
 
 function problemJson(problem: Problem) {
   const { severity, code, file, sheet, row, column, value, description, fix } = problem;
@@ -34,21 +37,20 @@ export function uploadApiHandlers(services: Services) {
   return {
     async upload(request: FastifyRequest, reply: FastifyReply) {
       const teamId = idParameter(request.params, 'teamId');
-      let form: Awaited<ReturnType<typeof readUploadedFiles>>;
+      let form: UploadedForm;
       try {
         form = await readUploadedFiles(request.parts({ limits: MULTIPART_LIMITS }));
       } catch (error) {
         if (error instanceof UploadRefused) return reply.code(400).send({ error: error.message });
         throw error;
       }
-      const { query } = request as { query: { dryRun?: string } };
+      const query = uploadQuery.parse(request.query ?? {});
       const dryRun = (query.dryRun ?? form.fields.get('dryRun')) === 'true';
-      const fileNames = form.files.map((file) => file.name);
       const check = await checkTeamUpload(services, teamId, form.files);
       const problems = check.ingest.problems;
       const base = {
         dryRun,
-        files: fileNames,
+        files: check.pending.fileNames,
         errors: problems.filter((problem) => problem.severity === 'error').map(problemJson),
         warnings: problems.filter((problem) => problem.severity === 'warning').map(problemJson),
         newSpecialists: check.ingest.newSpecialists,
@@ -62,13 +64,11 @@ export function uploadApiHandlers(services: Services) {
       if (dryRun) {
         return reply.send({ ...base, saved: false, counts: countsJson(check.comparison), changed });
       }
-      const saved = await confirmUpload(
-        services,
+      const saved = await saveCheckedUpload(services, {
         teamId,
-        request.viewer as Viewer,
-        pendingUploadOf(check, fileNames, check.dataVersion),
-      );
-      if (saved === null) throw new Error('An upload without a claim was refused');
+        accountId: (request.viewer as Viewer).accountId,
+        pending: check.pending,
+      });
       if (saved === 'changed') {
         return reply.code(409).send({
           ...base,

@@ -68,6 +68,9 @@ const reviewForm = (today: IsoDate) =>
     actionPlan: z.string().trim().max(10_000, 'The action plan must be 10,000 characters or fewer'),
   });
 
+/** The history page's link after a review is recorded says so. */
+const historyQuery = z.object({ recorded: z.string().optional().catch(undefined) }).catch({});
+
 function reviewRow(review: FidelityReview, serviceId: number) {
   return {
     href: `/services/${serviceId}/fidelity/${review.id}`,
@@ -153,7 +156,7 @@ export function fidelityHandlers(services: Services) {
             : null,
         canRecord: canRecordFidelityReviews(viewer, await servicePlace(database, service.id)),
         notice:
-          (request.query as { recorded?: string } | undefined)?.recorded === '1'
+          historyQuery.parse(request.query ?? {}).recorded === '1'
             ? 'Fidelity review recorded'
             : undefined,
       });

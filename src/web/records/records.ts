@@ -1,19 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit-log.ts';
 import { londonToday } from '../../calendar/london-today.ts';
-import {
-  drillDescription,
-  drillOf,
-  hasValue,
-  isCountedInShare,
-  SHARE_PARTS,
-  shareOf,
-  shareOfDrill,
-} from '../../dashboards/drill-through.ts';
+import { drillDescription, drillOf } from '../../dashboards/drill-through.ts';
 import { financialYear, PERIOD_PRESETS, resolvePeriod } from '../../dashboards/period.ts';
+import { recordsBehindFigure } from '../../dashboards/scope-records.ts';
 import type { MetricsQuery } from '../../metrics/compute.ts';
-import { deriveRecord } from '../../metrics/derive.ts';
 import {
   findService,
   findTeam,
@@ -26,14 +17,26 @@ import {
   canViewSpecialists,
   type Viewer,
 } from '../../permissions/permissions.ts';
-import type { ReferralRecord } from '../../referrals/referral-record.ts';
 import { writeCsv } from '../../spreadsheet/csv/csv-writer.ts';
 import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
 import { EXTRACT_HEADINGS, extractRow } from '../../uploads/extract.ts';
-import { removeRecord, takeTeamData } from '../../uploads/upload-store.ts';
+import { findTeamRecord } from '../../uploads/upload-store.ts';
+import { removeRecordEnteredInError } from '../../uploads/upload-use-cases.ts';
 import { withinTeams } from '../dashboards/dashboards.ts';
 import { forbidden, idParameter, notFound } from '../http-errors.ts';
 import type { Services } from '../services.ts';
+
+/** A link's parameters, each given once as text: the figure it asks for, and the links onwards. */
+const linkParameters = z
+  .record(z.string(), z.unknown())
+  .catch({})
+  .transform((parameters) =>
+    Object.fromEntries(
+      Object.entries(parameters).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string',
+      ),
+    ),
+  );
 
 const recordsQuery = z.object({
   period: z.enum(PERIOD_PRESETS).catch('this-financial-year'),
@@ -45,7 +48,16 @@ const recordsQuery = z.object({
     .regex(/^[A-Z]{1,5}$/)
     .optional()
     .catch(undefined),
+  format: z.enum(['csv', 'xlsx']).optional().catch(undefined),
+  /** On a service's records: the part of it the dashboard was narrowed to. */
+  within: z.string().optional().catch(undefined),
 });
+
+/** What a records link asks for: its fields read, and its parameters as they came. */
+function readRecordsLink(request: FastifyRequest) {
+  const parameters = linkParameters.parse(request.query ?? {});
+  return { parameters, read: recordsQuery.parse(parameters) };
+}
 
 export function recordHandlers(services: Services) {
   const { database, clock } = services;
@@ -54,15 +66,6 @@ export function recordHandlers(services: Services) {
     const team = await findTeam(database, idParameter(request.params, 'teamId'));
     if (team === null) throw notFound();
     return team;
-  }
-
-  async function findRecord(teamId: number, referralId: number) {
-    const [row] = await database.query<{ id: number; record: ReferralRecord }>(
-      'SELECT id, record FROM referral WHERE id = $1 AND team_id = $2',
-      [referralId, teamId],
-    );
-    if (row === undefined) throw notFound();
-    return row;
   }
 
   /**
@@ -78,10 +81,10 @@ export function recordHandlers(services: Services) {
       readonly dashboardHref: string;
       readonly teams: readonly Team[];
     },
+    { parameters, read }: ReturnType<typeof readRecordsLink>,
   ) {
-    const read = recordsQuery.parse(request.query ?? {});
     // A link that asks for no figure, or one that isn't, lists every record.
-    const drill = drillOf((request.query ?? {}) as Record<string, string | undefined>);
+    const drill = drillOf(parameters);
     const today = londonToday(clock());
     const resolved = resolvePeriod(read.period, today, read);
     const period = resolved.ok ? resolved.period : financialYear(today);
@@ -99,38 +102,18 @@ export function recordHandlers(services: Services) {
     ) {
       throw forbidden();
     }
-    const rows = await database.query<{ id: number; teamId: number; record: ReferralRecord }>(
-      `SELECT id, team_id AS "teamId", record FROM referral WHERE team_id = ANY($1::int[])
-        ORDER BY referral_date DESC, team_id, specialist, id`,
-      [`{${place.teams.map(({ id }) => id).join(',')}}`],
-    );
-    const derived = rows.map((row) => ({ ...row, derived: deriveRecord(row.record) }));
-    // A value of a field none of these records holds is no row of a dashboard: not echoed.
-    const breakdown = drill?.breakdown;
-    if (breakdown && !derived.some((row) => hasValue(row.derived, breakdown))) throw notFound();
-    const shown = derived.flatMap((row) => {
-      if (read.specialist !== undefined && row.record.specialist !== read.specialist) return [];
-      const share = drill === null ? 1 : shareOf(row.derived, drill, query);
-      return share > 0 ? [{ ...row, share }] : [];
+    const behind = await recordsBehindFigure(database, {
+      teamIds: place.teams.map(({ id }) => id),
+      drill,
+      query,
+      specialist: read.specialist,
     });
-    // Job starts count jobs: one record can hold several.
-    const jobStarts =
-      drill?.figure.metric === 'jobStarts'
-        ? shown.reduce((sum, { share }) => sum + share, 0)
-        : null;
-    // A share's records are those it is taken over; say how many it counts.
-    const shareId = shareOfDrill(drill);
-    const counted =
-      shareId === null
-        ? null
-        : {
-            count: shown.filter((row) => isCountedInShare(row.derived, shareId, query)).length,
-            what: SHARE_PARTS[shareId],
-          };
+    if (behind === null) throw notFound();
+    const { records: shown, jobStarts, counted } = behind;
     const teamNames = new Map(place.teams.map((team) => [team.id, team.name]));
     const byTeam = place.teams.length > 1;
-    const format = (request.query as { format?: string } | undefined)?.format;
-    if (format === 'csv' || format === 'xlsx') {
+    const { format } = read;
+    if (format !== undefined) {
       const headings = [...(byTeam ? ['Team'] : []), ...EXTRACT_HEADINGS];
       const extracted = shown.map(({ teamId, record }) => [
         ...(byTeam ? [teamNames.get(teamId) ?? ''] : []),
@@ -150,7 +133,7 @@ export function recordHandlers(services: Services) {
             ),
           );
     }
-    const here = new URLSearchParams(request.query as Record<string, string>);
+    const here = new URLSearchParams(parameters);
     here.delete('format');
     const removable = new Set(
       place.teams.filter((team) => canUploadForTeam(viewer, teamPlace(team))).map(({ id }) => id),
@@ -189,12 +172,17 @@ export function recordHandlers(services: Services) {
   return {
     async list(request: FastifyRequest, reply: FastifyReply) {
       const team = await teamOf(request);
-      return showRecords(request, reply, {
-        name: team.name,
-        href: `/teams/${team.id}/records`,
-        dashboardHref: `/teams/${team.id}/dashboard`,
-        teams: [team],
-      });
+      return showRecords(
+        request,
+        reply,
+        {
+          name: team.name,
+          href: `/teams/${team.id}/records`,
+          dashboardHref: `/teams/${team.id}/dashboard`,
+          teams: [team],
+        },
+        readRecordsLink(request),
+      );
     },
 
     /** A service's records, or those of a part of it the dashboard was narrowed to. */
@@ -202,38 +190,42 @@ export function recordHandlers(services: Services) {
       const service = await findService(database, idParameter(request.params, 'serviceId'));
       if (service === null) throw notFound();
       const teams = await teamsOfService(database, service.id);
-      const within = (request.query as { within?: string } | undefined)?.within;
-      const part = withinTeams(teams, ['ics', 'team']).find(({ value }) => value === within);
-      return showRecords(request, reply, {
-        name: part ? `${service.name}, ${part.text}` : service.name,
-        href: `/services/${service.id}/records`,
-        dashboardHref: `/services/${service.id}/dashboard`,
-        teams: part ? teams.filter(({ id }) => part.teamIds.includes(id)) : teams,
-      });
+      const link = readRecordsLink(request);
+      const part = withinTeams(teams, ['ics', 'team']).find(
+        ({ value }) => value === link.read.within,
+      );
+      return showRecords(
+        request,
+        reply,
+        {
+          name: part ? `${service.name}, ${part.text}` : service.name,
+          href: `/services/${service.id}/records`,
+          dashboardHref: `/services/${service.id}/dashboard`,
+          teams: part ? teams.filter(({ id }) => part.teamIds.includes(id)) : teams,
+        },
+        link,
+      );
     },
 
     async confirmRemoval(request: FastifyRequest, reply: FastifyReply) {
       const team = await teamOf(request);
-      const { record, id } = await findRecord(team.id, idParameter(request.params, 'referralId'));
+      const found = await findTeamRecord(
+        database,
+        team.id,
+        idParameter(request.params, 'referralId'),
+      );
+      if (found === null) throw notFound();
+      const { record, id } = found;
       return reply.page('records/remove.njk', { title: 'Remove this record?', team, id, record });
     },
 
     async remove(request: FastifyRequest, reply: FastifyReply) {
       const team = await teamOf(request);
       const referralId = idParameter(request.params, 'referralId');
-      const viewer = request.viewer as Viewer;
-      const now = clock();
-      const removed = await database.transaction(async (transaction) => {
-        await takeTeamData(transaction, team.id, null);
-        if (!(await removeRecord(transaction, team.id, referralId, viewer.accountId, now)))
-          return false;
-        await recordAudit(transaction, now, {
-          actorAccountId: viewer.accountId,
-          action: 'removed record',
-          subject: `team ${team.id}`,
-          detail: `record ${referralId}`,
-        });
-        return true;
+      const removed = await removeRecordEnteredInError(services, {
+        teamId: team.id,
+        accountId: (request.viewer as Viewer).accountId,
+        referralId,
       });
       if (!removed) throw notFound();
       return reply.redirect(`/teams/${team.id}/records?removed=1`);

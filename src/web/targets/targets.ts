@@ -2,7 +2,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { financialYearStart } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
-import type { Queryable } from '../../database/database.ts';
 import { financialYearLabel } from '../../metrics/breakdowns.ts';
 import { METRIC_BY_ID } from '../../metrics/definitions.ts';
 import {
@@ -16,8 +15,8 @@ import {
 import { findService, findTeam, teamsOfService } from '../../organisations/organisations.ts';
 import {
   ownTargets,
-  setTarget,
-  setTeamSize,
+  saveServiceTargets,
+  saveTeamTargets,
   type TargetScope,
   TEAM_SIZE,
   targetHistory,
@@ -62,30 +61,25 @@ const teamTargetForm = z.object({
 });
 const serviceTargetForm = z.object(targetFields);
 
-/** The years offered: three back, this one and the next (a team plans ahead). */
-function yearChoices(today: string) {
+/** The years offered: the next, this one and three back (a team plans ahead). */
+function yearChoices(today: string): readonly [number, number, number, number, number] {
   const current = Number(financialYearStart(today).slice(0, 4));
   return [current + 1, current, current - 1, current - 2, current - 3];
 }
 
-function chosenYear(request: FastifyRequest, today: string): number {
-  const text = (request.query as { year?: string } | undefined)?.year;
-  const choices = yearChoices(today);
-  const year = Number(text);
-  return choices.includes(year) ? year : (choices[1] as number);
-}
+/** A year the page asks for (in the link, or posted with the form); any other is none. */
+const yearField = z.coerce.number().optional().catch(undefined);
 
-/** Every measure's box of a targets form, saved in the caller's transaction. */
-async function saveTargets(
-  transaction: Queryable,
-  scope: TargetScope,
-  year: number,
-  values: Partial<Record<TargetMeasure, number | null>>,
-  by: { accountId: number; at: Date },
-) {
-  for (const measure of TARGET_MEASURES) {
-    await setTarget(transaction, { scope, year, measure, target: values[measure] ?? null, ...by });
-  }
+const targetsQuery = z
+  .object({ year: yearField, saved: z.string().optional().catch(undefined) })
+  .catch({});
+const postedYearField = z.object({ year: yearField }).catch({});
+
+/** The year a targets page shows: the one its link asks for when offered, else this one. */
+function chosenYear(request: FastifyRequest, today: string): number {
+  const { year } = targetsQuery.parse(request.query ?? {});
+  const choices = yearChoices(today);
+  return year !== undefined && choices.includes(year) ? year : choices[1];
 }
 
 export function targetHandlers(services: Services) {
@@ -131,7 +125,7 @@ export function targetHandlers(services: Services) {
     const scope = { type: 'team', id: team.id } as const;
     const targets = await ownTargets(database, scope, year);
     const wte = await teamSize(database, [team.id], year);
-    const saved = (request.query as { saved?: string } | undefined)?.saved === '1';
+    const saved = targetsQuery.parse(request.query ?? {}).saved === '1';
     return reply.page('targets/team-targets.njk', {
       title: `Targets for ${team.name}, ${financialYearLabel(year)}`,
       team,
@@ -191,7 +185,7 @@ export function targetHandlers(services: Services) {
       teams.map((team) => team.id),
       year,
     );
-    const saved = (request.query as { saved?: string } | undefined)?.saved === '1';
+    const saved = targetsQuery.parse(request.query ?? {}).saved === '1';
     return reply.page('targets/service-targets.njk', {
       title: `Targets for ${service.name}, ${financialYearLabel(year)}`,
       service,
@@ -210,9 +204,8 @@ export function targetHandlers(services: Services) {
   }
 
   function postedYear(request: FastifyRequest): number | null {
-    const text = (request.body as { year?: string } | undefined)?.year;
-    const year = Number(text);
-    return yearChoices(londonToday(clock())).includes(year) ? year : null;
+    const { year } = postedYearField.parse(request.body ?? {});
+    return year !== undefined && yearChoices(londonToday(clock())).includes(year) ? year : null;
   }
 
   return {
@@ -225,20 +218,13 @@ export function targetHandlers(services: Services) {
       if (year === null) throw notFound();
       const read = readForm(teamTargetForm, request.body);
       if (!read.ok) return showTeam(request, reply.code(400), read.form, year);
-      const accountId = request.viewer?.accountId ?? 0;
-      const at = clock();
-      await database.transaction(async (transaction) => {
-        await setTeamSize(transaction, {
-          teamId,
-          year,
-          specialistsWte: read.value.specialistsWte,
-          accountId,
-          at,
-        });
-        await saveTargets(transaction, { type: 'team', id: teamId }, year, read.value, {
-          accountId,
-          at,
-        });
+      await saveTeamTargets(database, {
+        teamId,
+        year,
+        specialistsWte: read.value.specialistsWte,
+        targets: read.value,
+        accountId: request.viewer?.accountId ?? 0,
+        at: clock(),
       });
       return reply.redirect(`/teams/${teamId}/targets?year=${year}&saved=1`);
     },
@@ -249,13 +235,12 @@ export function targetHandlers(services: Services) {
       if (year === null) throw notFound();
       const read = readForm(serviceTargetForm, request.body);
       if (!read.ok) return showService(request, reply.code(400), read.form, year);
-      const accountId = request.viewer?.accountId ?? 0;
-      const at = clock();
-      await database.transaction(async (transaction) => {
-        await saveTargets(transaction, { type: 'service', id: serviceId }, year, read.value, {
-          accountId,
-          at,
-        });
+      await saveServiceTargets(database, {
+        serviceId,
+        year,
+        targets: read.value,
+        accountId: request.viewer?.accountId ?? 0,
+        at: clock(),
       });
       return reply.redirect(`/services/${serviceId}/targets?year=${year}&saved=1`);
     },

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TEST_DATABASES } from '../../test/support/test-databases.ts';
+import { job, referral } from '../../test/support/test-referrals.ts';
+import type { Database } from '../database/database.ts';
+import { applyMigrations } from '../database/migrations.ts';
+import { readMigrations } from '../database/open-database.ts';
+import type { MetricsQuery } from '../metrics/compute.ts';
+import { compareWithStored } from '../uploads/compare-upload.ts';
+import { saveUpload } from '../uploads/upload-store.ts';
+import { drillOf } from './drill-through.ts';
+import { recordsBehindFigure } from './scope-records.ts';
+
+const query: MetricsQuery = {
+  from: '2025-04-01',
+  to: '2026-03-31',
+  today: '2026-05-01',
+  employmentStatus: 'all',
+};
+
+for (const testDatabase of TEST_DATABASES) {
+  describe(`the records behind a figure (${testDatabase.driver})`, () => {
+    let database: Database;
+    let teamIds: number[];
+
+    before(async () => {
+      database = await testDatabase.open();
+      await applyMigrations(database, readMigrations());
+      const [ics] = await database.query<{ id: number }>('SELECT id FROM ics LIMIT 1');
+      const [service] = await database.query<{ id: number }>(
+        "INSERT INTO service (name) VALUES ('S') RETURNING id",
+      );
+      const [team] = await database.query<{ id: number }>(
+        "INSERT INTO team (service_id, ics_id, name) VALUES ($1, $2, 'T') RETURNING id",
+        [service?.id ?? 0, ics?.id ?? 0],
+      );
+      const [account] = await database.query<{ id: number }>(
+        "INSERT INTO account (email, name) VALUES ('tl@nhs.net', 'TL') RETURNING id",
+      );
+      teamIds = [team?.id ?? 0];
+      const records = [
+        referral({
+          clientKey: 'a',
+          referralDate: '2025-06-01',
+          gender: 'Female',
+          jobs: [job('2025-07-01'), job('2025-09-01')],
+        }),
+        referral({ clientKey: 'b', referralDate: '2025-05-01', specialist: 'CD' }),
+      ];
+      await saveUpload(database, {
+        teamId: team?.id ?? 0,
+        accountId: account?.id ?? 0,
+        fileNames: ['team.xlsx'],
+        comparison: compareWithStored(new Map(), records),
+        now: new Date('2026-05-01T10:00:00Z'),
+      });
+    });
+    after(() => database.close());
+
+    const behind = (parameters: Record<string, string>, specialist?: string) =>
+      recordsBehindFigure(database, { teamIds, drill: drillOf(parameters), query, specialist });
+
+    it('lists every record, newest referral first, when the link asks for no figure', async () => {
+      const all = await behind({});
+      assert.deepEqual(
+        all?.records.map(({ record }) => record.clientKey),
+        ['a', 'b'],
+      );
+      assert.equal(all?.jobStarts, null);
+      assert.deepEqual(
+        (await behind({}, 'CD'))?.records.map(({ record }) => record.specialist),
+        ['CD'],
+      );
+    });
+
+    it('counts the jobs behind job starts, and echoes no value no record holds', async () => {
+      const starts = await behind({ metric: 'jobStarts' });
+      assert.deepEqual(
+        starts?.records.map(({ record, share }) => [record.clientKey, share]),
+        [['a', 2]],
+      );
+      assert.equal(starts?.jobStarts, 2);
+      assert.equal(
+        (await behind({ metric: 'referrals', dimension: 'gender', value: 'Female' }))?.records
+          .length,
+        1,
+      );
+      assert.equal(
+        await behind({ metric: 'referrals', dimension: 'gender', value: 'Call this number' }),
+        null,
+      );
+    });
+  });
+}

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TEST_DATABASES } from '../../test/support/test-databases.ts';
+import { readConfig } from '../config/config.ts';
+import type { Database } from '../database/database.ts';
+import { applyMigrations } from '../database/migrations.ts';
+import { readMigrations } from '../database/open-database.ts';
+import { writeXlsx } from '../spreadsheet/xlsx/xlsx-writer.ts';
+import { generateReferralRows } from '../synthetic/referral-rows.ts';
+import { PENDING_MINUTES } from './pending-uploads.ts';
+import { findTeamRecord, teamRecordCount, uploadHistory } from './upload-store.ts';
+import {
+  checkTeamUpload,
+  checkWaitingForConfirm,
+  confirmPendingUpload,
+  keepCheckForConfirm,
+  removeRecordEnteredInError,
+  rollBackTeamData,
+  saveCheckedUpload,
+} from './upload-use-cases.ts';
+
+function spreadsheet(rows: number, seed: number) {
+  const generated = generateReferralRows({
+    rows,
+    seed,
+    today: '2026-05-01',
+    specialists: ['AB'],
+    clientIdPrefix: `S${seed}-`,
+  });
+  return [
+    {
+      name: `team-${seed}.xlsx`,
+      bytes: writeXlsx([{ name: 'Referrals', rows: [generated.headings, ...generated.rows] }]),
+    },
+  ];
+}
+
+for (const testDatabase of TEST_DATABASES) {
+  describe(`a team's uploads, from check to Confirm (${testDatabase.driver})`, () => {
+    let database: Database;
+    let teamId: number;
+    let accountId: number;
+    let now = new Date('2026-06-01T10:00:00Z').getTime();
+    const read = readConfig({});
+    if (!read.ok) throw new Error(read.problems.join('; '));
+    const { config } = read;
+    const context = () => ({ database, config, clock: () => new Date(now) });
+    const auditActions = async () =>
+      (
+        await database.query<{ action: string }>(
+          'SELECT action FROM audit_event WHERE subject = $1 ORDER BY id',
+          [`team ${teamId}`],
+        )
+      ).map(({ action }) => action);
+
+    before(async () => {
+      database = await testDatabase.open();
+      await applyMigrations(database, readMigrations());
+      const [ics] = await database.query<{ id: number }>('SELECT id FROM ics LIMIT 1');
+      const [service] = await database.query<{ id: number }>(
+        "INSERT INTO service (name) VALUES ('S') RETURNING id",
+      );
+      const [team] = await database.query<{ id: number }>(
+        "INSERT INTO team (service_id, ics_id, name) VALUES ($1, $2, 'T') RETURNING id",
+        [service?.id ?? 0, ics?.id ?? 0],
+      );
+      const [account] = await database.query<{ id: number }>(
+        "INSERT INTO account (email, name) VALUES ('tl@nhs.net', 'TL') RETURNING id",
+      );
+      teamId = team?.id ?? 0;
+      accountId = account?.id ?? 0;
+    });
+    after(() => database.close());
+
+    async function keptCheck(seed: number) {
+      const check = await checkTeamUpload(context(), teamId, spreadsheet(5, seed));
+      assert.notEqual(check.comparison, null, 'the generated rows have no errors');
+      const checkId = await keepCheckForConfirm(context(), {
+        teamId,
+        accountId,
+        pending: check.pending,
+      });
+      return { teamId, accountId, checkId };
+    }
+
+    it('saves a confirmed check once, however many clicks reach it together', async () => {
+      const check = await keptCheck(1);
+      const waiting = await checkWaitingForConfirm(context(), check);
+      assert.equal(waiting?.comparison.newRecords.length, 5);
+      assert.equal(await teamRecordCount(database, teamId), 0, 'nothing saved before Confirm');
+      const outcomes = await Promise.all([
+        confirmPendingUpload(context(), check),
+        confirmPendingUpload(context(), check),
+      ]);
+      const saved = outcomes.filter((outcome) => typeof outcome === 'object');
+      assert.equal(saved.length, 1);
+      assert.deepEqual(
+        outcomes.filter((outcome) => typeof outcome === 'string'),
+        ['already-confirmed'],
+      );
+      assert.equal(await teamRecordCount(database, teamId), 5);
+      assert.equal(await confirmPendingUpload(context(), check), 'expired', 'claimed: gone');
+    });
+
+    it("refuses a check once the team's data changed after it, saving nothing", async () => {
+      const stale = await keptCheck(2);
+      const other = await checkTeamUpload(context(), teamId, spreadsheet(3, 3));
+      const saved = await saveCheckedUpload(context(), {
+        teamId,
+        accountId,
+        pending: other.pending,
+      });
+      assert.equal(typeof saved, 'object');
+      const before = await teamRecordCount(database, teamId);
+      assert.equal(await confirmPendingUpload(context(), stale), 'changed');
+      assert.equal(await teamRecordCount(database, teamId), before);
+    });
+
+    it('keeps a check for an hour, for the person who made it only', async () => {
+      const check = await keptCheck(4);
+      assert.equal(await checkWaitingForConfirm(context(), { ...check, accountId: 0 }), null);
+      now += PENDING_MINUTES * 60_000;
+      assert.equal(await checkWaitingForConfirm(context(), check), null);
+      assert.equal(await confirmPendingUpload(context(), check), 'expired');
+    });
+
+    it('rolls back and removes a record by hand, each with its audit entry', async () => {
+      const [oldest] = (await uploadHistory(database, teamId)).slice(-1);
+      assert.equal(
+        await rollBackTeamData(context(), { teamId, accountId, uploadId: oldest?.id ?? 0 }),
+        true,
+      );
+      assert.equal(await teamRecordCount(database, teamId), 5);
+      assert.equal(await rollBackTeamData(context(), { teamId, accountId, uploadId: 0 }), false);
+      const [row] = await database.query<{ id: number }>(
+        'SELECT id FROM referral WHERE team_id = $1 LIMIT 1',
+        [teamId],
+      );
+      const referralId = row?.id ?? 0;
+      assert.notEqual(await findTeamRecord(database, teamId, referralId), null);
+      assert.equal(
+        await removeRecordEnteredInError(context(), { teamId, accountId, referralId }),
+        true,
+      );
+      assert.equal(await findTeamRecord(database, teamId, referralId), null);
+      assert.equal(
+        await removeRecordEnteredInError(context(), { teamId, accountId, referralId }),
+        false,
+      );
+      assert.deepEqual(await auditActions(), [
+        'uploaded data',
+        'uploaded data',
+        'rolled back data',
+        'removed record',
+      ]);
+    });
+  });
+}
