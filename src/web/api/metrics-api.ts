@@ -4,6 +4,7 @@ import { londonToday } from '../../calendar/london-today.ts';
 import { type PublishedCount, publishedCount, teamsMetrics } from '../../dashboards/dashboard.ts';
 import type { MetricsResult } from '../../metrics/compute.ts';
 import { ALL_COUNTS, type CountId } from '../../metrics/definitions.ts';
+import { QUALITY_GUIDANCE } from '../../metrics/guidance.ts';
 import {
   allTeams,
   findIcs,
@@ -155,11 +156,15 @@ export function metricsApiHandlers(services: Services) {
         },
       ]);
       if (metrics === undefined) throw new Error('no figures for the scope');
-      return publishedMetrics(metrics, {
-        // ES-level detail is for the team's own leader (DESIGN.md's roles table).
-        bySpecialist: scope.bySpecialist,
-        suppressSmallNumbers: scope.isArea && config.suppressSmallNumbers,
-      });
+      return {
+        ...publishedMetrics(metrics, {
+          // ES-level detail is for the team's own leader (DESIGN.md's roles table).
+          bySpecialist: scope.bySpecialist,
+          suppressSmallNumbers: scope.isArea && config.suppressSmallNumbers,
+        }),
+        // What each quality indicator is read against, as the dashboards write beside it.
+        guidance: QUALITY_GUIDANCE,
+      };
     },
   };
 }

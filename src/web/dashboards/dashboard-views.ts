@@ -18,6 +18,7 @@ import {
 } from '../../dashboards/drill-through.ts';
 import type { TeamFreshness } from '../../dashboards/scope-records.ts';
 import type { TallyRequest } from '../../dashboards/team-tallies.ts';
+import { BENCHMARK_RATES, type Benchmark, type BenchmarkRate } from '../../metrics/benchmarks.ts';
 import { RECORD_DIMENSION_NAMES, type RecordDimension } from '../../metrics/breakdowns.ts';
 import type { MetricsQuery, MetricsResult, TimeToTarget } from '../../metrics/compute.ts';
 import {
@@ -27,6 +28,12 @@ import {
   type MetricId,
 } from '../../metrics/definitions.ts';
 import type { TimeToFirstJobBand } from '../../metrics/derive.ts';
+import {
+  againstCaseloadRange,
+  GUIDANCE_NOTES,
+  QUALITY_GUIDANCE,
+  UPLOAD_DUE_DAY,
+} from '../../metrics/guidance.ts';
 import {
   TARGET_STATUS_NAMES,
   TARGET_STATUS_RULE,
@@ -180,22 +187,15 @@ export interface ViewContext {
    */
   readonly teamDetail: boolean;
   /**
-   * Uploads are due by the 5th of each month: the first day of the month whose upload is due now
-   * (this month from the 5th, last month before it). A team is up to date with an upload since.
+   * Uploads are due by UPLOAD_DUE_DAY of each month: the first day of the month whose upload is
+   * due now (this month from that day, last month before it). A team is up to date with an upload
+   * since.
    */
   readonly freshnessCutOff: IsoDate;
   /** For the totals vs targets view: the financial year's progress against the scope's targets. */
   readonly targets?: TargetProgress;
   /** For the benchmarking view: this scope's rates, then each wider area's. */
   readonly benchmarks?: readonly Benchmark[];
-}
-
-export interface Benchmark {
-  readonly name: string;
-  readonly metrics: MetricsResult;
-  /** Job starts of the teams with a size recorded, and their specialists' WTE. */
-  readonly jobStartsOfSizedTeams: number;
-  readonly specialistsWte: number | null;
 }
 
 const metricName = (id: string) => METRIC_BY_ID.get(id as MetricId)?.name ?? id;
@@ -384,7 +384,7 @@ function caseloadPerSpecialistSection(context: ViewContext): Section[] {
     {
       heading: 'Caseload per employment specialist',
       rule: 'caseloadPerSpecialist',
-      caption: `${context.title}: active caseload per employment specialist (fidelity range 20 to 25)`,
+      caption: `${context.title}: active caseload per employment specialist (${GUIDANCE_NOTES.caseloadPerSpecialist})`,
       head: ['Employment specialist', 'Active caseload', 'Against the range'],
       rows: Object.entries(caseloads).map(([initials, count]) => ({
         name: context.groupNames.get(initials)?.name ?? initials,
@@ -406,12 +406,8 @@ function caseloadPerSpecialistSection(context: ViewContext): Section[] {
   ];
 }
 
-/** The fidelity scale's caseload range per employment specialist. */
-const CASELOAD_RANGE = { low: 20, high: 25 } as const;
-
 function againstRange(count: number): TableCell {
-  const text =
-    count < CASELOAD_RANGE.low ? 'Below' : count > CASELOAD_RANGE.high ? 'Above' : 'Within';
+  const text = againstCaseloadRange(count);
   return { value: text, text };
 }
 
@@ -429,7 +425,7 @@ function averageCaseload(context: ViewContext): OtherFigure {
     text:
       specialists === 0
         ? 'no data'
-        : `${Math.round((caseload / specialists) * 10) / 10} (${specialists} specialists; fidelity range ${CASELOAD_RANGE.low} to ${CASELOAD_RANGE.high})`,
+        : `${Math.round((caseload / specialists) * 10) / 10} (${specialists} specialists; ${GUIDANCE_NOTES.caseloadPerSpecialist})`,
     // The average is taken over the active caseload.
     drill: { figure: { metric: 'activeCaseload' } },
   };
@@ -439,7 +435,7 @@ function freshnessSection(context: ViewContext): Section {
   return {
     heading: 'Latest upload by team',
     rule: 'freshness',
-    caption: `Teams in ${context.title} and their latest upload; uploads are due by the 5th of each month, so a team with no upload since ${context.freshnessCutOff} is flagged`,
+    caption: `Teams in ${context.title} and their latest upload; uploads are due by the ${UPLOAD_DUE_DAY}th of each month, so a team with no upload since ${context.freshnessCutOff} is flagged`,
     head: ['Team', 'Latest upload', ...(context.teamDetail ? ['Records'] : []), 'Up to date'],
     rows: context.freshness.map((row) => {
       const when = row.lastUpload ? londonToday(row.lastUpload) : 'Never';
@@ -466,9 +462,16 @@ function percent(share: number | null): string {
   return share === null ? 'no data' : `${Math.round(share * 1000) / 10}%`;
 }
 
-function targetText(context: ViewContext, figure: TimeToTarget, days: number): string {
-  if (figure.n === 0) return 'no data (no records with both dates)';
-  return `Median ${figure.median} days; ${percent(figure.withinTarget)} within ${days} days (${shownCount(figure.n, context.suppressSmallNumbers)} records)`;
+/** A wait: its median, and the share within METRICS.md's days for it. */
+function waitFigure(context: ViewContext, id: 'daysToFirstContact' | 'daysToEmployerContact') {
+  const figure: TimeToTarget = context.figures.total[id];
+  const days = QUALITY_GUIDANCE[id].withinDays;
+  return otherFigure(
+    id,
+    figure.n === 0
+      ? 'no data (no records with both dates)'
+      : `Median ${figure.median} days; ${percent(figure.withinTarget)} within ${days} days (${shownCount(figure.n, context.suppressSmallNumbers)} records)`,
+  );
 }
 
 function otherFigure(id: MetricId, text: string): OtherFigure {
@@ -573,34 +576,12 @@ function targetStatusFigure(progress: TargetProgress | undefined): OtherFigure {
   };
 }
 
-export const BENCHMARK_RATES = [
-  {
-    name: 'Employment rate',
-    rule: METRIC_BY_ID.get('employmentRate')?.rule ?? '',
-    rate: ({ metrics }: Benchmark) => percent(metrics.employmentRate),
-  },
-  {
-    name: 'First contact within 5 days of referral',
-    rule: METRIC_BY_ID.get('daysToFirstContact')?.rule ?? '',
-    rate: ({ metrics }: Benchmark) => percent(metrics.daysToFirstContact.withinTarget),
-  },
-  {
-    name: '13-week sustainments per person starting work',
-    rule: 'Job sustainments at 13 weeks in the period divided by the people supported into work in the period.',
-    rate: ({ metrics }: Benchmark) =>
-      percent(
-        metrics.supportedIntoWork === 0 ? null : metrics.sustained13 / metrics.supportedIntoWork,
-      ),
-  },
-  {
-    name: 'Job starts per employment specialist (WTE)',
-    rule: 'Job starts in the period of the teams whose size is recorded for the financial year, divided by their employment specialists in whole-time equivalents.',
-    rate: ({ jobStartsOfSizedTeams, specialistsWte }: Benchmark) =>
-      specialistsWte === null || specialistsWte === 0
-        ? 'no data (team size not recorded)'
-        : `${Math.round((jobStartsOfSizedTeams / specialistsWte) * 10) / 10}`,
-  },
-] as const;
+/** A benchmarking rate as the page and its export show it. */
+function rateText({ kind, rate }: BenchmarkRate, benchmark: Benchmark): string {
+  const value = rate(benchmark);
+  if (kind === 'share') return percent(value);
+  return value === null ? 'no data (team size not recorded)' : `${Math.round(value * 10) / 10}`;
+}
 
 function benchmarkSection(context: ViewContext): Section[] {
   const benchmarks = context.benchmarks ?? [];
@@ -614,11 +595,11 @@ function benchmarkSection(context: ViewContext): Section[] {
         .map(({ name }) => name)
         .join(', ')}`,
       head: ['Rate', ...benchmarks.map(({ name }) => name)],
-      rows: BENCHMARK_RATES.map(({ name, rate }) => ({
-        name,
+      rows: BENCHMARK_RATES.map((rate) => ({
+        name: rate.name,
         href: null,
         cells: benchmarks.map((benchmark) => {
-          const text = rate(benchmark);
+          const text = rateText(rate, benchmark);
           return { value: text, text };
         }),
       })),
@@ -632,10 +613,10 @@ export interface ViewContent {
   readonly sections: readonly Section[];
 }
 
-/** The first of the month whose upload is due by its 5th now. */
+/** The first of the month whose upload is due now (by UPLOAD_DUE_DAY of the month). */
 export function freshnessCutOff(today: IsoDate): IsoDate {
   const monthStart = `${today.slice(0, 8)}01` as IsoDate;
-  if (Number(today.slice(8, 10)) >= 5) return monthStart;
+  if (Number(today.slice(8, 10)) >= UPLOAD_DUE_DAY) return monthStart;
   const year = Number(today.slice(0, 4));
   const month = Number(today.slice(5, 7));
   return (
@@ -669,11 +650,8 @@ export function viewContent(view: DashboardView, context: ViewContext): ViewCont
       return {
         headline: ['vpStarts'],
         others: [
-          otherFigure('daysToFirstContact', targetText(context, total.daysToFirstContact, 5)),
-          otherFigure(
-            'daysToEmployerContact',
-            targetText(context, total.daysToEmployerContact, 30),
-          ),
+          waitFigure(context, 'daysToFirstContact'),
+          waitFigure(context, 'daysToEmployerContact'),
         ],
         sections: [
           monthSection(context, ['vpStarts'], ['vpStarts']),
@@ -738,20 +716,20 @@ export function viewContent(view: DashboardView, context: ViewContext): ViewCont
       return {
         headline: [],
         others: [
-          otherFigure('daysToFirstContact', targetText(context, total.daysToFirstContact, 5)),
-          otherFigure(
-            'daysToEmployerContact',
-            targetText(context, total.daysToEmployerContact, 30),
-          ),
+          waitFigure(context, 'daysToFirstContact'),
+          waitFigure(context, 'daysToEmployerContact'),
           averageCaseload(context),
           otherFigure(
             'employedShareOfCaseload',
-            `${percent(total.employedShareOfCaseload)} (fidelity: at least 30%)`,
+            `${percent(total.employedShareOfCaseload)} (${GUIDANCE_NOTES.employedShareOfCaseload})`,
           ),
-          otherFigure('retentionShare', `${percent(total.retentionShare)} (guidance: at most 15%)`),
+          otherFigure(
+            'retentionShare',
+            `${percent(total.retentionShare)} (${GUIDANCE_NOTES.retentionShare})`,
+          ),
           otherFigure(
             'employmentRate',
-            `${percent(total.employmentRate)} (IPS Grow benchmark 40%)`,
+            `${percent(total.employmentRate)} (${GUIDANCE_NOTES.employmentRate})`,
           ),
         ],
         sections: [timeToFirstJobSection(context), ...caseloadPerSpecialistSection(context)],
@@ -766,11 +744,11 @@ export function viewContent(view: DashboardView, context: ViewContext): ViewCont
       const own = context.benchmarks?.[0];
       return {
         headline: [],
-        others: BENCHMARK_RATES.map(({ name, rule, rate }, index) => ({
+        others: BENCHMARK_RATES.map((rate, index) => ({
           id: `benchmark-${index + 1}`,
-          name,
-          rule,
-          text: own ? rate(own) : 'no data',
+          name: rate.name,
+          rule: rate.rule,
+          text: own ? rateText(rate, own) : 'no data',
         })),
         sections: benchmarkSection(context),
       };

@@ -22,6 +22,7 @@ import {
   resolvePeriod,
 } from '../../dashboards/period.ts';
 import { type GroupLevel, teamFreshness } from '../../dashboards/scope-records.ts';
+import type { Benchmark } from '../../metrics/benchmarks.ts';
 import {
   computeMetrics,
   type EmploymentStatusFilter,
@@ -58,7 +59,6 @@ import { idParameter, notFound } from '../http-errors.ts';
 import { areaOf } from '../organisations/organisations.ts';
 import type { Services } from '../services.ts';
 import {
-  type Benchmark,
   DASHBOARD_VIEWS,
   type DrillWhere,
   everyViewRequests,
