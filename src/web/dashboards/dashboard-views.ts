@@ -2,12 +2,11 @@ import type { IsoDate } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
 import {
   type DashboardFigures,
-  type DashboardScope,
-  figureRequests,
   isHiddenSmallNumber,
   publishedCount,
   shownCount,
 } from '../../dashboards/dashboard.ts';
+import type { DrillLink, DrillWhere } from '../../dashboards/drill-links.ts';
 import {
   type Drill,
   type DrillDimension,
@@ -16,10 +15,10 @@ import {
   HOURS_BANDS,
   TIME_TO_FIRST_JOB_BAND_NAMES,
 } from '../../dashboards/drill-through.ts';
+import { type DashboardView, DEMOGRAPHICS } from '../../dashboards/scope-figures.ts';
 import type { TeamFreshness } from '../../dashboards/scope-records.ts';
-import type { TallyRequest } from '../../dashboards/team-tallies.ts';
 import { BENCHMARK_RATES, type Benchmark, type BenchmarkRate } from '../../metrics/benchmarks.ts';
-import { RECORD_DIMENSION_NAMES, type RecordDimension } from '../../metrics/breakdowns.ts';
+import { RECORD_DIMENSION_NAMES } from '../../metrics/breakdowns.ts';
 import type { MetricsQuery, MetricsResult, TimeToTarget } from '../../metrics/compute.ts';
 import {
   ALL_COUNTS,
@@ -39,7 +38,6 @@ import {
   TARGET_STATUS_RULE,
   TARGET_STATUSES,
   type TargetProgress,
-  targetQueries,
 } from '../../metrics/targets.ts';
 import type { CellValue } from '../../spreadsheet/cells.ts';
 import { barChartSvg } from '../charts/bar-chart.ts';
@@ -49,74 +47,6 @@ import { barChartSvg } from '../charts/bar-chart.ts';
  * table, with a chart of the same numbers where it helps). The page and its CSV/XLSX export both
  * render these sections, so an export is exactly what the page shows.
  */
-
-export const DASHBOARD_VIEWS = [
-  'overview',
-  'referrals',
-  'vp-starts',
-  'caseload',
-  'jobs',
-  'sustainments',
-  'demographics',
-  'quality',
-  'targets',
-  'benchmarking',
-  'freshness',
-] as const;
-export type DashboardView = (typeof DASHBOARD_VIEWS)[number];
-
-const DEMOGRAPHICS = [
-  'gender',
-  'ethnicity',
-  'ageBand',
-  'benefits',
-  'employmentStatus',
-] as const satisfies readonly RecordDimension[];
-
-/** The fields of the record each view splits its figures by. */
-export const VIEW_DIMENSIONS: Readonly<Record<DashboardView, readonly RecordDimension[]>> = {
-  overview: [],
-  referrals: ['referralSource'],
-  'vp-starts': [],
-  caseload: [],
-  jobs: [],
-  sustainments: [],
-  demographics: DEMOGRAPHICS,
-  quality: [],
-  targets: [],
-  benchmarking: [],
-  freshness: [],
-};
-
-/** Every field any view splits its figures by. */
-export const EVERY_VIEW_DIMENSION: readonly RecordDimension[] = [
-  ...new Set(Object.values(VIEW_DIMENSIONS).flat()),
-];
-
-/** The targets view's tallies: the financial year to date, and to the end of each month so far. */
-export function targetRequests(year: number, today: IsoDate, specialist?: string): TallyRequest[] {
-  return targetQueries(year, today).map((query) => ({
-    query,
-    grouping: 'all' as const,
-    ...(specialist ? { specialist } : {}),
-  }));
-}
-
-/**
- * Every tally any view of a period asks of a team at this level: one read of a team's records
- * makes them all, so the next view asked is answered from memory.
- */
-export function everyViewRequests(
-  scope: Pick<DashboardScope, 'level' | 'specialist'>,
-  query: MetricsQuery,
-  /** The financial year (its starting year) whose targets the period falls in. */
-  year: number,
-): TallyRequest[] {
-  return [
-    ...figureRequests({ ...scope, dimensions: EVERY_VIEW_DIMENSION }, query),
-    ...targetRequests(year, query.today, scope.specialist),
-  ];
-}
 
 export const VIEW_NAMES: Readonly<Record<DashboardView, string>> = {
   overview: 'Overview',
@@ -161,15 +91,6 @@ export interface OtherFigure {
   readonly drill?: Drill;
 }
 
-/** A count's slice of the dashboard: one group of the breakdown, or one month. */
-export interface DrillWhere {
-  readonly group?: string;
-  readonly from?: IsoDate;
-  readonly to?: IsoDate;
-  /** Every client, whatever the employment status filter (as targets count). */
-  readonly everyClient?: boolean;
-}
-
 export interface ViewContext {
   readonly title: string;
   readonly level: 'specialist' | 'team' | 'service' | null;
@@ -178,7 +99,7 @@ export interface ViewContext {
   readonly figures: DashboardFigures;
   readonly query: MetricsQuery;
   /** Where the records behind a figure are, if the viewer may open them (drill-through). */
-  readonly drill?: (drill: Drill, where: DrillWhere) => string | null;
+  readonly drill?: DrillLink;
   /** For the data freshness view: the teams in scope and their uploads. */
   readonly freshness: readonly TeamFreshness[];
   /**
@@ -611,17 +532,6 @@ export interface ViewContent {
   readonly headline: readonly CountId[];
   readonly others: readonly OtherFigure[];
   readonly sections: readonly Section[];
-}
-
-/** The first of the month whose upload is due now (by UPLOAD_DUE_DAY of the month). */
-export function freshnessCutOff(today: IsoDate): IsoDate {
-  const monthStart = `${today.slice(0, 8)}01` as IsoDate;
-  if (Number(today.slice(8, 10)) >= UPLOAD_DUE_DAY) return monthStart;
-  const year = Number(today.slice(0, 4));
-  const month = Number(today.slice(5, 7));
-  return (
-    month === 1 ? `${year - 1}-12-01` : `${year}-${String(month - 1).padStart(2, '0')}-01`
-  ) as IsoDate;
 }
 
 export function viewContent(view: DashboardView, context: ViewContext): ViewContent {

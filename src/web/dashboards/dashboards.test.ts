@@ -15,8 +15,8 @@ import {
   uploadGeneratedSpreadsheet,
 } from '../../../test/support/test-web.ts';
 import { createApiToken } from '../../accounts/api-tokens.ts';
+import { DASHBOARD_VIEWS } from '../../dashboards/scope-figures.ts';
 import { QUALITY_GUIDANCE } from '../../metrics/guidance.ts';
-import { DASHBOARD_VIEWS } from './dashboard-views.ts';
 
 const heading = (body: string) => /<h1[^>]*>([^<]*)</.exec(body)?.[1]?.trim();
 
