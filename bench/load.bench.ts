@@ -4,10 +4,10 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { londonToday } from '../src/calendar/london-today.ts';
 import { readConfig } from '../src/config/config.ts';
+import { DASHBOARD_VIEWS } from '../src/dashboards/scope-figures.ts';
 import { composeApp } from '../src/server/composition-root.ts';
 import { writeXlsx } from '../src/spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../src/synthetic/referral-rows.ts';
-import { DASHBOARD_VIEWS } from '../src/web/dashboards/dashboard-views.ts';
 import { TestBrowser } from '../test/support/test-web.ts';
 import {
   BENCH_PASSWORD,

@@ -5,13 +5,13 @@ import { londonToday } from '../src/calendar/london-today.ts';
 import { readConfig } from '../src/config/config.ts';
 import { teamsMetrics } from '../src/dashboards/dashboard.ts';
 import { type PeriodPreset, resolvePeriod } from '../src/dashboards/period.ts';
+import { DASHBOARD_VIEWS } from '../src/dashboards/scope-figures.ts';
+import { warmFigures } from '../src/dashboards/warm-figures.ts';
 import type { MetricsQuery } from '../src/metrics/compute.ts';
 import { ALL_COUNTS } from '../src/metrics/definitions.ts';
 import { composeApp } from '../src/server/composition-root.ts';
 import { writeXlsx } from '../src/spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../src/synthetic/referral-rows.ts';
-import { DASHBOARD_VIEWS } from '../src/web/dashboards/dashboard-views.ts';
-import { warmFigures } from '../src/web/dashboards/warm-figures.ts';
 import { TestBrowser } from '../test/support/test-web.ts';
 import { loadDuckdbReference, type OverviewFigures } from './duckdb-reference.ts';
 import {

@@ -1,6 +1,7 @@
 import { formatUkDate } from '../calendar/calendar-date.ts';
 import type { EmploymentStatusFilter, MetricsResult, TimeToTarget } from '../metrics/compute.ts';
 import { METRIC_BY_ID, type MetricId } from '../metrics/definitions.ts';
+import { GUIDANCE_NOTES, QUALITY_GUIDANCE } from '../metrics/guidance.ts';
 
 /** The figures as a readable two-column table for the terminal. */
 
@@ -26,11 +27,13 @@ export function formatMetricsTable(
     const bands = metrics.sustainedByHours[weeks];
     return `(under 16 h: ${bands.under16}, 16 h or more: ${bands['16plus']}, hours not recorded: ${bands.unknown})`;
   };
-  const timed = (id: MetricId, value: TimeToTarget, target: string) =>
+  const timed = (id: 'daysToFirstContact' | 'daysToEmployerContact', value: TimeToTarget) =>
     add(
       name(id),
-      `median ${days(value.median)}; ${percent(value.withinTarget)} within ${target} (n = ${value.n})`,
+      `median ${days(value.median)}; ${percent(value.withinTarget)} within ${days(QUALITY_GUIDANCE[id].withinDays)} (n = ${value.n})`,
     );
+  const guided = (id: keyof typeof GUIDANCE_NOTES, value: string) =>
+    add(name(id), `${value} (${GUIDANCE_NOTES[id]})`);
 
   for (const id of [
     'referrals',
@@ -46,27 +49,27 @@ export function formatMetricsTable(
   add(name('sustained26'), `${metrics.sustained26} ${hours('26')}`);
   add(name('sustained52'), `${metrics.sustained52} ${hours('52')}`);
   add(name('discharges'), metrics.discharges);
-  timed('daysToFirstContact', metrics.daysToFirstContact, '5 days');
-  timed('daysToEmployerContact', metrics.daysToEmployerContact, '30 days');
+  timed('daysToFirstContact', metrics.daysToFirstContact);
+  timed('daysToEmployerContact', metrics.daysToEmployerContact);
   const bands = metrics.timeToFirstJob;
   add(
     name('timeToFirstJob'),
     `under 6 months: ${bands.under6m}, 6 to 12 months: ${bands['6to12m']}, over 12 months: ${bands.over12m}, no VP start: ${bands.noVpStart}`,
   );
   const specialists = Object.entries(metrics.caseloadPerSpecialist);
-  add(
-    name('caseloadPerSpecialist'),
+  guided(
+    'caseloadPerSpecialist',
     specialists.length === 0
       ? NO_DATA
       : specialists.map(([initials, count]) => `${initials} ${count}`).join(', '),
   );
-  add(name('employedShareOfCaseload'), percent(metrics.employedShareOfCaseload));
-  add(name('retentionShare'), percent(metrics.retentionShare));
+  guided('employedShareOfCaseload', percent(metrics.employedShareOfCaseload));
+  guided('retentionShare', percent(metrics.retentionShare));
   add(
     name('averageHours'),
     metrics.averageHours === null ? NO_DATA : `${metrics.averageHours.toFixed(1)} hours`,
   );
-  add(name('employmentRate'), percent(metrics.employmentRate));
+  guided('employmentRate', percent(metrics.employmentRate));
 
   const { from, to, asAt } = metrics.period;
   const width = Math.max(...rows.map(([label]) => label.length));

@@ -11,6 +11,7 @@ import {
   subtractTally,
   sumTallies,
 } from '../metrics/compute.ts';
+import { ALL_COUNTS, type CountId } from '../metrics/definitions.ts';
 import type { GroupLevel } from './scope-records.ts';
 import type { GroupTallies, TallyRequest, TeamTallies } from './team-tallies.ts';
 
@@ -237,4 +238,35 @@ export function publishedCount(count: number, suppressSmallNumbers: boolean): Pu
 export function shownCount(count: number, suppressSmallNumbers: boolean): string {
   const published = publishedCount(count, suppressSmallNumbers);
   return typeof published === 'number' ? published.toLocaleString('en-GB') : published;
+}
+
+const mapValues = <K extends string, T, U>(record: Record<K, T>, map: (value: T) => U) =>
+  Object.fromEntries(
+    Object.entries(record).map(([key, value]) => [key, map(value as T)]),
+  ) as Record<K, U>;
+
+/**
+ * METRICS.md's object as a caller may see it: the specialists' caseloads only for those who may
+ * see ES-level detail (an empty object otherwise, so the keys stay the same), and at area level
+ * the counts of 1 to 4 as "<5", as the area dashboards show them.
+ */
+export function publishedMetrics(
+  metrics: MetricsResult,
+  options: { bySpecialist: boolean; suppressSmallNumbers: boolean },
+) {
+  const count = (value: number) => publishedCount(value, options.suppressSmallNumbers);
+  const waits = (time: MetricsResult['daysToFirstContact']) => ({ ...time, n: count(time.n) });
+  return {
+    ...metrics,
+    // The dashboards' own list of counts, so a count added there is rounded here too.
+    ...(Object.fromEntries(ALL_COUNTS.map((id) => [id, count(metrics[id])])) as Record<
+      CountId,
+      PublishedCount
+    >),
+    sustainedByHours: mapValues(metrics.sustainedByHours, (bands) => mapValues(bands, count)),
+    daysToFirstContact: waits(metrics.daysToFirstContact),
+    daysToEmployerContact: waits(metrics.daysToEmployerContact),
+    timeToFirstJob: mapValues(metrics.timeToFirstJob, count),
+    caseloadPerSpecialist: options.bySpecialist ? metrics.caseloadPerSpecialist : {},
+  };
 }

@@ -7,6 +7,7 @@ import {
   sustainmentAt,
   type TimeToFirstJobBand,
 } from './derive.ts';
+import { QUALITY_GUIDANCE } from './guidance.ts';
 
 /**
  * Every figure of METRICS.md over a period and an as-at date, from derived records. The result is
@@ -27,7 +28,7 @@ export type HoursBandCounts = Record<HoursBand, number>;
 
 export interface TimeToTarget {
   readonly median: number | null;
-  /** Share within the target (5 days to first contact; 30 days to employer contact). */
+  /** Share within the target (QUALITY_GUIDANCE's days to first contact, to employer contact). */
   readonly withinTarget: number | null;
   readonly n: number;
 }
@@ -54,11 +55,6 @@ export interface MetricsResult {
   averageHours: number | null;
   employmentRate: number | null;
 }
-
-/** IPS Grow recommendation: first attempted contact within 5 days of referral. */
-export const FIRST_CONTACT_TARGET_DAYS = 5;
-/** Fidelity (rapid job search): first face-to-face employer contact within 30 days of VP start. */
-export const EMPLOYER_CONTACT_TARGET_DAYS = 30;
 
 export function asAtDate(query: Pick<MetricsQuery, 'to' | 'today'>): IsoDate {
   // ISO dates compare as strings; the period's end, unless that is still to come.
@@ -332,8 +328,14 @@ export function metricsFromTally(tally: MetricsTally, query: MetricsQuery): Metr
     sustained52: c('sustained52'),
     discharges: c('discharges'),
     sustainedByHours: { '13': byHours(13), '26': byHours(26), '52': byHours(52) },
-    daysToFirstContact: timeToTarget(tally.daysToFirstContact, FIRST_CONTACT_TARGET_DAYS),
-    daysToEmployerContact: timeToTarget(tally.daysToEmployerContact, EMPLOYER_CONTACT_TARGET_DAYS),
+    daysToFirstContact: timeToTarget(
+      tally.daysToFirstContact,
+      QUALITY_GUIDANCE.daysToFirstContact.withinDays,
+    ),
+    daysToEmployerContact: timeToTarget(
+      tally.daysToEmployerContact,
+      QUALITY_GUIDANCE.daysToEmployerContact.withinDays,
+    ),
     timeToFirstJob: {
       under6m: c('firstJob:under6m'),
       '6to12m': c('firstJob:6to12m'),

@@ -1,7 +1,11 @@
+import { GUIDANCE_NOTES, QUALITY_GUIDANCE } from './guidance.ts';
+
 /**
  * Each figure's name and rule in plain English, from METRICS.md: the (?) tool tips, the help pages
  * and the command-line table all read these, so the words match the counting.
  */
+
+const { daysToFirstContact, daysToEmployerContact, caseloadPerSpecialist } = QUALITY_GUIDANCE;
 
 export interface MetricDefinition {
   readonly id: string;
@@ -64,12 +68,12 @@ export const METRIC_DEFINITIONS = [
   {
     id: 'daysToFirstContact',
     name: 'Referral to first attempted contact',
-    rule: 'For referrals in the period with a first-contact date: the median days from referral, and the share contacted within 5 days (day 5 included).',
+    rule: `For referrals in the period with a first-contact date: the median days from referral, and the share contacted within ${daysToFirstContact.withinDays} days (day ${daysToFirstContact.withinDays} included).`,
   },
   {
     id: 'daysToEmployerContact',
     name: 'VP start to first employer contact',
-    rule: 'For VP starts in the period with a face-to-face employer contact date: the median days from the VP start, and the share within 30 days (day 30 included).',
+    rule: `For VP starts in the period with a face-to-face employer contact date: the median days from the VP start, and the share within ${daysToEmployerContact.withinDays} days (day ${daysToEmployerContact.withinDays} included).`,
   },
   {
     id: 'timeToFirstJob',
@@ -79,17 +83,17 @@ export const METRIC_DEFINITIONS = [
   {
     id: 'caseloadPerSpecialist',
     name: 'Active caseload per employment specialist',
-    rule: 'The active caseload on the as-at date by employment specialist; the fidelity range is 20 to 25.',
+    rule: `The active caseload on the as-at date by employment specialist; the fidelity range is ${caseloadPerSpecialist.low} to ${caseloadPerSpecialist.high}.`,
   },
   {
     id: 'employedShareOfCaseload',
     name: 'Active caseload in paid work',
-    rule: 'The share of the active caseload with a job on the as-at date (fidelity: at least 30%).',
+    rule: `The share of the active caseload with a job on the as-at date (${GUIDANCE_NOTES.employedShareOfCaseload}).`,
   },
   {
     id: 'retentionShare',
     name: 'Job retention share',
-    rule: 'Of referrals in the period with an employment status other than blank or "Not known", the share employed at referral (guidance: at most 15%).',
+    rule: `Of referrals in the period with an employment status other than blank or "Not known", the share employed at referral (${GUIDANCE_NOTES.retentionShare}).`,
   },
   {
     id: 'averageHours',
@@ -99,7 +103,7 @@ export const METRIC_DEFINITIONS = [
   {
     id: 'employmentRate',
     name: 'Employment rate',
-    rule: 'Of people on the caseload in the period and not employed at referral, the share in paid work on at least one day from its start to the as-at date (IPS Grow benchmark 40%).',
+    rule: `Of people on the caseload in the period and not employed at referral, the share in paid work on at least one day from its start to the as-at date (${GUIDANCE_NOTES.employmentRate}).`,
   },
 ] as const satisfies readonly MetricDefinition[];
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { londonToday } from '../calendar/london-today.ts';
 import { readConfig } from '../config/config.ts';
+import { keepFiguresWarm } from '../dashboards/warm-figures.ts';
 import { openDatabase } from '../database/open-database.ts';
-import { keepFiguresWarm } from '../web/dashboards/warm-figures.ts';
 import { composeApp } from './composition-root.ts';
 import { DEMO_ROLES, demoEmail, seedDemo } from './demo-data.ts';
 

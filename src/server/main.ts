@@ -1,5 +1,5 @@
 import { readConfig } from '../config/config.ts';
-import { keepFiguresWarm } from '../web/dashboards/warm-figures.ts';
+import { keepFiguresWarm } from '../dashboards/warm-figures.ts';
 import { composeApp, firstAdministratorLink } from './composition-root.ts';
 
 /** `npm start`: the web service on the configured database (embedded PGlite by default). */

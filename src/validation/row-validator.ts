@@ -1,4 +1,5 @@
 import { ageOn, type IsoDate } from '../calendar/calendar-date.ts';
+import { QUALITY_GUIDANCE } from '../metrics/guidance.ts';
 import { ageBandAtReferral, type ClientKeyOf } from '../referrals/pseudonymise.ts';
 import type { JobRecord, ReferralKey, ReferralRecord } from '../referrals/referral-record.ts';
 import type { CellValue, SheetRow } from '../spreadsheet/cells.ts';
@@ -399,7 +400,7 @@ export class RowValidator {
         'contactBeforeReferral',
         this.columnAt(SLOT.firstContactDate),
         cellAsTyped(asDate(firstContactDate)),
-        'The first attempted contact is before the referral date, so its wait is negative and counts as within 5 days.',
+        `The first attempted contact is before the referral date, so its wait is negative and counts as within ${QUALITY_GUIDANCE.daysToFirstContact.withinDays} days.`,
         'Check both dates; if the client was re-referred, the contact belongs to the earlier referral row.',
       );
     }
@@ -409,7 +410,7 @@ export class RowValidator {
         'employerContactBeforeVpStart',
         this.columnAt(SLOT.employerContactDate),
         cellAsTyped(asDate(employerContactDate)),
-        'The first face to face employer contact is before the vocational profile start, so its wait is negative and counts as within 30 days.',
+        `The first face to face employer contact is before the vocational profile start, so its wait is negative and counts as within ${QUALITY_GUIDANCE.daysToEmployerContact.withinDays} days.`,
         'Check both dates: the wait is timed from the VP start.',
       );
     }

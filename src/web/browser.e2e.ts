@@ -13,11 +13,11 @@ import {
   type TestWeb,
 } from '../../test/support/test-web.ts';
 import { timeStepAt, totpCode } from '../accounts/totp.ts';
+import { DASHBOARD_VIEWS } from '../dashboards/scope-figures.ts';
 import { ensureSpecialists } from '../organisations/organisations.ts';
 import type { CellValue } from '../spreadsheet/cells.ts';
 import { writeXlsx } from '../spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../synthetic/referral-rows.ts';
-import { DASHBOARD_VIEWS } from './dashboards/dashboard-views.ts';
 
 /**
  * The journeys in a real browser (Debian's Chromium), with axe-core's WCAG 2.2 AA rules run on

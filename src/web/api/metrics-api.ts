@@ -1,9 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { londonToday } from '../../calendar/london-today.ts';
-import { type PublishedCount, publishedCount, teamsMetrics } from '../../dashboards/dashboard.ts';
-import type { MetricsResult } from '../../metrics/compute.ts';
-import { ALL_COUNTS, type CountId } from '../../metrics/definitions.ts';
+import { publishedMetrics, teamsMetrics } from '../../dashboards/dashboard.ts';
+import { QUALITY_GUIDANCE } from '../../metrics/guidance.ts';
 import {
   allTeams,
   findIcs,
@@ -48,37 +47,6 @@ const metricsQuery = z
   );
 
 const idOf = (team: { id: number }) => team.id;
-
-const mapValues = <K extends string, T, U>(record: Record<K, T>, map: (value: T) => U) =>
-  Object.fromEntries(
-    Object.entries(record).map(([key, value]) => [key, map(value as T)]),
-  ) as Record<K, U>;
-
-/**
- * METRICS.md's object as a caller may see it: the specialists' caseloads only for those who may
- * see ES-level detail (an empty object otherwise, so the keys stay the same), and at area level
- * the counts of 1 to 4 as "<5", as the area dashboards show them.
- */
-function publishedMetrics(
-  metrics: MetricsResult,
-  options: { bySpecialist: boolean; suppressSmallNumbers: boolean },
-) {
-  const count = (value: number) => publishedCount(value, options.suppressSmallNumbers);
-  const waits = (time: MetricsResult['daysToFirstContact']) => ({ ...time, n: count(time.n) });
-  return {
-    ...metrics,
-    // The dashboards' own list of counts, so a count added there is rounded here too.
-    ...(Object.fromEntries(ALL_COUNTS.map((id) => [id, count(metrics[id])])) as Record<
-      CountId,
-      PublishedCount
-    >),
-    sustainedByHours: mapValues(metrics.sustainedByHours, (bands) => mapValues(bands, count)),
-    daysToFirstContact: waits(metrics.daysToFirstContact),
-    daysToEmployerContact: waits(metrics.daysToEmployerContact),
-    timeToFirstJob: mapValues(metrics.timeToFirstJob, count),
-    caseloadPerSpecialist: options.bySpecialist ? metrics.caseloadPerSpecialist : {},
-  };
-}
 
 /**
  * `GET /api/v1/metrics`: METRICS.md's machine-readable object for one team, service, ICS, region
@@ -155,11 +123,15 @@ export function metricsApiHandlers(services: Services) {
         },
       ]);
       if (metrics === undefined) throw new Error('no figures for the scope');
-      return publishedMetrics(metrics, {
-        // ES-level detail is for the team's own leader (DESIGN.md's roles table).
-        bySpecialist: scope.bySpecialist,
-        suppressSmallNumbers: scope.isArea && config.suppressSmallNumbers,
-      });
+      return {
+        ...publishedMetrics(metrics, {
+          // ES-level detail is for the team's own leader (DESIGN.md's roles table).
+          bySpecialist: scope.bySpecialist,
+          suppressSmallNumbers: scope.isArea && config.suppressSmallNumbers,
+        }),
+        // What each quality indicator is read against, as the dashboards write beside it.
+        guidance: QUALITY_GUIDANCE,
+      };
     },
   };
 }

@@ -2,12 +2,11 @@ import type { IsoDate } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
 import {
   type DashboardFigures,
-  type DashboardScope,
-  figureRequests,
   isHiddenSmallNumber,
   publishedCount,
   shownCount,
 } from '../../dashboards/dashboard.ts';
+import type { DrillLink, DrillWhere } from '../../dashboards/drill-links.ts';
 import {
   type Drill,
   type DrillDimension,
@@ -16,9 +15,10 @@ import {
   HOURS_BANDS,
   TIME_TO_FIRST_JOB_BAND_NAMES,
 } from '../../dashboards/drill-through.ts';
+import { type DashboardView, DEMOGRAPHICS } from '../../dashboards/scope-figures.ts';
 import type { TeamFreshness } from '../../dashboards/scope-records.ts';
-import type { TallyRequest } from '../../dashboards/team-tallies.ts';
-import { RECORD_DIMENSION_NAMES, type RecordDimension } from '../../metrics/breakdowns.ts';
+import { BENCHMARK_RATES, type Benchmark, type BenchmarkRate } from '../../metrics/benchmarks.ts';
+import { RECORD_DIMENSION_NAMES } from '../../metrics/breakdowns.ts';
 import type { MetricsQuery, MetricsResult, TimeToTarget } from '../../metrics/compute.ts';
 import {
   ALL_COUNTS,
@@ -28,11 +28,16 @@ import {
 } from '../../metrics/definitions.ts';
 import type { TimeToFirstJobBand } from '../../metrics/derive.ts';
 import {
+  againstCaseloadRange,
+  GUIDANCE_NOTES,
+  QUALITY_GUIDANCE,
+  UPLOAD_DUE_DAY,
+} from '../../metrics/guidance.ts';
+import {
   TARGET_STATUS_NAMES,
   TARGET_STATUS_RULE,
   TARGET_STATUSES,
   type TargetProgress,
-  targetQueries,
 } from '../../metrics/targets.ts';
 import type { CellValue } from '../../spreadsheet/cells.ts';
 import { barChartSvg } from '../charts/bar-chart.ts';
@@ -42,74 +47,6 @@ import { barChartSvg } from '../charts/bar-chart.ts';
  * table, with a chart of the same numbers where it helps). The page and its CSV/XLSX export both
  * render these sections, so an export is exactly what the page shows.
  */
-
-export const DASHBOARD_VIEWS = [
-  'overview',
-  'referrals',
-  'vp-starts',
-  'caseload',
-  'jobs',
-  'sustainments',
-  'demographics',
-  'quality',
-  'targets',
-  'benchmarking',
-  'freshness',
-] as const;
-export type DashboardView = (typeof DASHBOARD_VIEWS)[number];
-
-const DEMOGRAPHICS = [
-  'gender',
-  'ethnicity',
-  'ageBand',
-  'benefits',
-  'employmentStatus',
-] as const satisfies readonly RecordDimension[];
-
-/** The fields of the record each view splits its figures by. */
-export const VIEW_DIMENSIONS: Readonly<Record<DashboardView, readonly RecordDimension[]>> = {
-  overview: [],
-  referrals: ['referralSource'],
-  'vp-starts': [],
-  caseload: [],
-  jobs: [],
-  sustainments: [],
-  demographics: DEMOGRAPHICS,
-  quality: [],
-  targets: [],
-  benchmarking: [],
-  freshness: [],
-};
-
-/** Every field any view splits its figures by. */
-export const EVERY_VIEW_DIMENSION: readonly RecordDimension[] = [
-  ...new Set(Object.values(VIEW_DIMENSIONS).flat()),
-];
-
-/** The targets view's tallies: the financial year to date, and to the end of each month so far. */
-export function targetRequests(year: number, today: IsoDate, specialist?: string): TallyRequest[] {
-  return targetQueries(year, today).map((query) => ({
-    query,
-    grouping: 'all' as const,
-    ...(specialist ? { specialist } : {}),
-  }));
-}
-
-/**
- * Every tally any view of a period asks of a team at this level: one read of a team's records
- * makes them all, so the next view asked is answered from memory.
- */
-export function everyViewRequests(
-  scope: Pick<DashboardScope, 'level' | 'specialist'>,
-  query: MetricsQuery,
-  /** The financial year (its starting year) whose targets the period falls in. */
-  year: number,
-): TallyRequest[] {
-  return [
-    ...figureRequests({ ...scope, dimensions: EVERY_VIEW_DIMENSION }, query),
-    ...targetRequests(year, query.today, scope.specialist),
-  ];
-}
 
 export const VIEW_NAMES: Readonly<Record<DashboardView, string>> = {
   overview: 'Overview',
@@ -154,15 +91,6 @@ export interface OtherFigure {
   readonly drill?: Drill;
 }
 
-/** A count's slice of the dashboard: one group of the breakdown, or one month. */
-export interface DrillWhere {
-  readonly group?: string;
-  readonly from?: IsoDate;
-  readonly to?: IsoDate;
-  /** Every client, whatever the employment status filter (as targets count). */
-  readonly everyClient?: boolean;
-}
-
 export interface ViewContext {
   readonly title: string;
   readonly level: 'specialist' | 'team' | 'service' | null;
@@ -171,7 +99,7 @@ export interface ViewContext {
   readonly figures: DashboardFigures;
   readonly query: MetricsQuery;
   /** Where the records behind a figure are, if the viewer may open them (drill-through). */
-  readonly drill?: (drill: Drill, where: DrillWhere) => string | null;
+  readonly drill?: DrillLink;
   /** For the data freshness view: the teams in scope and their uploads. */
   readonly freshness: readonly TeamFreshness[];
   /**
@@ -180,22 +108,15 @@ export interface ViewContext {
    */
   readonly teamDetail: boolean;
   /**
-   * Uploads are due by the 5th of each month: the first day of the month whose upload is due now
-   * (this month from the 5th, last month before it). A team is up to date with an upload since.
+   * Uploads are due by UPLOAD_DUE_DAY of each month: the first day of the month whose upload is
+   * due now (this month from that day, last month before it). A team is up to date with an upload
+   * since.
    */
   readonly freshnessCutOff: IsoDate;
   /** For the totals vs targets view: the financial year's progress against the scope's targets. */
   readonly targets?: TargetProgress;
   /** For the benchmarking view: this scope's rates, then each wider area's. */
   readonly benchmarks?: readonly Benchmark[];
-}
-
-export interface Benchmark {
-  readonly name: string;
-  readonly metrics: MetricsResult;
-  /** Job starts of the teams with a size recorded, and their specialists' WTE. */
-  readonly jobStartsOfSizedTeams: number;
-  readonly specialistsWte: number | null;
 }
 
 const metricName = (id: string) => METRIC_BY_ID.get(id as MetricId)?.name ?? id;
@@ -384,7 +305,7 @@ function caseloadPerSpecialistSection(context: ViewContext): Section[] {
     {
       heading: 'Caseload per employment specialist',
       rule: 'caseloadPerSpecialist',
-      caption: `${context.title}: active caseload per employment specialist (fidelity range 20 to 25)`,
+      caption: `${context.title}: active caseload per employment specialist (${GUIDANCE_NOTES.caseloadPerSpecialist})`,
       head: ['Employment specialist', 'Active caseload', 'Against the range'],
       rows: Object.entries(caseloads).map(([initials, count]) => ({
         name: context.groupNames.get(initials)?.name ?? initials,
@@ -406,12 +327,8 @@ function caseloadPerSpecialistSection(context: ViewContext): Section[] {
   ];
 }
 
-/** The fidelity scale's caseload range per employment specialist. */
-const CASELOAD_RANGE = { low: 20, high: 25 } as const;
-
 function againstRange(count: number): TableCell {
-  const text =
-    count < CASELOAD_RANGE.low ? 'Below' : count > CASELOAD_RANGE.high ? 'Above' : 'Within';
+  const text = againstCaseloadRange(count);
   return { value: text, text };
 }
 
@@ -429,7 +346,7 @@ function averageCaseload(context: ViewContext): OtherFigure {
     text:
       specialists === 0
         ? 'no data'
-        : `${Math.round((caseload / specialists) * 10) / 10} (${specialists} specialists; fidelity range ${CASELOAD_RANGE.low} to ${CASELOAD_RANGE.high})`,
+        : `${Math.round((caseload / specialists) * 10) / 10} (${specialists} specialists; ${GUIDANCE_NOTES.caseloadPerSpecialist})`,
     // The average is taken over the active caseload.
     drill: { figure: { metric: 'activeCaseload' } },
   };
@@ -439,7 +356,7 @@ function freshnessSection(context: ViewContext): Section {
   return {
     heading: 'Latest upload by team',
     rule: 'freshness',
-    caption: `Teams in ${context.title} and their latest upload; uploads are due by the 5th of each month, so a team with no upload since ${context.freshnessCutOff} is flagged`,
+    caption: `Teams in ${context.title} and their latest upload; uploads are due by the ${UPLOAD_DUE_DAY}th of each month, so a team with no upload since ${context.freshnessCutOff} is flagged`,
     head: ['Team', 'Latest upload', ...(context.teamDetail ? ['Records'] : []), 'Up to date'],
     rows: context.freshness.map((row) => {
       const when = row.lastUpload ? londonToday(row.lastUpload) : 'Never';
@@ -466,9 +383,16 @@ function percent(share: number | null): string {
   return share === null ? 'no data' : `${Math.round(share * 1000) / 10}%`;
 }
 
-function targetText(context: ViewContext, figure: TimeToTarget, days: number): string {
-  if (figure.n === 0) return 'no data (no records with both dates)';
-  return `Median ${figure.median} days; ${percent(figure.withinTarget)} within ${days} days (${shownCount(figure.n, context.suppressSmallNumbers)} records)`;
+/** A wait: its median, and the share within METRICS.md's days for it. */
+function waitFigure(context: ViewContext, id: 'daysToFirstContact' | 'daysToEmployerContact') {
+  const figure: TimeToTarget = context.figures.total[id];
+  const days = QUALITY_GUIDANCE[id].withinDays;
+  return otherFigure(
+    id,
+    figure.n === 0
+      ? 'no data (no records with both dates)'
+      : `Median ${figure.median} days; ${percent(figure.withinTarget)} within ${days} days (${shownCount(figure.n, context.suppressSmallNumbers)} records)`,
+  );
 }
 
 function otherFigure(id: MetricId, text: string): OtherFigure {
@@ -573,34 +497,12 @@ function targetStatusFigure(progress: TargetProgress | undefined): OtherFigure {
   };
 }
 
-export const BENCHMARK_RATES = [
-  {
-    name: 'Employment rate',
-    rule: METRIC_BY_ID.get('employmentRate')?.rule ?? '',
-    rate: ({ metrics }: Benchmark) => percent(metrics.employmentRate),
-  },
-  {
-    name: 'First contact within 5 days of referral',
-    rule: METRIC_BY_ID.get('daysToFirstContact')?.rule ?? '',
-    rate: ({ metrics }: Benchmark) => percent(metrics.daysToFirstContact.withinTarget),
-  },
-  {
-    name: '13-week sustainments per person starting work',
-    rule: 'Job sustainments at 13 weeks in the period divided by the people supported into work in the period.',
-    rate: ({ metrics }: Benchmark) =>
-      percent(
-        metrics.supportedIntoWork === 0 ? null : metrics.sustained13 / metrics.supportedIntoWork,
-      ),
-  },
-  {
-    name: 'Job starts per employment specialist (WTE)',
-    rule: 'Job starts in the period of the teams whose size is recorded for the financial year, divided by their employment specialists in whole-time equivalents.',
-    rate: ({ jobStartsOfSizedTeams, specialistsWte }: Benchmark) =>
-      specialistsWte === null || specialistsWte === 0
-        ? 'no data (team size not recorded)'
-        : `${Math.round((jobStartsOfSizedTeams / specialistsWte) * 10) / 10}`,
-  },
-] as const;
+/** A benchmarking rate as the page and its export show it. */
+function rateText({ kind, rate }: BenchmarkRate, benchmark: Benchmark): string {
+  const value = rate(benchmark);
+  if (kind === 'share') return percent(value);
+  return value === null ? 'no data (team size not recorded)' : `${Math.round(value * 10) / 10}`;
+}
 
 function benchmarkSection(context: ViewContext): Section[] {
   const benchmarks = context.benchmarks ?? [];
@@ -614,11 +516,11 @@ function benchmarkSection(context: ViewContext): Section[] {
         .map(({ name }) => name)
         .join(', ')}`,
       head: ['Rate', ...benchmarks.map(({ name }) => name)],
-      rows: BENCHMARK_RATES.map(({ name, rate }) => ({
-        name,
+      rows: BENCHMARK_RATES.map((rate) => ({
+        name: rate.name,
         href: null,
         cells: benchmarks.map((benchmark) => {
-          const text = rate(benchmark);
+          const text = rateText(rate, benchmark);
           return { value: text, text };
         }),
       })),
@@ -630,17 +532,6 @@ export interface ViewContent {
   readonly headline: readonly CountId[];
   readonly others: readonly OtherFigure[];
   readonly sections: readonly Section[];
-}
-
-/** The first of the month whose upload is due by its 5th now. */
-export function freshnessCutOff(today: IsoDate): IsoDate {
-  const monthStart = `${today.slice(0, 8)}01` as IsoDate;
-  if (Number(today.slice(8, 10)) >= 5) return monthStart;
-  const year = Number(today.slice(0, 4));
-  const month = Number(today.slice(5, 7));
-  return (
-    month === 1 ? `${year - 1}-12-01` : `${year}-${String(month - 1).padStart(2, '0')}-01`
-  ) as IsoDate;
 }
 
 export function viewContent(view: DashboardView, context: ViewContext): ViewContent {
@@ -669,11 +560,8 @@ export function viewContent(view: DashboardView, context: ViewContext): ViewCont
       return {
         headline: ['vpStarts'],
         others: [
-          otherFigure('daysToFirstContact', targetText(context, total.daysToFirstContact, 5)),
-          otherFigure(
-            'daysToEmployerContact',
-            targetText(context, total.daysToEmployerContact, 30),
-          ),
+          waitFigure(context, 'daysToFirstContact'),
+          waitFigure(context, 'daysToEmployerContact'),
         ],
         sections: [
           monthSection(context, ['vpStarts'], ['vpStarts']),
@@ -738,20 +626,20 @@ export function viewContent(view: DashboardView, context: ViewContext): ViewCont
       return {
         headline: [],
         others: [
-          otherFigure('daysToFirstContact', targetText(context, total.daysToFirstContact, 5)),
-          otherFigure(
-            'daysToEmployerContact',
-            targetText(context, total.daysToEmployerContact, 30),
-          ),
+          waitFigure(context, 'daysToFirstContact'),
+          waitFigure(context, 'daysToEmployerContact'),
           averageCaseload(context),
           otherFigure(
             'employedShareOfCaseload',
-            `${percent(total.employedShareOfCaseload)} (fidelity: at least 30%)`,
+            `${percent(total.employedShareOfCaseload)} (${GUIDANCE_NOTES.employedShareOfCaseload})`,
           ),
-          otherFigure('retentionShare', `${percent(total.retentionShare)} (guidance: at most 15%)`),
+          otherFigure(
+            'retentionShare',
+            `${percent(total.retentionShare)} (${GUIDANCE_NOTES.retentionShare})`,
+          ),
           otherFigure(
             'employmentRate',
-            `${percent(total.employmentRate)} (IPS Grow benchmark 40%)`,
+            `${percent(total.employmentRate)} (${GUIDANCE_NOTES.employmentRate})`,
           ),
         ],
         sections: [timeToFirstJobSection(context), ...caseloadPerSpecialistSection(context)],
@@ -766,11 +654,11 @@ export function viewContent(view: DashboardView, context: ViewContext): ViewCont
       const own = context.benchmarks?.[0];
       return {
         headline: [],
-        others: BENCHMARK_RATES.map(({ name, rule, rate }, index) => ({
+        others: BENCHMARK_RATES.map((rate, index) => ({
           id: `benchmark-${index + 1}`,
-          name,
-          rule,
-          text: own ? rate(own) : 'no data',
+          name: rate.name,
+          rule: rate.rule,
+          text: own ? rateText(rate, own) : 'no data',
         })),
         sections: benchmarkSection(context),
       };

@@ -1,34 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { financialYearStart } from '../../calendar/calendar-date.ts';
-import { londonToday } from '../../calendar/london-today.ts';
+import { publishedCount, shownCount } from '../../dashboards/dashboard.ts';
+import { drillLinks, type RecordsPages } from '../../dashboards/drill-links.ts';
+import { drillOf, hasRecords } from '../../dashboards/drill-through.ts';
+import { PERIOD_PRESET_NAMES, PERIOD_PRESETS, type Period } from '../../dashboards/period.ts';
 import {
-  dashboardFigures,
-  publishedCount,
-  shownCount,
-  teamsMetrics,
-} from '../../dashboards/dashboard.ts';
-import {
-  type Drill,
-  drillOf,
-  drillParameters,
-  hasRecords,
-} from '../../dashboards/drill-through.ts';
-import {
-  financialYear,
-  PERIOD_PRESET_NAMES,
-  PERIOD_PRESETS,
-  type Period,
-  resolvePeriod,
-} from '../../dashboards/period.ts';
-import { type GroupLevel, teamFreshness } from '../../dashboards/scope-records.ts';
-import {
-  computeMetrics,
-  type EmploymentStatusFilter,
-  type MetricsQuery,
-} from '../../metrics/compute.ts';
+  DASHBOARD_VIEWS,
+  type FigureScope,
+  type Narrowing,
+  scopeFigures,
+} from '../../dashboards/scope-figures.ts';
 import { METRIC_BY_ID } from '../../metrics/definitions.ts';
-import { targetProgressOf } from '../../metrics/targets.ts';
 import {
   allTeams,
   areasAroundService,
@@ -39,7 +21,6 @@ import {
   type Team,
   teamPlace,
   teamsOfService,
-  type WiderArea,
 } from '../../organisations/organisations.ts';
 import {
   canDrillThroughService,
@@ -52,23 +33,11 @@ import {
 import type { CellValue } from '../../spreadsheet/cells.ts';
 import { writeCsv } from '../../spreadsheet/csv/csv-writer.ts';
 import { excelSheetNames, writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
-import { ownTargets, targetsOfTeams, teamSize, teamsWithSize } from '../../targets/target-store.ts';
 import { choiceItems, type FormState } from '../forms.ts';
 import { idParameter, notFound } from '../http-errors.ts';
 import { areaOf } from '../organisations/organisations.ts';
 import type { Services } from '../services.ts';
-import {
-  type Benchmark,
-  DASHBOARD_VIEWS,
-  type DrillWhere,
-  everyViewRequests,
-  freshnessCutOff,
-  type Section,
-  targetRequests,
-  VIEW_DIMENSIONS,
-  VIEW_NAMES,
-  viewContent,
-} from './dashboard-views.ts';
+import { type Section, VIEW_NAMES, viewContent } from './dashboard-views.ts';
 
 const EMPLOYMENT_STATUSES = [
   { value: 'all', text: 'Everyone' },
@@ -85,22 +54,22 @@ const filterForm = z.object({
   within: z.string().max(100).optional().catch(undefined),
 });
 
-interface Scope {
-  readonly title: string;
+/** A download of the view instead of the page: its tables, or one of its charts. */
+const exportForm = z.object({
+  format: z.enum(['csv', 'xlsx', 'svg']).optional().catch(undefined),
+  chart: z
+    .string()
+    .optional()
+    .transform((text) => Number(text ?? 0)),
+});
+
+/** A team, service or area as its dashboard shows it, for this viewer. */
+interface Scope extends Omit<FigureScope, 'groups'> {
   readonly caption: string;
-  readonly teamIds: readonly number[];
-  /** The level each row of the breakdown is, or null for a summary without one. */
-  readonly level: GroupLevel | null;
   readonly groupNames: ReadonlyMap<string, { name: string; href: string | null }>;
-  /** For a breakdown by team or service: the group a team belongs to. */
-  readonly groupOfTeam: (teamId: number) => string;
   readonly suppressSmallNumbers: boolean;
-  /** A team's records page, for those who may open the records behind a count. */
-  readonly recordsHref?: string;
-  /** A service's breakdown by team, whose rows open each team's records. */
-  readonly teamRecords?: boolean;
-  /** A service's records page, for its manager: the figures of the whole service open it. */
-  readonly serviceRecordsHref?: string;
+  /** The records pages the viewer may open from the figures. */
+  readonly records: RecordsPages;
   /** The scope's own page: its teams, specialists and uploads. */
   readonly about: { readonly href: string; readonly text: string };
   /**
@@ -108,22 +77,12 @@ interface Scope {
    * region), each with the teams, or the specialist, it keeps.
    */
   readonly within: ReadonlyArray<WithinOption>;
-  /** A team's dashboard: its own targets count, not its service's. */
-  readonly team?: number;
   /** Whether the viewer may see team-level detail in this scope (DESIGN.md's roles table). */
   readonly teamDetail: boolean;
-  /**
-   * For a service: the areas it works in, whose rates the benchmarking view sets beside its own.
-   * Asked only for that view: it reads every team in England.
-   */
-  readonly benchmarkAreas?: () => Promise<WiderArea[]>;
 }
 
-interface WithinOption {
+interface WithinOption extends Narrowing {
   readonly value: string;
-  readonly text: string;
-  readonly teamIds: readonly number[];
-  readonly specialist?: string;
 }
 
 /** "Within" choices for an area or service: its regions, ICSs, services and teams, as allowed. */
@@ -197,65 +156,24 @@ function sendExport(
 }
 
 export function dashboardHandlers(services: Services) {
-  const { database, clock, config, teamTallies } = services;
-
-  /** One column of the benchmarking view: the rates of a set of teams over the period. */
-  async function benchmark(
-    name: string,
-    teamIds: readonly number[],
-    query: MetricsQuery,
-    year: number,
-  ): Promise<Benchmark> {
-    const sized = await teamsWithSize(database, teamIds, year);
-    const [metrics, sizedMetrics] = await Promise.all([
-      teamsMetrics(teamTallies, teamIds, [{ query, grouping: 'all' }]),
-      teamsMetrics(teamTallies, sized, [{ query, grouping: 'all' }]),
-    ]);
-    return {
-      name,
-      metrics: metrics[0] ?? computeMetrics([], query),
-      jobStartsOfSizedTeams: sizedMetrics[0]?.jobStarts ?? 0,
-      specialistsWte: await teamSize(database, sized, year),
-    };
-  }
+  const { database, config } = services;
 
   async function render(request: FastifyRequest, reply: FastifyReply, scope: Scope) {
-    const views = DASHBOARD_VIEWS.filter(
-      (view) => view !== 'benchmarking' || scope.benchmarkAreas !== undefined,
-    );
     const parsed = filterForm.parse(request.query ?? {});
-    const read = views.includes(parsed.view) ? parsed : { ...parsed, view: 'overview' as const };
-    const today = londonToday(clock());
-    const resolved = resolvePeriod(read.period, today, read);
-    const errors: FormState['errors'] = resolved.ok
-      ? {}
-      : { [resolved.field]: { text: resolved.message } };
-    const chosenPeriod = resolved.ok ? resolved.period : financialYear(today);
-    // Targets and team sizes are annual: the financial year holding the chosen period's start.
-    const year = Number(financialYearStart(chosenPeriod.from).slice(0, 4));
-    const period = read.view === 'targets' ? financialYear(chosenPeriod.from) : chosenPeriod;
-    const query = {
-      from: period.from,
-      to: period.to,
-      today,
-      employmentStatus: read.employmentStatus as EmploymentStatusFilter,
-    };
-    const within = scope.within.find((option) => option.value === read.within);
-    const teamIds = within?.teamIds ?? scope.teamIds;
-    const shape = {
-      teamIds,
-      level: scope.level,
-      groupOfTeam: scope.groupOfTeam,
-      allGroups: scope.level ? [...scope.groupNames.keys()] : [],
-      ...(within?.specialist ? { specialist: within.specialist } : {}),
-    };
-    const figures = await dashboardFigures(
-      teamTallies,
-      { ...shape, dimensions: VIEW_DIMENSIONS[read.view] },
-      query,
-      // Whichever view comes next, for this period, from the same read of the records.
-      everyViewRequests(shape, query, year),
+    const { format, chart: chartIndex } = exportForm.parse(request.query ?? {});
+    const within = scope.within.find((option) => option.value === parsed.within);
+    const shown = await scopeFigures(
+      services,
+      { ...scope, groups: [...scope.groupNames.keys()] },
+      parsed,
+      within,
     );
+    const { figures, period, periodError } = shown;
+    const read = { ...parsed, view: shown.view };
+    const resolved = periodError === null;
+    const errors: FormState['errors'] = periodError
+      ? { [periodError.field]: { text: periodError.message } }
+      : {};
     const show = (count: number) => shownCount(count, scope.suppressSmallNumbers);
     const filters = new URLSearchParams({
       view: read.view,
@@ -265,89 +183,27 @@ export function dashboardHandlers(services: Services) {
       employmentStatus: read.employmentStatus,
     });
     const path = request.url.split('?')[0] ?? '/';
-    const drillQuery = (drill: Drill, where: DrillWhere) => {
-      const query = new URLSearchParams([
-        ...drillParameters(drill),
-        ['employmentStatus', where.everyClient ? 'all' : read.employmentStatus],
-      ]);
-      if (where.from && where.to) {
-        query.set('period', 'custom');
-        query.set('from', where.from);
-        query.set('to', where.to);
-      } else {
-        query.set('period', read.period);
-        if (read.period === 'custom') {
-          query.set('from', period.from);
-          query.set('to', period.to);
-        }
-      }
-      return query;
-    };
-    const recordsHref = scope.recordsHref;
-    const drill = !resolved.ok
-      ? undefined
-      : recordsHref
-        ? (drill: Drill, where: DrillWhere) => {
-            const query = drillQuery(drill, where);
-            const specialist = where.group ?? within?.specialist;
-            if (specialist) query.set('specialist', specialist);
-            return `${recordsHref}?${query}`;
-          }
-        : scope.teamRecords || scope.serviceRecordsHref
-          ? (drill: Drill, where: DrillWhere) => {
-              const query = drillQuery(drill, where);
-              // A row of the breakdown by team opens that team's records.
-              if (where.group)
-                return scope.teamRecords ? `/teams/${where.group}/records?${query}` : null;
-              if (within) query.set('within', within.value);
-              return scope.serviceRecordsHref ? `${scope.serviceRecordsHref}?${query}` : null;
-            }
-          : undefined;
+    // No links to records from a period that is not one.
+    const drill = resolved
+      ? drillLinks(scope.records, {
+          preset: read.period,
+          period,
+          employmentStatus: read.employmentStatus,
+          ...(within ? { within } : {}),
+        })
+      : undefined;
     const content = viewContent(read.view, {
       title: scope.title,
       level: scope.level,
       groupNames: scope.groupNames,
       suppressSmallNumbers: scope.suppressSmallNumbers,
       figures,
-      query,
-      freshness: read.view === 'freshness' ? await teamFreshness(database, scope.teamIds) : [],
+      query: shown.query,
+      freshness: shown.freshness,
       teamDetail: scope.teamDetail,
-      freshnessCutOff: freshnessCutOff(today),
-      ...(read.view === 'targets'
-        ? {
-            targets: targetProgressOf(
-              year,
-              await teamsMetrics(
-                teamTallies,
-                teamIds,
-                targetRequests(year, today, within?.specialist),
-              ),
-              // A specialist has no target of their own.
-              within?.specialist
-                ? new Map()
-                : scope.team
-                  ? await ownTargets(database, { type: 'team', id: scope.team }, year)
-                  : await targetsOfTeams(database, teamIds, year),
-            ),
-          }
-        : {}),
-      ...(read.view === 'benchmarking' && scope.benchmarkAreas
-        ? {
-            benchmarks: [
-              await benchmark(
-                within?.text ?? scope.title,
-                within?.teamIds ?? scope.teamIds,
-                query,
-                year,
-              ),
-              ...(await Promise.all(
-                (
-                  await scope.benchmarkAreas()
-                ).map(({ name, teamIds }) => benchmark(name, teamIds, query, year)),
-              )),
-            ],
-          }
-        : {}),
+      freshnessCutOff: shown.freshnessCutOff,
+      ...(shown.targets ? { targets: shown.targets } : {}),
+      ...(shown.benchmarks ? { benchmarks: shown.benchmarks } : {}),
       ...(drill ? { drill } : {}),
     });
     const headline = content.headline.map((id) => ({
@@ -359,8 +215,7 @@ export function dashboardHandlers(services: Services) {
       href: drill?.({ figure: { metric: id } }, {}) ?? null,
     }));
 
-    const format = (request.query as { format?: string } | undefined)?.format;
-    if (resolved.ok && (format === 'csv' || format === 'xlsx')) {
+    if (resolved && (format === 'csv' || format === 'xlsx')) {
       const exported = [
         ...headline.map(({ name, count }) => ({
           name,
@@ -378,8 +233,7 @@ export function dashboardHandlers(services: Services) {
         content.sections,
       );
     }
-    const chartIndex = Number((request.query as { chart?: string } | undefined)?.chart ?? 0);
-    if (resolved.ok && format === 'svg') {
+    if (resolved && format === 'svg') {
       const chart = content.sections.filter((section) => section.chart)[chartIndex]?.chart;
       if (chart === undefined) throw notFound();
       return reply
@@ -391,7 +245,7 @@ export function dashboardHandlers(services: Services) {
         .send(chart.svg);
     }
     let charts = 0;
-    return reply.code(resolved.ok ? 200 : 400).page('dashboards/dashboard.njk', {
+    return reply.code(resolved ? 200 : 400).page('dashboards/dashboard.njk', {
       title: read.view === 'overview' ? scope.title : `${scope.title}: ${VIEW_NAMES[read.view]}`,
       heading: scope.title,
       caption: scope.caption,
@@ -401,15 +255,15 @@ export function dashboardHandlers(services: Services) {
       suppressSmallNumbers: scope.suppressSmallNumbers,
       aboutHref: scope.about.href,
       aboutText: scope.about.text,
-      recordsHref: scope.recordsHref ?? null,
-      views: views.map((view) => ({
+      recordsHref: scope.records.kind === 'team' ? scope.records.href : null,
+      views: shown.views.map((view) => ({
         text: VIEW_NAMES[view],
         href: `${path}?${new URLSearchParams({ ...Object.fromEntries(filters), view })}`,
         current: view === read.view,
       })),
       viewName: VIEW_NAMES[read.view],
       view: read.view,
-      exports: resolved.ok
+      exports: resolved
         ? { csv: `${path}?${filters}&format=csv`, xlsx: `${path}?${filters}&format=xlsx` }
         : null,
       form: {
@@ -449,7 +303,7 @@ export function dashboardHandlers(services: Services) {
         // The (?) of a chart and its table: the rule of the figures it shows.
         rulesHref: `/help/figures#${section.rule}`,
         svgHref:
-          section.chart && resolved.ok ? `${path}?${filters}&format=svg&chart=${charts++}` : null,
+          section.chart && resolved ? `${path}?${filters}&format=svg&chart=${charts++}` : null,
       })),
     });
   }
@@ -480,9 +334,9 @@ export function dashboardHandlers(services: Services) {
         ),
         suppressSmallNumbers: false,
         about: { href: `/teams/${team.id}`, text: 'Specialists and uploads for this team' },
-        ...(canDrillThroughTeam(viewer, teamPlace(team))
-          ? { recordsHref: `/teams/${team.id}/records` }
-          : {}),
+        records: canDrillThroughTeam(viewer, teamPlace(team))
+          ? { kind: 'team', href: `/teams/${team.id}/records` }
+          : { kind: 'none' },
         within: specialists.map((specialist) => ({
           value: `specialist:${specialist.initials}`,
           text: `Employment specialist: ${specialist.displayName ?? specialist.initials} (${specialist.initials})`,
@@ -501,6 +355,15 @@ export function dashboardHandlers(services: Services) {
       // summary, and so does a team leader who is also one of those (their own team has its page).
       const byTeam =
         teams.length > 0 && teams.every((team) => canViewTeam(viewer, teamPlace(team)));
+      const serviceRecords = async (): Promise<RecordsPages> => {
+        const teamRecords =
+          byTeam && teams.every((team) => canDrillThroughTeam(viewer, teamPlace(team)));
+        const href =
+          byTeam && canDrillThroughService(viewer, await servicePlace(database, service.id))
+            ? `/services/${service.id}/records`
+            : null;
+        return teamRecords || href ? { kind: 'service', teamRecords, href } : { kind: 'none' };
+      };
       return render(request, reply, {
         title: service.name,
         caption: byTeam ? 'Service dashboard' : 'Service summary',
@@ -518,10 +381,7 @@ export function dashboardHandlers(services: Services) {
         about: { href: `/services/${service.id}`, text: 'The teams of this service' },
         within: byTeam ? withinTeams(teams, ['ics', 'team']) : [],
         benchmarkAreas: async () => areasAroundService(teams, await allTeams(database)),
-        teamRecords: byTeam && teams.every((team) => canDrillThroughTeam(viewer, teamPlace(team))),
-        ...(byTeam && canDrillThroughService(viewer, await servicePlace(database, service.id))
-          ? { serviceRecordsHref: `/services/${service.id}/records` }
-          : {}),
+        records: await serviceRecords(),
       });
     },
 
@@ -566,6 +426,7 @@ export function dashboardHandlers(services: Services) {
         groupOfTeam: (teamId) => String(serviceOfTeam.get(teamId)),
         groupNames: serviceNames,
         suppressSmallNumbers: config.suppressSmallNumbers,
+        records: { kind: 'none' },
         about: {
           href: request.url.split('?')[0]?.replace(/\/dashboard$/, '') ?? '/',
           text: `The services in ${area.name}`,

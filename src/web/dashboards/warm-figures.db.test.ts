@@ -10,8 +10,8 @@ import {
   type TestWeb,
   uploadGeneratedSpreadsheet,
 } from '../../../test/support/test-web.ts';
-import { DASHBOARD_VIEWS } from './dashboard-views.ts';
-import { type FigureWarming, keepFiguresWarm } from './warm-figures.ts';
+import { DASHBOARD_VIEWS } from '../../dashboards/scope-figures.ts';
+import { type FigureWarming, keepFiguresWarm } from '../../dashboards/warm-figures.ts';
 
 /** Every view an area dashboard offers, over both warmed periods. */
 const AREA_PAGES = DASHBOARD_VIEWS.filter((view) => view !== 'benchmarking').flatMap((view) =>

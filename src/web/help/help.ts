@@ -15,7 +15,9 @@ import {
   slugTaken,
 } from '../../help/help-store.ts';
 import { renderMarkdown } from '../../help/markdown.ts';
+import { BENCHMARK_RATES } from '../../metrics/benchmarks.ts';
 import { METRIC_DEFINITIONS } from '../../metrics/definitions.ts';
+import { UPLOAD_DUE_DAY } from '../../metrics/guidance.ts';
 import { TARGET_STATUS_RULE } from '../../metrics/targets.ts';
 import type { Viewer } from '../../permissions/permissions.ts';
 import { AUTO_FIGURES } from '../../returns/return-content.ts';
@@ -23,7 +25,6 @@ import { columnRule, REQUIREMENT_NAMES } from '../../spreadsheet/column-rules.ts
 import { LISTS } from '../../spreadsheet/lists.ts';
 import { COLUMNS } from '../../spreadsheet/registry.ts';
 import { templateCsv, templateWorkbook } from '../../spreadsheet/template/template-workbook.ts';
-import { BENCHMARK_RATES } from '../dashboards/dashboard-views.ts';
 import { EMPTY_FORM, type FormState, formWithErrors, readForm } from '../forms.ts';
 import { idParameter, notFound } from '../http-errors.ts';
 import type { Services } from '../services.ts';
@@ -157,6 +158,7 @@ export function helpHandlers(services: Services) {
         fidelitySections: FIDELITY_SECTIONS,
         benchmarks: BENCHMARK_RATES.map(({ name, rule }) => ({ name, rule })),
         returnFigures: AUTO_FIGURES,
+        uploadDueDay: UPLOAD_DUE_DAY,
       });
     },
 
@@ -165,7 +167,10 @@ export function helpHandlers(services: Services) {
     },
 
     faqs(_request: FastifyRequest, reply: FastifyReply) {
-      return reply.page('help/faqs.njk', { title: 'Frequently asked questions' });
+      return reply.page('help/faqs.njk', {
+        title: 'Frequently asked questions',
+        uploadDueDay: UPLOAD_DUE_DAY,
+      });
     },
 
     async resources(_request: FastifyRequest, reply: FastifyReply) {

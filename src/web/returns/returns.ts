@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { parseIsoDate } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
-import { derivedRecords } from '../../dashboards/scope-records.ts';
 import { REVIEW_TYPE_NAMES, REVIEW_TYPES } from '../../fidelity/fidelity-scale.ts';
-import { reviewsOfServices } from '../../fidelity/fidelity-store.ts';
 import {
   findIcs,
   findService,
@@ -22,15 +21,12 @@ import {
   labelOf,
   parseQuarter,
   type Quarter,
-  quarterEnd,
   quarterId,
   quarterOf,
   recentQuarters,
 } from '../../returns/quarters.ts';
 import {
   AUTO_FIGURES,
-  type AutoFigures,
-  autoFigures,
   changedRows,
   checkReturn,
   FUNDING_WAVE_NAMES,
@@ -44,6 +40,7 @@ import {
   rollUp,
   WORKFORCE_FIELDS,
 } from '../../returns/return-content.ts';
+import { areaRollUps, figuresFromData, startingDraft } from '../../returns/return-drafts.ts';
 import {
   findReturn,
   listingStatus,
@@ -79,6 +76,25 @@ interface ReturnScope {
   readonly place: ServicePlace;
   readonly base: string;
 }
+
+const areaQuery = z.object({
+  quarter: z.string().optional().catch(undefined),
+  format: z.enum(['csv', 'xlsx']).optional().catch(undefined),
+});
+/** After "Save as draft": the edit page says so. */
+const editQuery = z.object({
+  saved: z
+    .unknown()
+    .optional()
+    .transform((value) => value === '1'),
+});
+const submittedQuery = z.object({
+  version: z
+    .string()
+    .optional()
+    .catch(undefined)
+    .transform((text) => Number(text)),
+});
 
 const formatted = (date: Date | null) =>
   date === null ? '' : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -150,28 +166,12 @@ export function returnHandlers(services: Services) {
   }
 
   /** The data's figures for the quarter, or null when the service has no records for these teams. */
-  async function figuresFromData(scope: ReturnScope): Promise<AutoFigures | null> {
-    const records = await derivedRecords(
-      database,
+  const figuresOf = (scope: ReturnScope) =>
+    figuresFromData(
+      services,
       scope.teams.map((team) => team.id),
+      scope.quarter,
     );
-    if (records.length === 0) return null;
-    return autoFigures(records, scope.quarter, londonToday(clock()));
-  }
-
-  /** A new return starts with the service's latest fidelity review by the quarter's end, if any. */
-  async function startingDraft(scope: ReturnScope): Promise<ReturnForm> {
-    const latest = (await reviewsOfServices(database, [scope.key.serviceId])).find(
-      (review) => review.reviewDate <= quarterEnd(scope.quarter),
-    );
-    return latest
-      ? {
-          fidelityDate: latest.reviewDate,
-          fidelityType: latest.reviewType,
-          fidelityScore: String(latest.total),
-        }
-      : {};
-  }
 
   function showPreview(
     reply: FastifyReply,
@@ -206,7 +206,7 @@ export function returnHandlers(services: Services) {
     problems: readonly Problem[] = [],
     notice?: string,
   ) {
-    const auto = await figuresFromData(scope);
+    const auto = await figuresOf(scope);
     const stored = await findReturn(database, scope.key);
     return reply.page('returns/edit.njk', {
       title: `Quarterly return: ${scope.serviceName}, ${labelOf(scope.quarter)}`,
@@ -247,7 +247,7 @@ export function returnHandlers(services: Services) {
   }
 
   function chosenQuarter(request: FastifyRequest): Quarter {
-    const text = (request.query as { quarter?: string } | undefined)?.quarter ?? '';
+    const text = areaQuery.parse(request.query ?? {}).quarter ?? '';
     // The quarter just ended is the one being returned.
     return parseQuarter(text) ?? (recentQuarters(londonToday(clock()))[1] as Quarter);
   }
@@ -294,11 +294,11 @@ export function returnHandlers(services: Services) {
     async edit(request: FastifyRequest, reply: FastifyReply) {
       const scope = await scopeOf(request);
       const stored = await findReturn(database, scope.key);
-      const saved = (request.query as { saved?: string } | undefined)?.saved === '1';
+      const { saved } = editQuery.parse(request.query ?? {});
       return showEdit(
         reply,
         scope,
-        stored?.draft ?? (await startingDraft(scope)),
+        stored?.draft ?? (await startingDraft(services, scope.key.serviceId, scope.quarter)),
         [],
         saved ? 'Draft saved' : undefined,
       );
@@ -312,7 +312,7 @@ export function returnHandlers(services: Services) {
       if (request.headers['x-autosave'] === '1') return reply.code(204).send();
       const action = (request.body as { action?: string } | undefined)?.action;
       if (action !== 'preview') return reply.redirect(`${scope.base}/edit?saved=1`);
-      const checked = checkReturn(draft, await figuresFromData(scope), scope.quarter);
+      const checked = checkReturn(draft, await figuresOf(scope), scope.quarter);
       if (!checked.ok) return showEdit(reply.code(400), scope, draft, checked.problems);
       return reply.redirect(`${scope.base}/preview`);
     },
@@ -320,7 +320,7 @@ export function returnHandlers(services: Services) {
     async preview(request: FastifyRequest, reply: FastifyReply) {
       const scope = await scopeOf(request);
       const stored = await findReturn(database, scope.key);
-      const checked = checkReturn(stored?.draft ?? {}, await figuresFromData(scope), scope.quarter);
+      const checked = checkReturn(stored?.draft ?? {}, await figuresOf(scope), scope.quarter);
       if (!checked.ok) return reply.redirect(`${scope.base}/edit`);
       return showPreview(reply, scope, stored, checked.content, false);
     },
@@ -328,7 +328,7 @@ export function returnHandlers(services: Services) {
     async submit(request: FastifyRequest, reply: FastifyReply) {
       const scope = await scopeOf(request);
       const stored = await findReturn(database, scope.key);
-      const checked = checkReturn(stored?.draft ?? {}, await figuresFromData(scope), scope.quarter);
+      const checked = checkReturn(stored?.draft ?? {}, await figuresOf(scope), scope.quarter);
       if (!checked.ok) return reply.redirect(`${scope.base}/edit`);
       // The figures come from the data: an upload since the preview changes what would be sent,
       // so the return goes back to be checked rather than submitted unseen.
@@ -348,7 +348,7 @@ export function returnHandlers(services: Services) {
 
     async submitted(request: FastifyRequest, reply: FastifyReply) {
       const scope = await scopeOf(request);
-      const version = Number((request.query as { version?: string } | undefined)?.version);
+      const { version } = submittedQuery.parse(request.query ?? {});
       return reply.page('returns/submitted.njk', {
         title: 'Return submitted',
         ...heading(scope),
@@ -426,31 +426,8 @@ export function returnHandlers(services: Services) {
     const id = quarterId(quarter);
     const { area, listings } = await areaListings(request, id);
     const suppress = services.config.suppressSmallNumbers;
-    const submitted = listings.flatMap((listing) => (listing.content ? [listing] : []));
-    const groups = (key: (listing: ReturnListing) => string) =>
-      [...new Set(submitted.map(key))].map((name) => ({
-        name,
-        totals: rollUp(
-          submitted.flatMap((listing) =>
-            key(listing) === name && listing.content ? [listing.content] : [],
-          ),
-          suppress,
-        ),
-      }));
-    const rollUps = [
-      ...(area.place.type === 'ics' ? [] : groups((listing) => `ICS: ${listing.icsName}`)),
-      ...(area.place.type === 'national'
-        ? groups((listing) => `Region: ${listing.regionName}`)
-        : []),
-      {
-        name: `All of ${area.name}`,
-        totals: rollUp(
-          submitted.flatMap(({ content }) => (content ? [content] : [])),
-          suppress,
-        ),
-      },
-    ];
-    const format = (request.query as { format?: string } | undefined)?.format;
+    const rollUps = areaRollUps(listings, area, suppress);
+    const { format } = areaQuery.parse(request.query ?? {});
     if (format === 'csv' || format === 'xlsx') {
       const head = [
         'Quarter',

@@ -1,9 +1,9 @@
-import { financialYearStart, type IsoDate } from '../../calendar/calendar-date.ts';
-import { londonToday } from '../../calendar/london-today.ts';
-import { resolvePeriod } from '../../dashboards/period.ts';
-import { allTeams } from '../../organisations/organisations.ts';
-import type { Services } from '../services.ts';
-import { everyViewRequests } from './dashboard-views.ts';
+import type { AppContext } from '../application/context.ts';
+import type { IsoDate } from '../calendar/calendar-date.ts';
+import { londonToday } from '../calendar/london-today.ts';
+import { allTeams } from '../organisations/organisations.ts';
+import { resolvePeriod } from './period.ts';
+import { everyViewRequests, financialYearOf } from './scope-figures.ts';
 
 /**
  * Team tallies made in the background, so the first look at a national or regional dashboard
@@ -23,7 +23,7 @@ const DATE_CHECK_MINUTES = 10;
  * meanwhile are answered between reads.
  */
 export async function warmFigures(
-  { database, teamTallies }: Pick<Services, 'database' | 'teamTallies'>,
+  { database, teamTallies }: Pick<AppContext, 'database' | 'teamTallies'>,
   today: IsoDate,
 ): Promise<{ teams: number; teamsRead: number }> {
   const teamIds = (await allTeams(database)).map((team) => team.id);
@@ -35,13 +35,19 @@ export async function warmFigures(
     if (!period.ok) return [];
     const { from, to } = period.period;
     const query = { from, to, today, employmentStatus: 'all' as const };
-    const year = Number(financialYearStart(from).slice(0, 4));
+    const year = financialYearOf(from);
     // Any level above the specialist asks the same tallies of a team.
     return everyViewRequests({ level: 'service' }, query, year);
   });
   // Both periods in one call: each team's records are read once.
   await teamTallies.tallies(teamIds, requests);
   return { teams: teamIds.length, teamsRead: teamTallies.teamsRead - readBefore };
+}
+
+/** Where the warming says what it did: the server's log. */
+export interface WarmingLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
 }
 
 export interface FigureWarming {
@@ -52,7 +58,9 @@ export interface FigureWarming {
 
 /** Warms the figures now, and again on each new London day, until stopped. */
 export function keepFiguresWarm(
-  services: Pick<Services, 'database' | 'teamTallies' | 'clock' | 'logger'>,
+  services: Pick<AppContext, 'database' | 'teamTallies' | 'clock'> & {
+    readonly logger: WarmingLog;
+  },
 ): FigureWarming {
   let warmedFor: IsoDate | null = null;
   let running: Promise<void> | null = null;

@@ -1,0 +1,278 @@
+import type { AppContext } from '../application/context.ts';
+import { financialYearStart, type IsoDate } from '../calendar/calendar-date.ts';
+import { londonToday } from '../calendar/london-today.ts';
+import type { Benchmark } from '../metrics/benchmarks.ts';
+import type { RecordDimension } from '../metrics/breakdowns.ts';
+import {
+  computeMetrics,
+  type EmploymentStatusFilter,
+  type MetricsQuery,
+} from '../metrics/compute.ts';
+import { UPLOAD_DUE_DAY } from '../metrics/guidance.ts';
+import { type TargetProgress, targetProgressOf, targetQueries } from '../metrics/targets.ts';
+import type { WiderArea } from '../organisations/organisations.ts';
+import { ownTargets, targetsOfTeams, teamSize, teamsWithSize } from '../targets/target-store.ts';
+import {
+  type DashboardFigures,
+  type DashboardScope,
+  dashboardFigures,
+  figureRequests,
+  teamsMetrics,
+} from './dashboard.ts';
+import { financialYear, type Period, type PeriodPreset, resolvePeriod } from './period.ts';
+import { type GroupLevel, type TeamFreshness, teamFreshness } from './scope-records.ts';
+import type { TallyRequest } from './team-tallies.ts';
+
+/**
+ * Figures for a scope and view (a use case): for a team, service or area, the filters chosen and
+ * the narrower part of it the viewer picked, everything the view shows: the figures, the targets'
+ * progress, the teams' latest uploads, the rates beside the wider areas.
+ */
+
+export const DASHBOARD_VIEWS = [
+  'overview',
+  'referrals',
+  'vp-starts',
+  'caseload',
+  'jobs',
+  'sustainments',
+  'demographics',
+  'quality',
+  'targets',
+  'benchmarking',
+  'freshness',
+] as const;
+export type DashboardView = (typeof DASHBOARD_VIEWS)[number];
+
+export const DEMOGRAPHICS = [
+  'gender',
+  'ethnicity',
+  'ageBand',
+  'benefits',
+  'employmentStatus',
+] as const satisfies readonly RecordDimension[];
+
+/** The fields of the record each view splits its figures by. */
+export const VIEW_DIMENSIONS: Readonly<Record<DashboardView, readonly RecordDimension[]>> = {
+  overview: [],
+  referrals: ['referralSource'],
+  'vp-starts': [],
+  caseload: [],
+  jobs: [],
+  sustainments: [],
+  demographics: DEMOGRAPHICS,
+  quality: [],
+  targets: [],
+  benchmarking: [],
+  freshness: [],
+};
+
+/** Every field any view splits its figures by. */
+const EVERY_VIEW_DIMENSION: readonly RecordDimension[] = [
+  ...new Set(Object.values(VIEW_DIMENSIONS).flat()),
+];
+
+/** The targets view's tallies: the financial year to date, and to the end of each month so far. */
+function targetRequests(year: number, today: IsoDate, specialist?: string): TallyRequest[] {
+  return targetQueries(year, today).map((query) => ({
+    query,
+    grouping: 'all' as const,
+    ...(specialist ? { specialist } : {}),
+  }));
+}
+
+/**
+ * Every tally any view of a period asks of a team at this level: one read of a team's records
+ * makes them all, so the next view asked is answered from memory.
+ */
+export function everyViewRequests(
+  scope: Pick<DashboardScope, 'level' | 'specialist'>,
+  query: MetricsQuery,
+  /** The financial year (its starting year) whose targets the period falls in. */
+  year: number,
+): TallyRequest[] {
+  return [
+    ...figureRequests({ ...scope, dimensions: EVERY_VIEW_DIMENSION }, query),
+    ...targetRequests(year, query.today, scope.specialist),
+  ];
+}
+
+/** The starting year of the financial year holding the date: targets and team sizes are annual. */
+export const financialYearOf = (date: IsoDate) => Number(financialYearStart(date).slice(0, 4));
+
+/** The first of the month whose upload is due now (by UPLOAD_DUE_DAY of the month). */
+export function freshnessCutOff(today: IsoDate): IsoDate {
+  const monthStart = `${today.slice(0, 8)}01` as IsoDate;
+  if (Number(today.slice(8, 10)) >= UPLOAD_DUE_DAY) return monthStart;
+  const year = Number(today.slice(0, 4));
+  const month = Number(today.slice(5, 7));
+  return (
+    month === 1 ? `${year - 1}-12-01` : `${year}-${String(month - 1).padStart(2, '0')}-01`
+  ) as IsoDate;
+}
+
+/** A team, service or area as its figures are counted. */
+export interface FigureScope {
+  /** Names the scope's own column beside the wider areas. */
+  readonly title: string;
+  readonly teamIds: readonly number[];
+  /** The level each row of the breakdown is, or null for a summary without one. */
+  readonly level: GroupLevel | null;
+  /** Every group of the breakdown, even those with no records yet. */
+  readonly groups: readonly string[];
+  /** For a breakdown by team or service: the group a team belongs to. */
+  readonly groupOfTeam: (teamId: number) => string;
+  /** A team's dashboard: its own targets count, not its service's. */
+  readonly team?: number;
+  /**
+   * For a service: the areas it works in, whose rates the benchmarking view sets beside its own.
+   * Asked only for that view: it reads every team in England.
+   */
+  readonly benchmarkAreas?: () => Promise<WiderArea[]>;
+}
+
+/** The narrower part of the scope the viewer picked: some of its teams, or one specialist. */
+export interface Narrowing {
+  readonly text: string;
+  readonly teamIds: readonly number[];
+  readonly specialist?: string;
+}
+
+export interface FigureFilters {
+  readonly view: DashboardView;
+  readonly period: PeriodPreset;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly employmentStatus: EmploymentStatusFilter;
+}
+
+export interface ScopeFigures {
+  /** The view shown: the one asked for if this scope has it, otherwise the overview. */
+  readonly view: DashboardView;
+  /** The views this scope has. */
+  readonly views: readonly DashboardView[];
+  readonly today: IsoDate;
+  /** The period counted: the one chosen (its financial year for targets), or this year's. */
+  readonly period: Period;
+  /** Why the custom period chosen is not one, with the field to correct. */
+  readonly periodError: { readonly field: 'from' | 'to'; readonly message: string } | null;
+  readonly query: MetricsQuery;
+  readonly figures: DashboardFigures;
+  /** For the data freshness view: the scope's teams and their latest uploads. */
+  readonly freshness: readonly TeamFreshness[];
+  readonly freshnessCutOff: IsoDate;
+  /** For the totals vs targets view. */
+  readonly targets?: TargetProgress;
+  /** For the benchmarking view: this scope's rates, then each wider area's. */
+  readonly benchmarks?: readonly Benchmark[];
+}
+
+type FiguresContext = Pick<AppContext, 'database' | 'clock' | 'teamTallies'>;
+
+/** One column of the benchmarking view: the rates of a set of teams over the period. */
+async function benchmark(
+  { database, teamTallies }: FiguresContext,
+  name: string,
+  teamIds: readonly number[],
+  query: MetricsQuery,
+  year: number,
+): Promise<Benchmark> {
+  const sized = await teamsWithSize(database, teamIds, year);
+  const [metrics, sizedMetrics] = await Promise.all([
+    teamsMetrics(teamTallies, teamIds, [{ query, grouping: 'all' }]),
+    teamsMetrics(teamTallies, sized, [{ query, grouping: 'all' }]),
+  ]);
+  return {
+    name,
+    metrics: metrics[0] ?? computeMetrics([], query),
+    jobStartsOfSizedTeams: sizedMetrics[0]?.jobStarts ?? 0,
+    specialistsWte: await teamSize(database, sized, year),
+  };
+}
+
+export async function scopeFigures(
+  context: FiguresContext,
+  scope: FigureScope,
+  filters: FigureFilters,
+  within: Narrowing | undefined,
+): Promise<ScopeFigures> {
+  const { database, clock, teamTallies } = context;
+  const views = DASHBOARD_VIEWS.filter(
+    (view) => view !== 'benchmarking' || scope.benchmarkAreas !== undefined,
+  );
+  const view = views.includes(filters.view) ? filters.view : 'overview';
+  const today = londonToday(clock());
+  const resolved = resolvePeriod(filters.period, today, filters);
+  const chosenPeriod = resolved.ok ? resolved.period : financialYear(today);
+  const year = financialYearOf(chosenPeriod.from);
+  const period = view === 'targets' ? financialYear(chosenPeriod.from) : chosenPeriod;
+  const query = {
+    from: period.from,
+    to: period.to,
+    today,
+    employmentStatus: filters.employmentStatus,
+  };
+  const teamIds = within?.teamIds ?? scope.teamIds;
+  const shape = {
+    teamIds,
+    level: scope.level,
+    groupOfTeam: scope.groupOfTeam,
+    allGroups: scope.level ? scope.groups : [],
+    ...(within?.specialist ? { specialist: within.specialist } : {}),
+  };
+  const figures = await dashboardFigures(
+    teamTallies,
+    { ...shape, dimensions: VIEW_DIMENSIONS[view] },
+    query,
+    // Whichever view comes next, for this period, from the same read of the records.
+    everyViewRequests(shape, query, year),
+  );
+  const freshness = view === 'freshness' ? await teamFreshness(database, scope.teamIds) : [];
+  return {
+    view,
+    views,
+    today,
+    period,
+    periodError: resolved.ok ? null : { field: resolved.field, message: resolved.message },
+    query,
+    figures,
+    freshness,
+    freshnessCutOff: freshnessCutOff(today),
+    ...(view === 'targets'
+      ? {
+          targets: targetProgressOf(
+            year,
+            await teamsMetrics(
+              teamTallies,
+              teamIds,
+              targetRequests(year, today, within?.specialist),
+            ),
+            // A specialist has no target of their own.
+            within?.specialist
+              ? new Map()
+              : scope.team
+                ? await ownTargets(database, { type: 'team', id: scope.team }, year)
+                : await targetsOfTeams(database, teamIds, year),
+          ),
+        }
+      : {}),
+    ...(view === 'benchmarking' && scope.benchmarkAreas
+      ? {
+          benchmarks: [
+            await benchmark(
+              context,
+              within?.text ?? scope.title,
+              within?.teamIds ?? scope.teamIds,
+              query,
+              year,
+            ),
+            ...(await Promise.all(
+              (
+                await scope.benchmarkAreas()
+              ).map(({ name, teamIds }) => benchmark(context, name, teamIds, query, year)),
+            )),
+          ],
+        }
+      : {}),
+  };
+}
