@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TEST_DATABASES } from '../../test/support/test-databases.ts';
+import { testDatabases } from '../../test/support/test-databases.ts';
 import type { Database } from '../database/database.ts';
 import { applyMigrations } from '../database/migrations.ts';
 import { readMigrations } from '../database/open-database.ts';
@@ -32,7 +32,7 @@ const LAST_YEAR: MetricsQuery = {
   employmentStatus: 'all',
 };
 
-for (const testDatabase of TEST_DATABASES) {
+for (const testDatabase of testDatabases()) {
   describe(`figures for a scope and view (${testDatabase.driver})`, () => {
     let database: Database;
     let context: Parameters<typeof scopeFigures>[0];

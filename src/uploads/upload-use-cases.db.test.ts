@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TEST_DATABASES } from '../../test/support/test-databases.ts';
+import { testDatabases } from '../../test/support/test-databases.ts';
 import { readConfig } from '../config/config.ts';
 import type { Database } from '../database/database.ts';
 import { applyMigrations } from '../database/migrations.ts';
@@ -35,7 +35,7 @@ function spreadsheet(rows: number, seed: number) {
   ];
 }
 
-for (const testDatabase of TEST_DATABASES) {
+for (const testDatabase of testDatabases()) {
   describe(`a team's uploads, from check to Confirm (${testDatabase.driver})`, () => {
     let database: Database;
     let teamId: number;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TEST_DATABASES } from '../../test/support/test-databases.ts';
+import { testDatabases } from '../../test/support/test-databases.ts';
 import { job, referral } from '../../test/support/test-referrals.ts';
 import type { Database } from '../database/database.ts';
 import { applyMigrations } from '../database/migrations.ts';
@@ -18,7 +18,7 @@ const query: MetricsQuery = {
   employmentStatus: 'all',
 };
 
-for (const testDatabase of TEST_DATABASES) {
+for (const testDatabase of testDatabases()) {
   describe(`the records behind a figure (${testDatabase.driver})`, () => {
     let database: Database;
     let teamIds: number[];
