@@ -1,3 +1,5 @@
+import type { AppContext } from '../application/context.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 import type { Queryable } from '../database/database.ts';
 import { hashSecretToken, newSecretToken } from './secret-tokens.ts';
 
@@ -46,6 +48,44 @@ export async function revokeApiToken(
     [tokenId, accountId, now],
   );
   return revoked.length === 1;
+}
+
+/** A person makes a token for themselves, from their account page; the token is theirs to see once. */
+export async function issueApiToken(
+  context: Pick<AppContext, 'database' | 'clock'>,
+  accountId: number,
+  name: string,
+): Promise<string> {
+  const now = context.clock();
+  return context.database.transaction(async (transaction) => {
+    const token = await createApiToken(transaction, accountId, name, now);
+    await recordAudit(transaction, now, {
+      actorAccountId: accountId,
+      action: 'created API token',
+      subject: `account ${accountId}`,
+      detail: name,
+    });
+    return token;
+  });
+}
+
+/** A person revokes one of their own tokens; false if it was not theirs or not live. */
+export async function withdrawApiToken(
+  context: Pick<AppContext, 'database' | 'clock'>,
+  accountId: number,
+  tokenId: number,
+): Promise<boolean> {
+  const now = context.clock();
+  return context.database.transaction(async (transaction) => {
+    if (!(await revokeApiToken(transaction, accountId, tokenId, now))) return false;
+    await recordAudit(transaction, now, {
+      actorAccountId: accountId,
+      action: 'revoked API token',
+      subject: `account ${accountId}`,
+      detail: `token ${tokenId}`,
+    });
+    return true;
+  });
 }
 
 /** The account a bearer token acts for, noting its use; null if unknown or revoked. */

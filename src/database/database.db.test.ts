@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { testDatabases } from '../../test/support/test-databases.ts';
+import { databaseAnswers } from './database.ts';
 import { applyMigrations, migrationsFrom } from './migrations.ts';
 import { readMigrations } from './open-database.ts';
 
@@ -104,6 +105,13 @@ for (const { driver, open } of testDatabases()) {
       } finally {
         await database.close();
       }
+    });
+
+    test('answers the health check while open, and not once closed', async () => {
+      const database = await open();
+      assert.equal(await databaseAnswers(database), true);
+      await database.close();
+      assert.equal(await databaseAnswers(database), false);
     });
   });
 }

@@ -28,3 +28,13 @@ export const TYPE_PARSERS: Readonly<Record<number, (value: string) => unknown>> 
   20: (value) => Number(value),
   1700: (value) => Number(value),
 };
+
+/** For the health check: whether the database answers a query now. */
+export async function databaseAnswers(database: Queryable): Promise<boolean> {
+  try {
+    await database.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,7 +1,8 @@
 import type { Queryable } from '../database/database.ts';
 
 /** The data sharing agreement (signed per service) and the end-user agreement (per person). */
-export type AgreementKind = 'data-sharing' | 'end-user';
+export const AGREEMENT_KINDS = ['data-sharing', 'end-user'] as const;
+export type AgreementKind = (typeof AGREEMENT_KINDS)[number];
 
 export const AGREEMENT_NAMES: Readonly<Record<AgreementKind, string>> = {
   'data-sharing': 'Data sharing agreement',

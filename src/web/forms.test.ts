@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { readForm } from './forms.ts';
+import { doneNotice, readForm } from './forms.ts';
 
 const form = z.object({
   email: z.string().trim().min(1, 'Enter your email address'),
@@ -30,5 +30,13 @@ describe('reading a form', () => {
   it('treats a body that is not an object as an empty form', () => {
     const read = readForm(form, 'nonsense');
     assert.equal(read.ok, false);
+  });
+
+  it("shows a redirect's notice by name, and none for a name it does not know", () => {
+    const notices = { saved: 'Saved.' };
+    assert.equal(doneNotice(notices, { done: 'saved' }), 'Saved.');
+    for (const query of [{}, { done: 'constructor' }, { done: ['saved', 'saved'] }, undefined]) {
+      assert.equal(doneNotice(notices, query), undefined, JSON.stringify(query));
+    }
   });
 });

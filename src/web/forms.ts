@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** What a form template needs to show errors the NHS way: a summary linking to each field. */
 export interface FormState {
@@ -16,7 +16,7 @@ export type FormResult<T> = { ok: true; value: T } | { ok: false; form: FormStat
  * for each field, in field order, linked to the field's id.
  */
 export function readForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.infer<S>> {
-  const values = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const values = fieldsOf(body);
   const result = schema.safeParse(withBlanks(schema, values));
   if (result.success) return { ok: true, value: result.data };
   const errors: Record<string, { text: string }> = {};
@@ -41,9 +41,17 @@ function withBlanks(schema: z.ZodType, values: Record<string, unknown>): Record<
   return filled;
 }
 
-/** A form shown again with errors found after validation (a wrong password, a used link). */
+/** A body's fields; none for a body that is not an object. */
+function fieldsOf(body: unknown): Readonly<Record<string, unknown>> {
+  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+}
+
+/**
+ * A form shown again with errors found after validation (a wrong password, a used link): `body`
+ * is the form as sent.
+ */
 export function formWithErrors(
-  values: Readonly<Record<string, unknown>>,
+  body: unknown,
   errors: Readonly<Record<string, { text: string }>>,
 ): FormState {
   const {
@@ -52,7 +60,7 @@ export function formWithErrors(
     confirmPassword: _confirm,
     _csrf,
     ...kept
-  } = values;
+  } = fieldsOf(body);
   return {
     values: kept,
     errors,
@@ -67,4 +75,16 @@ export function choiceItems(
   mark: 'checked' | 'selected' = 'checked',
 ) {
   return options.map((option) => ({ ...option, [mark]: option.value === String(selected ?? '') }));
+}
+
+/** The notice a redirect's `?done=` names ("Role added."); none for a name not in `notices`. */
+export function doneNotice<Done extends string>(
+  notices: Readonly<Record<Done, string>>,
+  query: unknown,
+): string | undefined {
+  const read = readForm(
+    z.object({ done: z.enum(Object.keys(notices) as Done[]).optional() }),
+    query,
+  );
+  return read.ok && read.value.done !== undefined ? notices[read.value.done] : undefined;
 }

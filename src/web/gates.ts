@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { currentAgreementVersion } from '../governance/agreements.ts';
+import { hasAcceptedTermsInForce } from '../governance/agreement-actions.ts';
 import { isWaitingForAgreement, type Viewer } from '../permissions/permissions.ts';
 import { forbidden } from './http-errors.ts';
 import type { Services } from './services.ts';
@@ -18,12 +18,8 @@ export async function requireViewer(request: FastifyRequest, reply: FastifyReply
 }
 
 /** Whether the account has accepted the end-user agreement in force. */
-export async function hasAcceptedTerms(services: Services, accountId: number): Promise<boolean> {
-  const [account] = await services.database.query<{ accepted: number | null }>(
-    'SELECT terms_version_accepted AS accepted FROM account WHERE id = $1',
-    [accountId],
-  );
-  return (account?.accepted ?? 0) >= (await currentAgreementVersion(services.database, 'end-user'));
+export function hasAcceptedTerms(services: Services, accountId: number): Promise<boolean> {
+  return hasAcceptedTermsInForce(services.database, accountId);
 }
 
 /** Signed in and has accepted the end-user agreement in force (first sign-in, and each new version). */

@@ -9,7 +9,7 @@ import {
   TEST_PASSWORD,
   type TestWeb,
 } from '../../test/support/test-web.ts';
-import { safeNext } from './sign-in/sign-in.ts';
+import { readNext, safeNext } from './sign-in/sign-in.ts';
 
 const [pglite] = TEST_DATABASES;
 if (pglite === undefined) throw new Error('PGlite test database missing');
@@ -79,6 +79,10 @@ describe('web hardening', () => {
     it('never sends anyone off the site after signing in', async () => {
       for (const next of OFF_SITE) assert.equal(safeNext(next), '/', next);
       assert.equal(safeNext('/teams/1/dashboard?view=jobs'), '/teams/1/dashboard?view=jobs');
+      // The query string's `next` first, then the form's; one off the site is never passed over.
+      assert.equal(readNext({}, { next: '/account' }), '/account');
+      assert.equal(readNext({ next: '//evil.example' }, { next: '/account' }), '/');
+      assert.equal(readNext({ next: ['/a', '/b'] }, undefined), '/');
       for (const next of OFF_SITE) {
         const browser = web.browser();
         await browser.get(`/sign-in?next=${encodeURIComponent(next)}`);

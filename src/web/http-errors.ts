@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** Errors a handler throws to get the NHS-styled page for that status, never a stack trace. */
 export class HttpError extends Error {
   constructor(
@@ -11,10 +13,22 @@ export class HttpError extends Error {
 export const notFound = () => new HttpError(404, 'Page not found');
 export const forbidden = () => new HttpError(403, 'You do not have permission to see this page');
 
+/** A database id as a URL writes it: 1 to 999,999,999, no leading zeros. */
+export const databaseId = z
+  .string()
+  .regex(/^[1-9]\d{0,8}$/)
+  .transform(Number);
+
+/** Route parameters read with a schema; ones that do not fit name a page that does not exist. */
+export function routeParameters<S extends z.ZodType>(schema: S, params: unknown): z.infer<S> {
+  const read = schema.safeParse(params);
+  if (!read.success) throw notFound();
+  return read.data;
+}
+
 /** A route parameter that must be a database id; anything else is a page that does not exist. */
 export function idParameter(params: unknown, name: string): number {
-  const text = (params as Record<string, unknown>)[name];
-  const id = typeof text === 'string' && /^[1-9]\d{0,8}$/.test(text) ? Number(text) : Number.NaN;
-  if (Number.isNaN(id)) throw notFound();
-  return id;
+  const read = databaseId.safeParse((params as Record<string, unknown>)[name]);
+  if (!read.success) throw notFound();
+  return read.data;
 }

@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The shape of the tree: no import circles anywhere in src/, and no test support shipped in src/.
+ * The shape of the tree: no import circles anywhere in src/; no SQL and no database call in the
+ * web layer (a handler parses, authorises, calls a use case and renders); no test support
+ * shipped in src/.
  */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SOURCE = join(ROOT, 'src');
@@ -76,6 +78,21 @@ test('the circle finder finds a circle through several modules, and none in a tr
     ['forms', []],
   ]);
   assert.deepEqual(circles(tree), []);
+});
+
+test('no SQL and no database handle in the web layer', () => {
+  const web = shipped.filter((file) => file.startsWith(join(SOURCE, 'web')));
+  const offending = web.filter((file) => {
+    const text = readFileSync(file, 'utf8');
+    return (
+      /\.(query|transaction|runScript)\s*[<(]/.test(text) ||
+      /\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\b/.test(text)
+    );
+  });
+  assert.deepEqual(
+    offending.map((file) => relative(ROOT, file)),
+    [],
+  );
 });
 
 test('test harness and test data live under test/support, not in src/', () => {

@@ -2,11 +2,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { findAccount } from '../../accounts/accounts.ts';
-import { createApiToken, listApiTokens, revokeApiToken } from '../../accounts/api-tokens.ts';
-import { generateTotpSecret, otpauthUri, verifyTotp } from '../../accounts/totp.ts';
-import { recordAudit } from '../../audit/audit-log.ts';
+import { issueApiToken, listApiTokens, withdrawApiToken } from '../../accounts/api-tokens.ts';
+import { removeSecondFactor, setUpSecondFactor } from '../../accounts/second-factor.ts';
+import { generateTotpSecret, otpauthUri } from '../../accounts/totp.ts';
 import { ROLE_NAMES } from '../../permissions/permissions.ts';
-import { EMPTY_FORM, type FormState, formWithErrors, readForm } from '../forms.ts';
+import { doneNotice, EMPTY_FORM, type FormState, formWithErrors, readForm } from '../forms.ts';
 import { forbidden, idParameter, notFound } from '../http-errors.ts';
 import type { Services } from '../services.ts';
 
@@ -18,17 +18,24 @@ const newTokenForm = z.object({
     .max(100, 'Name must be 100 characters or fewer'),
 });
 
-const totpForm = z.object({
-  secret: z.string().regex(/^[A-Z2-7]{32}$/),
+const totpSecretField = z.object({ secret: z.string().regex(/^[A-Z2-7]{32}$/) });
+
+const totpForm = totpSecretField.extend({
   code: z
     .string()
     .transform((code) => code.replace(/\s/g, ''))
     .pipe(z.string().regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app')),
 });
 
+const ACCOUNT_NOTICES = {
+  'two-factor-on': 'Your second factor is set up. You will be asked for a code when you sign in.',
+  'two-factor-off': 'Your second factor has been removed.',
+  'token-revoked': 'The API token has been revoked.',
+} as const;
+
 /** The account page: roles held, second factor, personal API tokens, sign out everywhere. */
 export function accountHandlers(services: Services) {
-  const { database, clock } = services;
+  const { database } = services;
 
   function viewerOf(request: FastifyRequest) {
     if (request.viewer === null) throw forbidden();
@@ -75,32 +82,14 @@ export function accountHandlers(services: Services) {
   }
 
   return {
-    show: (request: FastifyRequest, reply: FastifyReply) => {
-      const { done } = request.query as { done?: string };
-      const notices: Record<string, string> = {
-        'two-factor-on':
-          'Your second factor is set up. You will be asked for a code when you sign in.',
-        'two-factor-off': 'Your second factor has been removed.',
-        'token-revoked': 'The API token has been revoked.',
-      };
-      return showAccount(request, reply, { notice: done ? notices[done] : undefined });
-    },
+    show: (request: FastifyRequest, reply: FastifyReply) =>
+      showAccount(request, reply, { notice: doneNotice(ACCOUNT_NOTICES, request.query) }),
 
     async createToken(request: FastifyRequest, reply: FastifyReply) {
       const viewer = viewerOf(request);
       const read = readForm(newTokenForm, request.body);
       if (!read.ok) return showAccount(request, reply.code(400), { form: read.form });
-      const now = clock();
-      const token = await database.transaction(async (transaction) => {
-        const created = await createApiToken(transaction, viewer.accountId, read.value.name, now);
-        await recordAudit(transaction, now, {
-          actorAccountId: viewer.accountId,
-          action: 'created API token',
-          subject: `account ${viewer.accountId}`,
-          detail: read.value.name,
-        });
-        return created;
-      });
+      const token = await issueApiToken(services, viewer.accountId, read.value.name);
       // Shown once, in this response only; from now on only its hash exists.
       return showAccount(request, reply, { newToken: token });
     },
@@ -108,18 +97,7 @@ export function accountHandlers(services: Services) {
     async revokeToken(request: FastifyRequest, reply: FastifyReply) {
       const viewer = viewerOf(request);
       const tokenId = idParameter(request.params, 'tokenId');
-      const now = clock();
-      const revoked = await database.transaction(async (transaction) => {
-        if (!(await revokeApiToken(transaction, viewer.accountId, tokenId, now))) return false;
-        await recordAudit(transaction, now, {
-          actorAccountId: viewer.accountId,
-          action: 'revoked API token',
-          subject: `account ${viewer.accountId}`,
-          detail: `token ${tokenId}`,
-        });
-        return true;
-      });
-      if (!revoked) throw notFound();
+      if (!(await withdrawApiToken(services, viewer.accountId, tokenId))) throw notFound();
       return reply.redirect('/account?done=token-revoked');
     },
 
@@ -129,49 +107,23 @@ export function accountHandlers(services: Services) {
 
     async setUpTwoFactor(request: FastifyRequest, reply: FastifyReply) {
       const viewer = viewerOf(request);
-      const body = request.body as Record<string, unknown>;
-      const read = readForm(totpForm, body);
-      const secret =
-        typeof body.secret === 'string' && /^[A-Z2-7]{32}$/.test(body.secret)
-          ? body.secret
-          : generateTotpSecret();
-      const now = clock().getTime();
-      const verified = read.ok ? verifyTotp(read.value.secret, read.value.code, now, null) : null;
-      if (!read.ok || !verified?.ok) {
-        const form = read.ok
-          ? formWithErrors(body, {
-              code: { text: 'The code is not right. Enter the code your app shows now' },
-            })
-          : read.form;
-        return showTwoFactorSetUp(request, reply.code(400), secret, form);
+      const read = readForm(totpForm, request.body);
+      if (read.ok && (await setUpSecondFactor(services, viewer.accountId, read.value))) {
+        return reply.redirect('/account?done=two-factor-on');
       }
-      await database.transaction(async (transaction) => {
-        await transaction.query(
-          'UPDATE account SET totp_secret = $2, totp_last_step = $3 WHERE id = $1',
-          [viewer.accountId, read.value.secret, verified.step],
-        );
-        await recordAudit(transaction, clock(), {
-          actorAccountId: viewer.accountId,
-          action: 'set up second factor',
-          subject: `account ${viewer.accountId}`,
-        });
-      });
-      return reply.redirect('/account?done=two-factor-on');
+      // The same secret again, so the app already set up with it still matches.
+      const sent = readForm(totpSecretField, request.body);
+      const secret = sent.ok ? sent.value.secret : generateTotpSecret();
+      const form = read.ok
+        ? formWithErrors(request.body, {
+            code: { text: 'The code is not right. Enter the code your app shows now' },
+          })
+        : read.form;
+      return showTwoFactorSetUp(request, reply.code(400), secret, form);
     },
 
     async removeTwoFactor(request: FastifyRequest, reply: FastifyReply) {
-      const viewer = viewerOf(request);
-      await database.transaction(async (transaction) => {
-        await transaction.query(
-          'UPDATE account SET totp_secret = NULL, totp_last_step = NULL WHERE id = $1',
-          [viewer.accountId],
-        );
-        await recordAudit(transaction, clock(), {
-          actorAccountId: viewer.accountId,
-          action: 'removed second factor',
-          subject: `account ${viewer.accountId}`,
-        });
-      });
+      await removeSecondFactor(services, viewerOf(request).accountId);
       return reply.redirect('/account?done=two-factor-off');
     },
   };

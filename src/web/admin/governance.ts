@@ -1,15 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { recordAudit, searchAudit } from '../../audit/audit-log.ts';
+import { searchAudit } from '../../audit/audit-log.ts';
+import { publishAgreementVersion } from '../../governance/agreement-actions.ts';
 import {
+  AGREEMENT_KINDS,
   AGREEMENT_NAMES,
   type AgreementKind,
   currentAgreement,
-  publishAgreement,
 } from '../../governance/agreements.ts';
 import type { Viewer } from '../../permissions/permissions.ts';
 import { EMPTY_FORM, type FormState, readForm } from '../forms.ts';
-import { notFound } from '../http-errors.ts';
+import { routeParameters } from '../http-errors.ts';
 import type { Services } from '../services.ts';
 
 const agreementForm = z.object({
@@ -32,15 +33,14 @@ const auditSearchForm = z.object({
   to: isoDate.default(null),
 });
 
-function kindOf(request: FastifyRequest): AgreementKind {
-  const { kind } = request.params as { kind: string };
-  if (kind !== 'data-sharing' && kind !== 'end-user') throw notFound();
-  return kind;
-}
+const agreementParameters = z.object({ kind: z.enum(AGREEMENT_KINDS) });
+
+const kindOf = (request: FastifyRequest): AgreementKind =>
+  routeParameters(agreementParameters, request.params).kind;
 
 /** Administrators edit both agreements (each edit a new version) and search the audit log. */
 export function governanceAdminHandlers(services: Services) {
-  const { database, clock } = services;
+  const { database } = services;
 
   async function showAgreement(request: FastifyRequest, reply: FastifyReply, form?: FormState) {
     const kind = kindOf(request);
@@ -80,17 +80,12 @@ export function governanceAdminHandlers(services: Services) {
       const kind = kindOf(request);
       const read = readForm(agreementForm, request.body);
       if (!read.ok) return showAgreement(request, reply.code(400), read.form);
-      const actor = (request.viewer as Viewer).accountId;
-      const now = clock();
-      await database.transaction(async (transaction) => {
-        const version = await publishAgreement(transaction, kind, read.value.body, actor, now);
-        await recordAudit(transaction, now, {
-          actorAccountId: actor,
-          action: 'published agreement',
-          subject: AGREEMENT_NAMES[kind],
-          detail: `version ${version}`,
-        });
-      });
+      await publishAgreementVersion(
+        services,
+        kind,
+        read.value.body,
+        (request.viewer as Viewer).accountId,
+      );
       return reply.redirect('/admin/agreements');
     },
 
@@ -102,7 +97,7 @@ export function governanceAdminHandlers(services: Services) {
         width: 'full',
         backHref: '/admin',
         form: read.ok
-          ? { ...EMPTY_FORM, values: request.query as Record<string, unknown> }
+          ? { ...EMPTY_FORM, values: { ...search, from: search.from ?? '', to: search.to ?? '' } }
           : read.form,
         events: await searchAudit(database, search),
       });

@@ -1,7 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit-log.ts';
-import type { Queryable } from '../../database/database.ts';
+import {
+  changeTeam,
+  createService,
+  createTeam,
+  renameService,
+} from '../../organisations/organisation-changes.ts';
 import {
   allIcss,
   allServices,
@@ -34,14 +38,12 @@ const teamForm = z.object({
     .transform(Number),
 });
 
-/** Unique names (case-insensitive) are enforced by the database; this tells the person kindly. */
-async function nameTaken(database: Queryable, sql: string, parameters: Array<string | number>) {
-  return (await database.query(sql, parameters)).length > 0;
-}
+const SERVICE_NAME_TAKEN = { name: { text: 'There is already a service with that name' } };
+const TEAM_NAME_TAKEN = { teamName: { text: 'This service already has a team with that name' } };
 
 /** Administrators create and edit services, and the teams within them (each with its ICS). */
 export function organisationAdminHandlers(services: Services) {
-  const { database, clock } = services;
+  const { database } = services;
   const actor = (request: FastifyRequest) => (request.viewer as Viewer).accountId;
 
   async function showServices(reply: FastifyReply, form = EMPTY_FORM) {
@@ -107,107 +109,42 @@ export function organisationAdminHandlers(services: Services) {
     services: (_request: FastifyRequest, reply: FastifyReply) => showServices(reply),
 
     async createService(request: FastifyRequest, reply: FastifyReply) {
-      const body = request.body as Record<string, unknown>;
-      const read = readForm(serviceForm, body);
+      const read = readForm(serviceForm, request.body);
       if (!read.ok) return showServices(reply.code(400), read.form);
-      if (
-        await nameTaken(database, 'SELECT 1 FROM service WHERE lower(name) = lower($1)', [
-          read.value.name,
-        ])
-      ) {
-        return showServices(
-          reply.code(400),
-          formWithErrors(body, { name: { text: 'There is already a service with that name' } }),
-        );
+      const created = await createService(services, read.value.name, actor(request));
+      if (created.kind === 'name-taken') {
+        return showServices(reply.code(400), formWithErrors(request.body, SERVICE_NAME_TAKEN));
       }
-      const now = clock();
-      const serviceId = await database.transaction(async (transaction) => {
-        const [row] = await transaction.query<{ id: number }>(
-          'INSERT INTO service (name, created_at) VALUES ($1, $2) RETURNING id',
-          [read.value.name, now],
-        );
-        await recordAudit(transaction, now, {
-          actorAccountId: actor(request),
-          action: 'created service',
-          subject: `service ${row?.id}`,
-          detail: read.value.name,
-        });
-        return row?.id;
-      });
-      return reply.redirect(`/admin/services/${serviceId}`);
+      return reply.redirect(`/admin/services/${created.serviceId}`);
     },
 
     service: (request: FastifyRequest, reply: FastifyReply) => showService(request, reply),
 
     async renameService(request: FastifyRequest, reply: FastifyReply) {
       const serviceId = idParameter(request.params, 'serviceId');
-      const body = request.body as Record<string, unknown>;
-      const read = readForm(serviceForm, body);
+      const read = readForm(serviceForm, request.body);
       if (!read.ok) return showService(request, reply.code(400), { service: read.form });
-      if (
-        await nameTaken(
-          database,
-          'SELECT 1 FROM service WHERE lower(name) = lower($1) AND id <> $2',
-          [read.value.name, serviceId],
-        )
-      ) {
+      const renamed = await renameService(services, serviceId, read.value.name, actor(request));
+      if (renamed.kind === 'name-taken') {
         return showService(request, reply.code(400), {
-          service: formWithErrors(body, {
-            name: { text: 'There is already a service with that name' },
-          }),
+          service: formWithErrors(request.body, SERVICE_NAME_TAKEN),
         });
       }
-      const now = clock();
-      await database.transaction(async (transaction) => {
-        const renamed = await transaction.query(
-          'UPDATE service SET name = $2 WHERE id = $1 RETURNING 1',
-          [serviceId, read.value.name],
-        );
-        if (renamed.length === 0) throw notFound();
-        await recordAudit(transaction, now, {
-          actorAccountId: actor(request),
-          action: 'renamed service',
-          subject: `service ${serviceId}`,
-          detail: read.value.name,
-        });
-      });
+      if (renamed.kind === 'not-found') throw notFound();
       return reply.redirect(`/admin/services/${serviceId}`);
     },
 
     async createTeam(request: FastifyRequest, reply: FastifyReply) {
       const serviceId = idParameter(request.params, 'serviceId');
-      const body = request.body as Record<string, unknown>;
-      const read = readForm(teamForm, body);
+      const read = readForm(teamForm, request.body);
       if (!read.ok) return showService(request, reply.code(400), { team: read.form });
-      if (
-        await nameTaken(
-          database,
-          'SELECT 1 FROM team WHERE service_id = $1 AND lower(name) = lower($2)',
-          [serviceId, read.value.teamName],
-        )
-      ) {
+      const created = await createTeam(services, serviceId, read.value, actor(request));
+      if (created.kind === 'name-taken') {
         return showService(request, reply.code(400), {
-          team: formWithErrors(body, {
-            teamName: { text: 'This service already has a team with that name' },
-          }),
+          team: formWithErrors(request.body, TEAM_NAME_TAKEN),
         });
       }
-      const now = clock();
-      await database.transaction(async (transaction) => {
-        if ((await findService(transaction, serviceId)) === null) throw notFound();
-        const ics = await transaction.query('SELECT 1 FROM ics WHERE id = $1', [read.value.icsId]);
-        if (ics.length === 0) throw notFound();
-        const [row] = await transaction.query<{ id: number }>(
-          'INSERT INTO team (service_id, ics_id, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id',
-          [serviceId, read.value.icsId, read.value.teamName, now],
-        );
-        await recordAudit(transaction, now, {
-          actorAccountId: actor(request),
-          action: 'created team',
-          subject: `team ${row?.id}`,
-          detail: `${read.value.teamName} in service ${serviceId}`,
-        });
-      });
+      if (created.kind === 'not-found') throw notFound();
       return reply.redirect(`/admin/services/${serviceId}`);
     },
 
@@ -215,43 +152,14 @@ export function organisationAdminHandlers(services: Services) {
 
     async updateTeam(request: FastifyRequest, reply: FastifyReply) {
       const teamId = idParameter(request.params, 'teamId');
-      const team = await findTeam(database, teamId);
-      if (team === null) throw notFound();
-      const body = request.body as Record<string, unknown>;
-      const read = readForm(teamForm, body);
+      const read = readForm(teamForm, request.body);
       if (!read.ok) return showTeam(request, reply.code(400), read.form);
-      if (
-        await nameTaken(
-          database,
-          'SELECT 1 FROM team WHERE service_id = $1 AND lower(name) = lower($2) AND id <> $3',
-          [team.serviceId, read.value.teamName, teamId],
-        )
-      ) {
-        return showTeam(
-          request,
-          reply.code(400),
-          formWithErrors(body, {
-            teamName: { text: 'This service already has a team with that name' },
-          }),
-        );
+      const changed = await changeTeam(services, teamId, read.value, actor(request));
+      if (changed.kind === 'name-taken') {
+        return showTeam(request, reply.code(400), formWithErrors(request.body, TEAM_NAME_TAKEN));
       }
-      const now = clock();
-      await database.transaction(async (transaction) => {
-        const ics = await transaction.query('SELECT 1 FROM ics WHERE id = $1', [read.value.icsId]);
-        if (ics.length === 0) throw notFound();
-        await transaction.query('UPDATE team SET name = $2, ics_id = $3 WHERE id = $1', [
-          teamId,
-          read.value.teamName,
-          read.value.icsId,
-        ]);
-        await recordAudit(transaction, now, {
-          actorAccountId: actor(request),
-          action: 'changed team',
-          subject: `team ${teamId}`,
-          detail: `${read.value.teamName}, ICS ${read.value.icsId}`,
-        });
-      });
-      return reply.redirect(`/admin/services/${team.serviceId}`);
+      if (changed.kind === 'not-found') throw notFound();
+      return reply.redirect(`/admin/services/${changed.serviceId}`);
     },
   };
 }

@@ -1,34 +1,28 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
-  ACCOUNT_SET_UP_LINK_MINUTES,
-  createAccount,
-  createOneTimeLink,
-  findAccount,
-  findAccountByEmail,
-  unlockAccount,
-} from '../../accounts/accounts.ts';
-import { assignRole, roleAssignmentForm } from '../../accounts/role-assignments.ts';
-import { endAllSessions } from '../../accounts/sessions.ts';
+  approveAccessRequest,
+  countPendingAccessRequests,
+  findAccessRequest,
+  pendingAccessRequests,
+  rejectAccessRequest,
+} from '../../accounts/access-requests.ts';
+import {
+  type AccountAction,
+  addRoleToAccount,
+  applyAccountAction,
+  removeRoleFromAccount,
+  searchAccounts,
+  transferRoles,
+} from '../../accounts/account-administration.ts';
+import { findAccount, findAccountByEmail } from '../../accounts/accounts.ts';
+import { roleAssignmentForm } from '../../accounts/role-assignments.ts';
 import { loadAssignments } from '../../accounts/viewer.ts';
-import { recordAudit } from '../../audit/audit-log.ts';
-import type { Queryable } from '../../database/database.ts';
-import { ROLE_NAMES, type Role, type Viewer } from '../../permissions/permissions.ts';
-import { EMPTY_FORM, type FormState, formWithErrors, readForm } from '../forms.ts';
+import { ROLE_NAMES, type Viewer } from '../../permissions/permissions.ts';
+import { doneNotice, EMPTY_FORM, type FormState, formWithErrors, readForm } from '../forms.ts';
 import { idParameter, notFound } from '../http-errors.ts';
 import type { Services } from '../services.ts';
 import { roleAssignmentChoices } from './scope-choices.ts';
-
-interface AccessRequest {
-  id: number;
-  name: string;
-  email: string;
-  roleWanted: Role;
-  organisations: string;
-  reason: string;
-  status: 'pending' | 'approved' | 'rejected';
-  createdAt: Date;
-}
 
 const transferForm = z.object({
   toEmail: z.string().trim().min(1, 'Enter the email address of the account to receive the roles'),
@@ -36,19 +30,34 @@ const transferForm = z.object({
 
 const accountSearchForm = z.object({ q: z.string().trim().max(200).optional().default('') });
 
+const ACCOUNT_NOTICES = {
+  approved:
+    'Access approved. If the person had no password, they have been emailed a link to set one.',
+  assigned: 'Role added.',
+  removed: 'Role removed.',
+  unlocked: 'Account unlocked.',
+  transferred: 'Roles transferred.',
+  'two-factor-removed':
+    'Second factor removed. The person can sign in with their password and set up a new one.',
+  'signed-out': 'Signed out everywhere.',
+} as const;
+
+const ACTION_DONE = {
+  unlock: 'unlocked',
+  'remove-two-factor': 'two-factor-removed',
+  'sign-out-everywhere': 'signed-out',
+} as const satisfies Record<AccountAction, keyof typeof ACCOUNT_NOTICES>;
+
+const ORGANISATION_GONE = { role: { text: 'That organisation no longer exists. Choose again' } };
+
 /** Administrators: requests for access, accounts and their roles. */
 export function peopleHandlers(services: Services) {
-  const { database, clock, mailer, config } = services;
+  const { database, clock } = services;
   const actor = (request: FastifyRequest) => (request.viewer as Viewer).accountId;
 
-  async function findRequest(request: FastifyRequest): Promise<AccessRequest> {
-    const [found] = await database.query<AccessRequest>(
-      `SELECT id, name, email, role_wanted AS "roleWanted", organisations, reason, status,
-              created_at AS "createdAt"
-         FROM access_request WHERE id = $1`,
-      [idParameter(request.params, 'requestId')],
-    );
-    if (found === undefined) throw notFound();
+  async function findRequest(request: FastifyRequest) {
+    const found = await findAccessRequest(database, idParameter(request.params, 'requestId'));
+    if (found === null) throw notFound();
     return found;
   }
 
@@ -89,49 +98,16 @@ export function peopleHandlers(services: Services) {
     });
   }
 
-  /** Sends the person a link to set their password (as a reset link, valid for a week). */
-  async function sendSetUpLink(
-    transaction: Queryable,
-    accountId: number,
-    email: string,
-    name: string,
-  ) {
-    const token = await createOneTimeLink(
-      transaction,
-      'password-reset',
-      accountId,
-      clock(),
-      ACCOUNT_SET_UP_LINK_MINUTES,
-    );
-    await mailer.send({
-      to: email,
-      subject: 'Your IPS Reporting access has been approved',
-      text: [
-        `Hello ${name},`,
-        '',
-        'Your request for access to IPS Reporting has been approved.',
-        'Use this link to set your password. It works once, for 7 days:',
-        `${config.baseUrl}/password-reset/${token}`,
-      ].join('\n'),
-    });
-  }
-
   return {
     async index(_request: FastifyRequest, reply: FastifyReply) {
-      const [row] = await database.query<{ pending: number }>(
-        "SELECT count(*)::int AS pending FROM access_request WHERE status = 'pending'",
-      );
       return reply.page('admin/index.njk', {
         title: 'Administration',
-        pendingRequests: row?.pending ?? 0,
+        pendingRequests: await countPendingAccessRequests(database),
       });
     },
 
     async accessRequests(_request: FastifyRequest, reply: FastifyReply) {
-      const requests = await database.query<AccessRequest>(
-        `SELECT id, name, email, role_wanted AS "roleWanted", status, created_at AS "createdAt"
-           FROM access_request WHERE status = 'pending' ORDER BY created_at, id`,
-      );
+      const requests = await pendingAccessRequests(database);
       return reply.page('admin/access-requests.njk', {
         title: 'Requests for access',
         width: 'full',
@@ -147,126 +123,57 @@ export function peopleHandlers(services: Services) {
       if (accessRequest.status !== 'pending') return reply.redirect('/admin/access-requests');
       const read = readForm(roleAssignmentForm, request.body);
       if (!read.ok) return showRequest(request, reply.code(400), read.form);
-      const now = clock();
-      const accountId = await database.transaction(async (transaction) => {
-        const existing = await findAccountByEmail(transaction, accessRequest.email);
-        const id =
-          existing?.id ??
-          (await createAccount(transaction, {
-            email: accessRequest.email,
-            name: accessRequest.name,
-          }));
-        if ((await assignRole(transaction, id, read.value)) === null) return null;
-        await transaction.query(
-          `UPDATE access_request SET status = 'approved', decided_by = $2, decided_at = $3 WHERE id = $1`,
-          [accessRequest.id, actor(request), now],
-        );
-        await recordAudit(transaction, now, {
-          actorAccountId: actor(request),
-          action: 'approved access request',
-          subject: `account ${id}`,
-          detail: `${accessRequest.email}: ${ROLE_NAMES[read.value.role]}`,
-        });
-        if (!existing?.hasPassword) {
-          await sendSetUpLink(transaction, id, accessRequest.email, accessRequest.name);
-        }
-        return id;
-      });
-      if (accountId === null) {
+      const approved = await approveAccessRequest(
+        services,
+        accessRequest,
+        read.value,
+        actor(request),
+      );
+      if (approved === null) {
         return showRequest(
           request,
           reply.code(400),
-          formWithErrors(request.body as Record<string, unknown>, {
-            role: { text: 'That organisation no longer exists. Choose again' },
-          }),
+          formWithErrors(request.body, ORGANISATION_GONE),
         );
       }
-      return reply.redirect(`/admin/accounts/${accountId}?done=approved`);
+      return reply.redirect(`/admin/accounts/${approved.accountId}?done=approved`);
     },
 
     async reject(request: FastifyRequest, reply: FastifyReply) {
-      const accessRequest = await findRequest(request);
-      const now = clock();
-      await database.transaction(async (transaction) => {
-        await transaction.query(
-          `UPDATE access_request SET status = 'rejected', decided_by = $2, decided_at = $3
-            WHERE id = $1 AND status = 'pending'`,
-          [accessRequest.id, actor(request), now],
-        );
-        await recordAudit(transaction, now, {
-          actorAccountId: actor(request),
-          action: 'rejected access request',
-          subject: `access request ${accessRequest.id}`,
-          detail: accessRequest.email,
-        });
-      });
+      await rejectAccessRequest(services, await findRequest(request), actor(request));
       return reply.redirect('/admin/access-requests');
     },
 
     async accounts(request: FastifyRequest, reply: FastifyReply) {
       const read = readForm(accountSearchForm, request.query);
       const q = read.ok ? read.value.q : '';
-      const accounts = await database.query<{
-        id: number;
-        name: string;
-        email: string;
-        roles: string | null;
-      }>(
-        `SELECT a.id, a.name, a.email, string_agg(ra.role, ', ' ORDER BY ra.id) AS roles
-           FROM account a LEFT JOIN role_assignment ra ON ra.account_id = a.id
-          WHERE $1 = '' OR strpos(lower(a.name || ' ' || a.email), lower($1)) > 0
-          GROUP BY a.id ORDER BY lower(a.name) LIMIT 200`,
-        [q],
-      );
       return reply.page('admin/accounts.njk', {
         title: 'Accounts',
         width: 'full',
         backHref: '/admin',
         q,
-        accounts,
+        accounts: await searchAccounts(database, q),
       });
     },
 
-    account: (request: FastifyRequest, reply: FastifyReply) => {
-      const { done } = request.query as { done?: string };
-      const notices: Record<string, string> = {
-        approved:
-          'Access approved. If the person had no password, they have been emailed a link to set one.',
-        assigned: 'Role added.',
-        removed: 'Role removed.',
-        unlocked: 'Account unlocked.',
-        transferred: 'Roles transferred.',
-        'two-factor-removed':
-          'Second factor removed. The person can sign in with their password and set up a new one.',
-        'signed-out': 'Signed out everywhere.',
-      };
-      return showAccount(request, reply, EMPTY_FORM, done ? notices[done] : undefined);
-    },
+    account: (request: FastifyRequest, reply: FastifyReply) =>
+      showAccount(request, reply, EMPTY_FORM, doneNotice(ACCOUNT_NOTICES, request.query)),
 
     async addRole(request: FastifyRequest, reply: FastifyReply) {
       const accountId = idParameter(request.params, 'accountId');
       const read = readForm(roleAssignmentForm, request.body);
       if (!read.ok) return showAccount(request, reply.code(400), read.form);
-      const now = clock();
-      const added = await database.transaction(async (transaction) => {
-        if ((await findAccount(transaction, accountId)) === null) throw notFound();
-        const id = await assignRole(transaction, accountId, read.value);
-        if (id === null) return false;
-        await recordAudit(transaction, now, {
-          actorAccountId: actor(request),
-          action: 'assigned role',
-          subject: `account ${accountId}`,
-          detail: `${ROLE_NAMES[read.value.role]} (assignment ${id})`,
-        });
-        return true;
+      const added = await addRoleToAccount(services, {
+        accountId,
+        assignment: read.value,
+        actorAccountId: actor(request),
       });
-      if (!added) {
+      if (added === 'no-such-account') throw notFound();
+      if (added === 'organisation-gone') {
         return showAccount(
           request,
           reply.code(400),
-          formWithErrors(request.body as Record<string, unknown>, {
-            role: { text: 'That organisation no longer exists. Choose again' },
-          }),
+          formWithErrors(request.body, ORGANISATION_GONE),
         );
       }
       return reply.redirect(`/admin/accounts/${accountId}?done=assigned`);
@@ -274,89 +181,53 @@ export function peopleHandlers(services: Services) {
 
     async removeRole(request: FastifyRequest, reply: FastifyReply) {
       const accountId = idParameter(request.params, 'accountId');
-      const assignmentId = idParameter(request.params, 'assignmentId');
-      const now = clock();
-      await database.transaction(async (transaction) => {
-        const removed = await transaction.query<{ role: Role }>(
-          'DELETE FROM role_assignment WHERE id = $1 AND account_id = $2 RETURNING role',
-          [assignmentId, accountId],
-        );
-        if (removed[0] === undefined) throw notFound();
-        await recordAudit(transaction, now, {
-          actorAccountId: actor(request),
-          action: 'removed role',
-          subject: `account ${accountId}`,
-          detail: `${ROLE_NAMES[removed[0].role]} (assignment ${assignmentId})`,
-        });
+      const removed = await removeRoleFromAccount(services, {
+        accountId,
+        assignmentId: idParameter(request.params, 'assignmentId'),
+        actorAccountId: actor(request),
       });
+      if (!removed) throw notFound();
       return reply.redirect(`/admin/accounts/${accountId}?done=removed`);
     },
 
     /** Account actions with nothing to fill in: unlock, remove second factor, sign out everywhere. */
-    accountAction(action: 'unlock' | 'remove-two-factor' | 'sign-out-everywhere') {
+    accountAction(action: AccountAction) {
       return async (request: FastifyRequest, reply: FastifyReply) => {
         const accountId = idParameter(request.params, 'accountId');
-        const now = clock();
-        await database.transaction(async (transaction) => {
-          if ((await findAccount(transaction, accountId)) === null) throw notFound();
-          if (action === 'unlock') await unlockAccount(transaction, accountId);
-          if (action === 'remove-two-factor') {
-            await transaction.query(
-              'UPDATE account SET totp_secret = NULL, totp_last_step = NULL WHERE id = $1',
-              [accountId],
-            );
-          }
-          if (action === 'sign-out-everywhere') await endAllSessions(transaction, accountId);
-          await recordAudit(transaction, now, {
+        if (
+          !(await applyAccountAction(services, {
+            accountId,
+            action,
             actorAccountId: actor(request),
-            action: action.replaceAll('-', ' '),
-            subject: `account ${accountId}`,
-          });
-        });
-        const done = {
-          unlock: 'unlocked',
-          'remove-two-factor': 'two-factor-removed',
-          'sign-out-everywhere': 'signed-out',
-        }[action];
-        return reply.redirect(`/admin/accounts/${accountId}?done=${done}`);
+          }))
+        ) {
+          throw notFound();
+        }
+        return reply.redirect(`/admin/accounts/${accountId}?done=${ACTION_DONE[action]}`);
       };
     },
 
     /** A person leaves and another takes over: every role assignment moves to the other account. */
     async transferRoles(request: FastifyRequest, reply: FastifyReply) {
       const accountId = idParameter(request.params, 'accountId');
-      const body = request.body as Record<string, unknown>;
-      const read = readForm(transferForm, body);
+      const read = readForm(transferForm, request.body);
       if (!read.ok) return showAccount(request, reply.code(400), read.form);
-      const target = await findAccountByEmail(database, read.value.toEmail);
-      if (target === null || target.id === accountId) {
+      const transfer = await transferRoles(services, {
+        fromAccountId: accountId,
+        toEmail: read.value.toEmail,
+        actorAccountId: actor(request),
+      });
+      if (transfer.kind !== 'transferred') {
+        const text =
+          transfer.kind === 'no-such-account'
+            ? 'There is no account with that email address. The person must request access first'
+            : 'Enter the email address of a different account';
         return showAccount(
           request,
           reply.code(400),
-          formWithErrors(body, {
-            toEmail: {
-              text:
-                target === null
-                  ? 'There is no account with that email address. The person must request access first'
-                  : 'Enter the email address of a different account',
-            },
-          }),
+          formWithErrors(request.body, { toEmail: { text } }),
         );
       }
-      const now = clock();
-      await database.transaction(async (transaction) => {
-        const moved = await transaction.query(
-          'UPDATE role_assignment SET account_id = $2 WHERE account_id = $1 RETURNING id',
-          [accountId, target.id],
-        );
-        await endAllSessions(transaction, accountId);
-        await recordAudit(transaction, now, {
-          actorAccountId: actor(request),
-          action: 'transferred roles',
-          subject: `account ${accountId}`,
-          detail: `${moved.length} role assignments to account ${target.id} (${target.email})`,
-        });
-      });
       return reply.redirect(`/admin/accounts/${accountId}?done=transferred`);
     },
   };

@@ -1,17 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit-log.ts';
 import {
-  acceptDataSharing,
-  acceptTerms,
-  currentAgreement,
-  serviceAgreementStatuses,
-} from '../../governance/agreements.ts';
-import { canAcceptDataSharingAgreement } from '../../permissions/permissions.ts';
+  acceptDataSharingInForce,
+  acceptTermsInForce,
+  dataSharingStatusesFor,
+} from '../../governance/agreement-actions.ts';
+import { currentAgreement } from '../../governance/agreements.ts';
 import { EMPTY_FORM, readForm } from '../forms.ts';
 import { forbidden } from '../http-errors.ts';
 import type { Services } from '../services.ts';
-import { safeNext } from '../sign-in/sign-in.ts';
+import { readNext } from '../sign-in/sign-in.ts';
 
 const acceptTermsForm = z.object({
   version: z.coerce.number().int(),
@@ -28,32 +26,19 @@ const acceptDataSharingForm = z.object({
 
 /** The two agreements: each person's terms and conditions, and each service's data sharing. */
 export function governanceHandlers(services: Services) {
-  const { database, clock } = services;
+  const { database } = services;
 
   async function showTerms(request: FastifyRequest, reply: FastifyReply, form = EMPTY_FORM) {
-    const terms = await currentAgreement(database, 'end-user');
-    const { next } = request.query as { next?: string };
     return reply.page('governance/accept-terms.njk', {
       title: 'Accept the terms and conditions',
-      terms,
+      terms: await currentAgreement(database, 'end-user'),
       form,
-      next: safeNext(next ?? (request.body as { next?: string } | undefined)?.next),
+      next: readNext(request.query, request.body),
     });
   }
 
-  async function servicesToAccept(request: FastifyRequest) {
-    const viewer = request.viewer;
-    if (viewer === null) return [];
-    const serviceIds = viewer.assignments.flatMap((assignment) =>
-      assignment.scopeId !== null && canAcceptDataSharingAgreement(viewer, assignment.scopeId)
-        ? [assignment.scopeId]
-        : [],
-    );
-    return serviceAgreementStatuses(database, serviceIds);
-  }
-
   async function showDataSharing(request: FastifyRequest, reply: FastifyReply, form = EMPTY_FORM) {
-    const statuses = await servicesToAccept(request);
+    const statuses = request.viewer ? await dataSharingStatusesFor(database, request.viewer) : [];
     if (statuses.length === 0) throw forbidden();
     return reply.page('governance/data-sharing.njk', {
       title: 'Data sharing agreement',
@@ -78,18 +63,11 @@ export function governanceHandlers(services: Services) {
       if (viewer === null) throw forbidden();
       const read = readForm(acceptTermsForm, request.body);
       if (!read.ok) return showTerms(request, reply.code(400), read.form);
-      const inForce = await currentAgreement(database, 'end-user');
       // Accepting a version that was replaced while the page was open accepts nothing.
-      if (read.value.version !== inForce.version) return showTerms(request, reply);
-      await database.transaction(async (transaction) => {
-        await acceptTerms(transaction, viewer.accountId, inForce.version);
-        await recordAudit(transaction, clock(), {
-          actorAccountId: viewer.accountId,
-          action: 'accepted terms and conditions',
-          subject: `version ${inForce.version}`,
-        });
-      });
-      return reply.redirect(safeNext((request.body as { next?: string }).next));
+      if (!(await acceptTermsInForce(services, viewer.accountId, read.value.version))) {
+        return showTerms(request, reply);
+      }
+      return reply.redirect(readNext(request.body));
     },
 
     showDataSharing: (request: FastifyRequest, reply: FastifyReply) =>
@@ -100,24 +78,9 @@ export function governanceHandlers(services: Services) {
       if (viewer === null) throw forbidden();
       const read = readForm(acceptDataSharingForm, request.body);
       if (!read.ok) return showDataSharing(request, reply.code(400), read.form);
-      if (!canAcceptDataSharingAgreement(viewer, read.value.serviceId)) throw forbidden();
-      const agreement = await currentAgreement(database, 'data-sharing');
-      if (read.value.version !== agreement.version) return showDataSharing(request, reply);
-      await database.transaction(async (transaction) => {
-        await acceptDataSharing(
-          transaction,
-          read.value.serviceId,
-          agreement.version,
-          viewer.accountId,
-          clock(),
-        );
-        await recordAudit(transaction, clock(), {
-          actorAccountId: viewer.accountId,
-          action: 'accepted data sharing agreement',
-          subject: `service ${read.value.serviceId}`,
-          detail: `version ${agreement.version}`,
-        });
-      });
+      const accepted = await acceptDataSharingInForce(services, viewer, read.value);
+      if (accepted === 'not-allowed') throw forbidden();
+      if (accepted === 'not-in-force') return showDataSharing(request, reply);
       return reply.redirect('/data-sharing-agreement?accepted=1');
     },
   };

@@ -26,7 +26,7 @@ import { LISTS } from '../../spreadsheet/lists.ts';
 import { COLUMNS } from '../../spreadsheet/registry.ts';
 import { templateCsv, templateWorkbook } from '../../spreadsheet/template/template-workbook.ts';
 import { EMPTY_FORM, type FormState, formWithErrors, readForm } from '../forms.ts';
-import { idParameter, notFound } from '../http-errors.ts';
+import { databaseId, idParameter, notFound, routeParameters } from '../http-errors.ts';
 import type { Services } from '../services.ts';
 
 /**
@@ -36,6 +36,14 @@ import type { Services } from '../services.ts';
  */
 
 const dateOf = (date: Date) => date.toISOString().slice(0, 10);
+
+/** A page's address: lower-case words joined by hyphens. */
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+const resourceParameters = z.object({ slug: z.string().regex(SLUG) });
+/** A resource's id, or none for a new one. */
+const savedResourceParameters = z.object({ resourceId: databaseId.optional() });
+const problemQuery = z.object({ from: z.string().max(500).optional() });
 
 const resourceForm = z
   .object({
@@ -48,7 +56,7 @@ const resourceForm = z
       .string()
       .trim()
       .regex(
-        /^[a-z0-9]+(-[a-z0-9]+)*$/,
+        SLUG,
         'Enter the page address as lower-case words joined by hyphens, like uploading-tips',
       ),
     kind: z.enum(['page', 'link'], { error: 'Select a page or a link' }),
@@ -108,9 +116,10 @@ export function helpHandlers(services: Services) {
     reply: FastifyReply,
     form: FormState = EMPTY_FORM,
   ) {
+    const query = readForm(problemQuery, request.query);
+    const sent = form.values.page;
     const from = pagePath(
-      (request.query as { from?: string } | undefined)?.from ??
-        (form.values.page as string | undefined),
+      (query.ok ? query.value.from : undefined) ?? (typeof sent === 'string' ? sent : undefined),
     );
     return reply.page('help/report-a-problem.njk', {
       title: 'Report a problem',
@@ -186,7 +195,7 @@ export function helpHandlers(services: Services) {
     },
 
     async resource(request: FastifyRequest, reply: FastifyReply) {
-      const slug = (request.params as { slug?: string }).slug ?? '';
+      const { slug } = routeParameters(resourceParameters, request.params);
       const resource = await findResource(database, { slug });
       if (resource === null || resource.kind !== 'page') throw notFound();
       return reply.page('help/resource.njk', {
@@ -243,15 +252,14 @@ export function helpHandlers(services: Services) {
     },
 
     async saveResource(request: FastifyRequest, reply: FastifyReply) {
-      const params = request.params as { resourceId?: string };
-      const id = params.resourceId === undefined ? null : idParameter(params, 'resourceId');
+      const id = routeParameters(savedResourceParameters, request.params).resourceId ?? null;
       if (id !== null && (await findResource(database, { id })) === null) throw notFound();
       const read = readForm(resourceForm, request.body);
       if (!read.ok) return showResourceForm(reply.code(400), read.form, id);
       if (await slugTaken(database, read.value.slug, id)) {
         return showResourceForm(
           reply.code(400),
-          formWithErrors(request.body as Record<string, unknown>, {
+          formWithErrors(request.body, {
             slug: { text: 'Another resource already has this address' },
           }),
           id,

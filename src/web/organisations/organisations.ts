@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit-log.ts';
+import { changeSpecialist } from '../../organisations/organisation-changes.ts';
 import {
   type Area,
   findIcs,
@@ -31,7 +31,7 @@ import {
   type Viewer,
 } from '../../permissions/permissions.ts';
 import { EMPTY_FORM, type FormState, readForm } from '../forms.ts';
-import { forbidden, idParameter, notFound } from '../http-errors.ts';
+import { databaseId, forbidden, idParameter, notFound, routeParameters } from '../http-errors.ts';
 import type { Services } from '../services.ts';
 
 const specialistForm = z.object({
@@ -63,14 +63,19 @@ export function requireService(
   };
 }
 
+const areaParameters = z.object({
+  regionId: databaseId.optional(),
+  icsId: databaseId.optional(),
+});
+
 /** The area a URL names: /areas/england, /areas/regions/:regionId, /areas/icss/:icsId. */
 export async function areaOf(services: Services, request: FastifyRequest): Promise<Area> {
-  const params = request.params as Record<string, string>;
+  const { regionId, icsId } = routeParameters(areaParameters, request.params);
   const area =
-    params.regionId !== undefined
-      ? await findRegion(services.database, idParameter(params, 'regionId'))
-      : params.icsId !== undefined
-        ? await findIcs(services.database, idParameter(params, 'icsId'))
+    regionId !== undefined
+      ? await findRegion(services.database, regionId)
+      : icsId !== undefined
+        ? await findIcs(services.database, icsId)
         : NATIONAL_AREA;
   if (area === null) throw notFound();
   return area;
@@ -123,7 +128,7 @@ function destinations(viewer: Viewer) {
 }
 
 export function organisationHandlers(services: Services) {
-  const { database, clock } = services;
+  const { database } = services;
 
   async function showTeam(
     request: FastifyRequest,
@@ -170,22 +175,13 @@ export function organisationHandlers(services: Services) {
       const specialistId = idParameter(request.params, 'specialistId');
       const read = readForm(specialistForm, request.body);
       if (!read.ok) return showTeam(request, reply.code(400), read.form);
-      const now = clock();
-      const changed = await database.transaction(async (transaction) => {
-        const rows = await transaction.query<{ initials: string }>(
-          `UPDATE specialist SET display_name = nullif($3, ''), has_left = $4
-            WHERE id = $1 AND team_id = $2 RETURNING initials`,
-          [specialistId, teamId, read.value.displayName, read.value.hasLeft === 'yes'],
-        );
-        if (rows[0] === undefined) return false;
-        await recordAudit(transaction, now, {
-          actorAccountId: viewer.accountId,
-          action: 'changed employment specialist',
-          subject: `team ${teamId}, specialist ${rows[0].initials}`,
-          detail: `${read.value.displayName || '(no name)'}${read.value.hasLeft ? ', left' : ''}`,
-        });
-        return true;
-      });
+      const changed = await changeSpecialist(
+        services,
+        teamId,
+        specialistId,
+        { displayName: read.value.displayName, hasLeft: read.value.hasLeft === 'yes' },
+        viewer.accountId,
+      );
       if (!changed) throw notFound();
       return reply.redirect(`/teams/${teamId}#specialists`);
     },

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { databaseAnswers } from '../../database/database.ts';
 import {
   CAPABILITIES,
   PERMISSION_TABLE,
@@ -29,12 +30,8 @@ export function pageHandlers(services: Services) {
       return reply.page('pages/privacy.njk', { title: 'Privacy notice' });
     },
     async health(_request: FastifyRequest, reply: FastifyReply) {
-      try {
-        await services.database.query('SELECT 1');
-        return reply.send({ status: 'ok' });
-      } catch {
-        return reply.code(503).send({ status: 'database not answering' });
-      }
+      if (await databaseAnswers(services.database)) return reply.send({ status: 'ok' });
+      return reply.code(503).send({ status: 'database not answering' });
     },
   };
 }

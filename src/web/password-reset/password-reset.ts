@@ -1,17 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
-  createOneTimeLink,
-  findAccount,
-  findAccountByEmail,
-  findOneTimeLink,
-  PASSWORD_RESET_LINK_MINUTES,
-  setPassword,
-  useOneTimeLink,
-} from '../../accounts/accounts.ts';
+  accountOfResetLink,
+  requestPasswordReset,
+  setPasswordFromLink,
+} from '../../accounts/password-reset.ts';
 import { passwordProblem } from '../../accounts/passwords.ts';
-import { endAllSessions } from '../../accounts/sessions.ts';
-import { recordAudit } from '../../audit/audit-log.ts';
 import { EMPTY_FORM, type FormState, formWithErrors, readForm } from '../forms.ts';
 import type { Services } from '../services.ts';
 
@@ -47,16 +41,30 @@ export function newPasswordFormProblem(
   return { ok: true, password: read.value.newPassword };
 }
 
+const linkParameters = z.object({ token: z.string().max(200) });
+
+/** The token of a one-time link's URL; null for a URL no link could have. */
+export function linkToken(params: unknown): string | null {
+  const read = linkParameters.safeParse(params);
+  return read.success ? read.data.token : null;
+}
+
+export function linkExpired(reply: FastifyReply) {
+  return reply
+    .code(404)
+    .page('password-reset/link-expired.njk', { title: 'This link has expired' });
+}
+
 /**
  * Password reset by a one-time emailed link. The page says the same whether or not the email
  * has an account, so it cannot be used to find out who has one.
  */
 export function passwordResetHandlers(services: Services) {
-  const { database, clock, mailer, config } = services;
-
-  async function linkAccount(token: string) {
-    const link = await findOneTimeLink(database, 'password-reset', token, clock());
-    return link?.accountId ? findAccount(database, link.accountId) : null;
+  /** The link the URL names, with its account, while it is unused and unexpired. */
+  async function resetLinkOf(request: FastifyRequest) {
+    const token = linkToken(request.params);
+    const account = token === null ? null : await accountOfResetLink(services, token);
+    return token === null || account === null ? null : { token, account };
   }
 
   return {
@@ -75,29 +83,7 @@ export function passwordResetHandlers(services: Services) {
           form: read.form,
         });
       }
-      const account = await findAccountByEmail(database, read.value.email);
-      if (account !== null) {
-        const token = await createOneTimeLink(
-          database,
-          'password-reset',
-          account.id,
-          clock(),
-          PASSWORD_RESET_LINK_MINUTES,
-        );
-        await mailer.send({
-          to: account.email,
-          subject: 'Reset your IPS Reporting password',
-          text: [
-            `Hello ${account.name},`,
-            '',
-            'Use this link to set a new password for IPS Reporting:',
-            `${config.baseUrl}/password-reset/${token}`,
-            '',
-            `The link works once, for ${PASSWORD_RESET_LINK_MINUTES} minutes.`,
-            'If you did not ask to reset your password, you can ignore this email.',
-          ].join('\n'),
-        });
-      }
+      await requestPasswordReset(services, read.value.email);
       return reply.redirect('/password-reset/sent');
     },
 
@@ -106,13 +92,9 @@ export function passwordResetHandlers(services: Services) {
     },
 
     async showNewPassword(request: FastifyRequest, reply: FastifyReply) {
-      const { token } = request.params as { token: string };
-      const account = await linkAccount(token);
-      if (account === null) {
-        return reply
-          .code(404)
-          .page('password-reset/link-expired.njk', { title: 'This link has expired' });
-      }
+      const link = await resetLinkOf(request);
+      if (link === null) return linkExpired(reply);
+      const { token, account } = link;
       return reply.page('password-reset/new-password.njk', {
         title: 'Set a new password',
         form: EMPTY_FORM,
@@ -122,13 +104,9 @@ export function passwordResetHandlers(services: Services) {
     },
 
     async setNewPassword(request: FastifyRequest, reply: FastifyReply) {
-      const { token } = request.params as { token: string };
-      const account = await linkAccount(token);
-      if (account === null) {
-        return reply
-          .code(404)
-          .page('password-reset/link-expired.njk', { title: 'This link has expired' });
-      }
+      const link = await resetLinkOf(request);
+      if (link === null) return linkExpired(reply);
+      const { token, account } = link;
       const checked = newPasswordFormProblem(request.body, account.email);
       if (!checked.ok) {
         return reply.code(400).page('password-reset/new-password.njk', {
@@ -138,23 +116,8 @@ export function passwordResetHandlers(services: Services) {
           email: account.email,
         });
       }
-      const now = clock();
-      const done = await database.transaction(async (transaction) => {
-        if (!(await useOneTimeLink(transaction, 'password-reset', token, now))) return false;
-        await setPassword(transaction, account.id, checked.password);
-        // Whoever knew the old password is signed out.
-        await endAllSessions(transaction, account.id);
-        await recordAudit(transaction, now, {
-          actorAccountId: account.id,
-          action: 'set password from emailed link',
-          subject: `account ${account.id}`,
-        });
-        return true;
-      });
-      if (!done) {
-        return reply
-          .code(404)
-          .page('password-reset/link-expired.njk', { title: 'This link has expired' });
+      if (!(await setPasswordFromLink(services, token, account.id, checked.password))) {
+        return linkExpired(reply);
       }
       return reply.redirect('/password-reset/done');
     },

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit-log.ts';
+import { submitAccessRequest } from '../../accounts/access-requests.ts';
 import { ROLE_NAMES, ROLES } from '../../permissions/permissions.ts';
 import { choiceItems, EMPTY_FORM, readForm } from '../forms.ts';
 import type { Services } from '../services.ts';
@@ -30,7 +30,6 @@ export const requestAccessForm = z.object({
 });
 
 export function requestAccessHandlers(services: Services) {
-  const { database, clock } = services;
   const roles = ROLES.map((role) => ({ value: role, text: ROLE_NAMES[role] }));
   return {
     show(_request: FastifyRequest, reply: FastifyReply) {
@@ -50,27 +49,7 @@ export function requestAccessHandlers(services: Services) {
           roleItems: choiceItems(roles, read.form.values.roleWanted),
         });
       }
-      const now = clock();
-      await database.transaction(async (transaction) => {
-        const [row] = await transaction.query<{ id: number }>(
-          `INSERT INTO access_request (name, email, role_wanted, organisations, reason, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-          [
-            read.value.name,
-            read.value.email,
-            read.value.roleWanted,
-            read.value.organisations,
-            read.value.reason,
-            now,
-          ],
-        );
-        await recordAudit(transaction, now, {
-          actorAccountId: null,
-          action: 'requested access',
-          subject: `access request ${row?.id}`,
-          detail: `${read.value.email} as ${ROLE_NAMES[read.value.roleWanted]}`,
-        });
-      });
+      await submitAccessRequest(services, read.value);
       return reply.redirect('/request-access/sent');
     },
 

@@ -1,15 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
-  createAccount,
-  findOneTimeLink,
-  hasAdministrator,
-  useOneTimeLink,
-} from '../../accounts/accounts.ts';
-import { hashPassword } from '../../accounts/passwords.ts';
-import { recordAudit } from '../../audit/audit-log.ts';
+  createFirstAdministrator,
+  firstAdministratorLinkIsValid,
+} from '../../accounts/first-administrator.ts';
 import { EMPTY_FORM, formWithErrors, readForm } from '../forms.ts';
-import { newPasswordFormProblem } from '../password-reset/password-reset.ts';
+import {
+  linkExpired,
+  linkToken,
+  newPasswordFormProblem,
+} from '../password-reset/password-reset.ts';
 import type { Services } from '../services.ts';
 
 const administratorForm = z.object({
@@ -27,23 +27,15 @@ const administratorForm = z.object({
 
 /** The one-time link `npm start` prints on an empty database, to create the first administrator. */
 export function firstAdministratorHandlers(services: Services) {
-  const { database, clock } = services;
-
-  async function linkIsValid(token: string) {
-    return (
-      !(await hasAdministrator(database)) &&
-      (await findOneTimeLink(database, 'first-administrator', token, clock())) !== null
-    );
+  /** The link's token while it can still create the first administrator. */
+  async function validToken(request: FastifyRequest): Promise<string | null> {
+    const token = linkToken(request.params);
+    return token !== null && (await firstAdministratorLinkIsValid(services, token)) ? token : null;
   }
 
   return {
     async show(request: FastifyRequest, reply: FastifyReply) {
-      const { token } = request.params as { token: string };
-      if (!(await linkIsValid(token))) {
-        return reply
-          .code(404)
-          .page('password-reset/link-expired.njk', { title: 'This link has expired' });
-      }
+      if ((await validToken(request)) === null) return linkExpired(reply);
       return reply.page('setup/first-administrator.njk', {
         title: 'Create the first administrator',
         form: EMPTY_FORM,
@@ -51,12 +43,8 @@ export function firstAdministratorHandlers(services: Services) {
     },
 
     async create(request: FastifyRequest, reply: FastifyReply) {
-      const { token } = request.params as { token: string };
-      if (!(await linkIsValid(token))) {
-        return reply
-          .code(404)
-          .page('password-reset/link-expired.njk', { title: 'This link has expired' });
-      }
+      const token = await validToken(request);
+      if (token === null) return linkExpired(reply);
       const read = readForm(administratorForm, request.body);
       const password = newPasswordFormProblem(request.body, read.ok ? read.value.email : '');
       if (!read.ok || !password.ok) {
@@ -66,23 +54,13 @@ export function firstAdministratorHandlers(services: Services) {
         };
         return reply.code(400).page('setup/first-administrator.njk', {
           title: 'Create the first administrator',
-          form: formWithErrors(request.body as Record<string, unknown>, errors),
+          form: formWithErrors(request.body, errors),
         });
       }
-      const passwordHash = await hashPassword(password.password);
-      const now = clock();
-      await database.transaction(async (transaction) => {
-        if (!(await useOneTimeLink(transaction, 'first-administrator', token, now))) return;
-        const accountId = await createAccount(transaction, { ...read.value, passwordHash });
-        await transaction.query(
-          "INSERT INTO role_assignment (account_id, role) VALUES ($1, 'administrator')",
-          [accountId],
-        );
-        await recordAudit(transaction, now, {
-          actorAccountId: accountId,
-          action: 'created the first administrator',
-          subject: `account ${accountId}`,
-        });
+      // A link used meanwhile (two tabs) creates nobody; either way the next step is to sign in.
+      await createFirstAdministrator(services, token, {
+        ...read.value,
+        password: password.password,
       });
       return reply.redirect('/sign-in');
     },

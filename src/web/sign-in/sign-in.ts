@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { attemptSignIn, LOCK_MINUTES } from '../../accounts/accounts.ts';
+import { checkSecondFactor } from '../../accounts/second-factor.ts';
 import { endAllSessions, endSession, startSession } from '../../accounts/sessions.ts';
-import { verifyTotp } from '../../accounts/totp.ts';
 import { EMPTY_FORM, formWithErrors, readForm } from '../forms.ts';
 import type { Services } from '../services.ts';
 import { setSessionCookie } from '../session-cookie.ts';
@@ -24,6 +24,17 @@ export function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
 }
 
+const nextField = z.object({ next: z.string().optional() });
+
+/** Where to go afterwards: the first `next` the inputs give (query string, form), on this site. */
+export function readNext(...inputs: unknown[]): string {
+  for (const input of inputs) {
+    const read = nextField.safeParse(input);
+    if (read.success && read.data.next !== undefined) return safeNext(read.data.next);
+  }
+  return '/';
+}
+
 export function signInHandlers(services: Services) {
   const { database, clock, logger } = services;
 
@@ -41,18 +52,16 @@ export function signInHandlers(services: Services) {
 
   return {
     show(request: FastifyRequest, reply: FastifyReply) {
-      const { next } = request.query as { next?: string };
       return reply.page('sign-in/sign-in.njk', {
         title: 'Sign in',
         form: EMPTY_FORM,
-        next: safeNext(next),
+        next: readNext(request.query),
       });
     },
 
     async signIn(request: FastifyRequest, reply: FastifyReply) {
-      const body = request.body as Record<string, unknown>;
-      const next = safeNext(body.next);
-      const read = readForm(signInForm, body);
+      const next = readNext(request.body);
+      const read = readForm(signInForm, request.body);
       if (!read.ok) {
         return reply
           .code(400)
@@ -67,7 +76,7 @@ export function signInHandlers(services: Services) {
             : 'Enter a correct email address and password';
         return reply.code(outcome.kind === 'locked' ? 429 : 400).page('sign-in/sign-in.njk', {
           title: 'Sign in',
-          form: formWithErrors(body, { email: { text } }),
+          form: formWithErrors(request.body, { email: { text } }),
           next,
         });
       }
@@ -81,31 +90,21 @@ export function signInHandlers(services: Services) {
 
     showSecondFactor(request: FastifyRequest, reply: FastifyReply) {
       if (!request.session?.secondFactorPending) return reply.redirect('/sign-in');
-      const { next } = request.query as { next?: string };
       return reply.page('sign-in/second-factor.njk', {
         title: 'Enter your security code',
         form: EMPTY_FORM,
-        next: safeNext(next),
+        next: readNext(request.query),
       });
     },
 
     async secondFactor(request: FastifyRequest, reply: FastifyReply) {
       const session = request.session;
       if (!session?.secondFactorPending) return reply.redirect('/sign-in');
-      const body = request.body as Record<string, unknown>;
-      const next = safeNext(body.next);
-      const read = readForm(secondFactorForm, body);
-      const [account] = await database.query<{ secret: string; lastStep: number | null }>(
-        'SELECT totp_secret AS secret, totp_last_step AS "lastStep" FROM account WHERE id = $1',
-        [session.accountId],
-      );
-      const verified =
-        read.ok && account !== undefined
-          ? verifyTotp(account.secret, read.value.code, clock().getTime(), account.lastStep)
-          : { ok: false as const };
-      if (!verified.ok) {
+      const next = readNext(request.body);
+      const read = readForm(secondFactorForm, request.body);
+      if (!read.ok || !(await checkSecondFactor(services, session.accountId, read.value.code))) {
         const form = read.ok
-          ? formWithErrors(body, {
+          ? formWithErrors(request.body, {
               code: {
                 text: 'The code is not right. Enter the code your authenticator app shows now',
               },
@@ -115,10 +114,6 @@ export function signInHandlers(services: Services) {
           .code(400)
           .page('sign-in/second-factor.njk', { title: 'Enter your security code', form, next });
       }
-      await database.query('UPDATE account SET totp_last_step = $2 WHERE id = $1', [
-        session.accountId,
-        verified.step,
-      ]);
       await beginSession(reply, request, session.accountId, false);
       return reply.redirect(next);
     },
