@@ -5,10 +5,9 @@ import {
   ROLE_NAMES,
   ROLES,
 } from '../../permissions/permissions.ts';
-import type { Services } from '../services.ts';
 
-/** The pages everyone may read: help, the accessibility statement, the privacy notice, health. */
-export function pageHandlers(services: Services) {
+/** The pages everyone may read: help, the accessibility statement, the privacy notice. */
+export function pageHandlers() {
   const permissionRows = CAPABILITIES.map((capability) => [
     { text: capability },
     ...ROLES.map((role) => ({ text: PERMISSION_TABLE[capability][role] ?? '–' })),
@@ -27,14 +26,6 @@ export function pageHandlers(services: Services) {
     },
     privacy(_request: FastifyRequest, reply: FastifyReply) {
       return reply.page('pages/privacy.njk', { title: 'Privacy notice' });
-    },
-    async health(_request: FastifyRequest, reply: FastifyReply) {
-      try {
-        await services.database.query('SELECT 1');
-        return reply.send({ status: 'ok' });
-      } catch {
-        return reply.code(503).send({ status: 'database not answering' });
-      }
     },
   };
 }
