@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// The command-line tool runs the TypeScript sources directly through tsx, so there is no build step.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/cli/main.ts');
+// The command-line tool runs the compiled service code (`npm run build`, which `npm install` runs).
+try {
+  await import('../dist/cli/main.js');
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  process.stderr.write('ips-report is not built yet: run `npm run build` in its folder first.\n');
+  process.exitCode = 1;
+}

@@ -2,6 +2,7 @@ import type { Config } from '../config/config.ts';
 import type { TeamTallies } from '../dashboards/team-tallies.ts';
 import type { Database } from '../database/database.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import type { Lifecycle } from './lifecycle.ts';
 
 /**
  * What the use cases are given by the composition root: no web types, so the web handlers, the
@@ -16,4 +17,5 @@ export interface AppContext {
   readonly clock: () => Date;
   /** Each team's figures, kept by its data version, that dashboards of wider scopes add up. */
   readonly teamTallies: TeamTallies;
+  readonly lifecycle: Lifecycle;
 }

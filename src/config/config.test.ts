@@ -9,6 +9,7 @@ const SECURE_AND_COMPLETE = {
   IPS_SESSION_SECRET: SECRET,
   IPS_PSEUDONYMISATION_SECRET: `${SECRET}y`,
   IPS_SMTP_URL: 'smtp://user:pass@mail.example:587',
+  DATABASE_URL: 'postgres://ips@db.example/ips',
 };
 
 describe('configuration', () => {
@@ -30,11 +31,38 @@ describe('configuration', () => {
       if (result.ok) continue;
       assert.deepEqual(result.problems, [
         'IPS_BASE_URL must start with https:// in secure mode',
+        'DATABASE_URL must be set in secure mode: the embedded database is for trying the service (IPS_ALLOW_EMBEDDED_DATABASE=1 runs it anyway)',
         'IPS_SESSION_SECRET must be set in secure mode (at least 32 characters)',
         'IPS_PSEUDONYMISATION_SECRET must be set in secure mode (at least 32 characters)',
         'IPS_SMTP_URL must be set in secure mode: the development outbox writes emails to the console',
       ]);
     }
+  });
+
+  it('refuses the embedded database in secure mode unless asked for by name', () => {
+    const { DATABASE_URL: _, ...embedded } = SECURE_AND_COMPLETE;
+    const refused = readConfig(embedded);
+    assert.deepEqual(refused.ok ? [] : refused.problems, [
+      'DATABASE_URL must be set in secure mode: the embedded database is for trying the service (IPS_ALLOW_EMBEDDED_DATABASE=1 runs it anyway)',
+    ]);
+    const allowed = readConfig({ ...embedded, IPS_ALLOW_EMBEDDED_DATABASE: '1' });
+    assert.ok(allowed.ok);
+    assert.equal(allowed.config.database.databaseUrl, null);
+  });
+
+  it('migrates at start-up unless told not to, and lets requests finish for 25 s by default', () => {
+    const defaults = readConfig({});
+    assert.ok(defaults.ok);
+    assert.equal(defaults.config.migrateOnStart, true);
+    assert.equal(defaults.config.stopGraceSeconds, 25);
+    const deployed = readConfig({ IPS_MIGRATE_ON_START: '0', IPS_STOP_GRACE_SECONDS: '60' });
+    assert.ok(deployed.ok);
+    assert.equal(deployed.config.migrateOnStart, false);
+    assert.equal(deployed.config.stopGraceSeconds, 60);
+    const wrong = readConfig({ IPS_STOP_GRACE_SECONDS: '0' });
+    assert.deepEqual(wrong.ok ? [] : wrong.problems, [
+      'IPS_STOP_GRACE_SECONDS must be a whole number from 1 to 600',
+    ]);
   });
 
   it('accepts a complete secure configuration', () => {

@@ -34,6 +34,10 @@ export interface Config {
    * day, so the first national dashboard adds up memory instead of reading every record.
    */
   readonly warmFigures: boolean;
+  /** Apply the migrations at start-up; off where `npm run migrate` runs before a roll-out. */
+  readonly migrateOnStart: boolean;
+  /** How long a stopping server lets requests in flight finish before it exits anyway. */
+  readonly stopGraceSeconds: number;
 }
 
 export type MailSettings =
@@ -73,6 +77,11 @@ export function readConfig(environment: Environment): ConfigResult {
   const databaseUrl = value('DATABASE_URL') ?? null;
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  } else if (databaseUrl === null && secure && value('IPS_ALLOW_EMBEDDED_DATABASE') !== '1') {
+    // One process on a local folder: no second server, no managed backups or failover.
+    problems.push(
+      'DATABASE_URL must be set in secure mode: the embedded database is for trying the service (IPS_ALLOW_EMBEDDED_DATABASE=1 runs it anyway)',
+    );
   }
 
   const cookieSecret =
@@ -127,6 +136,16 @@ export function readConfig(environment: Environment): ConfigResult {
   // Warming what cannot be kept would read all England for nothing.
   const warmFigures = value('IPS_WARM_FIGURES') !== '0' && figuresCacheEntries > 0;
 
+  const migrateOnStart = value('IPS_MIGRATE_ON_START') !== '0';
+  const stopGraceSeconds = readInteger(
+    value('IPS_STOP_GRACE_SECONDS'),
+    25,
+    'IPS_STOP_GRACE_SECONDS',
+    1,
+    600,
+    problems,
+  );
+
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -145,6 +164,8 @@ export function readConfig(environment: Environment): ConfigResult {
       suppressSmallNumbers,
       figuresCacheEntries,
       warmFigures,
+      migrateOnStart,
+      stopGraceSeconds,
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Database } from './database.ts';
+import type { Database, Queryable } from './database.ts';
 
 /**
  * Plain numbered SQL migrations (`migrations/0001_name.sql`), applied in order at start-up on
@@ -57,4 +57,20 @@ export async function applyMigrations(
     if (appliedNow) applied.push(migration.version);
   }
   return applied;
+}
+
+/** The versions not yet applied, in order: all of them on a database never migrated. */
+export async function pendingMigrations(
+  database: Queryable,
+  migrations: readonly Migration[],
+): Promise<string[]> {
+  const [table] = await database.query<{ exists: boolean }>(
+    "SELECT to_regclass('schema_migration') IS NOT NULL AS exists",
+  );
+  if (!table?.exists) return migrations.map((migration) => migration.version);
+  const rows = await database.query<{ version: string }>('SELECT version FROM schema_migration');
+  const applied = new Set(rows.map((row) => row.version));
+  return migrations
+    .map((migration) => migration.version)
+    .filter((version) => !applied.has(version));
 }

@@ -23,12 +23,18 @@ export interface DatabaseSettings {
   readonly dataDirectory: string | null;
 }
 
-/** The database the settings name, with every migration applied. */
-export async function openDatabase(settings: DatabaseSettings): Promise<Database> {
+/**
+ * The database the settings name, with every migration applied unless `migrate` is false (a
+ * deployment that runs `npm run migrate` before rolling out; readiness then waits for it).
+ */
+export async function openDatabase(
+  settings: DatabaseSettings,
+  { migrate = true }: { readonly migrate?: boolean } = {},
+): Promise<Database> {
   const database =
     settings.databaseUrl !== null
       ? await openPostgresDatabase(settings.databaseUrl)
       : await openPgliteDatabase(settings.dataDirectory);
-  await applyMigrations(database, readMigrations());
+  if (migrate) await applyMigrations(database, readMigrations());
   return database;
 }

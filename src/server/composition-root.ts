@@ -4,6 +4,7 @@ import {
   FIRST_ADMINISTRATOR_LINK_MINUTES,
   hasAdministrator,
 } from '../accounts/accounts.ts';
+import { Lifecycle } from '../application/lifecycle.ts';
 import type { Config } from '../config/config.ts';
 import { TeamTallies } from '../dashboards/team-tallies.ts';
 import type { Database } from '../database/database.ts';
@@ -28,7 +29,8 @@ export async function composeServices(
   config: Config,
   overrides: Overrides = {},
 ): Promise<Services> {
-  const database = overrides.database ?? (await openDatabase(config.database));
+  const database =
+    overrides.database ?? (await openDatabase(config.database, { migrate: config.migrateOnStart }));
   return {
     config,
     database,
@@ -40,6 +42,7 @@ export async function composeServices(
     logger: createLogger(config.logLevel, overrides.logDestination),
     clock: overrides.clock ?? (() => new Date()),
     teamTallies: new TeamTallies(database, config.figuresCacheEntries),
+    lifecycle: new Lifecycle(),
   };
 }
 

@@ -3,26 +3,19 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { londonToday } from '../calendar/london-today.ts';
-import { readConfig } from '../config/config.ts';
+
 import { keepFiguresWarm } from '../dashboards/warm-figures.ts';
 import { openDatabase } from '../database/open-database.ts';
 import { composeApp } from './composition-root.ts';
+import { configOrExit } from './config-or-exit.ts';
 import { DEMO_ROLES, demoEmail, seedDemo } from './demo-data.ts';
 
 /** `npm run demo`: the service on a fresh embedded database holding the demo organisations and accounts. */
 const folder = mkdtempSync(join(tmpdir(), 'ips-reporting-demo-'));
-const result = readConfig({
-  ...process.env,
-  DATABASE_URL: '',
-  IPS_DATA_DIR: join(folder, 'database'),
-});
-if (!result.ok) {
-  process.stderr.write(
-    `The demo cannot start:\n${result.problems.map((problem) => `  - ${problem}`).join('\n')}\n`,
-  );
-  process.exit(1);
-}
-const { config } = result;
+const config = configOrExit(
+  { ...process.env, DATABASE_URL: '', IPS_DATA_DIR: join(folder, 'database') },
+  'The demo cannot start:',
+);
 const password = process.env.IPS_DEMO_PASSWORD?.trim() || randomBytes(12).toString('base64url');
 const database = await openDatabase(config.database);
 const demo = await seedDemo(database, {

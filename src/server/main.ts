@@ -1,21 +1,22 @@
-import { readConfig } from '../config/config.ts';
 import { keepFiguresWarm } from '../dashboards/warm-figures.ts';
+import { pendingMigrations } from '../database/migrations.ts';
+import { readMigrations } from '../database/open-database.ts';
+
 import { composeApp, firstAdministratorLink } from './composition-root.ts';
+import { configOrExit } from './config-or-exit.ts';
 
 /** `npm start`: the web service on the configured database (embedded PGlite by default). */
-const result = readConfig(process.env);
-if (!result.ok) {
-  process.stderr.write(
-    `IPS Reporting cannot start. Fix these settings:\n${result.problems.map((problem) => `  - ${problem}`).join('\n')}\n`,
-  );
-  process.exit(1);
-}
-const { config } = result;
+const config = configOrExit(process.env, 'IPS Reporting cannot start. Fix these settings:');
 const { app, services } = await composeApp(config);
 await app.listen({ port: config.port, host: config.host });
-const warming = config.warmFigures ? keepFiguresWarm(services) : null;
+// Started before `npm run migrate` (IPS_MIGRATE_ON_START=0): answer not ready until it has run.
+const pending = await pendingMigrations(services.database, readMigrations());
+if (pending.length > 0) {
+  services.logger.warn({ pending }, 'waiting for migrations: not ready until they are applied');
+}
+const warming = config.warmFigures && pending.length === 0 ? keepFiguresWarm(services) : null;
 
-const link = await firstAdministratorLink(services);
+const link = pending.length === 0 ? await firstAdministratorLink(services) : null;
 if (link !== null) {
   process.stdout.write(
     `\nNo administrator yet. Create the first one within 24 hours at:\n  ${link}\n\n`,
@@ -23,11 +24,27 @@ if (link !== null) {
 }
 process.stdout.write(`IPS Reporting is running at ${config.baseUrl}\n`);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
-    warming?.stop();
-    await app.close();
-    await services.database.close();
-    process.exit(0);
-  });
+/**
+ * A graceful stop (an orchestrator's SIGTERM, Ctrl-C): readiness says no at once, no new
+ * connections are taken, requests in flight finish, then the database closes and the process
+ * exits 0. Past the grace period it exits 1 with whatever is still running.
+ */
+async function stop(signal: NodeJS.Signals) {
+  services.logger.info({ signal }, 'stopping: finishing requests in flight');
+  services.lifecycle.beginStopping();
+  warming?.stop();
+  const deadline = setTimeout(() => {
+    services.logger.error(
+      { graceSeconds: config.stopGraceSeconds },
+      'requests still running at the end of the grace period: exiting',
+    );
+    process.exit(1);
+  }, config.stopGraceSeconds * 1000);
+  deadline.unref();
+  await app.close();
+  await services.database.close();
+  clearTimeout(deadline);
+  services.logger.info('stopped');
+  process.exit(0);
 }
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stop);

@@ -58,6 +58,8 @@ function rule(
 
 rule('anyone', null, [
   'GET /health',
+  'GET /health/live',
+  'GET /health/ready',
   'GET /help',
   'GET /help/spreadsheet',
   'GET /help/template.xlsx',

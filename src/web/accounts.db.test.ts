@@ -83,14 +83,14 @@ describe('accounts, sign-in and governance', () => {
     assert.equal((await browser.get('/admin')).statusCode, 200);
   });
 
-  it('answers /health from the database, and puts the CSP nonce on the page script', async () => {
+  it('answers /health as ready once the database is migrated, and puts the CSP nonce on the page script', async () => {
     const page = await web.browser().get('/sign-in');
     const nonce = /'nonce-([^']+)'/.exec(page.headers['content-security-policy'] as string)?.[1];
     assert.ok(nonce);
     assert.match(page.body, new RegExp(`<script nonce="${nonce.replace(/[+/]/g, '\\$&')}">`));
     assert.equal(page.headers['x-frame-options'], 'SAMEORIGIN');
     const health = await web.app.inject({ url: '/health' });
-    assert.deepEqual(JSON.parse(health.body), { status: 'ok' });
+    assert.deepEqual(JSON.parse(health.body), { status: 'ready' });
   });
 
   it('refuses a form without its CSRF token', async () => {

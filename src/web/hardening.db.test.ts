@@ -105,6 +105,8 @@ describe('web hardening', () => {
         IPS_SESSION_SECRET: 'a session secret of at least thirty-two characters',
         IPS_PSEUDONYMISATION_SECRET: 'a pseudonymisation secret of at least thirty-two chars',
         IPS_SMTP_URL: 'smtp://user:password@127.0.0.1:2525',
+        // The test's own in-memory database stands in for PostgreSQL.
+        IPS_ALLOW_EMBEDDED_DATABASE: '1',
       });
       const orgs = await seedOrganisations(web.database);
       await createTestAccount(web.database, 'secure@nhs.net', [

@@ -32,6 +32,7 @@ import {
   requireViewer,
 } from './gates.ts';
 import { governanceHandlers } from './governance/governance.ts';
+import { healthHandlers } from './health/health.ts';
 import { helpHandlers } from './help/help.ts';
 import {
   organisationHandlers,
@@ -56,7 +57,8 @@ import { uploadHandlers } from './uploads/uploads.ts';
  * shows and what the server allows cannot drift apart.
  */
 export function registerRoutes(app: FastifyInstance, services: Services): void {
-  const pages = pageHandlers(services);
+  const pages = pageHandlers();
+  const health = healthHandlers(services);
   const signIn = signInHandlers(services);
   const passwordReset = passwordResetHandlers(services);
   const requestAccess = requestAccessHandlers(services);
@@ -81,7 +83,10 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   const returnsApi = returnsApiHandlers(services);
 
   // Anyone.
-  app.get('/health', pages.health);
+  app.get('/health/live', health.live);
+  app.get('/health/ready', health.ready);
+  // The address earlier deployments probe: the same answer as ready.
+  app.get('/health', health.ready);
   app.get('/help', pages.help);
   app.get('/help/spreadsheet', help.spreadsheet);
   app.get('/help/template.xlsx', help.templateXlsx);

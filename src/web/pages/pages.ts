@@ -1,15 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { databaseAnswers } from '../../database/database.ts';
 import {
   CAPABILITIES,
   PERMISSION_TABLE,
   ROLE_NAMES,
   ROLES,
 } from '../../permissions/permissions.ts';
-import type { Services } from '../services.ts';
 
-/** The pages everyone may read: help, the accessibility statement, the privacy notice, health. */
-export function pageHandlers(services: Services) {
+/** The pages everyone may read: help, the accessibility statement, the privacy notice. */
+export function pageHandlers() {
   const permissionRows = CAPABILITIES.map((capability) => [
     { text: capability },
     ...ROLES.map((role) => ({ text: PERMISSION_TABLE[capability][role] ?? '–' })),
@@ -28,10 +26,6 @@ export function pageHandlers(services: Services) {
     },
     privacy(_request: FastifyRequest, reply: FastifyReply) {
       return reply.page('pages/privacy.njk', { title: 'Privacy notice' });
-    },
-    async health(_request: FastifyRequest, reply: FastifyReply) {
-      if (await databaseAnswers(services.database)) return reply.send({ status: 'ok' });
-      return reply.code(503).send({ status: 'database not answering' });
     },
   };
 }

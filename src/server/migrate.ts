@@ -1,0 +1,20 @@
+import { applyMigrations } from '../database/migrations.ts';
+import { openDatabase, readMigrations } from '../database/open-database.ts';
+import { configOrExit } from './config-or-exit.ts';
+
+/**
+ * `npm run migrate`: applies the migrations not yet applied and exits, for deployments that
+ * migrate once before rolling out servers started with IPS_MIGRATE_ON_START=0.
+ */
+const config = configOrExit(process.env, 'The migrations cannot run. Fix these settings:');
+const database = await openDatabase(config.database, { migrate: false });
+try {
+  const applied = await applyMigrations(database, readMigrations());
+  process.stdout.write(
+    applied.length === 0
+      ? 'The database is up to date: no migration to apply.\n'
+      : `Applied migrations ${applied.join(', ')}.\n`,
+  );
+} finally {
+  await database.close();
+}
