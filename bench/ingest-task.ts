@@ -47,7 +47,7 @@ const tasks: Record<string, () => number | Promise<number>> = {
   'own-xlsx-reader': () =>
     countRows(openXlsxWorkbook(bytes, limits).sheets[0]?.rows(ALL_COLUMNS) ?? []) - 1,
   papaparse: () => Papa.parse(new TextDecoder().decode(bytes)).data.length - 1,
-  // The mode DESIGN.md's reference figure used: the file streamed in 64 KB chunks.
+  // The mode docs/DESIGN.md's reference figure used: the file streamed in 64 KB chunks.
   'papaparse-streamed': () =>
     new Promise<number>((resolve) => {
       let rows = 0;

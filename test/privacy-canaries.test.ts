@@ -12,7 +12,7 @@ import { generateReferralRows } from '../src/synthetic/referral-rows.ts';
 import { runIpsReport } from './support/cli-harness.ts';
 
 /**
- * DESIGN.md privacy rules: names, contact details, NI number, referrer, employer, job role,
+ * docs/DESIGN.md privacy rules: names, contact details, NI number, referrer, employer, job role,
  * comments, date of birth and the raw client ID never appear in records, messages or output.
  */
 

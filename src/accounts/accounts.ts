@@ -2,7 +2,7 @@ import type { Queryable } from '../database/database.ts';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.ts';
 import { hashSecretToken, newSecretToken } from './secret-tokens.ts';
 
-/** DESIGN.md: locked after repeated failures. Five wrong passwords lock the account for 15 minutes. */
+/** docs/DESIGN.md: locked after repeated failures. Five wrong passwords lock the account for 15 minutes. */
 export const SIGN_IN_ATTEMPTS_BEFORE_LOCK = 5;
 export const LOCK_MINUTES = 15;
 export const PASSWORD_RESET_LINK_MINUTES = 60;

@@ -1,5 +1,5 @@
 /**
- * Calendar dates as `YYYY-MM-DD` strings end to end (METRICS.md: no metric uses a time of day).
+ * Calendar dates as `YYYY-MM-DD` strings end to end (docs/METRICS.md: no metric uses a time of day).
  * Internally arithmetic uses day numbers (days since 1970-01-01), computed from UTC parts so the
  * host time zone can never shift a date.
  */

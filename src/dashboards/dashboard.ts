@@ -16,7 +16,7 @@ import type { GroupLevel } from './scope-records.ts';
 import type { GroupTallies, TallyRequest, TeamTallies } from './team-tallies.ts';
 
 /**
- * A dashboard's figures, all from the metric engine (METRICS.md): the whole scope, each group of
+ * A dashboard's figures, all from the metric engine (docs/METRICS.md): the whole scope, each group of
  * the level below (specialists, teams or services), each month of the period, and the splits by a
  * field of the record that the view shows. Each is a sum of the scope's team tallies.
  */
@@ -246,7 +246,7 @@ const mapValues = <K extends string, T, U>(record: Record<K, T>, map: (value: T)
   ) as Record<K, U>;
 
 /**
- * METRICS.md's object as a caller may see it: the specialists' caseloads only for those who may
+ * docs/METRICS.md's object as a caller may see it: the specialists' caseloads only for those who may
  * see ES-level detail (an empty object otherwise, so the keys stay the same), and at area level
  * the counts of 1 to 4 as "<5", as the area dashboards show them.
  */

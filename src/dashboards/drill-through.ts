@@ -14,7 +14,7 @@ import type {
 } from '../metrics/derive.ts';
 
 /**
- * Drill-through (DESIGN.md: "from any figure to the pseudonymised records behind it"): what a
+ * Drill-through (docs/DESIGN.md: "from any figure to the pseudonymised records behind it"): what a
  * figure's link asks for, as URL parameters and back, and whether a record is behind it. A record
  * is behind a figure when the metric engine, given that record alone, counts it: one definition,
  * never a second in SQL.

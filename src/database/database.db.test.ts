@@ -33,7 +33,7 @@ for (const { driver, open } of testDatabases()) {
           nhs_england_funded: false,
           icss: 0,
         });
-        // ICSs per region as in shared/data/nhs-areas.csv.
+        // ICSs per region as in the NHS England regions and ICBs list (migration 0001).
         assert.deepEqual(
           regions
             .slice(0, 7)

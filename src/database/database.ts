@@ -1,7 +1,7 @@
 /**
  * One SQL dialect, PostgreSQL, behind a thin interface: PGlite (embedded, the default) and
  * PostgreSQL run the same migrations and queries. Both drivers return the same JavaScript types:
- * calendar dates as 'YYYY-MM-DD' strings and counts as numbers (DESIGN.md, driver differences).
+ * calendar dates as 'YYYY-MM-DD' strings and counts as numbers (docs/DESIGN.md, driver differences).
  */
 
 export type SqlValue = string | number | boolean | null | Date;

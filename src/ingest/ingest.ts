@@ -197,7 +197,7 @@ interface SheetChoice {
 }
 
 /**
- * SPREADSHEET.md: only the first sheet whose headings include the mandatory ones is read. The
+ * docs/SPREADSHEET.md: only the first sheet whose headings include the mandatory ones is read. The
  * heading row may sit below a title, so the first rows of each sheet are searched.
  */
 function chooseSheet(sheets: readonly SheetSource[]): SheetChoice {

@@ -11,7 +11,7 @@ import { computeMetrics, type MetricsQuery, type MetricsResult } from './compute
 import type { DerivedRecord } from './derive.ts';
 
 /**
- * Splitting the figures (METRICS.md "Breakdowns"): by a record's own fields, by any grouping a
+ * Splitting the figures (docs/METRICS.md "Breakdowns"): by a record's own fields, by any grouping a
  * caller supplies (team, service, ICS, region), or by calendar sub-periods of the period.
  */
 

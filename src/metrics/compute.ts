@@ -10,7 +10,7 @@ import {
 import { QUALITY_GUIDANCE } from './guidance.ts';
 
 /**
- * Every figure of METRICS.md over a period and an as-at date, from derived records. The result is
+ * Every figure of docs/METRICS.md over a period and an as-at date, from derived records. The result is
  * exactly the "Machine-readable form" object: same keys, same order, null for an empty population.
  */
 
@@ -307,7 +307,7 @@ function keptSmall(tally: GrowingTally): MetricsTally {
   };
 }
 
-/** The figures of METRICS.md from a tally of the records over the query's period. */
+/** The figures of docs/METRICS.md from a tally of the records over the query's period. */
 export function metricsFromTally(tally: MetricsTally, query: MetricsQuery): MetricsResult {
   const c = (name: (typeof TALLIED)[number]) => tally.counts[COUNT[name]] ?? 0;
   const byHours = (weeks: SustainmentWeeks): HoursBandCounts => ({

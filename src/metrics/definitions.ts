@@ -1,7 +1,7 @@
 import { GUIDANCE_NOTES, QUALITY_GUIDANCE } from './guidance.ts';
 
 /**
- * Each figure's name and rule in plain English, from METRICS.md: the (?) tool tips, the help pages
+ * Each figure's name and rule in plain English, from docs/METRICS.md: the (?) tool tips, the help pages
  * and the command-line table all read these, so the words match the counting.
  */
 
@@ -13,7 +13,7 @@ export interface MetricDefinition {
   readonly rule: string;
 }
 
-/** METRICS.md's sustainment rule in a sentence; an outcome once reached stays counted (step 5). */
+/** docs/METRICS.md's sustainment rule in a sentence; an outcome once reached stays counted (step 5). */
 const sustainmentRule = (days: number) =>
   `Records that first reach ${days} days in work on a date in the period, up to the as-at date. Days add up over several jobs; a break of 42 days or more between jobs starts the count again from the next job, but an outcome already reached stays counted, once.`;
 
@@ -113,7 +113,7 @@ export const METRIC_BY_ID: ReadonlyMap<MetricId, MetricDefinition> = new Map(
   METRIC_DEFINITIONS.map((definition) => [definition.id, definition]),
 );
 
-/** METRICS.md's counts (a number of records, or of jobs), in the overview's order. */
+/** docs/METRICS.md's counts (a number of records, or of jobs), in the overview's order. */
 export const ALL_COUNTS = [
   'referrals',
   'vpStarts',

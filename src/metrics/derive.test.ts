@@ -13,7 +13,7 @@ import {
   timeToFirstJobBand,
 } from './derive.ts';
 
-/** A record with referral 01/12/2023, as in METRICS.md's worked examples. */
+/** A record with referral 01/12/2023, as in docs/METRICS.md's worked examples. */
 function recordWithJobs(jobs: Array<[string, string | null, number | null]>): ReferralRecord {
   return referral({
     jobs: jobs.map(([startDate, endDate, hours]) => job(startDate, endDate, hours)),
@@ -328,7 +328,7 @@ describe('sustainment rule properties', () => {
 });
 
 /**
- * METRICS.md's rule read literally, one calendar day at a time, as at `asAt`: jobs started by then
+ * docs/METRICS.md's rule read literally, one calendar day at a time, as at `asAt`: jobs started by then
  * cover days up to their end or `asAt`; the accrued days since the clock last started earn each
  * outcome, and their hours give its band. The engine's derived dates must agree for every `asAt`.
  */

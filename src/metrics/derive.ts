@@ -8,7 +8,7 @@ import type { ReferralRecord } from '../referrals/referral-record.ts';
 import { IN_WORK_STATUSES, OUT_OF_WORK_STATUSES } from '../spreadsheet/lists.ts';
 
 /**
- * What the engine works out once per record, at upload (METRICS.md): the jobs that count, the
+ * What the engine works out once per record, at upload (docs/METRICS.md): the jobs that count, the
  * first job start, and the 13/26/52-week sustainment dates and hours bands computed with open jobs
  * assumed to continue. Queries then only compare these dates with the period and the as-at date:
  * accrual up to a date depends only on days up to that date, so a sustainment date counted only
@@ -73,7 +73,7 @@ export interface DerivedRecord {
   readonly record: ReferralRecord;
   readonly referralDay: number;
   /**
-   * As recorded, even when before the referral date: METRICS.md counts a VP start by its date
+   * As recorded, even when before the referral date: docs/METRICS.md counts a VP start by its date
    * alone (and the shared fixtures agree), unlike job starts.
    */
   readonly vpStartDay: number | null;
@@ -190,7 +190,7 @@ export function timeToFirstJobBand(
 }
 
 /**
- * The IPS Grow sustainment rule (METRICS.md steps 1–6) on jobs sorted by start, with open jobs
+ * The IPS Grow sustainment rule (docs/METRICS.md steps 1–6) on jobs sorted by start, with open jobs
  * continuing for ever. Jobs are merged into spells of consecutive employed days as they are
  * walked; a break of 42 days or more restarts the clock; N weeks are achieved on the day the
  * accrued count reaches 7 × N, and stay achieved.

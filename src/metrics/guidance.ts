@@ -1,28 +1,28 @@
 /**
- * What each quality indicator is read against: the thresholds, targets and benchmarks of METRICS.md
+ * What each quality indicator is read against: the thresholds, targets and benchmarks of docs/METRICS.md
  * ("Time-based quality indicators"). The dashboards, the help page, the tool tips, the
  * command-line tool and the API all take them from here, so no page says another number.
  */
 
 export const QUALITY_GUIDANCE = {
-  /** METRICS.md, IPS Grow recommendation: first attempted contact within 5 days of referral. */
+  /** docs/METRICS.md, IPS Grow recommendation: first attempted contact within 5 days of referral. */
   daysToFirstContact: { withinDays: 5 },
-  /** METRICS.md, fidelity scale (rapid job search): employer contact within 30 days of VP start. */
+  /** docs/METRICS.md, fidelity scale (rapid job search): employer contact within 30 days of VP start. */
   daysToEmployerContact: { withinDays: 30 },
-  /** METRICS.md, fidelity scale: each employment specialist's active caseload from 20 to 25. */
+  /** docs/METRICS.md, fidelity scale: each employment specialist's active caseload from 20 to 25. */
   caseloadPerSpecialist: { low: 20, high: 25 },
-  /** METRICS.md, fidelity scale: at least 30% of the active caseload in paid work. */
+  /** docs/METRICS.md, fidelity scale: at least 30% of the active caseload in paid work. */
   employedShareOfCaseload: { atLeast: 0.3 },
-  /** METRICS.md, the resource pack: at most 15% of the caseload in work at referral. */
+  /** docs/METRICS.md, the resource pack: at most 15% of the caseload in work at referral. */
   retentionShare: { atMost: 0.15 },
-  /** METRICS.md: IPS Grow benchmark 40%; US learning community 31% minimal, 41% average, 50% excellent. */
+  /** docs/METRICS.md: IPS Grow benchmark 40%; US learning community 31% minimal, 41% average, 50% excellent. */
   employmentRate: {
     benchmark: 0.4,
     learningCommunity: { minimal: 0.31, average: 0.41, excellent: 0.5 },
   },
 } as const;
 
-/** DESIGN.md's data freshness: each month's upload is due by this day of the month. */
+/** docs/DESIGN.md's data freshness: each month's upload is due by this day of the month. */
 export const UPLOAD_DUE_DAY = 5;
 
 const wholePercent = (share: number) => `${Math.round(share * 100)}%`;

@@ -3,7 +3,7 @@ import { asAtDate, computeMetrics, type MetricsQuery, type MetricsResult } from 
 import type { DerivedRecord } from './derive.ts';
 
 /**
- * Totals vs targets (METRICS.md "Targets"): a team's annual target per measure and financial
+ * Totals vs targets (docs/METRICS.md "Targets"): a team's annual target per measure and financial
  * year, pro rata to the as-at date, and its status.
  */
 
@@ -97,7 +97,7 @@ export function targetQueries(year: number, today: IsoDate): MetricsQuery[] {
   const from = financialYearFrom(year);
   const to = financialYearTo(year);
   const asAt = asAtDate({ to, today });
-  // METRICS.md: the actual is over 1 April to A, so a referral or VP start dated after today
+  // docs/METRICS.md: the actual is over 1 April to A, so a referral or VP start dated after today
   // (a warning at upload) does not count until its day comes.
   const queries: MetricsQuery[] = [{ from, to: asAt, today, employmentStatus: 'all' }];
   for (let monthStart = from; monthStart <= asAt; monthStart = addMonths(monthStart, 1)) {

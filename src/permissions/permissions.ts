@@ -1,5 +1,5 @@
 /**
- * Who may do what, by scope: DESIGN.md's roles table as data, and named predicates that read it.
+ * Who may do what, by scope: docs/DESIGN.md's roles table as data, and named predicates that read it.
  * Every route group asks one of these on the server; hiding a link is never the control.
  */
 
@@ -117,11 +117,11 @@ function forAreaLeads(reach: Reach): Partial<Record<Role, Reach>> {
   return Object.fromEntries(Object.keys(AREA_LEADS).map((role) => [role, reach]));
 }
 
-/** DESIGN.md's table, row by row; a role missing from a row has a dash there. */
+/** docs/DESIGN.md's table, row by row; a role missing from a row has a dash there. */
 export const PERMISSION_TABLE: Readonly<Record<Capability, Partial<Record<Role, Reach>>>> = {
   'upload data, roll back': { 'team-leader': 'own teams' },
   'set team targets': { 'team-leader': 'own teams' },
-  // Issue 5, beyond DESIGN.md's table: a service's own target, and its IPS fidelity reviews.
+  // Issue 5, beyond docs/DESIGN.md's table: a service's own target, and its IPS fidelity reviews.
   'set service targets': { 'service-manager': 'own service' },
   'record fidelity reviews': { 'service-manager': 'own service' },
   'see ES-level detail': { 'team-leader': 'own teams' },
@@ -138,7 +138,7 @@ export const PERMISSION_TABLE: Readonly<Record<Capability, Partial<Record<Role, 
     'service-manager': 'own service',
     ...forAreaLeads('submitted, in area'),
   },
-  // Issue 6, beyond DESIGN.md's table: the national lead sets each quarter's deadline.
+  // Issue 6, beyond docs/DESIGN.md's table: the national lead sets each quarter's deadline.
   'set quarterly return deadlines': { 'national-lead': 'own area' },
   'accept data sharing agreement': {
     'service-manager': 'own service, if named data governance lead',

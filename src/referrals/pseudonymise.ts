@@ -15,7 +15,7 @@ export function clientKeyHasher(secret: string | Uint8Array): ClientKeyOf {
   return (clientId) => createHmac('sha256', secret).update(clientId.trim()).digest('hex');
 }
 
-/** Age band at referral (METRICS.md "Breakdowns"); under 16 is outside the bands, so unknown. */
+/** Age band at referral (docs/METRICS.md "Breakdowns"); under 16 is outside the bands, so unknown. */
 export function ageBandAtReferral(dateOfBirth: IsoDate | null, referralDate: IsoDate): AgeBand {
   if (dateOfBirth === null) return 'unknown';
   const age = ageOn(dateOfBirth, referralDate);

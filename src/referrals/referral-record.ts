@@ -3,7 +3,7 @@ import type { IsoDate } from '../calendar/calendar-date.ts';
 /**
  * One referral episode after validation and pseudonymisation: what the service stores and counts.
  * By construction it has no field that could hold personal data — no names, contact details,
- * employer, job role, comments, date of birth or raw client ID (DESIGN.md, privacy rules).
+ * employer, job role, comments, date of birth or raw client ID (docs/DESIGN.md, privacy rules).
  */
 
 export const AGE_BANDS = [
@@ -28,7 +28,7 @@ export interface JobRecord {
   readonly preferenceMet: boolean | null;
 }
 
-/** What makes a referral one row within a team (SPREADSHEET.md): the client and the referral date. */
+/** What makes a referral one row within a team (docs/SPREADSHEET.md): the client and the referral date. */
 export type ReferralKey = Pick<ReferralRecord, 'clientKey' | 'referralDate'>;
 
 export interface ReferralRecord {

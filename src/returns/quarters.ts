@@ -4,7 +4,7 @@ import { quarterLabel } from '../metrics/breakdowns.ts';
 /**
  * Calendar quarters as NHS England's quarterly return counts them (Q1 = January to March), always
  * shown with their months and the financial quarter too, because July to September is Q3 in the
- * return but Q2 of the financial year (METRICS.md "Financial years, quarters").
+ * return but Q2 of the financial year (docs/METRICS.md "Financial years, quarters").
  */
 
 export interface Quarter {

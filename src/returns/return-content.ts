@@ -27,7 +27,7 @@ export type AutoFigureId = (typeof AUTO_FIGURES)[number]['id'];
 export type AutoFigures = Record<AutoFigureId, number>;
 
 /**
- * The engine's figures for the quarter's dates (METRICS.md), as at its end or today if sooner;
+ * The engine's figures for the quarter's dates (docs/METRICS.md), as at its end or today if sooner;
  * "employed at referral" is the referrals with an employment status beginning "Employed".
  */
 export function autoFigures(
@@ -164,7 +164,7 @@ export function checkReturn(
     );
     figures[id] = { auto: fromData, reported, reason: overridden ? reason : null };
   }
-  // What METRICS.md's definitions make always true, so a figure typed over the data keeps it.
+  // What docs/METRICS.md's definitions make always true, so a figure typed over the data keeps it.
   const atMost = (smaller: AutoFigureId, larger: AutoFigureId, text: string) => {
     if (figures[smaller].reported > figures[larger].reported) {
       problems.push({ field: `figure-${smaller}`, text });
@@ -332,7 +332,7 @@ export const ROLL_UP_FIELDS = [
 
 /**
  * The returns added up, field by field, as an area publishes them: with the small-number rule on,
- * a count from 1 to 4 is "<5", as on the area dashboards (DESIGN.md, privacy rules).
+ * a count from 1 to 4 is "<5", as on the area dashboards (docs/DESIGN.md, privacy rules).
  */
 export function rollUp(
   contents: readonly ReturnContent[],

@@ -2,7 +2,7 @@ import { LISTS } from './lists.ts';
 import type { ColumnDefinition, ColumnType, Requirement } from './registry.ts';
 
 /**
- * Each column's rule in plain English, from the registry (SPREADSHEET.md "Columns" and
+ * Each column's rule in plain English, from the registry (docs/SPREADSHEET.md "Columns" and
  * "Validation"): the template's heading notes and the help page's column table both read these.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The value lists of the standard spreadsheet (SPREADSHEET.md, "Lists"). A value not in its list is
+ * The value lists of the standard spreadsheet (docs/SPREADSHEET.md, "Lists"). A value not in its list is
  * kept as OTHER_NOT_RECOGNISED with a warning.
  */
 
@@ -147,7 +147,7 @@ export const OUT_OF_WORK_STATUSES: readonly string[] = LISTS.R.values.slice(0, 2
 export const IN_WORK_STATUSES: readonly string[] = LISTS.R.values.slice(2, 5);
 export const DISCHARGED_STATUS = 'Discharged';
 
-/** Case-insensitive, and "-", "–" and "—" alike (SPREADSHEET.md); spaces squeezed. */
+/** Case-insensitive, and "-", "–" and "—" alike (docs/SPREADSHEET.md); spaces squeezed. */
 export function listMatchKey(value: string): string {
   return value
     .trim()

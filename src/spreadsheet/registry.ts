@@ -1,7 +1,7 @@
 import type { ListId } from './lists.ts';
 
 /**
- * The column registry: SPREADSHEET.md "Columns" as data. The readers, the validator, the help pages
+ * The column registry: docs/SPREADSHEET.md "Columns" as data. The readers, the validator, the help pages
  * and the template generator all read this; nothing else hard-codes a heading.
  */
 

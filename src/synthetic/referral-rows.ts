@@ -88,7 +88,7 @@ const COMMENTS = [
 const DISCHARGE_REASONS_NOT_IN_WORK = LISTS.D.values.filter(
   (reason) => reason !== 'Employed - support no longer needed',
 );
-/** A break this long between jobs resets the sustainment clock (METRICS.md): breaks straddle it. */
+/** A break this long between jobs resets the sustainment clock (docs/METRICS.md): breaks straddle it. */
 const RESETTING_BREAK_DAYS = 42;
 /** The share of clients still open after two weeks who have been discharged. */
 const DISCHARGE_CHANCE = 0.25;

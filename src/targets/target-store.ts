@@ -5,7 +5,7 @@ import { isTargetMeasure, TARGET_MEASURES, type TargetMeasure } from '../metrics
 
 /**
  * Targets and team sizes as stored, with every change kept (who, what, when). A service's target
- * is its own where its manager set one, else the sum of its teams' (METRICS.md "Targets").
+ * is its own where its manager set one, else the sum of its teams' (docs/METRICS.md "Targets").
  */
 
 export type TargetScope = { readonly type: 'team' | 'service'; readonly id: number };

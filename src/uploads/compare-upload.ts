@@ -2,7 +2,7 @@ import type { ReferralRecord } from '../referrals/referral-record.ts';
 import { COLUMNS, isReadColumn } from '../spreadsheet/registry.ts';
 
 /**
- * A re-upload against what the team already has (SPREADSHEET.md, "Re-uploads"): each row is new,
+ * A re-upload against what the team already has (docs/SPREADSHEET.md, "Re-uploads"): each row is new,
  * changed (naming the changed columns) or unchanged, by its key of client and referral date.
  * Records missing from the upload are kept, so they are not compared at all.
  */

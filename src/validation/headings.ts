@@ -9,7 +9,7 @@ import { closestMatch } from './did-you-mean.ts';
 
 /**
  * Matching a sheet's heading row onto the column registry. Headings match ignoring case, spaces,
- * punctuation and apostrophes, with "1st" = "first" and so on to 5th (SPREADSHEET.md).
+ * punctuation and apostrophes, with "1st" = "first" and so on to 5th (docs/SPREADSHEET.md).
  */
 
 const ORDINAL_WORDS: ReadonlyArray<[RegExp, string]> = [
@@ -94,7 +94,7 @@ export function matchHeadings(headingCells: readonly CellValue[]): HeadingMatch 
   });
 
   // A column's own heading wins over its other names ("Employment specialist initials" over "ES
-  // initials"), which are then extra columns, not read (SPREADSHEET.md knows only the own heading).
+  // initials"), which are then extra columns, not read (docs/SPREADSHEET.md knows only the own heading).
   // The same heading twice is an error, as is a field under two other names and not its own
   // (which to read is unclear); a never-read column's other names are just not read.
   const matched: MatchedColumn[] = [];
@@ -148,7 +148,7 @@ export function scoreHeadingRow(cells: readonly CellValue[]): {
     const column = findColumn(headingText(cell));
     if (column) keys.add(column.key);
   }
-  // SPREADSHEET.md's key: M and H are both mandatory headings.
+  // docs/SPREADSHEET.md's key: M and H are both mandatory headings.
   const hasMandatory = REQUIRED_HEADING_COLUMNS.every((column) => keys.has(column.key));
   return { known: keys.size, hasMandatory };
 }

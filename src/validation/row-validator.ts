@@ -30,7 +30,7 @@ import {
 import { type Problem, type ProblemCode, problem, type Severity } from './problems.ts';
 
 /**
- * One data row → one pseudonymised ReferralRecord, applying SPREADSHEET.md "Validation" to the row:
+ * One data row → one pseudonymised ReferralRecord, applying docs/SPREADSHEET.md "Validation" to the row:
  * errors (the record is not produced) and warnings (it is). Personal columns (client ID, date of
  * birth) are read but their values never appear in a problem.
  *
@@ -385,7 +385,7 @@ export class RowValidator {
   }
 
   /**
-   * A contact dated before the event it is timed from makes a negative wait, which METRICS.md
+   * A contact dated before the event it is timed from makes a negative wait, which docs/METRICS.md
    * still counts (as within target): the team leader is told, so the dates can be put right.
    */
   private checkContactDates(

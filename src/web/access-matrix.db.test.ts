@@ -19,7 +19,7 @@ import { saveDraft, submitReturn } from '../returns/return-store.ts';
 
 /**
  * Every route the app registers × anonymous and every role, with the parameters of an
- * organisation inside the role's scope and one outside it: DESIGN.md's table over HTTP. A route
+ * organisation inside the role's scope and one outside it: docs/DESIGN.md's table over HTTP. A route
  * missing from the matrix fails the test, so a new route cannot ship without its rule.
  */
 

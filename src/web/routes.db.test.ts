@@ -14,7 +14,7 @@ import { ensureSpecialists } from '../organisations/organisations.ts';
 import { ROLES, type Role } from '../permissions/permissions.ts';
 
 /**
- * Every role × every route group, over HTTP: the DESIGN.md table enforced by the server, not by
+ * Every role × every route group, over HTTP: the docs/DESIGN.md table enforced by the server, not by
  * hidden links. Each role holds its own scope around the "A" organisations.
  */
 type Group =

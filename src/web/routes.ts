@@ -143,7 +143,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   group(app, [requireTermsAccepted(services)], (scope) => {
     scope.get('/data-sharing-agreement', governance.showDataSharing);
     scope.post('/data-sharing-agreement', governance.acceptDataSharing);
-    // Help and resources are for every role (DESIGN.md), and hold no service's data: someone
+    // Help and resources are for every role (docs/DESIGN.md), and hold no service's data: someone
     // waiting on the agreement can read the guide and report a problem meanwhile.
     scope.get('/help/guide', help.guide);
     scope.get('/help/faqs', help.faqs);

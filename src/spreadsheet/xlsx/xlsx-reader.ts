@@ -15,7 +15,7 @@ import { decompressedTooLarge, ZipArchive, type ZipEntry } from './zip-archive.t
 
 /**
  * A minimal, streaming XLSX reader: fflate to inflate, a hand-written scan of the sheet XML. It
- * was chosen on measurements (DESIGN.md): about twice as fast as read-excel-file and a fraction of
+ * was chosen on measurements (docs/DESIGN.md): about twice as fast as read-excel-file and a fraction of
  * its memory, because the sheet is inflated and scanned a slice at a time and each row is parsed
  * only when the caller asks for it. Shared strings are decoded only when a read column uses them,
  * so personal-data columns are never parsed past their heading.

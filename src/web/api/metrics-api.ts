@@ -49,7 +49,7 @@ const metricsQuery = z
 const idOf = (team: { id: number }) => team.id;
 
 /**
- * `GET /api/v1/metrics`: METRICS.md's machine-readable object for one team, service, ICS, region
+ * `GET /api/v1/metrics`: docs/METRICS.md's machine-readable object for one team, service, ICS, region
  * or (with none named) England, if the caller may see it.
  */
 export function metricsApiHandlers(services: Services) {
@@ -125,7 +125,7 @@ export function metricsApiHandlers(services: Services) {
       if (metrics === undefined) throw new Error('no figures for the scope');
       return {
         ...publishedMetrics(metrics, {
-          // ES-level detail is for the team's own leader (DESIGN.md's roles table).
+          // ES-level detail is for the team's own leader (docs/DESIGN.md's roles table).
           bySpecialist: scope.bySpecialist,
           suppressSmallNumbers: scope.isArea && config.suppressSmallNumbers,
         }),

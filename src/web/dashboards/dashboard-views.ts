@@ -104,7 +104,7 @@ export interface ViewContext {
   readonly freshness: readonly TeamFreshness[];
   /**
    * Whether the viewer may see team-level detail here: otherwise the freshness view says which
-   * teams have uploaded, not how many records each holds (DESIGN.md's roles table).
+   * teams have uploaded, not how many records each holds (docs/DESIGN.md's roles table).
    */
   readonly teamDetail: boolean;
   /**
@@ -383,7 +383,7 @@ function percent(share: number | null): string {
   return share === null ? 'no data' : `${Math.round(share * 1000) / 10}%`;
 }
 
-/** A wait: its median, and the share within METRICS.md's days for it. */
+/** A wait: its median, and the share within docs/METRICS.md's days for it. */
 function waitFigure(context: ViewContext, id: 'daysToFirstContact' | 'daysToEmployerContact') {
   const figure: TimeToTarget = context.figures.total[id];
   const days = QUALITY_GUIDANCE[id].withinDays;

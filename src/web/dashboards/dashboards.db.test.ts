@@ -215,7 +215,7 @@ for (const testDatabase of testDatabases()) {
       );
       const api = await call(`from=2025-04-01&to=2026-03-31&today=2026-06-01&team=${orgs.teamA1}`);
       assert.equal(api.status, 200);
-      // The API adds the quality indicators' guidance beside METRICS.md's object.
+      // The API adds the quality indicators' guidance beside docs/METRICS.md's object.
       const { guidance, ...figures } = api.body;
       assert.deepEqual(figures, JSON.parse(cli.stdout));
       assert.deepEqual(guidance, QUALITY_GUIDANCE);

@@ -77,7 +77,7 @@ interface Scope extends Omit<FigureScope, 'groups'> {
    * region), each with the teams, or the specialist, it keeps.
    */
   readonly within: ReadonlyArray<WithinOption>;
-  /** Whether the viewer may see team-level detail in this scope (DESIGN.md's roles table). */
+  /** Whether the viewer may see team-level detail in this scope (docs/DESIGN.md's roles table). */
   readonly teamDetail: boolean;
 }
 

@@ -95,7 +95,7 @@ export function recordHandlers(services: Services) {
       employmentStatus: read.employmentStatus,
     };
     const viewer = request.viewer as Viewer;
-    // One specialist's records are ES-level detail: the team's leader's (DESIGN.md's table).
+    // One specialist's records are ES-level detail: the team's leader's (docs/DESIGN.md's table).
     if (
       read.specialist !== undefined &&
       !place.teams.every((team) => canViewSpecialists(viewer, teamPlace(team)))
