@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { testDatabases } from '../../test/support/test-databases.ts';
+import { openDatabaseWithTeam, testDatabases } from '../../test/support/test-databases.ts';
 import { job, referral } from '../../test/support/test-referrals.ts';
 import type { Database } from '../database/database.ts';
-import { applyMigrations } from '../database/migrations.ts';
-import { readMigrations } from '../database/open-database.ts';
 import type { MetricsQuery } from '../metrics/compute.ts';
 import { compareWithStored } from '../uploads/compare-upload.ts';
 import { saveUpload } from '../uploads/upload-store.ts';
@@ -24,20 +22,9 @@ for (const testDatabase of testDatabases()) {
     let teamIds: number[];
 
     before(async () => {
-      database = await testDatabase.open();
-      await applyMigrations(database, readMigrations());
-      const [ics] = await database.query<{ id: number }>('SELECT id FROM ics LIMIT 1');
-      const [service] = await database.query<{ id: number }>(
-        "INSERT INTO service (name) VALUES ('S') RETURNING id",
-      );
-      const [team] = await database.query<{ id: number }>(
-        "INSERT INTO team (service_id, ics_id, name) VALUES ($1, $2, 'T') RETURNING id",
-        [service?.id ?? 0, ics?.id ?? 0],
-      );
-      const [account] = await database.query<{ id: number }>(
-        "INSERT INTO account (email, name) VALUES ('tl@nhs.net', 'TL') RETURNING id",
-      );
-      teamIds = [team?.id ?? 0];
+      const opened = await openDatabaseWithTeam(testDatabase);
+      database = opened.database;
+      teamIds = [opened.teamId];
       const records = [
         referral({
           clientKey: 'a',
@@ -48,8 +35,8 @@ for (const testDatabase of testDatabases()) {
         referral({ clientKey: 'b', referralDate: '2025-05-01', specialist: 'CD' }),
       ];
       await saveUpload(database, {
-        teamId: team?.id ?? 0,
-        accountId: account?.id ?? 0,
+        teamId: opened.teamId,
+        accountId: opened.accountId,
         fileNames: ['team.xlsx'],
         comparison: compareWithStored(new Map(), records),
         now: new Date('2026-05-01T10:00:00Z'),

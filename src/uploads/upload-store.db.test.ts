@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { testDatabases } from '../../test/support/test-databases.ts';
+import { openDatabaseWithTeam, testDatabases } from '../../test/support/test-databases.ts';
 import { job, referral } from '../../test/support/test-referrals.ts';
 import type { Database } from '../database/database.ts';
-import { applyMigrations } from '../database/migrations.ts';
-import { readMigrations } from '../database/open-database.ts';
 import { changedColumns, compareWithStored, referralKey } from './compare-upload.ts';
 import {
   removeRecord,
@@ -53,21 +51,7 @@ for (const testDatabase of testDatabases()) {
     const now = new Date('2026-06-01T10:00:00Z');
 
     before(async () => {
-      database = await testDatabase.open();
-      await applyMigrations(database, readMigrations());
-      const [ics] = await database.query<{ id: number }>('SELECT id FROM ics LIMIT 1');
-      const [service] = await database.query<{ id: number }>(
-        "INSERT INTO service (name) VALUES ('S') RETURNING id",
-      );
-      const [team] = await database.query<{ id: number }>(
-        "INSERT INTO team (service_id, ics_id, name) VALUES ($1, $2, 'T') RETURNING id",
-        [service?.id ?? 0, ics?.id ?? 0],
-      );
-      const [account] = await database.query<{ id: number }>(
-        "INSERT INTO account (email, name) VALUES ('tl@nhs.net', 'TL') RETURNING id",
-      );
-      teamId = team?.id ?? 0;
-      accountId = account?.id ?? 0;
+      ({ database, teamId, accountId } = await openDatabaseWithTeam(testDatabase));
     });
     after(() => database.close());
 

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { testDatabases } from '../../test/support/test-databases.ts';
+import { openDatabaseWithTeam, testDatabases } from '../../test/support/test-databases.ts';
 import { readConfig } from '../config/config.ts';
 import type { Database } from '../database/database.ts';
-import { applyMigrations } from '../database/migrations.ts';
-import { readMigrations } from '../database/open-database.ts';
 import { writeXlsx } from '../spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../synthetic/referral-rows.ts';
 import { PENDING_MINUTES } from './pending-uploads.ts';
@@ -54,21 +52,7 @@ for (const testDatabase of testDatabases()) {
       ).map(({ action }) => action);
 
     before(async () => {
-      database = await testDatabase.open();
-      await applyMigrations(database, readMigrations());
-      const [ics] = await database.query<{ id: number }>('SELECT id FROM ics LIMIT 1');
-      const [service] = await database.query<{ id: number }>(
-        "INSERT INTO service (name) VALUES ('S') RETURNING id",
-      );
-      const [team] = await database.query<{ id: number }>(
-        "INSERT INTO team (service_id, ics_id, name) VALUES ($1, $2, 'T') RETURNING id",
-        [service?.id ?? 0, ics?.id ?? 0],
-      );
-      const [account] = await database.query<{ id: number }>(
-        "INSERT INTO account (email, name) VALUES ('tl@nhs.net', 'TL') RETURNING id",
-      );
-      teamId = team?.id ?? 0;
-      accountId = account?.id ?? 0;
+      ({ database, teamId, accountId } = await openDatabaseWithTeam(testDatabase));
     });
     after(() => database.close());
 

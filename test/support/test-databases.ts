@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import pg from 'pg';
 import type { Database } from '../../src/database/database.ts';
+import { applyMigrations } from '../../src/database/migrations.ts';
+import { readMigrations } from '../../src/database/open-database.ts';
 import { openPgliteDatabase } from '../../src/database/pglite-database.ts';
 import { openPostgresDatabase } from '../../src/database/postgres-database.ts';
 
@@ -51,4 +53,22 @@ export async function openScratchSchema(databaseUrl: string): Promise<Database> 
       await database.close();
     },
   };
+}
+
+/** A migrated test database holding one service, one team and one account to act as. */
+export async function openDatabaseWithTeam(testDatabase: TestDatabase) {
+  const database = await testDatabase.open();
+  await applyMigrations(database, readMigrations());
+  const [ics] = await database.query<{ id: number }>('SELECT id FROM ics LIMIT 1');
+  const [service] = await database.query<{ id: number }>(
+    "INSERT INTO service (name) VALUES ('S') RETURNING id",
+  );
+  const [team] = await database.query<{ id: number }>(
+    "INSERT INTO team (service_id, ics_id, name) VALUES ($1, $2, 'T') RETURNING id",
+    [service?.id ?? 0, ics?.id ?? 0],
+  );
+  const [account] = await database.query<{ id: number }>(
+    "INSERT INTO account (email, name) VALUES ('tl@nhs.net', 'TL') RETURNING id",
+  );
+  return { database, teamId: team?.id ?? 0, accountId: account?.id ?? 0 };
 }
