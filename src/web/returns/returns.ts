@@ -57,7 +57,7 @@ import type { CellValue } from '../../spreadsheet/cells.ts';
 import { writeCsv } from '../../spreadsheet/csv/csv-writer.ts';
 import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
 import { choiceItems, type FormState } from '../forms.ts';
-import { forbidden, idParameter, notFound } from '../http-errors.ts';
+import { databaseId, forbidden, idParameter, notFound, routeParameters } from '../http-errors.ts';
 import { areaOf } from '../organisations/organisations.ts';
 import type { Services } from '../services.ts';
 
@@ -88,6 +88,15 @@ const editQuery = z.object({
     .optional()
     .transform((value) => value === '1'),
 });
+const returnParameters = z.object({
+  serviceId: databaseId,
+  icsId: databaseId,
+  quarter: z.string(),
+});
+/** The edit form's buttons: save as draft, or save and preview. */
+const returnAction = z.object({ action: z.string().optional().catch(undefined) });
+/** The digest of the content the preview showed, sent back with Submit. */
+const submission = z.object({ previewed: z.string().optional().catch(undefined) });
 const submittedQuery = z.object({
   version: z
     .string()
@@ -138,10 +147,12 @@ export function returnHandlers(services: Services) {
   const { database, clock } = services;
 
   async function scopeOf(request: FastifyRequest): Promise<ReturnScope> {
-    const params = request.params as Record<string, string>;
-    const serviceId = idParameter(params, 'serviceId');
-    const icsId = idParameter(params, 'icsId');
-    const quarter = parseQuarter(params.quarter ?? '');
+    const {
+      serviceId,
+      icsId,
+      quarter: quarterText,
+    } = routeParameters(returnParameters, request.params);
+    const quarter = parseQuarter(quarterText);
     const service = await findService(database, serviceId);
     const ics = await findIcs(database, icsId);
     if (quarter === null || service === null || ics === null || ics.place.type !== 'ics')
@@ -310,7 +321,7 @@ export function returnHandlers(services: Services) {
       const accountId = request.viewer?.accountId ?? 0;
       await saveDraft(database, scope.key, draft, accountId, clock());
       if (request.headers['x-autosave'] === '1') return reply.code(204).send();
-      const action = (request.body as { action?: string } | undefined)?.action;
+      const { action } = returnAction.parse(request.body ?? {});
       if (action !== 'preview') return reply.redirect(`${scope.base}/edit?saved=1`);
       const checked = checkReturn(draft, await figuresOf(scope), scope.quarter);
       if (!checked.ok) return showEdit(reply.code(400), scope, draft, checked.problems);
@@ -332,7 +343,7 @@ export function returnHandlers(services: Services) {
       if (!checked.ok) return reply.redirect(`${scope.base}/edit`);
       // The figures come from the data: an upload since the preview changes what would be sent,
       // so the return goes back to be checked rather than submitted unseen.
-      const previewed = (request.body as { previewed?: unknown } | undefined)?.previewed;
+      const { previewed } = submission.parse(request.body ?? {});
       if (previewed !== contentDigest(checked.content)) {
         return showPreview(reply.code(409), scope, stored, checked.content, true);
       }
