@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testDatabases } from '../../test/support/test-databases.ts';
-import { createTestAccount, role, seedOrganisations } from '../../test/support/test-web.ts';
+import {
+  createTestAccount,
+  openSeededDatabase,
+  role,
+  type seedOrganisations,
+} from '../../test/support/test-web.ts';
 import type { Database } from '../database/database.ts';
-import { applyMigrations } from '../database/migrations.ts';
-import { readMigrations } from '../database/open-database.ts';
 import { addRoleToAccount, applyAccountAction, transferRoles } from './account-administration.ts';
 import { startSession } from './sessions.ts';
 
@@ -22,10 +25,7 @@ for (const testDatabase of testDatabases()) {
       );
 
     before(async () => {
-      database = await testDatabase.open();
-      await applyMigrations(database, readMigrations());
-      orgs = await seedOrganisations(database);
-      admin = await createTestAccount(database, 'admin@nhs.net', [role('administrator')]);
+      ({ database, orgs, admin } = await openSeededDatabase(testDatabase));
     });
     after(() => database.close());
 

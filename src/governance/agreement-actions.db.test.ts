@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { testDatabases } from '../../test/support/test-databases.ts';
-import { createTestAccount, role, seedOrganisations } from '../../test/support/test-web.ts';
+import {
+  createTestAccount,
+  openSeededDatabase,
+  role,
+  type seedOrganisations,
+} from '../../test/support/test-web.ts';
 import { loadViewer } from '../accounts/viewer.ts';
 import type { Database } from '../database/database.ts';
-import { applyMigrations } from '../database/migrations.ts';
-import { readMigrations } from '../database/open-database.ts';
 import {
   acceptDataSharingInForce,
   acceptTermsInForce,
@@ -29,10 +32,7 @@ for (const testDatabase of testDatabases()) {
     };
 
     before(async () => {
-      database = await testDatabase.open();
-      await applyMigrations(database, readMigrations());
-      orgs = await seedOrganisations(database);
-      admin = await createTestAccount(database, 'admin@nhs.net', [role('administrator')]);
+      ({ database, orgs, admin } = await openSeededDatabase(testDatabase));
     });
     after(() => database.close());
 

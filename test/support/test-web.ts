@@ -298,3 +298,12 @@ export function role(
 ): RoleAssignmentRequest {
   return { role: name, teamId: null, serviceId: null, icsId: null, regionId: null, ...scope };
 }
+
+/** A migrated test database with the seeded organisations and an administrator to act as. */
+export async function openSeededDatabase(testDatabase: TestDatabase) {
+  const database = await testDatabase.open();
+  await applyMigrations(database, readMigrations());
+  const orgs = await seedOrganisations(database);
+  const admin = await createTestAccount(database, 'admin@nhs.net', [role('administrator')]);
+  return { database, orgs, admin };
+}
