@@ -27,12 +27,21 @@ const upToDate =
   existsSync(built) && sources.every((path) => statSync(path).mtimeMs <= statSync(built).mtimeMs);
 if (process.argv.includes('--if-needed') && upToDate) process.exit(0);
 
+const compilerPath = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+// A production install (npm ci --omit=dev) has no compiler: it runs the dist/ built before.
+if (!existsSync(compilerPath)) {
+  if (process.argv.includes('--if-needed') && existsSync(built)) process.exit(0);
+  process.stderr.write(
+    'Cannot build: TypeScript is not installed (npm install, with dev dependencies).\n',
+  );
+  process.exit(1);
+}
+
 process.stdout.write('Building the service (tsc) into dist/\n');
-const compiler = spawnSync(
-  process.execPath,
-  [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-  { cwd: root, stdio: 'inherit' },
-);
+const compiler = spawnSync(process.execPath, [compilerPath, '-p', 'tsconfig.build.json'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (compiler.status !== 0) process.exit(compiler.status ?? 1);
 
 // Templates and static files are read at run time from beside the compiled web module.
