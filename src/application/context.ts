@@ -2,6 +2,7 @@ import type { Config } from '../config/config.ts';
 import type { TeamTallies } from '../dashboards/team-tallies.ts';
 import type { Database } from '../database/database.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import type { ServiceMetrics } from '../observability/service-metrics.ts';
 import type { Lifecycle } from './lifecycle.ts';
 
 /**
@@ -18,4 +19,6 @@ export interface AppContext {
   /** Each team's figures, kept by its data version, that dashboards of wider scopes add up. */
   readonly teamTallies: TeamTallies;
   readonly lifecycle: Lifecycle;
+  /** This process's Prometheus metrics: the use cases count uploads by outcome. */
+  readonly metrics: ServiceMetrics;
 }

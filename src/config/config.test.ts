@@ -100,4 +100,37 @@ describe('configuration', () => {
       'IPS_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
     ]);
   });
+
+  it('turns metrics and tracing on only when asked, and names what is wrong with them', () => {
+    const quiet = readConfig({});
+    assert.ok(quiet.ok);
+    assert.deepEqual(quiet.config.metrics, { port: null, host: '127.0.0.1', token: null });
+    assert.equal(quiet.config.tracing, null);
+
+    const on = readConfig({
+      IPS_METRICS_PORT: '9464',
+      IPS_METRICS_TOKEN: 'a-scrape-token-of-at-least-32-characters',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318/',
+    });
+    assert.ok(on.ok);
+    assert.equal(on.config.metrics.port, 9464);
+    assert.deepEqual(on.config.tracing, {
+      endpoint: 'http://otel-collector:4318',
+      serviceName: 'ips-reporting',
+    });
+
+    const wrong = readConfig({
+      PORT: '3000',
+      IPS_METRICS_PORT: '3000',
+      IPS_METRICS_TOKEN: 'short',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'otel-collector:4318',
+    });
+    assert.equal(wrong.ok, false);
+    if (wrong.ok) return;
+    assert.deepEqual(wrong.problems, [
+      'IPS_METRICS_PORT must differ from PORT',
+      'IPS_METRICS_TOKEN must be at least 32 characters long',
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be a collector address such as http://otel-collector:4318',
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DatabaseSettings } from '../database/open-database.ts';
+import type { TracingSettings } from '../observability/tracing.ts';
 
 /**
  * The one typed configuration, read from the environment once at start-up. Every problem is
@@ -38,6 +39,16 @@ export interface Config {
   readonly migrateOnStart: boolean;
   /** How long a stopping server lets requests in flight finish before it exits anyway. */
   readonly stopGraceSeconds: number;
+  readonly metrics: MetricsSettings;
+  /** OpenTelemetry traces, when a collector is configured. */
+  readonly tracing: TracingSettings | null;
+}
+
+/** Where Prometheus scrapes: a port of their own, or the main port's /metrics with a token. */
+export interface MetricsSettings {
+  readonly port: number | null;
+  readonly host: string;
+  readonly token: string | null;
 }
 
 export type MailSettings =
@@ -146,6 +157,9 @@ export function readConfig(environment: Environment): ConfigResult {
     problems,
   );
 
+  const metrics = readMetricsSettings(value, port, host, problems);
+  const tracing = readTracingSettings(value, problems);
+
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -166,8 +180,47 @@ export function readConfig(environment: Environment): ConfigResult {
       warmFigures,
       migrateOnStart,
       stopGraceSeconds,
+      metrics,
+      tracing,
     },
   };
+}
+
+function readMetricsSettings(
+  value: (name: string) => string | undefined,
+  port: number,
+  host: string,
+  problems: string[],
+): MetricsSettings {
+  const portText = value('IPS_METRICS_PORT');
+  const metricsPort =
+    portText === undefined
+      ? null
+      : readInteger(portText, 0, 'IPS_METRICS_PORT', 1, 65_535, problems);
+  if (metricsPort !== null && metricsPort === port) {
+    problems.push('IPS_METRICS_PORT must differ from PORT');
+  }
+  const token = value('IPS_METRICS_TOKEN') ?? null;
+  if (token !== null && token.length < MINIMUM_SECRET_LENGTH) {
+    problems.push(`IPS_METRICS_TOKEN must be at least ${MINIMUM_SECRET_LENGTH} characters long`);
+  }
+  return { port: metricsPort, host: value('IPS_METRICS_HOST') ?? host, token };
+}
+
+function readTracingSettings(
+  value: (name: string) => string | undefined,
+  problems: string[],
+): TracingSettings | null {
+  // The variable OpenTelemetry's own tools use, so a platform's usual settings switch it on.
+  const endpoint = value('OTEL_EXPORTER_OTLP_ENDPOINT')?.replace(/\/+$/, '');
+  if (endpoint === undefined) return null;
+  if (!/^https?:\/\//.test(endpoint) || !URL.canParse(endpoint)) {
+    problems.push(
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be a collector address such as http://otel-collector:4318',
+    );
+    return null;
+  }
+  return { endpoint, serviceName: value('OTEL_SERVICE_NAME') ?? 'ips-reporting' };
 }
 
 function readInteger(

@@ -17,7 +17,17 @@ export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** All of `work` or none of it. */
   transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T>;
+  /** The pool's connections now, for the metrics; null for PGlite's one in-process connection. */
+  connectionUse(): ConnectionUse | null;
   close(): Promise<void>;
+}
+
+export interface ConnectionUse {
+  readonly open: number;
+  readonly idle: number;
+  /** Queries waiting for a free connection: a pool too small for the load. */
+  readonly waiting: number;
+  readonly maximum: number;
 }
 
 /** PostgreSQL type ids whose text form both drivers parse the same way. */

@@ -21,6 +21,7 @@ export async function openPgliteDatabase(dataDirectory: string | null): Promise<
     kind: 'pglite',
     ...queryable(pglite),
     transaction: (work) => pglite.transaction((transaction) => work(queryable(transaction))),
+    connectionUse: () => null,
     close: () => pglite.close(),
   };
 }

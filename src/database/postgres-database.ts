@@ -41,6 +41,12 @@ export async function openPostgresDatabase(connectionString: string): Promise<Da
         connection.release();
       }
     },
+    connectionUse: () => ({
+      open: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      maximum: pool.options.max,
+    }),
     close: () => pool.end(),
   };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
 import {
   createOneTimeLink,
@@ -10,10 +11,19 @@ import { TeamTallies } from '../dashboards/team-tallies.ts';
 import type { Database } from '../database/database.ts';
 import { openDatabase } from '../database/open-database.ts';
 import { createMailer } from '../mail/mailer.ts';
+import { ServiceMetrics } from '../observability/service-metrics.ts';
+import { startTracing, tracedDatabase } from '../observability/tracing.ts';
 import { buildApp } from '../web/app.ts';
 import type { Services } from '../web/services.ts';
 import { createTemplates } from '../web/views.ts';
 import { createLogger } from './logger.ts';
+
+/** The package's version, for traces: which build answered. */
+const SERVICE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 export interface Overrides {
   /** An open database (tests pass in-memory PGlite); otherwise the one the config names. */
@@ -29,8 +39,11 @@ export async function composeServices(
   config: Config,
   overrides: Overrides = {},
 ): Promise<Services> {
-  const database =
+  const tracing = config.tracing === null ? null : startTracing(config.tracing, SERVICE_VERSION);
+  const openedDatabase =
     overrides.database ?? (await openDatabase(config.database, { migrate: config.migrateOnStart }));
+  const database =
+    tracing === null ? openedDatabase : tracedDatabase(openedDatabase, tracing.tracer);
   return {
     config,
     database,
@@ -43,6 +56,8 @@ export async function composeServices(
     clock: overrides.clock ?? (() => new Date()),
     teamTallies: new TeamTallies(database, config.figuresCacheEntries),
     lifecycle: new Lifecycle(),
+    metrics: new ServiceMetrics(() => database.connectionUse()),
+    tracing,
   };
 }
 

@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import type { DestinationStream, Logger } from 'pino';
 import pino from 'pino';
 import type { LogLevel } from '../config/config.ts';
@@ -22,12 +23,17 @@ interface RequestLike {
 
 /**
  * Structured logs (pino). Requests are logged by method, safe path and address only: never
- * headers (cookies, bearer tokens) or bodies (passwords, uploaded rows).
+ * headers (cookies, bearer tokens) or bodies (passwords, uploaded rows). Each line of a request
+ * carries its `requestId`, and with tracing on its `traceId`, to find the rest of it.
  */
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
   return pino(
     {
       level,
+      mixin() {
+        const span = trace.getActiveSpan();
+        return span === undefined ? {} : { traceId: span.spanContext().traceId };
+      },
       serializers: {
         req: (request: RequestLike) => ({
           method: request.method,

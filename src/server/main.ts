@@ -1,6 +1,7 @@
 import { keepFiguresWarm } from '../dashboards/warm-figures.ts';
 import { pendingMigrations } from '../database/migrations.ts';
 import { readMigrations } from '../database/open-database.ts';
+import { startMetricsServer } from '../web/observability.ts';
 
 import { composeApp, firstAdministratorLink } from './composition-root.ts';
 import { configOrExit } from './config-or-exit.ts';
@@ -9,6 +10,14 @@ import { configOrExit } from './config-or-exit.ts';
 const config = configOrExit(process.env, 'IPS Reporting cannot start. Fix these settings:');
 const { app, services } = await composeApp(config);
 await app.listen({ port: config.port, host: config.host });
+const metricsServer = await startMetricsServer(services.metrics, config.metrics);
+if (config.secure && config.database.databaseUrl === null) {
+  // Allowed by IPS_ALLOW_EMBEDDED_DATABASE=1; the data folder is this process's alone.
+  services.logger.warn(
+    { dataDirectory: config.database.dataDirectory },
+    'running on the embedded database: one server only, no second server may share it; set DATABASE_URL for PostgreSQL',
+  );
+}
 // Started before `npm run migrate` (IPS_MIGRATE_ON_START=0): answer not ready until it has run.
 const pending = await pendingMigrations(services.database, readMigrations());
 if (pending.length > 0) {
@@ -42,6 +51,8 @@ async function stop(signal: NodeJS.Signals) {
   }, config.stopGraceSeconds * 1000);
   deadline.unref();
   await app.close();
+  await metricsServer?.close();
+  await services.tracing?.shutdown();
   await services.database.close();
   clearTimeout(deadline);
   services.logger.info('stopped');

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { openDatabaseWithTeam, testDatabases } from '../../test/support/test-databases.ts';
 import { readConfig } from '../config/config.ts';
 import type { Database } from '../database/database.ts';
+import { ServiceMetrics } from '../observability/service-metrics.ts';
 import { writeXlsx } from '../spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../synthetic/referral-rows.ts';
 import { PENDING_MINUTES } from './pending-uploads.ts';
@@ -42,7 +43,8 @@ for (const testDatabase of testDatabases()) {
     const read = readConfig({});
     if (!read.ok) throw new Error(read.problems.join('; '));
     const { config } = read;
-    const context = () => ({ database, config, clock: () => new Date(now) });
+    const metrics = new ServiceMetrics(() => null);
+    const context = () => ({ database, config, metrics, clock: () => new Date(now) });
     const auditActions = async () =>
       (
         await database.query<{ action: string }>(
@@ -137,6 +139,29 @@ for (const testDatabase of testDatabases()) {
         'rolled back data',
         'removed record',
       ]);
+    });
+
+    it('counts checks and saves by outcome for the metrics', async () => {
+      const counted = { ...context(), metrics: new ServiceMetrics(() => null) };
+      const unreadable = [{ name: 'notes.csv', bytes: new TextEncoder().encode('Notes\nhello\n') }];
+      assert.equal((await checkTeamUpload(counted, teamId, unreadable)).comparison, null);
+      const check = await checkTeamUpload(counted, teamId, spreadsheet(2, 5));
+      const upload = { teamId, accountId, pending: check.pending };
+      assert.equal(typeof (await saveCheckedUpload(counted, upload)), 'object');
+      assert.equal(await saveCheckedUpload(counted, upload), 'changed');
+      const exposition = await counted.metrics.exposition();
+      for (const [stage, outcome] of [
+        ['check', 'has-errors'],
+        ['check', 'checked'],
+        ['save', 'saved'],
+        ['save', 'data-changed'],
+      ]) {
+        assert.match(
+          exposition,
+          new RegExp(`ips_uploads_total{stage="${stage}",outcome="${outcome}"} 1\n`),
+        );
+      }
+      assert.match(exposition, /ips_upload_duration_seconds_count{stage="check"} 2\n/);
     });
   });
 }

@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/audit-log.ts';
 import { londonToday } from '../calendar/london-today.ts';
 import type { Queryable } from '../database/database.ts';
 import type { SpreadsheetFile } from '../ingest/ingest.ts';
+import type { UploadOutcome } from '../observability/service-metrics.ts';
 import { ensureSpecialists, specialistsOfTeam } from '../organisations/organisations.ts';
 import { clientKeyHasher } from '../referrals/pseudonymise.ts';
 import {
@@ -33,6 +34,12 @@ import {
  */
 
 type Clocked = Pick<AppContext, 'database' | 'clock'>;
+/** Saving is timed and counted for the service's metrics. */
+type Saving = Pick<AppContext, 'database' | 'clock' | 'metrics'>;
+
+function secondsSince(start: number): number {
+  return (performance.now() - start) / 1000;
+}
 
 export interface TeamUploadCheck extends UploadCheck {
   /** What Confirm saves, holding the team's change count the files were checked against. */
@@ -41,10 +48,11 @@ export interface TeamUploadCheck extends UploadCheck {
 
 /** Runs an upload's files through the core against the team's records now. */
 export async function checkTeamUpload(
-  context: Pick<AppContext, 'database' | 'clock' | 'config'>,
+  context: Pick<AppContext, 'database' | 'clock' | 'config' | 'metrics'>,
   teamId: number,
   files: readonly SpreadsheetFile[],
 ): Promise<TeamUploadCheck> {
+  const start = performance.now();
   const { database } = context;
   const known = await specialistsOfTeam(database, teamId);
   // Read first: a change after it makes the check stale, and the confirm refuses it.
@@ -55,6 +63,8 @@ export async function checkTeamUpload(
     knownSpecialists: new Set(known.map((specialist) => specialist.initials)),
   });
   const fileNames = files.map((file) => file.name);
+  const outcome = check.ingest.hasErrors ? 'has-errors' : 'checked';
+  context.metrics.recordUpload('check', outcome, secondsSince(start));
   return { ...check, pending: pendingUploadOf(check, fileNames, dataVersion) };
 }
 
@@ -129,12 +139,28 @@ async function saveChecked(
 }
 
 /** Saves an upload checked a moment ago, in one transaction (the API: no check page between). */
-export function saveCheckedUpload(
-  context: Clocked,
+export async function saveCheckedUpload(
+  context: Saving,
   upload: TeamAndPerson & { readonly pending: PendingUpload },
 ): Promise<SavedUpload | DataChanged> {
+  const start = performance.now();
   const now = context.clock();
-  return context.database.transaction((transaction) => saveChecked(transaction, now, upload));
+  const saved = await context.database.transaction((transaction) =>
+    saveChecked(transaction, now, upload),
+  );
+  recordSave(context, saved, start);
+  return saved;
+}
+
+function recordSave(
+  context: Pick<AppContext, 'metrics'>,
+  result: SavedUpload | DataChanged | 'expired' | 'already-confirmed',
+  start: number,
+): void {
+  let outcome: UploadOutcome = 'saved';
+  if (result === 'changed') outcome = 'data-changed';
+  else if (typeof result === 'string') outcome = 'expired';
+  context.metrics.recordUpload('save', outcome, secondsSince(start));
 }
 
 /**
@@ -143,16 +169,21 @@ export function saveCheckedUpload(
  * click claimed it first.
  */
 export async function confirmPendingUpload(
-  context: Clocked,
+  context: Saving,
   check: TeamAndPerson & { readonly checkId: string },
 ): Promise<SavedUpload | DataChanged | 'expired' | 'already-confirmed'> {
+  const start = performance.now();
   const now = context.clock();
   const pending = await findPendingUpload(context.database, { ...check, now });
-  if (pending === null) return 'expired';
-  return context.database.transaction(async (transaction) => {
-    if (!(await claimPendingUpload(transaction, check.checkId))) return 'already-confirmed';
-    return saveChecked(transaction, now, { ...check, pending });
-  });
+  const result =
+    pending === null
+      ? 'expired'
+      : await context.database.transaction(async (transaction) => {
+          if (!(await claimPendingUpload(transaction, check.checkId))) return 'already-confirmed';
+          return saveChecked(transaction, now, { ...check, pending });
+        });
+  recordSave(context, result, start);
+  return result;
 }
 
 /** Rolls the team back to the state after one of its uploads; false when there is no such upload. */

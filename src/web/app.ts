@@ -1,10 +1,16 @@
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import { resumeSession, type SessionState } from '../accounts/sessions.ts';
 import { loadViewer } from '../accounts/viewer.ts';
 import type { Viewer } from '../permissions/permissions.ts';
 import { registerErrorPages } from './error-pages.ts';
+import { registerRequestObservation, requestIdOf } from './observability.ts';
 import { databaseRateLimitStore } from './rate-limit-store.ts';
 import { registerRoutes } from './routes.ts';
 import { cookieName, cspNonce, registerSecurity } from './security.ts';
@@ -36,7 +42,10 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     loggerInstance: services.logger,
     trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
+    genReqId: requestIdOf,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
   });
+  registerRequestObservation(app, services.metrics, services.tracing?.tracer ?? null);
   await registerSecurity(app, config, databaseRateLimitStore(services.database, services.clock));
   await app.register(fastifyMultipart, { limits: MULTIPART_LIMITS });
   await app.register(fastifyStatic, {

@@ -16,9 +16,14 @@ export function registerErrorPages(app: FastifyInstance): void {
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ status, code: error.code }, 'request refused');
     reply.code(status);
-    if (request.url.startsWith('/api/')) return reply.send({ error: message });
+    // The request id ties what someone reports to the log lines of their request.
+    if (request.url.startsWith('/api/')) {
+      return reply.send(
+        status >= 500 ? { error: message, requestId: request.id } : { error: message },
+      );
+    }
     if (status === 404) return reply.page('layout/not-found.njk', { title });
-    return reply.page('layout/problem.njk', { title, message, status });
+    return reply.page('layout/problem.njk', { title, message, status, reference: request.id });
   });
 }
 

@@ -34,6 +34,7 @@ import {
 import { governanceHandlers } from './governance/governance.ts';
 import { healthHandlers } from './health/health.ts';
 import { helpHandlers } from './help/help.ts';
+import { metricsHandler, requireMetricsToken } from './observability.ts';
 import {
   organisationHandlers,
   requireArea,
@@ -87,6 +88,13 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   app.get('/health/ready', health.ready);
   // The address earlier deployments probe: the same answer as ready.
   app.get('/health', health.ready);
+  // Prometheus on the main port only with a scrape token; IPS_METRICS_PORT serves it apart.
+  const { token: metricsToken } = services.config.metrics;
+  if (metricsToken !== null) {
+    group(app, [requireMetricsToken(metricsToken)], (scope) => {
+      scope.get('/metrics', metricsHandler(services.metrics));
+    });
+  }
   app.get('/help', pages.help);
   app.get('/help/spreadsheet', help.spreadsheet);
   app.get('/help/template.xlsx', help.templateXlsx);
