@@ -16,16 +16,17 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `node dist/server/<entry>.js` with only the environment given (plus PATH and HOME):
- * never a database named in the test runner's own environment. For `main`, resolves once it
- * says it is running; for any other entry, at once.
+ * Starts `node dist/server/<entry>.js` in `folder` (this checkout unless given) with only the
+ * environment given (plus PATH and HOME): never a database named in the test runner's own
+ * environment. For `main`, resolves once it says it is running; for any other entry, at once.
  */
 export function startServerProcess(
   entry: 'main' | 'migrate',
   environment: Readonly<Record<string, string>>,
+  folder = ROOT,
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, [`dist/server/${entry}.js`], {
-    cwd: ROOT,
+    cwd: folder,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -47,6 +48,10 @@ export function startServerProcess(
         resolve(server);
       }
     });
-    void exit.then((code) => reject(new Error(`exited with ${code}:\n${printed}`)));
+    void exit.then((code) => {
+      // A server that failed to start must not keep the test process waiting for the timer.
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${printed}`));
+    });
   });
 }

@@ -72,3 +72,30 @@ export async function openDatabaseWithTeam(testDatabase: TestDatabase) {
   );
   return { database, teamId: team?.id ?? 0, accountId: account?.id ?? 0 };
 }
+
+/**
+ * A whole PostgreSQL database of its own on the server `serverUrl` names, for a process that
+ * runs the service itself; `drop` removes it even while that process still holds connections.
+ */
+export async function createScratchDatabase(serverUrl: string, prefix: string) {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const address = (database: string) => {
+    const url = new URL(serverUrl);
+    url.pathname = `/${database}`;
+    return url.toString();
+  };
+  const administer = async (sql: string) => {
+    const admin = new pg.Client({ connectionString: address('postgres') });
+    await admin.connect();
+    try {
+      await admin.query(sql);
+    } finally {
+      await admin.end();
+    }
+  };
+  await administer(`CREATE DATABASE ${name}`);
+  return {
+    url: address(name),
+    drop: () => administer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
