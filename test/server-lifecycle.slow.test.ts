@@ -85,4 +85,40 @@ describe('the compiled service', () => {
     assert.match(server.output(), /"msg":"stopping: finishing requests in flight"/);
     assert.match(server.output(), /"msg":"stopped"/);
   });
+
+  test('the embedded database serves one server: a second is refused, and secure mode warns', async () => {
+    const firstPort = port();
+    const first = await startServerProcess(
+      'main',
+      environment('shared', firstPort, {
+        NODE_ENV: 'production',
+        IPS_ALLOW_EMBEDDED_DATABASE: '1',
+        IPS_BASE_URL: 'https://ips.example.nhs.uk',
+        IPS_SESSION_SECRET: 'session-secret-for-the-lifecycle-test-0123456789',
+        IPS_PSEUDONYMISATION_SECRET:
+          '9f2c4e71a0b85d36c1e7f40a29b6d583e0c4a7f19d2b6e8043a5c7f1e9b2d460',
+        IPS_SMTP_URL: 'smtp://127.0.0.1:2525',
+      }),
+    );
+
+    const second = await startServerProcess('main', environment('shared', port())).catch(
+      (error: Error) => error,
+    );
+    assert.ok(second instanceof Error, 'the second server did not start');
+    assert.match(
+      second.message,
+      /exited with 1:\nThe embedded database in .*shared is in use by another process \(\d+\)\. It serves one server only/,
+    );
+    assert.ok(!second.message.includes('    at '), 'no stack trace');
+    const migrate = await startServerProcess('migrate', environment('shared', 0));
+    assert.equal(await migrate.exited(), 1);
+
+    first.child.kill('SIGTERM');
+    assert.equal(await first.exited(), 0);
+    // The log is written asynchronously: read once the process has gone.
+    assert.match(first.output(), /"msg":"running on the embedded database: one server only/);
+    const after = await startServerProcess('main', environment('shared', port()));
+    after.child.kill('SIGTERM');
+    assert.equal(await after.exited(), 0, 'the folder is free once the first has stopped');
+  });
 });

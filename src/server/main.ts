@@ -4,11 +4,11 @@ import { readMigrations } from '../database/open-database.ts';
 import { startMetricsServer } from '../web/observability.ts';
 
 import { composeApp, firstAdministratorLink } from './composition-root.ts';
-import { configOrExit } from './config-or-exit.ts';
+import { configOrExit, openedOrExit } from './config-or-exit.ts';
 
 /** `npm start`: the web service on the configured database (embedded PGlite by default). */
 const config = configOrExit(process.env, 'IPS Reporting cannot start. Fix these settings:');
-const { app, services } = await composeApp(config);
+const { app, services } = await openedOrExit(composeApp(config));
 await app.listen({ port: config.port, host: config.host });
 const metricsServer = await startMetricsServer(services.metrics, config.metrics);
 if (config.secure && config.database.databaseUrl === null) {

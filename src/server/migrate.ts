@@ -1,13 +1,13 @@
 import { applyMigrations } from '../database/migrations.ts';
 import { openDatabase, readMigrations } from '../database/open-database.ts';
-import { configOrExit } from './config-or-exit.ts';
+import { configOrExit, openedOrExit } from './config-or-exit.ts';
 
 /**
  * `npm run migrate`: applies the migrations not yet applied and exits, for deployments that
  * migrate once before rolling out servers started with IPS_MIGRATE_ON_START=0.
  */
 const config = configOrExit(process.env, 'The migrations cannot run. Fix these settings:');
-const database = await openDatabase(config.database, { migrate: false });
+const database = await openedOrExit(openDatabase(config.database, { migrate: false }));
 try {
   const applied = await applyMigrations(database, readMigrations());
   process.stdout.write(
