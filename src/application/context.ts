@@ -1,3 +1,4 @@
+import type { SingleSignOnClients } from '../accounts/single-sign-on-clients.ts';
 import type { Config } from '../config/config.ts';
 import type { TeamTallies } from '../dashboards/team-tallies.ts';
 import type { Database } from '../database/database.ts';
@@ -18,4 +19,6 @@ export interface AppContext {
   /** Each team's figures, kept by its data version, that dashboards of wider scopes add up. */
   readonly teamTallies: TeamTallies;
   readonly lifecycle: Lifecycle;
+  /** The single sign-on providers' discovered configurations, fetched at first use. */
+  readonly singleSignOn: SingleSignOnClients;
 }

@@ -4,6 +4,7 @@ import {
   FIRST_ADMINISTRATOR_LINK_MINUTES,
   hasAdministrator,
 } from '../accounts/accounts.ts';
+import { SingleSignOnClients } from '../accounts/single-sign-on-clients.ts';
 import { Lifecycle } from '../application/lifecycle.ts';
 import type { Config } from '../config/config.ts';
 import { TeamTallies } from '../dashboards/team-tallies.ts';
@@ -43,6 +44,7 @@ export async function composeServices(
     clock: overrides.clock ?? (() => new Date()),
     teamTallies: new TeamTallies(database, config.figuresCacheEntries),
     lifecycle: new Lifecycle(),
+    singleSignOn: new SingleSignOnClients(config.singleSignOnProviders),
   };
 }
 
