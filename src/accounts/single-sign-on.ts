@@ -198,14 +198,16 @@ async function takeAttempt(
   return attempt ?? null;
 }
 
-/** Which check failed, for the log and audit: openid-client's code, never a token or claim. */
+/**
+ * Which check failed, for the log and audit: openid-client's code and the message of the check
+ * beneath it (fixed texts such as `unexpected JWT "aud" (audience) claim value`), never a token.
+ */
 function checkName(error: unknown): string {
   if (error instanceof oidc.ResponseBodyError) return `provider answered ${error.error}`;
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code}: ${error.message}` : error.name;
-  }
-  return 'unknown';
+  if (!(error instanceof Error)) return 'unknown';
+  const code = (error as { code?: unknown }).code;
+  const beneath = error.cause instanceof Error ? error.cause.message : error.message;
+  return typeof code === 'string' ? `${code}: ${beneath}` : error.name;
 }
 
 /**
