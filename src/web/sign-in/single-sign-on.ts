@@ -116,8 +116,9 @@ export function singleSignOnHandlers(services: Services) {
 
     async callback(request: FastifyRequest, reply: FastifyReply) {
       const provider = providerOf(request);
-      // As the browser asked for it, on the address the provider was given.
-      const callbackUrl = new URL(request.url, services.config.baseUrl);
+      // The registered redirect URI with the provider's answer, whatever proxy path it came by.
+      const callbackUrl = new URL(provider.redirectUri);
+      callbackUrl.search = new URL(request.url, provider.redirectUri).search;
       const outcome = await completeSingleSignOn(
         services,
         provider,
