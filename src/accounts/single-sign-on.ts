@@ -93,8 +93,9 @@ interface Attempt {
 }
 
 /**
- * Finishes a sign-in from the provider's redirect back (`callbackUrl`, as the browser asked for
- * it): exchanges the code, checks the ID token, and finds the account by a verified email. No
+ * Finishes a sign-in from the provider's redirect back (`callbackUrl`: the registered redirect
+ * URI with its answer): exchanges the code, checks the ID token, finds the account by a verified
+ * email, and audits the outcome without any token. No
  * account is ever created here; a locked one is refused as password sign-in refuses it.
  */
 export async function completeSingleSignOn(
