@@ -1,3 +1,4 @@
+import type { SingleSignOnClients } from '../accounts/single-sign-on-clients.ts';
 import type { Config } from '../config/config.ts';
 import type { TeamTallies } from '../dashboards/team-tallies.ts';
 import type { Database } from '../database/database.ts';
@@ -21,4 +22,6 @@ export interface AppContext {
   readonly lifecycle: Lifecycle;
   /** This process's Prometheus metrics: the use cases count uploads by outcome. */
   readonly metrics: ServiceMetrics;
+  /** The single sign-on providers' discovered configurations, fetched at first use. */
+  readonly singleSignOn: SingleSignOnClients;
 }

@@ -133,4 +133,64 @@ describe('configuration', () => {
       'OTEL_EXPORTER_OTLP_ENDPOINT must be a collector address such as http://otel-collector:4318',
     ]);
   });
+
+  it('turns a single sign-on provider on by its issuer, deriving the redirect URI', () => {
+    const none = readConfig({});
+    assert.deepEqual(none.ok ? none.config.singleSignOnProviders : null, []);
+    const result = readConfig({
+      ...SECURE_AND_COMPLETE,
+      IPS_OIDC_ENTRA_ISSUER: 'https://login.microsoftonline.com/tenant/v2.0',
+      IPS_OIDC_ENTRA_CLIENT_ID: 'entra-client',
+      IPS_OIDC_ENTRA_CLIENT_SECRET: 'entra-secret',
+      IPS_OIDC_ENTRA_EMAIL_VERIFIED: '1',
+      IPS_OIDC_CIS2_ISSUER:
+        'https://am.nhsidentity.spineservices.nhs.uk/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare',
+      IPS_OIDC_CIS2_CLIENT_ID: 'cis2-client',
+      IPS_OIDC_CIS2_CLIENT_SECRET: 'cis2-secret',
+    });
+    assert.ok(result.ok);
+    assert.deepEqual(
+      result.config.singleSignOnProviders.map(({ id, name, redirectUri, emailClaimVerified }) => ({
+        id,
+        name,
+        redirectUri,
+        emailClaimVerified,
+      })),
+      [
+        {
+          id: 'cis2',
+          name: 'NHS Care Identity Service 2',
+          redirectUri: 'https://ips.example.nhs.uk/sign-in/single-sign-on/cis2/callback',
+          emailClaimVerified: false,
+        },
+        {
+          id: 'entra',
+          name: 'NHSmail (Microsoft Entra ID)',
+          redirectUri: 'https://ips.example.nhs.uk/sign-in/single-sign-on/entra/callback',
+          emailClaimVerified: true,
+        },
+      ],
+    );
+  });
+
+  it('lists partial single sign-on settings and a plain-http issuer in secure mode', () => {
+    const result = readConfig({
+      ...SECURE_AND_COMPLETE,
+      IPS_OIDC_CIS2_ISSUER: 'http://cis2.example',
+      IPS_OIDC_ENTRA_CLIENT_ID: 'orphan',
+      IPS_OIDC_ENTRA_EMAIL_VERIFIED: 'yes',
+    });
+    assert.deepEqual(result.ok ? [] : result.problems, [
+      'IPS_OIDC_CIS2_ISSUER must start with https:// in secure mode',
+      'IPS_OIDC_CIS2_CLIENT_ID must be set with IPS_OIDC_CIS2_ISSUER',
+      'IPS_OIDC_CIS2_CLIENT_SECRET must be set with IPS_OIDC_CIS2_ISSUER',
+      'IPS_OIDC_ENTRA_ISSUER must be set when other IPS_OIDC_ENTRA_ settings are',
+    ]);
+    const development = readConfig({
+      IPS_OIDC_CIS2_ISSUER: 'http://127.0.0.1:4000',
+      IPS_OIDC_CIS2_CLIENT_ID: 'id',
+      IPS_OIDC_CIS2_CLIENT_SECRET: 'secret',
+    });
+    assert.ok(development.ok, 'plain http is for a local provider outside secure mode');
+  });
 });

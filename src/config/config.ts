@@ -39,6 +39,8 @@ export interface Config {
   readonly migrateOnStart: boolean;
   /** How long a stopping server lets requests in flight finish before it exits anyway. */
   readonly stopGraceSeconds: number;
+  /** The OpenID Connect providers people may sign in with, in the order the sign-in page lists them. */
+  readonly singleSignOnProviders: readonly SingleSignOnProvider[];
   readonly metrics: MetricsSettings;
   /** OpenTelemetry traces, when a collector is configured. */
   readonly tracing: TracingSettings | null;
@@ -50,6 +52,31 @@ export interface MetricsSettings {
   readonly host: string;
   readonly token: string | null;
 }
+
+export const SINGLE_SIGN_ON_PROVIDER_IDS = ['cis2', 'entra'] as const;
+export type SingleSignOnProviderId = (typeof SINGLE_SIGN_ON_PROVIDER_IDS)[number];
+
+export interface SingleSignOnProvider {
+  readonly id: SingleSignOnProviderId;
+  /** As people know it: the sign-in button reads "Sign in with …". */
+  readonly name: string;
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /**
+   * The provider's email claim is one its own administrators issue and verify, so it may be
+   * trusted without an `email_verified` claim (Entra ID sends none). Never trusted when the
+   * provider says `email_verified: false`.
+   */
+  readonly emailClaimVerified: boolean;
+  /** Where the provider sends people back: registered with the provider as the redirect URI. */
+  readonly redirectUri: string;
+}
+
+const SINGLE_SIGN_ON_PROVIDER_NAMES: Readonly<Record<SingleSignOnProviderId, string>> = {
+  cis2: 'NHS Care Identity Service 2',
+  entra: 'NHSmail (Microsoft Entra ID)',
+};
 
 export type MailSettings =
   | { readonly kind: 'smtp'; readonly url: string; readonly from: string }
@@ -159,6 +186,10 @@ export function readConfig(environment: Environment): ConfigResult {
 
   const metrics = readMetricsSettings(value, port, host, problems);
   const tracing = readTracingSettings(value, problems);
+  const singleSignOnProviders = SINGLE_SIGN_ON_PROVIDER_IDS.flatMap((id) => {
+    const provider = readSingleSignOnProvider(id, value, secure, baseUrl, problems);
+    return provider === null ? [] : [provider];
+  });
 
   if (problems.length > 0) return { ok: false, problems };
   return {
@@ -182,6 +213,7 @@ export function readConfig(environment: Environment): ConfigResult {
       stopGraceSeconds,
       metrics,
       tracing,
+      singleSignOnProviders,
     },
   };
 }
@@ -221,6 +253,49 @@ function readTracingSettings(
     return null;
   }
   return { endpoint, serviceName: value('OTEL_SERVICE_NAME') ?? 'ips-reporting' };
+}
+
+/** IPS_OIDC_<ID>_ISSUER turns a provider on; its client id and secret must then be set too. */
+function readSingleSignOnProvider(
+  id: SingleSignOnProviderId,
+  value: (name: string) => string | undefined,
+  secure: boolean,
+  baseUrl: string,
+  problems: string[],
+): SingleSignOnProvider | null {
+  const prefix = `IPS_OIDC_${id.toUpperCase()}`;
+  const issuer = value(`${prefix}_ISSUER`);
+  const clientId = value(`${prefix}_CLIENT_ID`);
+  const clientSecret = value(`${prefix}_CLIENT_SECRET`);
+  const trustEmail = value(`${prefix}_EMAIL_VERIFIED`);
+  if (issuer === undefined) {
+    if (clientId !== undefined || clientSecret !== undefined || trustEmail !== undefined) {
+      problems.push(`${prefix}_ISSUER must be set when other ${prefix}_ settings are`);
+    }
+    return null;
+  }
+  if (!URL.canParse(issuer) || !/^https?:$/.test(new URL(issuer).protocol)) {
+    problems.push(`${prefix}_ISSUER must be a web address such as https://login.example.nhs.uk`);
+  } else if (secure && new URL(issuer).protocol !== 'https:') {
+    problems.push(`${prefix}_ISSUER must start with https:// in secure mode`);
+  }
+  if (clientId === undefined)
+    problems.push(`${prefix}_CLIENT_ID must be set with ${prefix}_ISSUER`);
+  if (clientSecret === undefined) {
+    problems.push(`${prefix}_CLIENT_SECRET must be set with ${prefix}_ISSUER`);
+  }
+  if (trustEmail !== undefined && trustEmail !== '0' && trustEmail !== '1') {
+    problems.push(`${prefix}_EMAIL_VERIFIED must be 1 or 0`);
+  }
+  return {
+    id,
+    name: SINGLE_SIGN_ON_PROVIDER_NAMES[id],
+    issuer,
+    clientId: clientId ?? '',
+    clientSecret: clientSecret ?? '',
+    emailClaimVerified: trustEmail === '1',
+    redirectUri: `${baseUrl}/sign-in/single-sign-on/${id}/callback`,
+  };
 }
 
 function readInteger(

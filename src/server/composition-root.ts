@@ -5,6 +5,7 @@ import {
   FIRST_ADMINISTRATOR_LINK_MINUTES,
   hasAdministrator,
 } from '../accounts/accounts.ts';
+import { SingleSignOnClients } from '../accounts/single-sign-on-clients.ts';
 import { Lifecycle } from '../application/lifecycle.ts';
 import type { Config } from '../config/config.ts';
 import { TeamTallies } from '../dashboards/team-tallies.ts';
@@ -58,6 +59,7 @@ export async function composeServices(
     lifecycle: new Lifecycle(),
     metrics: new ServiceMetrics(() => database.connectionUse()),
     tracing,
+    singleSignOn: new SingleSignOnClients(config.singleSignOnProviders),
   };
 }
 

@@ -71,6 +71,8 @@ rule('anyone', null, [
   'POST /sign-in',
   'GET /sign-in/second-factor',
   'POST /sign-in/second-factor',
+  'GET /sign-in/single-sign-on/:provider',
+  'GET /sign-in/single-sign-on/:provider/callback',
   'GET /signed-out',
   'GET /request-access',
   'POST /request-access',
@@ -201,6 +203,9 @@ rule([AD], null, [
   'POST /admin/resources/:resourceId',
   'GET /admin/problem-reports',
   'POST /admin/problem-reports/:reportId/resolve',
+  'GET /admin/single-sign-on',
+  'POST /admin/single-sign-on',
+  'POST /admin/single-sign-on/remove',
 ]);
 
 /** Who may reach an organisation outside the "A" side of the tree: only England's lead. */

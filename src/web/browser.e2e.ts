@@ -209,6 +209,49 @@ describe('browser journeys with axe', {
     await person.checkAccessibility('team with specialists');
   });
 
+  it('single sign-on: the buttons, a provider that cannot be reached, requiring it for a domain', async () => {
+    // A service of its own with a provider set up (never reached), so the other journeys' sign-in
+    // page keeps one "Sign in" button.
+    const ssoWeb = await startTestWeb(pglite, {
+      IPS_OIDC_CIS2_ISSUER: 'http://127.0.0.1:9',
+      IPS_OIDC_CIS2_CLIENT_ID: 'ips-reporting',
+      IPS_OIDC_CIS2_CLIENT_SECRET: 'secret',
+    });
+    try {
+      const context = await browser.newContext({ bypassCSP: true });
+      const pages = new Pages(
+        await context.newPage(),
+        await ssoWeb.app.listen({ port: 0, host: '127.0.0.1' }),
+        checked,
+      );
+      await pages.open('/sign-in');
+      await pages.checkAccessibility('sign-in with single sign-on');
+      await pages.page
+        .getByRole('button', { name: 'Sign in with NHS Care Identity Service 2' })
+        .click();
+      assert.equal(await pages.heading(), 'Single sign-on is not available at the moment');
+      await pages.checkAccessibility('single sign-on unavailable');
+
+      await createTestAccount(ssoWeb.database, 'admin@nhs.net', [role('administrator')]);
+      await pages.open('/sign-in');
+      await pages.page.getByLabel('Email address').fill('admin@nhs.net');
+      await pages.page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
+      await pages.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await pages.open('/admin');
+      await pages.page.getByRole('link', { name: 'Single sign-on' }).click();
+      await pages.checkAccessibility('single sign-on domains, none');
+      await pages.page.getByLabel('Email domain').fill('nhs');
+      await pages.page.getByRole('button', { name: 'Require single sign-on' }).click();
+      await pages.checkAccessibility('single sign-on domains with errors');
+      await pages.page.getByLabel('Email domain').fill('leeds.nhs.uk');
+      await pages.page.getByRole('button', { name: 'Require single sign-on' }).click();
+      await pages.checkAccessibility('single sign-on domains, one');
+      await context.close();
+    } finally {
+      await ssoWeb.close();
+    }
+  });
+
   it('password reset from the outbox', async () => {
     await createTestAccount(web.database, 'forgetful@nhs.net', []);
     const pages = await newPages();

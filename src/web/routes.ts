@@ -4,6 +4,7 @@ import {
   canDrillThroughService,
   canDrillThroughTeam,
   canRecordFidelityReviews,
+  canRequireSingleSignOn,
   canSetReturnDeadlines,
   canSetServiceTargets,
   canSetTargetsForTeam,
@@ -18,6 +19,7 @@ import { accountHandlers } from './account/account.ts';
 import { governanceAdminHandlers } from './admin/governance.ts';
 import { organisationAdminHandlers } from './admin/organisations.ts';
 import { peopleHandlers } from './admin/people.ts';
+import { singleSignOnAdminHandlers } from './admin/single-sign-on.ts';
 import { apiHandlers, requireApiToken } from './api/api.ts';
 import { metricsApiHandlers } from './api/metrics-api.ts';
 import { returnsApiHandlers } from './api/returns-api.ts';
@@ -50,6 +52,7 @@ import { RATE_LIMITS } from './security.ts';
 import type { Services } from './services.ts';
 import { firstAdministratorHandlers } from './setup/first-administrator.ts';
 import { signInHandlers } from './sign-in/sign-in.ts';
+import { singleSignOnHandlers } from './sign-in/single-sign-on.ts';
 import { targetHandlers } from './targets/targets.ts';
 import { uploadHandlers } from './uploads/uploads.ts';
 
@@ -61,6 +64,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   const pages = pageHandlers();
   const health = healthHandlers(services);
   const signIn = signInHandlers(services);
+  const singleSignOn = singleSignOnHandlers(services);
   const passwordReset = passwordResetHandlers(services);
   const requestAccess = requestAccessHandlers(services);
   const firstAdministrator = firstAdministratorHandlers(services);
@@ -70,6 +74,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   const people = peopleHandlers(services);
   const organisationAdmin = organisationAdminHandlers(services);
   const governanceAdmin = governanceAdminHandlers(services);
+  const singleSignOnAdmin = singleSignOnAdminHandlers(services);
   const uploads = uploadHandlers(services);
   const dashboards = dashboardHandlers(services);
   const records = recordHandlers(services);
@@ -109,6 +114,16 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
     '/sign-in/second-factor',
     { config: { rateLimit: RATE_LIMITS.signIn } },
     signIn.secondFactor,
+  );
+  app.get(
+    '/sign-in/single-sign-on/:provider',
+    { config: { rateLimit: RATE_LIMITS.signIn } },
+    singleSignOn.start,
+  );
+  app.get(
+    '/sign-in/single-sign-on/:provider/callback',
+    { config: { rateLimit: RATE_LIMITS.signIn } },
+    singleSignOn.callback,
   );
   app.post('/sign-out', signIn.signOut);
   app.get('/signed-out', signIn.signedOut);
@@ -302,6 +317,12 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
     scope.post('/admin/resources/:resourceId', help.saveResource);
     scope.get('/admin/problem-reports', help.problemReports);
     scope.post('/admin/problem-reports/:reportId/resolve', help.resolveProblem);
+  });
+
+  group(app, [fullAccess, requirePermission(canRequireSingleSignOn)], (scope) => {
+    scope.get('/admin/single-sign-on', singleSignOnAdmin.domains);
+    scope.post('/admin/single-sign-on', singleSignOnAdmin.add);
+    scope.post('/admin/single-sign-on/remove', singleSignOnAdmin.remove);
   });
 
   // The API: a bearer token instead of a session.

@@ -1,4 +1,5 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { endSession, startSession } from '../accounts/sessions.ts';
 import { cookieName } from './security.ts';
 import type { Services } from './services.ts';
 
@@ -16,4 +17,24 @@ export function setSessionCookie(reply: FastifyReply, services: Services, token:
   } as const;
   if (token === null) reply.clearCookie(name, options);
   else reply.setCookie(name, token, options);
+}
+
+/**
+ * Signs the browser in as the account, however it proved who it is (password, single sign-on):
+ * a fresh session id at every change of privilege, so a planted cookie is worth nothing.
+ */
+export async function beginSession(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  accountId: number,
+  secondFactorPending: boolean,
+): Promise<void> {
+  if (request.session) await endSession(services.database, request.session.token);
+  const token = await startSession(
+    services.database,
+    { accountId, secondFactorPending },
+    services.clock(),
+  );
+  setSessionCookie(reply, services, token);
 }

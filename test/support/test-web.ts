@@ -121,6 +121,7 @@ export class TestBrowser {
     const response = await this.app.inject({
       method: 'GET',
       url,
+      remoteAddress: this.remoteAddress,
       headers: { ...this.headers(), ...headers },
     });
     this.remember(response);

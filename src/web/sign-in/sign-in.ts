@@ -2,10 +2,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { attemptSignIn, LOCK_MINUTES } from '../../accounts/accounts.ts';
 import { checkSecondFactor } from '../../accounts/second-factor.ts';
-import { endAllSessions, endSession, startSession } from '../../accounts/sessions.ts';
-import { EMPTY_FORM, formWithErrors, readForm } from '../forms.ts';
+import { endAllSessions, endSession } from '../../accounts/sessions.ts';
+import { singleSignOnRequiredFor } from '../../accounts/single-sign-on-domains.ts';
+import { EMPTY_FORM, type FormState, formWithErrors, readForm } from '../forms.ts';
 import type { Services } from '../services.ts';
-import { setSessionCookie } from '../session-cookie.ts';
+import { beginSession, setSessionCookie } from '../session-cookie.ts';
 
 const signInForm = z.object({
   email: z.string().trim().min(1, 'Enter your email address'),
@@ -35,37 +36,50 @@ export function readNext(...inputs: unknown[]): string {
   return '/';
 }
 
+/** What the sign-in and password reset pages say to an address whose domain must use single sign-on. */
+export const SINGLE_SIGN_ON_REQUIRED =
+  'Your organisation signs you in with single sign-on. Use a "Sign in with" button on the sign-in page instead of a password';
+
+/** The sign-in page's buttons: one per configured single sign-on provider, keeping `next`. */
+export function singleSignOnButtons(services: Services, next: string) {
+  return services.config.singleSignOnProviders.map((provider) => ({
+    text: `Sign in with ${provider.name}`,
+    href: `/sign-in/single-sign-on/${provider.id}?next=${encodeURIComponent(next)}`,
+  }));
+}
+
 export function signInHandlers(services: Services) {
   const { database, clock, logger } = services;
 
-  async function beginSession(
-    reply: FastifyReply,
-    request: FastifyRequest,
-    accountId: number,
-    secondFactorPending: boolean,
-  ) {
-    // A fresh id at every change of privilege, so a planted cookie is worth nothing.
-    if (request.session) await endSession(database, request.session.token);
-    const token = await startSession(database, { accountId, secondFactorPending }, clock());
-    setSessionCookie(reply, services, token);
+  function signInPage(reply: FastifyReply, form: FormState, next: string) {
+    return reply.page('sign-in/sign-in.njk', {
+      title: 'Sign in',
+      form,
+      next,
+      singleSignOnButtons: singleSignOnButtons(services, next),
+    });
   }
 
   return {
     show(request: FastifyRequest, reply: FastifyReply) {
-      return reply.page('sign-in/sign-in.njk', {
-        title: 'Sign in',
-        form: EMPTY_FORM,
-        next: readNext(request.query),
-      });
+      return signInPage(reply, EMPTY_FORM, readNext(request.query));
     },
 
     async signIn(request: FastifyRequest, reply: FastifyReply) {
       const next = readNext(request.body);
       const read = readForm(signInForm, request.body);
-      if (!read.ok) {
-        return reply
-          .code(400)
-          .page('sign-in/sign-in.njk', { title: 'Sign in', form: read.form, next });
+      if (!read.ok) return signInPage(reply.code(400), read.form, next);
+      // Asked of the address alone, before any account is looked up, so it reveals none.
+      if (await singleSignOnRequiredFor(database, read.value.email)) {
+        logger.info(
+          { event: 'sign-in-refused', reason: 'single-sign-on-required' },
+          'sign-in refused',
+        );
+        return signInPage(
+          reply.code(400),
+          formWithErrors(request.body, { email: { text: SINGLE_SIGN_ON_REQUIRED } }),
+          next,
+        );
       }
       const outcome = await attemptSignIn(database, read.value.email, read.value.password, clock());
       if (outcome.kind !== 'signed-in') {
@@ -74,13 +88,13 @@ export function signInHandlers(services: Services) {
           outcome.kind === 'locked'
             ? `Your account is locked for ${LOCK_MINUTES} minutes because of repeated failed sign-ins. Try again later or reset your password.`
             : 'Enter a correct email address and password';
-        return reply.code(outcome.kind === 'locked' ? 429 : 400).page('sign-in/sign-in.njk', {
-          title: 'Sign in',
-          form: formWithErrors(request.body, { email: { text } }),
+        return signInPage(
+          reply.code(outcome.kind === 'locked' ? 429 : 400),
+          formWithErrors(request.body, { email: { text } }),
           next,
-        });
+        );
       }
-      await beginSession(reply, request, outcome.accountId, outcome.needsSecondFactor);
+      await beginSession(services, request, reply, outcome.accountId, outcome.needsSecondFactor);
       logger.info({ event: 'signed-in', accountId: outcome.accountId }, 'password accepted');
       if (outcome.needsSecondFactor) {
         return reply.redirect(`/sign-in/second-factor?next=${encodeURIComponent(next)}`);
@@ -114,7 +128,7 @@ export function signInHandlers(services: Services) {
           .code(400)
           .page('sign-in/second-factor.njk', { title: 'Enter your security code', form, next });
       }
-      await beginSession(reply, request, session.accountId, false);
+      await beginSession(services, request, reply, session.accountId, false);
       return reply.redirect(next);
     },
 

@@ -1,0 +1,101 @@
+import type { AppContext } from '../application/context.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+import type { Queryable } from '../database/database.ts';
+
+/**
+ * Email domains whose people must sign in with single sign-on. For an address in one, password
+ * sign-in and password reset are refused before any account is looked up, so the answer is the
+ * same whether or not the account exists.
+ */
+
+/** The domain of an email address, lower case; null for text with no single @. */
+export function emailDomain(email: string): string | null {
+  const parts = email.trim().toLowerCase().split('@');
+  return parts.length === 2 && parts[0] !== '' && parts[1] !== '' ? (parts[1] ?? null) : null;
+}
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/** A domain as an administrator types it ("nhs.net", "@NHS.net"): the domain, or a problem. */
+export function readDomain(
+  text: string,
+): { ok: true; domain: string } | { ok: false; problem: string } {
+  const domain = text.trim().toLowerCase().replace(/^@/, '');
+  if (domain === '') return { ok: false, problem: 'Enter an email domain, like nhs.net' };
+  if (!DOMAIN.test(domain)) {
+    return { ok: false, problem: 'Enter an email domain in the correct format, like nhs.net' };
+  }
+  return { ok: true, domain };
+}
+
+export interface RequiredDomain {
+  readonly domain: string;
+  readonly addedAt: Date;
+  readonly addedByEmail: string | null;
+}
+
+export function listSingleSignOnDomains(database: Queryable): Promise<RequiredDomain[]> {
+  return database.query<RequiredDomain>(
+    `SELECT d.domain, d.added_at AS "addedAt", a.email AS "addedByEmail"
+       FROM single_sign_on_domain d LEFT JOIN account a ON a.id = d.added_by
+      ORDER BY d.domain`,
+  );
+}
+
+/** Whether this address may not sign in or reset its password with a password. */
+export async function singleSignOnRequiredFor(
+  database: Queryable,
+  email: string,
+): Promise<boolean> {
+  const domain = emailDomain(email);
+  if (domain === null) return false;
+  const rows = await database.query('SELECT 1 FROM single_sign_on_domain WHERE domain = $1', [
+    domain,
+  ]);
+  return rows.length === 1;
+}
+
+/** Requires single sign-on for the domain; false if it already was. */
+export async function requireSingleSignOn(
+  context: Pick<AppContext, 'database' | 'clock'>,
+  domain: string,
+  actorAccountId: number,
+): Promise<boolean> {
+  const now = context.clock();
+  return context.database.transaction(async (transaction) => {
+    const added = await transaction.query(
+      `INSERT INTO single_sign_on_domain (domain, added_by, added_at) VALUES ($1, $2, $3)
+       ON CONFLICT (domain) DO NOTHING RETURNING 1`,
+      [domain, actorAccountId, now],
+    );
+    if (added.length === 0) return false;
+    await recordAudit(transaction, now, {
+      actorAccountId,
+      action: 'required single sign-on',
+      subject: `email domain ${domain}`,
+    });
+    return true;
+  });
+}
+
+/** Lets the domain's people use passwords again; false if it was not required. */
+export async function stopRequiringSingleSignOn(
+  context: Pick<AppContext, 'database' | 'clock'>,
+  domain: string,
+  actorAccountId: number,
+): Promise<boolean> {
+  const now = context.clock();
+  return context.database.transaction(async (transaction) => {
+    const removed = await transaction.query(
+      'DELETE FROM single_sign_on_domain WHERE domain = $1 RETURNING 1',
+      [domain],
+    );
+    if (removed.length === 0) return false;
+    await recordAudit(transaction, now, {
+      actorAccountId,
+      action: 'stopped requiring single sign-on',
+      subject: `email domain ${domain}`,
+    });
+    return true;
+  });
+}

@@ -1,0 +1,229 @@
+import * as oidc from 'openid-client';
+import type { AppContext } from '../application/context.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+import type { SingleSignOnProvider } from '../config/config.ts';
+import type { Queryable } from '../database/database.ts';
+import { findAccountByEmail } from './accounts.ts';
+import { hashSecretToken, newSecretToken } from './secret-tokens.ts';
+
+/**
+ * Single sign-on by OpenID Connect: the authorization code flow with PKCE (S256), state and
+ * nonce, all checked by openid-client. The attempt is kept in the database, so the provider's
+ * answer may reach any app server; the browser that began it holds its secret in a cookie, so a
+ * code and state from someone else's attempt sign nobody in.
+ */
+
+/** Time to sign in at the provider (a smartcard, an authenticator prompt). */
+export const SINGLE_SIGN_ON_ATTEMPT_MINUTES = 10;
+const SCOPE = 'openid email profile';
+
+type Context = Pick<AppContext, 'database' | 'clock' | 'singleSignOn'>;
+
+export type BeginOutcome =
+  | { readonly kind: 'redirect'; readonly attemptToken: string; readonly authorizationUrl: string }
+  | { readonly kind: 'provider-unavailable' };
+
+/** Starts a sign-in at the provider: where to send the browser and the secret it must keep. */
+export async function beginSingleSignOn(
+  context: Context,
+  provider: SingleSignOnProvider,
+  nextPath: string,
+): Promise<BeginOutcome> {
+  let configuration: oidc.Configuration;
+  try {
+    configuration = await context.singleSignOn.configuration(provider);
+  } catch {
+    return { kind: 'provider-unavailable' };
+  }
+  const codeVerifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const authorizationUrl = oidc.buildAuthorizationUrl(configuration, {
+    redirect_uri: provider.redirectUri,
+    scope: SCOPE,
+    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+  });
+  const { token, hash } = newSecretToken();
+  const now = context.clock();
+  await context.database.transaction(async (transaction) => {
+    // Abandoned attempts go as new ones come, so the table holds only the last few minutes'.
+    await transaction.query('DELETE FROM single_sign_on_attempt WHERE expires_at <= $1', [now]);
+    await transaction.query(
+      `INSERT INTO single_sign_on_attempt
+         (id_hash, provider, state, nonce, code_verifier, next_path, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        hash,
+        provider.id,
+        state,
+        nonce,
+        codeVerifier,
+        nextPath,
+        new Date(now.getTime() + SINGLE_SIGN_ON_ATTEMPT_MINUTES * 60_000),
+      ],
+    );
+  });
+  return { kind: 'redirect', attemptToken: token, authorizationUrl: authorizationUrl.href };
+}
+
+export type SingleSignOnRefusal =
+  /** No attempt from this browser, or it expired or was used. */
+  | 'no-attempt'
+  /** The provider answered with an error (the person cancelled, or it refused them). */
+  | 'provider-declined'
+  /** State, PKCE, issuer, audience, signature, nonce or expiry failed a check. */
+  | 'not-verified'
+  | 'provider-unavailable'
+  | 'email-not-verified'
+  | 'no-account'
+  | 'locked';
+
+export type CompleteOutcome =
+  | { readonly kind: 'signed-in'; readonly accountId: number; readonly nextPath: string }
+  | { readonly kind: 'refused'; readonly reason: SingleSignOnRefusal; readonly check?: string };
+
+interface Attempt {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  nextPath: string;
+}
+
+/**
+ * Finishes a sign-in from the provider's redirect back (`callbackUrl`: the registered redirect
+ * URI with its answer): exchanges the code, checks the ID token, finds the account by a verified
+ * email, and audits the outcome without any token. No
+ * account is ever created here; a locked one is refused as password sign-in refuses it.
+ */
+export async function completeSingleSignOn(
+  context: Context,
+  provider: SingleSignOnProvider,
+  attemptToken: string | undefined,
+  callbackUrl: URL,
+): Promise<CompleteOutcome> {
+  const now = context.clock();
+  const outcome = await checkedSignIn(context, provider, attemptToken, callbackUrl, now);
+  await recordAudit(
+    context.database,
+    now,
+    outcome.kind === 'signed-in'
+      ? {
+          actorAccountId: outcome.accountId,
+          action: 'signed in with single sign-on',
+          subject: `account ${outcome.accountId}`,
+          detail: provider.name,
+        }
+      : {
+          actorAccountId: null,
+          action: 'single sign-on refused',
+          subject: provider.name,
+          detail:
+            outcome.check === undefined ? outcome.reason : `${outcome.reason}: ${outcome.check}`,
+        },
+  );
+  return outcome;
+}
+
+async function checkedSignIn(
+  context: Context,
+  provider: SingleSignOnProvider,
+  attemptToken: string | undefined,
+  callbackUrl: URL,
+  now: Date,
+): Promise<CompleteOutcome> {
+  const refused = (reason: SingleSignOnRefusal, check?: string): CompleteOutcome => ({
+    kind: 'refused',
+    reason,
+    ...(check === undefined ? {} : { check }),
+  });
+  const attempt =
+    attemptToken === undefined
+      ? null
+      : await takeAttempt(context.database, provider, attemptToken, now);
+  if (attempt === null) return refused('no-attempt');
+
+  let configuration: oidc.Configuration;
+  try {
+    configuration = await context.singleSignOn.configuration(provider);
+  } catch {
+    return refused('provider-unavailable');
+  }
+  let claims: Readonly<Record<string, unknown>>;
+  try {
+    const tokens = await oidc.authorizationCodeGrant(configuration, callbackUrl, {
+      pkceCodeVerifier: attempt.codeVerifier,
+      expectedState: attempt.state,
+      expectedNonce: attempt.nonce,
+      idTokenExpected: true,
+    });
+    const idToken = tokens.claims();
+    if (idToken === undefined) return refused('not-verified', 'no ID token');
+    // Providers may keep email for the userinfo endpoint; its subject must be the ID token's.
+    claims =
+      typeof idToken.email === 'string'
+        ? idToken
+        : {
+            ...(await oidc.fetchUserInfo(configuration, tokens.access_token, idToken.sub)),
+            ...idToken,
+          };
+  } catch (error) {
+    if (error instanceof oidc.AuthorizationResponseError) {
+      return refused('provider-declined', error.error);
+    }
+    return refused('not-verified', checkName(error));
+  }
+
+  const email = verifiedEmail(claims, provider);
+  if (email === null) return refused('email-not-verified');
+  const account = await findAccountByEmail(context.database, email);
+  if (account === null) return refused('no-account');
+  if (account.lockedUntil !== null && account.lockedUntil > now) return refused('locked');
+  return { kind: 'signed-in', accountId: account.id, nextPath: attempt.nextPath };
+}
+
+/** The attempt this browser began with this provider, used up by reading it. */
+async function takeAttempt(
+  database: Queryable,
+  provider: SingleSignOnProvider,
+  attemptToken: string,
+  now: Date,
+): Promise<Attempt | null> {
+  const [attempt] = await database.query<Attempt>(
+    `DELETE FROM single_sign_on_attempt WHERE id_hash = $1 AND provider = $2 AND expires_at > $3
+     RETURNING state, nonce, code_verifier AS "codeVerifier", next_path AS "nextPath"`,
+    [hashSecretToken(attemptToken), provider.id, now],
+  );
+  return attempt ?? null;
+}
+
+/**
+ * Which check failed, for the log and audit: openid-client's code and the message of the check
+ * beneath it (fixed texts such as `unexpected JWT "aud" (audience) claim value`), never a token.
+ */
+function checkName(error: unknown): string {
+  if (error instanceof oidc.ResponseBodyError) return `provider answered ${error.error}`;
+  if (!(error instanceof Error)) return 'unknown';
+  const code = (error as { code?: unknown }).code;
+  const beneath = error.cause instanceof Error ? error.cause.message : error.message;
+  return typeof code === 'string' ? `${code}: ${beneath}` : error.name;
+}
+
+/**
+ * The email to match an account by, only when the provider vouches for it: `email_verified`
+ * true, or a provider configured as issuing only addresses it verifies itself. An explicit
+ * `email_verified: false` is refused whatever the configuration says.
+ */
+export function verifiedEmail(
+  claims: Readonly<Record<string, unknown>>,
+  provider: Pick<SingleSignOnProvider, 'emailClaimVerified'>,
+): string | null {
+  const email = claims.email;
+  if (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email.trim())) return null;
+  const verified = claims.email_verified;
+  if (verified === true) return email.trim();
+  if (verified === undefined && provider.emailClaimVerified) return email.trim();
+  return null;
+}
