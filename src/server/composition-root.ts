@@ -14,6 +14,7 @@ import { buildApp } from '../web/app.ts';
 import type { Services } from '../web/services.ts';
 import { createTemplates } from '../web/views.ts';
 import { createLogger } from './logger.ts';
+import { pseudonymisationSecretOf } from './pseudonymisation-key-file.ts';
 
 export interface Overrides {
   /** An open database (tests pass in-memory PGlite); otherwise the one the config names. */
@@ -34,6 +35,7 @@ export async function composeServices(
   return {
     config,
     database,
+    pseudonymisationSecret: pseudonymisationSecretOf(config.pseudonymisationKey),
     mailer: createMailer(
       config.mail,
       overrides.writeOutbox ?? ((text) => process.stdout.write(text)),

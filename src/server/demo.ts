@@ -18,14 +18,15 @@ const config = configOrExit(
 );
 const password = process.env.IPS_DEMO_PASSWORD?.trim() || randomBytes(12).toString('base64url');
 const database = await openDatabase(config.database);
+// Composed first: the demo's own key file, made beside its fresh database, hashes its records.
+const { app, services } = await composeApp(config, { database });
 const demo = await seedDemo(database, {
   password,
   today: londonToday(new Date()),
-  pseudonymisationSecret: config.pseudonymisationSecret,
+  pseudonymisationSecret: services.pseudonymisationSecret,
   spreadsheetFolder: join(folder, 'spreadsheets'),
   withApiTokens: process.env.IPS_DEMO_API_TOKENS === '1',
 });
-const { app, services } = await composeApp(config, { database });
 await app.listen({ port: config.port, host: config.host });
 const warming = config.warmFigures ? keepFiguresWarm(services) : null;
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { openDatabaseWithTeam, testDatabases } from '../../test/support/test-databases.ts';
-import { readConfig } from '../config/config.ts';
 import type { Database } from '../database/database.ts';
 import { writeXlsx } from '../spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../synthetic/referral-rows.ts';
@@ -39,10 +39,8 @@ for (const testDatabase of testDatabases()) {
     let teamId: number;
     let accountId: number;
     let now = new Date('2026-06-01T10:00:00Z').getTime();
-    const read = readConfig({});
-    if (!read.ok) throw new Error(read.problems.join('; '));
-    const { config } = read;
-    const context = () => ({ database, config, clock: () => new Date(now) });
+    const pseudonymisationSecret = randomBytes(32).toString('hex');
+    const context = () => ({ database, pseudonymisationSecret, clock: () => new Date(now) });
     const auditActions = async () =>
       (
         await database.query<{ action: string }>(

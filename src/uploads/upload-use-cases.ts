@@ -41,7 +41,7 @@ export interface TeamUploadCheck extends UploadCheck {
 
 /** Runs an upload's files through the core against the team's records now. */
 export async function checkTeamUpload(
-  context: Pick<AppContext, 'database' | 'clock' | 'config'>,
+  context: Pick<AppContext, 'database' | 'clock' | 'pseudonymisationSecret'>,
   teamId: number,
   files: readonly SpreadsheetFile[],
 ): Promise<TeamUploadCheck> {
@@ -50,7 +50,7 @@ export async function checkTeamUpload(
   // Read first: a change after it makes the check stale, and the confirm refuses it.
   const dataVersion = await teamDataVersion(database, teamId);
   const check = checkUpload(files, await storedRecords(database, teamId), {
-    clientKeyOf: clientKeyHasher(context.config.pseudonymisationSecret),
+    clientKeyOf: clientKeyHasher(context.pseudonymisationSecret),
     today: londonToday(context.clock()),
     knownSpecialists: new Set(known.map((specialist) => specialist.initials)),
   });

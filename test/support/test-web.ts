@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createAccount } from '../../src/accounts/accounts.ts';
@@ -47,7 +48,12 @@ export async function startTestWeb(
   const logLines: string[] = [];
   const outbox: string[] = [];
   let now = new Date('2026-06-01T09:00:00Z').getTime();
-  const result = readConfig({ IPS_LOG_LEVEL: 'info', ...environment });
+  const result = readConfig({
+    IPS_LOG_LEVEL: 'info',
+    // Never a key file in the working folder: each test app a random key of its own.
+    IPS_PSEUDONYMISATION_SECRET: randomBytes(32).toString('hex'),
+    ...environment,
+  });
   if (!result.ok) throw new Error(result.problems.join('; '));
   const { app, services } = await composeApp(result.config, {
     database,
