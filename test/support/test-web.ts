@@ -175,14 +175,21 @@ export class TestBrowser {
     url: string,
     files: ReadonlyArray<{ name: string; bytes: Uint8Array }>,
   ): Promise<LightMyRequestResponse> {
-    const { contentType, payload } = multipartBody(files);
+    return this.postBody(url, multipartBody(files));
+  }
+
+  /** Posts any body (a malformed upload, say), the CSRF token in the query string. */
+  async postBody(
+    url: string,
+    body: { contentType: string; payload: Buffer },
+  ): Promise<LightMyRequestResponse> {
     const separator = url.includes('?') ? '&' : '?';
     const response = await this.app.inject({
       method: 'POST',
       url: `${url}${separator}_csrf=${encodeURIComponent(this.csrfToken)}`,
       remoteAddress: this.remoteAddress,
-      headers: { ...this.headers(), 'content-type': contentType },
-      payload,
+      headers: { ...this.headers(), 'content-type': body.contentType },
+      payload: body.payload,
     });
     this.remember(response);
     return response;

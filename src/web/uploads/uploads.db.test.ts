@@ -122,6 +122,67 @@ for (const testDatabase of testDatabases()) {
       assert.match(none.body, /Select a spreadsheet to upload/);
     });
 
+    it('answers a malformed upload body with 400 and what was wrong, saving nothing', async () => {
+      const whole = multipartBody([{ name: 'team.xlsx', bytes: spreadsheet() }]);
+      const notAForm =
+        'The upload could not be read: it was not sent as a form with files (multipart/form-data). Choose the files and upload them again.';
+      const malformed = [
+        {
+          contentType: 'multipart/form-data',
+          payload: whole.payload,
+          message: notAForm,
+        },
+        {
+          contentType: whole.contentType,
+          payload: whole.payload.subarray(0, whole.payload.length / 2),
+          message:
+            'The upload could not be read: it arrived incomplete or damaged. Choose the files and upload them again.',
+        },
+        {
+          contentType: 'text/plain',
+          payload: Buffer.from('a spreadsheet, honest'),
+          message: notAForm,
+        },
+        {
+          contentType: 'application/json',
+          payload: Buffer.from('{"file":"team.xlsx"}'),
+          message: notAForm,
+        },
+        {
+          contentType: 'application/octet-stream',
+          payload: Buffer.from(spreadsheet()),
+          message:
+            'It was not sent in a form this address accepts (uploads are sent as multipart/form-data). Go back and try again.',
+        },
+      ];
+      const [account] = await web.database.query<{ id: number }>(
+        "SELECT id FROM account WHERE email = 'leader@nhs.net'",
+      );
+      const token = await createApiToken(web.database, account?.id ?? 0, 'bad client', new Date());
+      const stored = async () =>
+        [await count('pending_upload'), await count('upload'), await count('referral')].join();
+      const before = await stored();
+      for (const { contentType, payload, message } of malformed) {
+        await leader.get(`/teams/${orgs.teamA1}/upload`);
+        const page = await leader.postBody(`/teams/${orgs.teamA1}/upload`, {
+          contentType,
+          payload,
+        });
+        assert.equal(page.statusCode, 400, contentType);
+        assert.match(page.headers['content-type'] as string, /^text\/html/);
+        assert.ok(page.body.includes(message), `${contentType}: ${heading(page.body)}`);
+        const api = await web.app.inject({
+          method: 'POST',
+          url: `/api/v1/teams/${orgs.teamA1}/uploads`,
+          headers: { 'content-type': contentType, authorization: `Bearer ${token}` },
+          payload,
+        });
+        assert.equal(api.statusCode, 400, contentType);
+        assert.deepEqual(JSON.parse(api.body), { error: message }, contentType);
+      }
+      assert.equal(await stored(), before);
+    });
+
     it('saves nothing from a file with errors, and lists every problem', async () => {
       await leader.get(`/teams/${orgs.teamA1}/upload`);
       const bad = spreadsheet((rows, headings) => {
