@@ -6,6 +6,7 @@ import { londonToday } from '../calendar/london-today.ts';
 
 import { keepFiguresWarm } from '../dashboards/warm-figures.ts';
 import { openDatabase } from '../database/open-database.ts';
+import { keepSweepingExpiredChecks } from '../uploads/upload-use-cases.ts';
 import { composeApp } from './composition-root.ts';
 import { configOrExit } from './config-or-exit.ts';
 import { DEMO_ROLES, demoEmail, seedDemo } from './demo-data.ts';
@@ -29,6 +30,7 @@ const demo = await seedDemo(database, {
 });
 await app.listen({ port: config.port, host: config.host });
 const warming = config.warmFigures ? keepFiguresWarm(services) : null;
+const sweeping = keepSweepingExpiredChecks(services);
 
 const lines = [
   '',
@@ -51,6 +53,7 @@ process.stdout.write(`${lines.join('\n')}\n`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
     warming?.stop();
+    sweeping.stop();
     await app.close();
     await database.close();
     process.exit(0);

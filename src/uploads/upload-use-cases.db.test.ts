@@ -12,6 +12,7 @@ import {
   checkWaitingForConfirm,
   confirmPendingUpload,
   keepCheckForConfirm,
+  keepSweepingExpiredChecks,
   removeRecordEnteredInError,
   rollBackTeamData,
   saveCheckedUpload,
@@ -104,6 +105,29 @@ for (const testDatabase of testDatabases()) {
       now += PENDING_MINUTES * 60_000;
       assert.equal(await checkWaitingForConfirm(context(), check), null);
       assert.equal(await confirmPendingUpload(context(), check), 'expired');
+    });
+
+    it('sweeps an expired check away without anyone uploading again', async () => {
+      const pendingCount = async () =>
+        (await database.query<{ n: number }>('SELECT count(*)::int AS n FROM pending_upload'))[0]
+          ?.n;
+      const abandoned = await keptCheck(5);
+      const warnings: string[] = [];
+      const sweeping = keepSweepingExpiredChecks({
+        ...context(),
+        logger: { warn: (_details, message) => warnings.push(message) },
+      });
+      try {
+        await sweeping.sweep();
+        assert.equal(await pendingCount(), 1, 'a check within its hour stays');
+        now += 24 * 60 * 60_000;
+        await sweeping.sweep();
+        assert.equal(await pendingCount(), 0);
+        assert.equal(await confirmPendingUpload(context(), abandoned), 'expired');
+        assert.deepEqual(warnings, []);
+      } finally {
+        sweeping.stop();
+      }
     });
 
     it('rolls back and removes a record by hand, each with its audit entry', async () => {

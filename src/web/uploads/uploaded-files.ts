@@ -1,6 +1,7 @@
 import type { Multipart } from '@fastify/multipart';
 import type { SpreadsheetFile } from '../../ingest/ingest.ts';
 import { DEFAULT_READ_LIMITS } from '../../spreadsheet/cells.ts';
+import { cleanFileName } from '../../validation/shown-text.ts';
 
 /** Reading an upload's multipart body, for the upload form and the API alike. */
 
@@ -66,11 +67,11 @@ async function readParts(parts: AsyncIterable<Multipart>): Promise<UploadedForm>
     if (part.fieldname !== 'file') continue;
     if (part.file.truncated) {
       throw new UploadRefused(
-        `${part.filename} is larger than ${DEFAULT_READ_LIMITS.maxFileBytes / 1024 / 1024} MB`,
+        `${cleanFileName(part.filename)} is larger than ${DEFAULT_READ_LIMITS.maxFileBytes / 1024 / 1024} MB`,
       );
     }
     if (part.filename === '' && bytes.length === 0) continue;
-    files.push({ name: part.filename || 'unnamed file', bytes: new Uint8Array(bytes) });
+    files.push({ name: part.filename, bytes: new Uint8Array(bytes) });
   }
   if (files.length === 0) throw new UploadRefused('Select a spreadsheet to upload');
   return { files, fields };

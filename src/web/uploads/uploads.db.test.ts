@@ -446,6 +446,82 @@ for (const testDatabase of testDatabases()) {
       }
     });
 
+    it('keeps no value as typed with a check waiting for Confirm, nor a whole stray heading', async () => {
+      const nhsNumber = '943 476 5919';
+      const generated = generateReferralRows({ rows: 20, seed: 7, today: '2026-05-01' });
+      const strayHeading = `Notes ${'x'.repeat(60)} ${nhsNumber}`;
+      const rows = [...generated.rows].map((row) => [...row, 'anything']);
+      (rows[3] as CellValue[])[generated.headings.indexOf('Ethnicity')] = nhsNumber;
+      const bytes = writeXlsx([
+        { name: 'Referrals', rows: [[...generated.headings, strayHeading], ...rows] },
+      ]);
+      const leaderA2 = web.browser();
+      await createTestAccount(web.database, 'border-team@nhs.net', [
+        role('team-leader', { teamId: orgs.teamA2 }),
+      ]);
+      await leaderA2.signIn('border-team@nhs.net');
+      await leaderA2.get(`/teams/${orgs.teamA2}/upload`);
+      const checked = await leaderA2.postFiles(`/teams/${orgs.teamA2}/upload`, [
+        { name: 'canary.xlsx', bytes },
+      ]);
+      assert.equal(checked.statusCode, 302);
+      const page = await leaderA2.get(checked.headers.location as string);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /This value is not in the Ethnicity list/);
+      assert.ok(page.body.includes(strayHeading.slice(0, 40)), 'the heading, cut short');
+      const [kept] = await web.database.query<{ text: string }>(
+        'SELECT p::text AS text FROM pending_upload p WHERE team_id = $1',
+        [orgs.teamA2],
+      );
+      assert.ok(kept?.text.includes('valueNotInList'), 'the warning is kept');
+      for (const canary of [
+        nhsNumber,
+        nhsNumber.replaceAll(' ', ''),
+        'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+      ]) {
+        assert.equal(kept?.text.includes(canary), false, `${canary} in the kept check`);
+        assert.equal(page.body.includes(canary), false, `${canary} on the check page`);
+      }
+
+      const recordsBefore = await count('referral');
+      web.advanceMinutes(24 * 60);
+      await leaderA2.signIn('border-team@nhs.net');
+      await leaderA2.get(`/teams/${orgs.teamA2}/upload`);
+      const late = await leaderA2.post(checked.headers.location as string);
+      assert.equal(late.statusCode, 404);
+      assert.equal(heading(late.body), 'This check has expired');
+      assert.match(late.body, /Nothing from this check was saved/);
+      assert.equal(await count('referral'), recordsBefore, 'nothing saved');
+    });
+
+    it('keeps file names cleaned and cut to 100 characters, with the upload and in the audit log', async () => {
+      await leader.signIn('leader@nhs.net');
+      const sent = `Mary\u0007 Jones\u001b[31m\u202e\t${'x'.repeat(200_000)}.xlsx`;
+      await leader.get(`/teams/${orgs.teamA1}/upload`);
+      const checked = await leader.postFiles(`/teams/${orgs.teamA1}/upload`, [
+        { name: sent, bytes: spreadsheet() },
+      ]);
+      assert.equal(checked.statusCode, 302);
+      const [kept] = await web.database.query<{ fileNames: string }>(
+        'SELECT file_names AS "fileNames" FROM pending_upload WHERE file_names LIKE \'Mary%\'',
+      );
+      const clean = `Mary Jones [31m ${'x'.repeat(84)}`;
+      assert.equal(kept?.fileNames, clean);
+      assert.equal((await leader.post(checked.headers.location as string)).statusCode, 302);
+      const [upload] = await web.database.query<{ fileNames: string; id: number }>(
+        'SELECT id, file_names AS "fileNames" FROM upload ORDER BY id DESC LIMIT 1',
+      );
+      assert.equal(upload?.fileNames, clean);
+      const [audit] = await web.database.query<{ detail: string }>(
+        "SELECT detail FROM audit_event WHERE action = 'uploaded data' ORDER BY id DESC LIMIT 1",
+      );
+      assert.match(
+        audit?.detail ?? '',
+        new RegExp(`^upload ${upload?.id}: .* \\(${clean.replace('[', '\\[')}\\)$`),
+      );
+      assert.equal(clean.length, 100);
+    });
+
     it('stores and logs no personal data from the spreadsheet', async () => {
       const tables = await web.database.query<{ name: string }>(
         `SELECT table_name AS name FROM information_schema.tables
