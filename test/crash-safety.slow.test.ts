@@ -134,6 +134,9 @@ class Client {
   }
 }
 
+/** One key for every restart, as PostgreSQL servers share theirs, so re-uploads match. */
+const CRASH_TEST_PSEUDONYMISATION_KEY = randomBytes(32).toString('hex');
+
 /** Every server started, killed at the end whatever happened. */
 const servers: ChildProcess[] = [];
 
@@ -149,6 +152,7 @@ function startServer(target: Target, port: number): Promise<ChildProcess> {
       IPS_LOG_LEVEL: 'warn',
       // The same across restarts, as in production, so the signed-in browser carries on.
       IPS_SESSION_SECRET: 'the crash test session secret, 32 characters or more',
+      IPS_PSEUDONYMISATION_SECRET: CRASH_TEST_PSEUDONYMISATION_KEY,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

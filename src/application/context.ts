@@ -14,6 +14,8 @@ import type { Lifecycle } from './lifecycle.ts';
 export interface AppContext {
   readonly config: Config;
   readonly database: Database;
+  /** The HMAC key client IDs are hashed with (from the config or its key file). */
+  readonly pseudonymisationSecret: string;
   readonly mailer: Mailer;
   /** The time now; tests move it to check lock-outs, expiry and as-at dates. */
   readonly clock: () => Date;

@@ -3,11 +3,13 @@ import { describe, it } from 'node:test';
 import { readConfig } from './config.ts';
 
 const SECRET = 'x'.repeat(32);
+/** As `openssl rand -hex 32` makes one. */
+const RANDOM_KEY = 'c1f4b0a9e83d27f65a0b9c1d4e7f2a3b8c6d5e4f1a2b3c4d5e6f708192a3b4c5';
 const SECURE_AND_COMPLETE = {
   NODE_ENV: 'production',
   IPS_BASE_URL: 'https://ips.example.nhs.uk/',
   IPS_SESSION_SECRET: SECRET,
-  IPS_PSEUDONYMISATION_SECRET: `${SECRET}y`,
+  IPS_PSEUDONYMISATION_SECRET: RANDOM_KEY,
   IPS_SMTP_URL: 'smtp://user:pass@mail.example:587',
   DATABASE_URL: 'postgres://ips@db.example/ips',
 };
@@ -20,6 +22,10 @@ describe('configuration', () => {
     assert.equal(result.config.port, 3000);
     assert.equal(result.config.baseUrl, 'http://localhost:3000');
     assert.deepEqual(result.config.database, { databaseUrl: null, dataDirectory: './data' });
+    assert.deepEqual(result.config.pseudonymisationKey, {
+      kind: 'key-file',
+      path: 'data/pseudonymisation.key',
+    });
     assert.equal(result.config.mail.kind, 'development-outbox');
     assert.equal(result.config.sessionIdleMinutes, 30);
   });
@@ -33,7 +39,7 @@ describe('configuration', () => {
         'IPS_BASE_URL must start with https:// in secure mode',
         'DATABASE_URL must be set in secure mode: the embedded database is for trying the service (IPS_ALLOW_EMBEDDED_DATABASE=1 runs it anyway)',
         'IPS_SESSION_SECRET must be set in secure mode (at least 32 characters)',
-        'IPS_PSEUDONYMISATION_SECRET must be set in secure mode (at least 32 characters)',
+        'IPS_PSEUDONYMISATION_SECRET must be set for PostgreSQL outside development, the same on every app server (make one with `openssl rand -hex 32`)',
         'IPS_SMTP_URL must be set in secure mode: the development outbox writes emails to the console',
       ]);
     }
@@ -48,6 +54,74 @@ describe('configuration', () => {
     const allowed = readConfig({ ...embedded, IPS_ALLOW_EMBEDDED_DATABASE: '1' });
     assert.ok(allowed.ok);
     assert.equal(allowed.config.database.databaseUrl, null);
+  });
+
+  it('keeps the embedded database key in a file in its folder, in secure mode too', () => {
+    const { DATABASE_URL: _, IPS_PSEUDONYMISATION_SECRET: _key, ...embedded } = SECURE_AND_COMPLETE;
+    const result = readConfig({
+      ...embedded,
+      IPS_ALLOW_EMBEDDED_DATABASE: '1',
+      IPS_DATA_DIR: '/srv/ips',
+    });
+    assert.ok(result.ok);
+    assert.deepEqual(result.config.pseudonymisationKey, {
+      kind: 'key-file',
+      path: '/srv/ips/pseudonymisation.key',
+    });
+  });
+
+  it('refuses PostgreSQL without a configured key unless NODE_ENV is development or test', () => {
+    const refusal = [
+      'IPS_PSEUDONYMISATION_SECRET must be set for PostgreSQL outside development, the same on every app server (make one with `openssl rand -hex 32`)',
+    ];
+    const postgres = { DATABASE_URL: 'postgres://ips@db.example/ips' };
+    for (const environment of [postgres, { ...postgres, NODE_ENV: 'staging' }]) {
+      const result = readConfig(environment);
+      assert.deepEqual(result.ok ? [] : result.problems, refusal);
+    }
+    const { IPS_PSEUDONYMISATION_SECRET: _, ...secureWithoutKey } = SECURE_AND_COMPLETE;
+    const secure = readConfig(secureWithoutKey);
+    assert.deepEqual(secure.ok ? [] : secure.problems, refusal);
+    for (const NODE_ENV of ['development', 'test']) {
+      const developing = readConfig({ ...postgres, NODE_ENV });
+      assert.ok(developing.ok);
+      assert.equal(developing.config.pseudonymisationKey.kind, 'key-file');
+    }
+    const configured = readConfig({ ...postgres, IPS_PSEUDONYMISATION_SECRET: RANDOM_KEY });
+    assert.ok(configured.ok);
+    assert.deepEqual(configured.config.pseudonymisationKey, {
+      kind: 'configured',
+      secret: RANDOM_KEY,
+    });
+  });
+
+  it('refuses a short or patterned pseudonymisation key in secure mode', () => {
+    const weakKeys = [
+      'x'.repeat(33),
+      RANDOM_KEY.slice(0, 63),
+      '0123456789abcdef'.repeat(4),
+      'ab12'.repeat(16),
+      '0000000011111111222222223333333344444444555555556666666677777777',
+      'correct horse battery staple, then another horse and its staple',
+      'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo',
+    ];
+    for (const key of weakKeys) {
+      const result = readConfig({ ...SECURE_AND_COMPLETE, IPS_PSEUDONYMISATION_SECRET: key });
+      assert.deepEqual(
+        result.ok ? [] : result.problems,
+        [
+          'IPS_PSEUDONYMISATION_SECRET must be a random key in secure mode: 64 or more hex digits or 43 or more base64 characters, not a pattern or a phrase (make one with `openssl rand -hex 32`)',
+        ],
+        key,
+      );
+    }
+    for (const key of [
+      RANDOM_KEY,
+      'qL9x2V+7sB/0dKfT4mWz8cRj1hYeN6gUaP3oHtXiE5w=',
+      RANDOM_KEY.toUpperCase(),
+    ]) {
+      assert.ok(readConfig({ ...SECURE_AND_COMPLETE, IPS_PSEUDONYMISATION_SECRET: key }).ok, key);
+    }
   });
 
   it('migrates at start-up unless told not to, and lets requests finish for 25 s by default', () => {
@@ -95,6 +169,7 @@ describe('configuration', () => {
       'IPS_BASE_URL must be a web address such as https://ips.example.nhs.uk',
       'DATABASE_URL must start with postgres:// or postgresql://',
       'IPS_SESSION_SECRET must be at least 32 characters long',
+      'IPS_PSEUDONYMISATION_SECRET must be set for PostgreSQL outside development, the same on every app server (make one with `openssl rand -hex 32`)',
       'IPS_SMTP_URL must look like smtp://user:password@host:587 or smtps://…',
       'IPS_SESSION_IDLE_MINUTES must be a whole number from 1 to 1440',
       'IPS_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { DatabaseSettings } from '../database/open-database.ts';
 import type { TracingSettings } from '../observability/tracing.ts';
 
@@ -16,8 +17,8 @@ export interface Config {
   readonly database: DatabaseSettings;
   /** Signs cookies (the CSRF secret); shared by every app server. */
   readonly cookieSecret: string;
-  /** HMAC key that turns client IDs into pseudonyms; must never change once data is stored. */
-  readonly pseudonymisationSecret: string;
+  /** Where the HMAC key that turns client IDs into pseudonyms comes from. */
+  readonly pseudonymisationKey: PseudonymisationKeySource;
   readonly mail: MailSettings;
   readonly sessionIdleMinutes: number;
   readonly logLevel: LogLevel;
@@ -78,6 +79,14 @@ const SINGLE_SIGN_ON_PROVIDER_NAMES: Readonly<Record<SingleSignOnProviderId, str
   entra: 'NHSmail (Microsoft Entra ID)',
 };
 
+/**
+ * The pseudonymisation key must never change once data is stored, and is never a constant: a
+ * configured one, or one made at random at first start and kept in a file beside PGlite's data.
+ */
+export type PseudonymisationKeySource =
+  | { readonly kind: 'configured'; readonly secret: string }
+  | { readonly kind: 'key-file'; readonly path: string };
+
 export type MailSettings =
   | { readonly kind: 'smtp'; readonly url: string; readonly from: string }
   | { readonly kind: 'development-outbox'; readonly from: string };
@@ -90,7 +99,7 @@ export type ConfigResult =
   | { readonly ok: false; readonly problems: readonly string[] };
 
 const MINIMUM_SECRET_LENGTH = 32;
-const DEVELOPMENT_PSEUDONYMISATION_SECRET = 'development-only-pseudonymisation-secret';
+const PSEUDONYMISATION_KEY_FILE = 'pseudonymisation.key';
 const DEFAULT_MAIL_FROM = 'IPS Reporting <no-reply@ips-reporting.invalid>';
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -113,26 +122,32 @@ export function readConfig(environment: Environment): ConfigResult {
   }
 
   const databaseUrl = value('DATABASE_URL') ?? null;
+  const embeddedAllowed = value('IPS_ALLOW_EMBEDDED_DATABASE') === '1';
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL must start with postgres:// or postgresql://');
-  } else if (databaseUrl === null && secure && value('IPS_ALLOW_EMBEDDED_DATABASE') !== '1') {
+  } else if (databaseUrl === null && secure && !embeddedAllowed) {
     // One process on a local folder: no second server, no managed backups or failover.
     problems.push(
       'DATABASE_URL must be set in secure mode: the embedded database is for trying the service (IPS_ALLOW_EMBEDDED_DATABASE=1 runs it anyway)',
     );
   }
+  const dataDirectory = value('IPS_DATA_DIR') ?? './data';
 
   const cookieSecret =
     readSecret(value('IPS_SESSION_SECRET'), 'IPS_SESSION_SECRET', secure, problems) ??
     // Development only: a fresh secret per start, which signs out nobody (sessions are in the database).
     randomBytes(32).toString('hex');
-  const pseudonymisationSecret =
-    readSecret(
-      value('IPS_PSEUDONYMISATION_SECRET'),
-      'IPS_PSEUDONYMISATION_SECRET',
-      secure,
-      problems,
-    ) ?? DEVELOPMENT_PSEUDONYMISATION_SECRET;
+  const pseudonymisationKey = readPseudonymisationKey(value('IPS_PSEUDONYMISATION_SECRET'), {
+    secure,
+    // A key file is one machine's: servers sharing PostgreSQL would each make their own and
+    // hash the same client differently. Only the embedded database, or development, may use one.
+    keyFileAllowed:
+      databaseUrl === null
+        ? !secure || embeddedAllowed
+        : !secure && ['development', 'test'].includes(environment.NODE_ENV ?? ''),
+    keyFilePath: join(dataDirectory, PSEUDONYMISATION_KEY_FILE),
+    problems,
+  });
 
   const from = value('IPS_MAIL_FROM') ?? DEFAULT_MAIL_FROM;
   const smtpUrl = value('IPS_SMTP_URL');
@@ -199,9 +214,9 @@ export function readConfig(environment: Environment): ConfigResult {
       port,
       host,
       baseUrl,
-      database: { databaseUrl, dataDirectory: value('IPS_DATA_DIR') ?? './data' },
+      database: { databaseUrl, dataDirectory },
       cookieSecret,
-      pseudonymisationSecret,
+      pseudonymisationKey,
       mail,
       sessionIdleMinutes,
       logLevel: logLevel ?? 'info',
@@ -332,4 +347,58 @@ function readSecret(
     problems.push(`${name} must be at least ${MINIMUM_SECRET_LENGTH} characters long`);
   }
   return text;
+}
+
+const MAKE_A_KEY = 'make one with `openssl rand -hex 32`';
+
+function readPseudonymisationKey(
+  text: string | undefined,
+  rules: {
+    secure: boolean;
+    keyFileAllowed: boolean;
+    keyFilePath: string;
+    problems: string[];
+  },
+): PseudonymisationKeySource {
+  const { problems } = rules;
+  if (text === undefined) {
+    if (!rules.keyFileAllowed) {
+      problems.push(
+        `IPS_PSEUDONYMISATION_SECRET must be set for PostgreSQL outside development, the same on every app server (${MAKE_A_KEY})`,
+      );
+    }
+    return { kind: 'key-file', path: rules.keyFilePath };
+  }
+  if (rules.secure && !isRandomLookingKey(text)) {
+    problems.push(
+      `IPS_PSEUDONYMISATION_SECRET must be a random key in secure mode: 64 or more hex digits or 43 or more base64 characters, not a pattern or a phrase (${MAKE_A_KEY})`,
+    );
+  } else if (text.length < MINIMUM_SECRET_LENGTH) {
+    problems.push(
+      `IPS_PSEUDONYMISATION_SECRET must be at least ${MINIMUM_SECRET_LENGTH} characters long (${MAKE_A_KEY})`,
+    );
+  }
+  return { kind: 'configured', secret: text };
+}
+
+/**
+ * At least 32 random bytes, written as hex (64+ digits, 10+ different ones) or base64 (43+
+ * characters, 16+ different ones), and not one piece repeated. A random key fails less than once
+ * in 10^12; words, patterns and short keys, which make the client IDs easy to try, fail.
+ */
+export function isRandomLookingKey(text: string): boolean {
+  const key = text.replace(/=+$/, '');
+  const hex = /^[0-9a-f]+$/i.test(key);
+  if (!hex && !/^[A-Za-z0-9+/_-]+$/.test(key)) return false;
+  if (key.length < (hex ? 64 : 43)) return false;
+  if (new Set(hex ? key.toLowerCase() : key).size < (hex ? 10 : 16)) return false;
+  return !isRepeatedPiece(key);
+}
+
+/** "abcabcabc…": the whole made of a shorter piece over and over. */
+function isRepeatedPiece(text: string): boolean {
+  for (let period = 1; period <= text.length / 2; period++) {
+    if (text.slice(period) === text.slice(0, -period)) return true;
+  }
+  return false;
 }

@@ -15,6 +15,7 @@ import { isBlank } from '../validation/cell-values.ts';
 import { matchHeadings, scoreHeadingRow } from '../validation/headings.ts';
 import { type Problem, type ProblemCode, problem } from '../validation/problems.ts';
 import { type PlannedColumn, RowValidator } from '../validation/row-validator.ts';
+import { shownLabel } from '../validation/shown-text.ts';
 import { openWorkbook } from './open-workbook.ts';
 
 /**
@@ -268,12 +269,13 @@ function ingestFile(
       summary.sheetsIgnored.push(sheet.name);
       // The template's own cover and lists sheets are expected beside the data: no warning.
       if (!chosen || TEMPLATE_SIDE_SHEETS.has(sheet.name)) continue;
+      const ignored = shownLabel(sheet.name);
       problems.push(
         problem(
           'warning',
           'sheetIgnored',
-          { file: file.name, sheet: sheet.name, row: null, column: null, value: null },
-          `The sheet '${sheet.name}' was not read: only the first sheet with the standard headings is read (here '${chosen.sheet.name}').`,
+          { file: file.name, sheet: ignored, row: null, column: null, value: null },
+          `The sheet '${ignored}' was not read: only the first sheet with the standard headings is read (here '${shownLabel(chosen.sheet.name)}').`,
           'If that sheet holds referrals, move them onto the first sheet or upload it as a separate file.',
         ),
       );
@@ -430,14 +432,15 @@ function reportHeadingProblems(
   }
   const columnsNotRead: string[] = [];
   for (const unknown of match.unknown) {
-    columnsNotRead.push(unknown.heading);
+    const heading = shownLabel(unknown.heading);
+    columnsNotRead.push(heading);
     if (unknown.didYouMean === undefined || unknown.didYouMean.requirement !== 'O') continue;
     problems.push(
       problem(
         'warning',
         'headingNotRead',
-        at(unknown.heading),
-        `The heading '${unknown.heading}' is not one the tool knows, so the column was not read.`,
+        at(heading),
+        `The heading '${heading}' is not one the tool knows, so the column was not read.`,
         `Did you mean '${unknown.didYouMean.heading}'? Rename the heading to read it.`,
       ),
     );

@@ -18,6 +18,7 @@ import { buildApp } from '../web/app.ts';
 import type { Services } from '../web/services.ts';
 import { createTemplates } from '../web/views.ts';
 import { createLogger } from './logger.ts';
+import { pseudonymisationSecretOf } from './pseudonymisation-key-file.ts';
 
 /** The package's version, for traces: which build answered. */
 const SERVICE_VERSION = (
@@ -48,6 +49,7 @@ export async function composeServices(
   return {
     config,
     database,
+    pseudonymisationSecret: pseudonymisationSecretOf(config.pseudonymisationKey),
     mailer: createMailer(
       config.mail,
       overrides.writeOutbox ?? ((text) => process.stdout.write(text)),

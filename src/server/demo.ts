@@ -6,6 +6,7 @@ import { londonToday } from '../calendar/london-today.ts';
 
 import { keepFiguresWarm } from '../dashboards/warm-figures.ts';
 import { openDatabase } from '../database/open-database.ts';
+import { keepSweepingExpiredChecks } from '../uploads/upload-use-cases.ts';
 import { composeApp } from './composition-root.ts';
 import { configOrExit } from './config-or-exit.ts';
 import { DEMO_ROLES, demoEmail, seedDemo } from './demo-data.ts';
@@ -18,16 +19,18 @@ const config = configOrExit(
 );
 const password = process.env.IPS_DEMO_PASSWORD?.trim() || randomBytes(12).toString('base64url');
 const database = await openDatabase(config.database);
+// Composed first: the demo's own key file, made beside its fresh database, hashes its records.
+const { app, services } = await composeApp(config, { database });
 const demo = await seedDemo(database, {
   password,
   today: londonToday(new Date()),
-  pseudonymisationSecret: config.pseudonymisationSecret,
+  pseudonymisationSecret: services.pseudonymisationSecret,
   spreadsheetFolder: join(folder, 'spreadsheets'),
   withApiTokens: process.env.IPS_DEMO_API_TOKENS === '1',
 });
-const { app, services } = await composeApp(config, { database });
 await app.listen({ port: config.port, host: config.host });
 const warming = config.warmFigures ? keepFiguresWarm(services) : null;
+const sweeping = keepSweepingExpiredChecks(services);
 
 const lines = [
   '',
@@ -50,6 +53,7 @@ process.stdout.write(`${lines.join('\n')}\n`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
     warming?.stop();
+    sweeping.stop();
     await app.close();
     await database.close();
     process.exit(0);

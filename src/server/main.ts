@@ -1,6 +1,7 @@
 import { keepFiguresWarm } from '../dashboards/warm-figures.ts';
 import { pendingMigrations } from '../database/migrations.ts';
 import { readMigrations } from '../database/open-database.ts';
+import { keepSweepingExpiredChecks } from '../uploads/upload-use-cases.ts';
 import { startMetricsServer } from '../web/observability.ts';
 
 import { composeApp, firstAdministratorLink } from './composition-root.ts';
@@ -24,6 +25,7 @@ if (pending.length > 0) {
   services.logger.warn({ pending }, 'waiting for migrations: not ready until they are applied');
 }
 const warming = config.warmFigures && pending.length === 0 ? keepFiguresWarm(services) : null;
+const sweeping = pending.length === 0 ? keepSweepingExpiredChecks(services) : null;
 
 const link = pending.length === 0 ? await firstAdministratorLink(services) : null;
 if (link !== null) {
@@ -42,6 +44,7 @@ async function stop(signal: NodeJS.Signals) {
   services.logger.info({ signal }, 'stopping: finishing requests in flight');
   services.lifecycle.beginStopping();
   warming?.stop();
+  sweeping?.stop();
   const deadline = setTimeout(() => {
     services.logger.error(
       { graceSeconds: config.stopGraceSeconds },

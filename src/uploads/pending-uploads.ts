@@ -7,14 +7,17 @@ import type { PendingUpload } from './check-upload.ts';
  * them, under a secret check id that only its hash is kept of.
  */
 
-/** A check waits this long for Confirm; then the person uploads again. */
+/**
+ * A check waits this long for Confirm; then the person uploads again. Every read refuses an older
+ * one, and the sweep deletes it, so no server's timer is owed to correctness.
+ */
 export const PENDING_MINUTES = 60;
 
 const oldestKept = (now: Date) => new Date(now.getTime() - PENDING_MINUTES * 60_000);
 
 /** Forgets the checks that waited too long, so abandoned uploads' records are not kept. */
 export async function purgeExpiredChecks(database: Queryable, now: Date): Promise<void> {
-  await database.query('DELETE FROM pending_upload WHERE created_at < $1', [oldestKept(now)]);
+  await database.query('DELETE FROM pending_upload WHERE created_at <= $1', [oldestKept(now)]);
 }
 
 export interface CheckToKeep {

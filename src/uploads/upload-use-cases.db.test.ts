@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { openDatabaseWithTeam, testDatabases } from '../../test/support/test-databases.ts';
-import { readConfig } from '../config/config.ts';
 import type { Database } from '../database/database.ts';
 import { ServiceMetrics } from '../observability/service-metrics.ts';
 import { writeXlsx } from '../spreadsheet/xlsx/xlsx-writer.ts';
@@ -13,6 +13,7 @@ import {
   checkWaitingForConfirm,
   confirmPendingUpload,
   keepCheckForConfirm,
+  keepSweepingExpiredChecks,
   removeRecordEnteredInError,
   rollBackTeamData,
   saveCheckedUpload,
@@ -40,11 +41,14 @@ for (const testDatabase of testDatabases()) {
     let teamId: number;
     let accountId: number;
     let now = new Date('2026-06-01T10:00:00Z').getTime();
-    const read = readConfig({});
-    if (!read.ok) throw new Error(read.problems.join('; '));
-    const { config } = read;
+    const pseudonymisationSecret = randomBytes(32).toString('hex');
     const metrics = new ServiceMetrics(() => null);
-    const context = () => ({ database, config, metrics, clock: () => new Date(now) });
+    const context = () => ({
+      database,
+      pseudonymisationSecret,
+      metrics,
+      clock: () => new Date(now),
+    });
     const auditActions = async () =>
       (
         await database.query<{ action: string }>(
@@ -108,6 +112,29 @@ for (const testDatabase of testDatabases()) {
       now += PENDING_MINUTES * 60_000;
       assert.equal(await checkWaitingForConfirm(context(), check), null);
       assert.equal(await confirmPendingUpload(context(), check), 'expired');
+    });
+
+    it('sweeps an expired check away without anyone uploading again', async () => {
+      const pendingCount = async () =>
+        (await database.query<{ n: number }>('SELECT count(*)::int AS n FROM pending_upload'))[0]
+          ?.n;
+      const abandoned = await keptCheck(5);
+      const warnings: string[] = [];
+      const sweeping = keepSweepingExpiredChecks({
+        ...context(),
+        logger: { warn: (_details, message) => warnings.push(message) },
+      });
+      try {
+        await sweeping.sweep();
+        assert.equal(await pendingCount(), 1, 'a check within its hour stays');
+        now += 24 * 60 * 60_000;
+        await sweeping.sweep();
+        assert.equal(await pendingCount(), 0);
+        assert.equal(await confirmPendingUpload(context(), abandoned), 'expired');
+        assert.deepEqual(warnings, []);
+      } finally {
+        sweeping.stop();
+      }
     });
 
     it('rolls back and removes a record by hand, each with its audit entry', async () => {

@@ -6,6 +6,7 @@ import type { SpreadsheetFile } from '../ingest/ingest.ts';
 import type { UploadOutcome } from '../observability/service-metrics.ts';
 import { ensureSpecialists, specialistsOfTeam } from '../organisations/organisations.ts';
 import { clientKeyHasher } from '../referrals/pseudonymise.ts';
+import { cleanFileName } from '../validation/shown-text.ts';
 import {
   checkUpload,
   type PendingUpload,
@@ -48,21 +49,23 @@ export interface TeamUploadCheck extends UploadCheck {
 
 /** Runs an upload's files through the core against the team's records now. */
 export async function checkTeamUpload(
-  context: Pick<AppContext, 'database' | 'clock' | 'config' | 'metrics'>,
+  context: Pick<AppContext, 'database' | 'clock' | 'pseudonymisationSecret' | 'metrics'>,
   teamId: number,
   files: readonly SpreadsheetFile[],
 ): Promise<TeamUploadCheck> {
   const start = performance.now();
   const { database } = context;
+  // Cleaned before anything reads them: they go on to the check, the upload and the audit log.
+  const named = files.map((file) => ({ ...file, name: cleanFileName(file.name) }));
   const known = await specialistsOfTeam(database, teamId);
   // Read first: a change after it makes the check stale, and the confirm refuses it.
   const dataVersion = await teamDataVersion(database, teamId);
-  const check = checkUpload(files, await storedRecords(database, teamId), {
-    clientKeyOf: clientKeyHasher(context.config.pseudonymisationSecret),
+  const check = checkUpload(named, await storedRecords(database, teamId), {
+    clientKeyOf: clientKeyHasher(context.pseudonymisationSecret),
     today: londonToday(context.clock()),
     knownSpecialists: new Set(known.map((specialist) => specialist.initials)),
   });
-  const fileNames = files.map((file) => file.name);
+  const fileNames = named.map((file) => file.name);
   const outcome = check.ingest.hasErrors ? 'has-errors' : 'checked';
   context.metrics.recordUpload('check', outcome, secondsSince(start));
   return { ...check, pending: pendingUploadOf(check, fileNames, dataVersion) };
@@ -95,6 +98,45 @@ export async function checkWaitingForConfirm(
     pending.records,
   );
   return { pending, comparison };
+}
+
+/** Where the sweep says it failed: the server's log. */
+export interface WarningLog {
+  warn(details: object, message: string): void;
+}
+
+/** How often each server forgets expired checks. */
+const SWEEP_MINUTES = 10;
+
+export interface CheckSweep {
+  /** Forgets the checks that waited too long. */
+  readonly sweep: () => Promise<void>;
+  readonly stop: () => void;
+}
+
+/**
+ * Forgets expired checks now and every few minutes, not only at someone's next upload, so an
+ * abandoned check's records go within the hour. Any number of servers may run it on one database.
+ */
+export function keepSweepingExpiredChecks(
+  services: Clocked & { readonly logger: WarningLog },
+): CheckSweep {
+  const sweep = async () => {
+    try {
+      await purgeExpiredChecks(services.database, services.clock());
+    } catch (error) {
+      // The next sweep tries again; meanwhile every read still refuses an expired check.
+      services.logger.warn(
+        { event: 'check-sweep-failed', err: error },
+        'forgetting expired checks failed',
+      );
+    }
+  };
+  const timer = setInterval(sweep, SWEEP_MINUTES * 60_000);
+  // Never what keeps the process alive.
+  timer.unref();
+  void sweep();
+  return { sweep, stop: () => clearInterval(timer) };
 }
 
 export interface SavedUpload {

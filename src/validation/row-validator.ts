@@ -235,7 +235,9 @@ export class RowValidator {
           'valueNotInList',
           planned,
           typed,
-          `'${typed}' is not in the ${LISTS[listId].name} list, so it is counted as '${OTHER_NOT_RECOGNISED}'.`,
+          // Not quoted: the wording is kept with a check, and a value in the wrong column may be
+          // personal (an NHS number typed into Ethnicity). The value column shows it meanwhile.
+          `This value is not in the ${LISTS[listId].name} list, so it is counted as '${OTHER_NOT_RECOGNISED}'.`,
           parsed.suggestion !== undefined
             ? `Did you mean '${parsed.suggestion}'? Choose a value from the list.`
             : 'Choose a value from the list in the template.',

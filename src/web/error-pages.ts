@@ -50,6 +50,14 @@ function describe(error: FastifyError): { status: number; title: string; message
   if (error.statusCode === 413) {
     return { status: 413, title: 'Too much information', message: 'What you sent was too large.' };
   }
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return {
+      status: 400,
+      title: 'What you sent could not be read',
+      message:
+        'It was not sent in a form this address accepts (uploads are sent as multipart/form-data). Go back and try again.',
+    };
+  }
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return {
       status: 400,

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { TEST_DATABASES } from '../../test/support/test-databases.ts';
 import {
@@ -103,7 +104,7 @@ describe('web hardening', () => {
         IPS_SECURE: '1',
         IPS_BASE_URL: 'https://ips.example.nhs.uk',
         IPS_SESSION_SECRET: 'a session secret of at least thirty-two characters',
-        IPS_PSEUDONYMISATION_SECRET: 'a pseudonymisation secret of at least thirty-two chars',
+        IPS_PSEUDONYMISATION_SECRET: randomBytes(32).toString('hex'),
         IPS_SMTP_URL: 'smtp://user:password@127.0.0.1:2525',
         // The test's own in-memory database stands in for PostgreSQL.
         IPS_ALLOW_EMBEDDED_DATABASE: '1',

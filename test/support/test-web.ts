@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createAccount } from '../../src/accounts/accounts.ts';
@@ -47,7 +48,12 @@ export async function startTestWeb(
   const logLines: string[] = [];
   const outbox: string[] = [];
   let now = new Date('2026-06-01T09:00:00Z').getTime();
-  const result = readConfig({ IPS_LOG_LEVEL: 'info', ...environment });
+  const result = readConfig({
+    IPS_LOG_LEVEL: 'info',
+    // Never a key file in the working folder: each test app a random key of its own.
+    IPS_PSEUDONYMISATION_SECRET: randomBytes(32).toString('hex'),
+    ...environment,
+  });
   if (!result.ok) throw new Error(result.problems.join('; '));
   const { app, services } = await composeApp(result.config, {
     database,
@@ -170,14 +176,21 @@ export class TestBrowser {
     url: string,
     files: ReadonlyArray<{ name: string; bytes: Uint8Array }>,
   ): Promise<LightMyRequestResponse> {
-    const { contentType, payload } = multipartBody(files);
+    return this.postBody(url, multipartBody(files));
+  }
+
+  /** Posts any body (a malformed upload, say), the CSRF token in the query string. */
+  async postBody(
+    url: string,
+    body: { contentType: string; payload: Buffer },
+  ): Promise<LightMyRequestResponse> {
     const separator = url.includes('?') ? '&' : '?';
     const response = await this.app.inject({
       method: 'POST',
       url: `${url}${separator}_csrf=${encodeURIComponent(this.csrfToken)}`,
       remoteAddress: this.remoteAddress,
-      headers: { ...this.headers(), 'content-type': contentType },
-      payload,
+      headers: { ...this.headers(), 'content-type': body.contentType },
+      payload: body.payload,
     });
     this.remember(response);
     return response;

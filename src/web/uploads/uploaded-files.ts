@@ -1,6 +1,7 @@
 import type { Multipart } from '@fastify/multipart';
 import type { SpreadsheetFile } from '../../ingest/ingest.ts';
 import { DEFAULT_READ_LIMITS } from '../../spreadsheet/cells.ts';
+import { cleanFileName } from '../../validation/shown-text.ts';
 
 /** Reading an upload's multipart body, for the upload form and the API alike. */
 
@@ -13,7 +14,7 @@ export const MULTIPART_LIMITS = {
   parts: MAX_FILES_PER_UPLOAD + 10,
 };
 
-/** Why the files could not even be read as an upload (too many, too large, none). */
+/** Why the files could not even be read as an upload (too large, none, a malformed body). */
 export class UploadRefused extends Error {}
 
 export interface UploadedForm {
@@ -21,8 +22,40 @@ export interface UploadedForm {
   readonly fields: ReadonlyMap<string, string>;
 }
 
-/** Reads the multipart files into memory only (nothing touches the disk), and its text fields. */
+const NOT_A_FORM_WITH_FILES =
+  'The upload could not be read: it was not sent as a form with files (multipart/form-data). Choose the files and upload them again.';
+const INCOMPLETE_FORM =
+  'The upload could not be read: it arrived incomplete or damaged. Choose the files and upload them again.';
+
+/**
+ * Reads the multipart files into memory only (nothing touches the disk), and its text fields. A
+ * body that is not multipart, or breaks off, is refused with what was wrong.
+ */
 export async function readUploadedFiles(parts: AsyncIterable<Multipart>): Promise<UploadedForm> {
+  try {
+    return await readParts(parts);
+  } catch (error) {
+    throw refusalOf(error);
+  }
+}
+
+/**
+ * The multipart plugin's own errors carry a code (limits keep theirs: 413); the parser beneath
+ * it throws plain errors about the body's shape: no boundary, or data that ends too soon.
+ */
+function refusalOf(error: unknown): unknown {
+  if (error instanceof UploadRefused || !(error instanceof Error)) return error;
+  const { code } = error as { code?: string };
+  if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE')
+    return new UploadRefused(NOT_A_FORM_WITH_FILES);
+  if (code !== undefined) return error;
+  if (/boundary not found|unsupported content.type/i.test(error.message)) {
+    return new UploadRefused(NOT_A_FORM_WITH_FILES);
+  }
+  return new UploadRefused(INCOMPLETE_FORM);
+}
+
+async function readParts(parts: AsyncIterable<Multipart>): Promise<UploadedForm> {
   const files: SpreadsheetFile[] = [];
   const fields = new Map<string, string>();
   for await (const part of parts) {
@@ -34,11 +67,11 @@ export async function readUploadedFiles(parts: AsyncIterable<Multipart>): Promis
     if (part.fieldname !== 'file') continue;
     if (part.file.truncated) {
       throw new UploadRefused(
-        `${part.filename} is larger than ${DEFAULT_READ_LIMITS.maxFileBytes / 1024 / 1024} MB`,
+        `${cleanFileName(part.filename)} is larger than ${DEFAULT_READ_LIMITS.maxFileBytes / 1024 / 1024} MB`,
       );
     }
     if (part.filename === '' && bytes.length === 0) continue;
-    files.push({ name: part.filename || 'unnamed file', bytes: new Uint8Array(bytes) });
+    files.push({ name: part.filename, bytes: new Uint8Array(bytes) });
   }
   if (files.length === 0) throw new UploadRefused('Select a spreadsheet to upload');
   return { files, fields };

@@ -122,6 +122,67 @@ for (const testDatabase of testDatabases()) {
       assert.match(none.body, /Select a spreadsheet to upload/);
     });
 
+    it('answers a malformed upload body with 400 and what was wrong, saving nothing', async () => {
+      const whole = multipartBody([{ name: 'team.xlsx', bytes: spreadsheet() }]);
+      const notAForm =
+        'The upload could not be read: it was not sent as a form with files (multipart/form-data). Choose the files and upload them again.';
+      const malformed = [
+        {
+          contentType: 'multipart/form-data',
+          payload: whole.payload,
+          message: notAForm,
+        },
+        {
+          contentType: whole.contentType,
+          payload: whole.payload.subarray(0, whole.payload.length / 2),
+          message:
+            'The upload could not be read: it arrived incomplete or damaged. Choose the files and upload them again.',
+        },
+        {
+          contentType: 'text/plain',
+          payload: Buffer.from('a spreadsheet, honest'),
+          message: notAForm,
+        },
+        {
+          contentType: 'application/json',
+          payload: Buffer.from('{"file":"team.xlsx"}'),
+          message: notAForm,
+        },
+        {
+          contentType: 'application/octet-stream',
+          payload: Buffer.from(spreadsheet()),
+          message:
+            'It was not sent in a form this address accepts (uploads are sent as multipart/form-data). Go back and try again.',
+        },
+      ];
+      const [account] = await web.database.query<{ id: number }>(
+        "SELECT id FROM account WHERE email = 'leader@nhs.net'",
+      );
+      const token = await createApiToken(web.database, account?.id ?? 0, 'bad client', new Date());
+      const stored = async () =>
+        [await count('pending_upload'), await count('upload'), await count('referral')].join();
+      const before = await stored();
+      for (const { contentType, payload, message } of malformed) {
+        await leader.get(`/teams/${orgs.teamA1}/upload`);
+        const page = await leader.postBody(`/teams/${orgs.teamA1}/upload`, {
+          contentType,
+          payload,
+        });
+        assert.equal(page.statusCode, 400, contentType);
+        assert.match(page.headers['content-type'] as string, /^text\/html/);
+        assert.ok(page.body.includes(message), `${contentType}: ${heading(page.body)}`);
+        const api = await web.app.inject({
+          method: 'POST',
+          url: `/api/v1/teams/${orgs.teamA1}/uploads`,
+          headers: { 'content-type': contentType, authorization: `Bearer ${token}` },
+          payload,
+        });
+        assert.equal(api.statusCode, 400, contentType);
+        assert.deepEqual(JSON.parse(api.body), { error: message }, contentType);
+      }
+      assert.equal(await stored(), before);
+    });
+
     it('saves nothing from a file with errors, and lists every problem', async () => {
       await leader.get(`/teams/${orgs.teamA1}/upload`);
       const bad = spreadsheet((rows, headings) => {
@@ -383,6 +444,82 @@ for (const testDatabase of testDatabases()) {
           assert.equal(text.includes(canary), false, `${canary} in ${name}`);
         }
       }
+    });
+
+    it('keeps no value as typed with a check waiting for Confirm, nor a whole stray heading', async () => {
+      const nhsNumber = '943 476 5919';
+      const generated = generateReferralRows({ rows: 20, seed: 7, today: '2026-05-01' });
+      const strayHeading = `Notes ${'x'.repeat(60)} ${nhsNumber}`;
+      const rows = [...generated.rows].map((row) => [...row, 'anything']);
+      (rows[3] as CellValue[])[generated.headings.indexOf('Ethnicity')] = nhsNumber;
+      const bytes = writeXlsx([
+        { name: 'Referrals', rows: [[...generated.headings, strayHeading], ...rows] },
+      ]);
+      const leaderA2 = web.browser();
+      await createTestAccount(web.database, 'border-team@nhs.net', [
+        role('team-leader', { teamId: orgs.teamA2 }),
+      ]);
+      await leaderA2.signIn('border-team@nhs.net');
+      await leaderA2.get(`/teams/${orgs.teamA2}/upload`);
+      const checked = await leaderA2.postFiles(`/teams/${orgs.teamA2}/upload`, [
+        { name: 'canary.xlsx', bytes },
+      ]);
+      assert.equal(checked.statusCode, 302);
+      const page = await leaderA2.get(checked.headers.location as string);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /This value is not in the Ethnicity list/);
+      assert.ok(page.body.includes(strayHeading.slice(0, 40)), 'the heading, cut short');
+      const [kept] = await web.database.query<{ text: string }>(
+        'SELECT p::text AS text FROM pending_upload p WHERE team_id = $1',
+        [orgs.teamA2],
+      );
+      assert.ok(kept?.text.includes('valueNotInList'), 'the warning is kept');
+      for (const canary of [
+        nhsNumber,
+        nhsNumber.replaceAll(' ', ''),
+        'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+      ]) {
+        assert.equal(kept?.text.includes(canary), false, `${canary} in the kept check`);
+        assert.equal(page.body.includes(canary), false, `${canary} on the check page`);
+      }
+
+      const recordsBefore = await count('referral');
+      web.advanceMinutes(24 * 60);
+      await leaderA2.signIn('border-team@nhs.net');
+      await leaderA2.get(`/teams/${orgs.teamA2}/upload`);
+      const late = await leaderA2.post(checked.headers.location as string);
+      assert.equal(late.statusCode, 404);
+      assert.equal(heading(late.body), 'This check has expired');
+      assert.match(late.body, /Nothing from this check was saved/);
+      assert.equal(await count('referral'), recordsBefore, 'nothing saved');
+    });
+
+    it('keeps file names cleaned and cut to 100 characters, with the upload and in the audit log', async () => {
+      await leader.signIn('leader@nhs.net');
+      const sent = `Mary\u0007 Jones\u001b[31m\u202e\t${'x'.repeat(200_000)}.xlsx`;
+      await leader.get(`/teams/${orgs.teamA1}/upload`);
+      const checked = await leader.postFiles(`/teams/${orgs.teamA1}/upload`, [
+        { name: sent, bytes: spreadsheet() },
+      ]);
+      assert.equal(checked.statusCode, 302);
+      const [kept] = await web.database.query<{ fileNames: string }>(
+        'SELECT file_names AS "fileNames" FROM pending_upload WHERE file_names LIKE \'Mary%\'',
+      );
+      const clean = `Mary Jones [31m ${'x'.repeat(84)}`;
+      assert.equal(kept?.fileNames, clean);
+      assert.equal((await leader.post(checked.headers.location as string)).statusCode, 302);
+      const [upload] = await web.database.query<{ fileNames: string; id: number }>(
+        'SELECT id, file_names AS "fileNames" FROM upload ORDER BY id DESC LIMIT 1',
+      );
+      assert.equal(upload?.fileNames, clean);
+      const [audit] = await web.database.query<{ detail: string }>(
+        "SELECT detail FROM audit_event WHERE action = 'uploaded data' ORDER BY id DESC LIMIT 1",
+      );
+      assert.match(
+        audit?.detail ?? '',
+        new RegExp(`^upload ${upload?.id}: .* \\(${clean.replace('[', '\\[')}\\)$`),
+      );
+      assert.equal(clean.length, 100);
     });
 
     it('stores and logs no personal data from the spreadsheet', async () => {

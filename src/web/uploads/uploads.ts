@@ -26,12 +26,13 @@ import {
 /** A check's address: an id nobody can guess; one that matches no check shows "expired". */
 const checkParameters = z.object({ checkId: z.string() }).catch({ checkId: '' });
 
-function problemRows(problems: readonly Problem[]) {
+/** Errors show the value as typed; warnings come from the kept check, which holds none. */
+function problemRows(problems: readonly Problem[], { withValue }: { withValue: boolean }) {
   return problems.map((problem) => [
     { text: problem.file },
     { text: problem.row === null ? 'Whole file' : String(problem.row) },
     { text: problem.column ?? '' },
-    { text: problem.value ?? '' },
+    ...(withValue ? [{ text: problem.value ?? '' }] : []),
     { text: `${problem.description} ${problem.fix}` },
   ]);
 }
@@ -99,8 +100,8 @@ export function uploadHandlers(services: Services) {
               ],
             }
           : undefined,
-      errorRows: problemRows(errors),
-      warningRows: problemRows(pending.warnings),
+      errorRows: problemRows(errors, { withValue: true }),
+      warningRows: problemRows(pending.warnings, { withValue: false }),
       problemsCsvHref: `data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`,
       comparison,
       changedRows: (comparison?.changedRecords ?? [])
