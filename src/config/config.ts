@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DatabaseSettings } from '../database/open-database.ts';
+import { DEFAULT_POOL_SETTINGS } from '../database/postgres-database.ts';
 
 /**
  * The one typed configuration, read from the environment once at start-up. Every problem is
@@ -84,6 +85,33 @@ export function readConfig(environment: Environment): ConfigResult {
     );
   }
 
+  const pool = {
+    size: readInteger(
+      value('IPS_DATABASE_POOL_SIZE'),
+      DEFAULT_POOL_SETTINGS.size,
+      'IPS_DATABASE_POOL_SIZE',
+      1,
+      1000,
+      problems,
+    ),
+    connectTimeoutSeconds: readInteger(
+      value('IPS_DATABASE_CONNECT_TIMEOUT_SECONDS'),
+      DEFAULT_POOL_SETTINGS.connectTimeoutSeconds,
+      'IPS_DATABASE_CONNECT_TIMEOUT_SECONDS',
+      1,
+      300,
+      problems,
+    ),
+    statementTimeoutSeconds: readInteger(
+      value('IPS_DATABASE_STATEMENT_TIMEOUT_SECONDS'),
+      DEFAULT_POOL_SETTINGS.statementTimeoutSeconds,
+      'IPS_DATABASE_STATEMENT_TIMEOUT_SECONDS',
+      1,
+      3600,
+      problems,
+    ),
+  };
+
   const cookieSecret =
     readSecret(value('IPS_SESSION_SECRET'), 'IPS_SESSION_SECRET', secure, problems) ??
     // Development only: a fresh secret per start, which signs out nobody (sessions are in the database).
@@ -154,7 +182,7 @@ export function readConfig(environment: Environment): ConfigResult {
       port,
       host,
       baseUrl,
-      database: { databaseUrl, dataDirectory: value('IPS_DATA_DIR') ?? './data' },
+      database: { databaseUrl, dataDirectory: value('IPS_DATA_DIR') ?? './data', pool },
       cookieSecret,
       pseudonymisationSecret,
       mail,

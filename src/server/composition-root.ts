@@ -29,8 +29,18 @@ export async function composeServices(
   config: Config,
   overrides: Overrides = {},
 ): Promise<Services> {
+  const logger = createLogger(config.logLevel, overrides.logDestination);
   const database =
-    overrides.database ?? (await openDatabase(config.database, { migrate: config.migrateOnStart }));
+    overrides.database ??
+    (await openDatabase(config.database, {
+      migrate: config.migrateOnStart,
+      // The error's code and message only: never the connection string, which holds a password.
+      onConnectionLost: (error) =>
+        logger.warn(
+          { code: (error as { code?: unknown }).code, message: error.message },
+          'database connection lost: the pool opens another',
+        ),
+    }));
   return {
     config,
     database,
@@ -39,7 +49,7 @@ export async function composeServices(
       overrides.writeOutbox ?? ((text) => process.stdout.write(text)),
     ),
     templates: createTemplates(),
-    logger: createLogger(config.logLevel, overrides.logDestination),
+    logger,
     clock: overrides.clock ?? (() => new Date()),
     teamTallies: new TeamTallies(database, config.figuresCacheEntries),
     lifecycle: new Lifecycle(),
