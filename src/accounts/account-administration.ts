@@ -2,7 +2,8 @@ import type { AppContext } from '../application/context.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import type { Queryable } from '../database/database.ts';
 import { ROLE_NAMES, type Role } from '../permissions/permissions.ts';
-import { findAccount, findAccountByEmail, unlockAccount } from './accounts.ts';
+import { clearSignInFailures } from '../security/sign-in-failures.ts';
+import { findAccount, findAccountByEmail } from './accounts.ts';
 import { assignRole, type RoleAssignmentRequest } from './role-assignments.ts';
 import { clearSecondFactor } from './second-factor.ts';
 import { endAllSessions } from './sessions.ts';
@@ -85,7 +86,7 @@ export async function applyAccountAction(
   const now = context.clock();
   return context.database.transaction(async (transaction) => {
     if ((await findAccount(transaction, accountId)) === null) return false;
-    if (action === 'unlock') await unlockAccount(transaction, accountId);
+    if (action === 'unlock') await clearSignInFailures(transaction, accountId);
     if (action === 'remove-two-factor') await clearSecondFactor(transaction, accountId);
     if (action === 'sign-out-everywhere') await endAllSessions(transaction, accountId);
     await recordAudit(transaction, now, {

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { attemptSignIn, LOCK_MINUTES } from '../../accounts/accounts.ts';
+import { attemptSignIn } from '../../accounts/accounts.ts';
 import { checkSecondFactor } from '../../accounts/second-factor.ts';
 import { endAllSessions, endSession, startSession } from '../../accounts/sessions.ts';
 import { EMPTY_FORM, formWithErrors, readForm } from '../forms.ts';
@@ -11,6 +11,9 @@ const signInForm = z.object({
   email: z.string().trim().min(1, 'Enter your email address'),
   password: z.string().min(1, 'Enter your password'),
 });
+
+const SIGN_IN_REFUSED =
+  'Enter a correct email address and password. After several failed tries, wait a few minutes or reset your password';
 
 const secondFactorForm = z.object({
   code: z
@@ -67,16 +70,17 @@ export function signInHandlers(services: Services) {
           .code(400)
           .page('sign-in/sign-in.njk', { title: 'Sign in', form: read.form, next });
       }
-      const outcome = await attemptSignIn(database, read.value.email, read.value.password, clock());
+      const outcome = await attemptSignIn(
+        database,
+        { ...read.value, address: request.ip },
+        clock(),
+      );
       if (outcome.kind !== 'signed-in') {
         logger.info({ event: 'sign-in-refused', reason: outcome.kind }, 'sign-in refused');
-        const text =
-          outcome.kind === 'locked'
-            ? `Your account is locked for ${LOCK_MINUTES} minutes because of repeated failed sign-ins. Try again later or reset your password.`
-            : 'Enter a correct email address and password';
-        return reply.code(outcome.kind === 'locked' ? 429 : 400).page('sign-in/sign-in.njk', {
+        // One answer for an unknown email, a wrong password and a wait: none tells who has an account.
+        return reply.code(400).page('sign-in/sign-in.njk', {
           title: 'Sign in',
-          form: formWithErrors(request.body, { email: { text } }),
+          form: formWithErrors(request.body, { email: { text: SIGN_IN_REFUSED } }),
           next,
         });
       }
