@@ -3,10 +3,11 @@ import { recordAudit } from '../audit/audit-log.ts';
 import type { Queryable } from '../database/database.ts';
 import { ROLE_NAMES, type Role } from '../permissions/permissions.ts';
 import { clearSignInFailures } from '../security/sign-in-failures.ts';
+import { endAllAccess } from './account-access.ts';
 import { findAccount, findAccountByEmail } from './accounts.ts';
+import { revokeAllApiTokens } from './api-tokens.ts';
 import { assignRole, type RoleAssignmentRequest } from './role-assignments.ts';
 import { clearSecondFactor } from './second-factor.ts';
-import { endAllSessions } from './sessions.ts';
 
 /** What administrators do to accounts: find them, grant and remove roles, unlock, hand over. */
 
@@ -64,6 +65,8 @@ export async function removeRoleFromAccount(
       [assignmentId, accountId],
     );
     if (removed === undefined) return false;
+    // A token made under the role must not outlive it; the owner makes a new one if still needed.
+    await revokeAllApiTokens(transaction, accountId, now);
     await recordAudit(transaction, now, {
       actorAccountId,
       action: 'removed role',
@@ -88,7 +91,7 @@ export async function applyAccountAction(
     if ((await findAccount(transaction, accountId)) === null) return false;
     if (action === 'unlock') await clearSignInFailures(transaction, accountId);
     if (action === 'remove-two-factor') await clearSecondFactor(transaction, accountId);
-    if (action === 'sign-out-everywhere') await endAllSessions(transaction, accountId);
+    if (action === 'sign-out-everywhere') await endAllAccess(transaction, accountId, now);
     await recordAudit(transaction, now, {
       actorAccountId,
       action: action.replaceAll('-', ' '),
@@ -121,7 +124,7 @@ export async function transferRoles(
       'UPDATE role_assignment SET account_id = $2 WHERE account_id = $1 RETURNING id',
       [fromAccountId, target.id],
     );
-    await endAllSessions(transaction, fromAccountId);
+    await endAllAccess(transaction, fromAccountId, now);
     await recordAudit(transaction, now, {
       actorAccountId,
       action: 'transferred roles',

@@ -93,6 +93,17 @@ describe('configuration', () => {
     ]);
   });
 
+  it('makes API tokens for 90 days unless told otherwise', () => {
+    const defaults = readConfig({});
+    assert.equal(defaults.ok && defaults.config.apiTokenDays, 90);
+    const shorter = readConfig({ IPS_API_TOKEN_DAYS: '30' });
+    assert.equal(shorter.ok && shorter.config.apiTokenDays, 30);
+    const wrong = readConfig({ IPS_API_TOKEN_DAYS: '0' });
+    assert.deepEqual(wrong.ok ? [] : wrong.problems, [
+      'IPS_API_TOKEN_DAYS must be a whole number from 1 to 366',
+    ]);
+  });
+
   it('accepts a complete secure configuration', () => {
     const result = readConfig(SECURE_AND_COMPLETE);
     assert.ok(result.ok);

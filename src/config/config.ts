@@ -39,6 +39,8 @@ export interface Config {
   readonly migrateOnStart: boolean;
   /** How long a stopping server lets requests in flight finish before it exits anyway. */
   readonly stopGraceSeconds: number;
+  /** How long a new personal API token works. */
+  readonly apiTokenDays: number;
 }
 
 export type MailSettings =
@@ -53,6 +55,8 @@ export type ConfigResult =
   | { readonly ok: false; readonly problems: readonly string[] };
 
 const MINIMUM_SECRET_LENGTH = 32;
+/** How long a new personal API token works unless IPS_API_TOKEN_DAYS says otherwise. */
+export const DEFAULT_API_TOKEN_DAYS = 90;
 const DEVELOPMENT_PSEUDONYMISATION_SECRET = 'development-only-pseudonymisation-secret';
 const DEFAULT_MAIL_FROM = 'IPS Reporting <no-reply@ips-reporting.invalid>';
 
@@ -174,6 +178,15 @@ export function readConfig(environment: Environment): ConfigResult {
     problems,
   );
 
+  const apiTokenDays = readInteger(
+    value('IPS_API_TOKEN_DAYS'),
+    DEFAULT_API_TOKEN_DAYS,
+    'IPS_API_TOKEN_DAYS',
+    1,
+    366,
+    problems,
+  );
+
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -194,6 +207,7 @@ export function readConfig(environment: Environment): ConfigResult {
       warmFigures,
       migrateOnStart,
       stopGraceSeconds,
+      apiTokenDays,
     },
   };
 }

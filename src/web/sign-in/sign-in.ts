@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { signOutEverywhere } from '../../accounts/account-access.ts';
 import { attemptSignIn } from '../../accounts/accounts.ts';
 import { checkSecondFactor } from '../../accounts/second-factor.ts';
-import { endAllSessions, endSession, startSession } from '../../accounts/sessions.ts';
+import { endSession, startSession } from '../../accounts/sessions.ts';
 import { EMPTY_FORM, formWithErrors, readForm } from '../forms.ts';
 import type { Services } from '../services.ts';
 import { setSessionCookie } from '../session-cookie.ts';
@@ -129,7 +130,7 @@ export function signInHandlers(services: Services) {
     },
 
     async signOutEverywhere(request: FastifyRequest, reply: FastifyReply) {
-      if (request.viewer) await endAllSessions(database, request.viewer.accountId);
+      if (request.viewer) await signOutEverywhere(services, request.viewer.accountId);
       setSessionCookie(reply, services, null);
       return reply.redirect('/signed-out');
     },
