@@ -73,6 +73,26 @@ for (const { driver } of testDatabases()) {
       assert.equal((await web.browser().get('/sign-in')).statusCode, 200);
     });
 
+    it('holds its connections to the pool size and statements to the timeout', async () => {
+      const database = await openScratchSchema(POSTGRES_URL, {
+        pool: { size: 2, connectTimeoutSeconds: 5, statementTimeoutSeconds: 1 },
+      });
+      try {
+        assert.deepEqual(await database.query('SHOW statement_timeout'), [
+          { statement_timeout: '1s' },
+        ]);
+        await assert.rejects(database.query('SELECT pg_sleep(3)'), { code: '57014' });
+        const backends = await Promise.all(
+          Array.from({ length: 5 }, () =>
+            database.query<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep(0.1)'),
+          ),
+        );
+        assert.ok(new Set(backends.map(([row]) => row?.pid)).size <= 2);
+      } finally {
+        await database.close();
+      }
+    });
+
     it('fails only the transaction whose connection is ended, and serves the next', async () => {
       lost.length = 0;
       const transaction = web.database.transaction(async (queries) => {
