@@ -5,7 +5,7 @@ import { revokeAllApiTokens } from './api-tokens.ts';
 import { endAllSessions } from './sessions.ts';
 
 /**
- * Every way in to an account at once: its sessions on every device and its API tokens. Whoever
+ * Every way into an account at once: its sessions on every device and its API tokens. Whoever
  * had a session or a token (a stolen one, a shared one) is out after a password reset or a
  * "sign out everywhere".
  */

@@ -9,7 +9,10 @@ import { revokeAllApiTokens } from './api-tokens.ts';
 import { assignRole, type RoleAssignmentRequest } from './role-assignments.ts';
 import { clearSecondFactor } from './second-factor.ts';
 
-/** What administrators do to accounts: find them, grant and remove roles, unlock, hand over. */
+/**
+ * What administrators do to accounts: find them, grant and remove roles, clear failed sign-ins,
+ * hand over.
+ */
 
 type Context = Pick<AppContext, 'database' | 'clock'>;
 

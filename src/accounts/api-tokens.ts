@@ -59,17 +59,16 @@ export async function revokeApiToken(
   return revoked.length === 1;
 }
 
-/** Every live token of the account, revoked at once; how many there were. */
+/** Every live token of the account, revoked at once. */
 export async function revokeAllApiTokens(
   database: Queryable,
   accountId: number,
   now: Date,
-): Promise<number> {
-  const revoked = await database.query(
-    'UPDATE api_token SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL RETURNING 1',
+): Promise<void> {
+  await database.query(
+    'UPDATE api_token SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL',
     [accountId, now],
   );
-  return revoked.length;
 }
 
 /** A person makes a token for themselves, from their account page; the token is theirs to see once. */

@@ -59,9 +59,8 @@ export async function accountOfResetLink(
 }
 
 /**
- * Uses the link and sets the password; whoever knew the old one is signed out and their API
- * tokens revoked. False (and
- * nothing changed) if the link was used or expired meanwhile.
+ * Uses the link and sets the password; whoever knew the old one is signed out and the account's
+ * API tokens are revoked. False (and nothing changed) if the link was used or expired meanwhile.
  */
 export async function setPasswordFromLink(
   context: Pick<AppContext, 'database' | 'clock'>,
