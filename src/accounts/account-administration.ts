@@ -2,12 +2,17 @@ import type { AppContext } from '../application/context.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import type { Queryable } from '../database/database.ts';
 import { ROLE_NAMES, type Role } from '../permissions/permissions.ts';
-import { findAccount, findAccountByEmail, unlockAccount } from './accounts.ts';
+import { clearSignInFailures } from '../security/sign-in-failures.ts';
+import { endAllAccess } from './account-access.ts';
+import { findAccount, findAccountByEmail } from './accounts.ts';
+import { revokeAllApiTokens } from './api-tokens.ts';
 import { assignRole, type RoleAssignmentRequest } from './role-assignments.ts';
 import { clearSecondFactor } from './second-factor.ts';
-import { endAllSessions } from './sessions.ts';
 
-/** What administrators do to accounts: find them, grant and remove roles, unlock, hand over. */
+/**
+ * What administrators do to accounts: find them, grant and remove roles, clear failed sign-ins,
+ * hand over.
+ */
 
 type Context = Pick<AppContext, 'database' | 'clock'>;
 
@@ -63,6 +68,8 @@ export async function removeRoleFromAccount(
       [assignmentId, accountId],
     );
     if (removed === undefined) return false;
+    // A token made under the role must not outlive it; the owner makes a new one if still needed.
+    await revokeAllApiTokens(transaction, accountId, now);
     await recordAudit(transaction, now, {
       actorAccountId,
       action: 'removed role',
@@ -85,9 +92,9 @@ export async function applyAccountAction(
   const now = context.clock();
   return context.database.transaction(async (transaction) => {
     if ((await findAccount(transaction, accountId)) === null) return false;
-    if (action === 'unlock') await unlockAccount(transaction, accountId);
+    if (action === 'unlock') await clearSignInFailures(transaction, accountId);
     if (action === 'remove-two-factor') await clearSecondFactor(transaction, accountId);
-    if (action === 'sign-out-everywhere') await endAllSessions(transaction, accountId);
+    if (action === 'sign-out-everywhere') await endAllAccess(transaction, accountId, now);
     await recordAudit(transaction, now, {
       actorAccountId,
       action: action.replaceAll('-', ' '),
@@ -120,7 +127,7 @@ export async function transferRoles(
       'UPDATE role_assignment SET account_id = $2 WHERE account_id = $1 RETURNING id',
       [fromAccountId, target.id],
     );
-    await endAllSessions(transaction, fromAccountId);
+    await endAllAccess(transaction, fromAccountId, now);
     await recordAudit(transaction, now, {
       actorAccountId,
       action: 'transferred roles',

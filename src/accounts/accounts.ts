@@ -1,10 +1,14 @@
 import type { Queryable } from '../database/database.ts';
+import {
+  clearSignInFailures,
+  clearSignInFailuresFrom,
+  readSignInFailures,
+  recordSignInFailure,
+  signInAllowedFrom,
+} from '../security/sign-in-failures.ts';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.ts';
 import { hashSecretToken, newSecretToken } from './secret-tokens.ts';
 
-/** docs/DESIGN.md: locked after repeated failures. Five wrong passwords lock the account for 15 minutes. */
-export const SIGN_IN_ATTEMPTS_BEFORE_LOCK = 5;
-export const LOCK_MINUTES = 15;
 export const PASSWORD_RESET_LINK_MINUTES = 60;
 /** An approved request's link to set a first password: a week, since people are on leave. */
 export const ACCOUNT_SET_UP_LINK_MINUTES = 7 * 24 * 60;
@@ -16,12 +20,11 @@ export interface Account {
   readonly name: string;
   readonly hasPassword: boolean;
   readonly totpEnabled: boolean;
-  readonly lockedUntil: Date | null;
   readonly termsVersionAccepted: number | null;
 }
 
 const ACCOUNT_COLUMNS = `id, email, name, password_hash IS NOT NULL AS "hasPassword",
-  totp_secret IS NOT NULL AS "totpEnabled", locked_until AS "lockedUntil",
+  totp_secret IS NOT NULL AS "totpEnabled",
   terms_version_accepted AS "termsVersionAccepted"`;
 
 export async function findAccount(database: Queryable, accountId: number): Promise<Account | null> {
@@ -59,55 +62,45 @@ export async function createAccount(
 export type SignInOutcome =
   | { readonly kind: 'signed-in'; readonly accountId: number; readonly needsSecondFactor: boolean }
   | { readonly kind: 'wrong-email-or-password' }
-  | { readonly kind: 'locked'; readonly accountId: number; readonly until: Date };
+  /** Too many failures from this address (sign-in-failures.ts): the password was not checked. */
+  | { readonly kind: 'waiting'; readonly accountId: number; readonly until: Date };
 
 /**
- * Checks an email and password, counting failures: the fifth in a row locks the account for
- * 15 minutes, during which even the right password is refused.
+ * Checks an email and password from a client address, counting failures per account and address.
+ * Every refusal takes one argon2 verification, against a decoy when there is no password to
+ * check, so its time does not tell an unknown email from a wrong password or a wait.
  */
 export async function attemptSignIn(
   database: Queryable,
-  email: string,
-  password: string,
+  attempt: { readonly email: string; readonly password: string; readonly address: string },
   now: Date,
 ): Promise<SignInOutcome> {
   const [account] = await database.query<{
     id: number;
     passwordHash: string | null;
     totpEnabled: boolean;
-    lockedUntil: Date | null;
   }>(
-    `SELECT id, password_hash AS "passwordHash", totp_secret IS NOT NULL AS "totpEnabled",
-            locked_until AS "lockedUntil"
+    `SELECT id, password_hash AS "passwordHash", totp_secret IS NOT NULL AS "totpEnabled"
        FROM account WHERE lower(email) = lower($1)`,
-    [email.trim()],
+    [attempt.email.trim()],
   );
   if (account === undefined || account.passwordHash === null) {
-    await verifyAgainstDecoy(password);
+    await verifyAgainstDecoy(attempt.password);
     return { kind: 'wrong-email-or-password' };
   }
-  if (account.lockedUntil !== null && account.lockedUntil > now) {
-    return { kind: 'locked', accountId: account.id, until: account.lockedUntil };
+  const until = signInAllowedFrom(
+    await readSignInFailures(database, account.id, attempt.address, now),
+  );
+  if (until !== null && until > now) {
+    await verifyAgainstDecoy(attempt.password);
+    return { kind: 'waiting', accountId: account.id, until };
   }
-  if (await verifyPassword(account.passwordHash, password)) {
-    await database.query(
-      'UPDATE account SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1',
-      [account.id],
-    );
+  if (await verifyPassword(account.passwordHash, attempt.password)) {
+    await clearSignInFailuresFrom(database, account.id, attempt.address);
     return { kind: 'signed-in', accountId: account.id, needsSecondFactor: account.totpEnabled };
   }
-  const lockedUntil = new Date(now.getTime() + LOCK_MINUTES * 60_000);
-  const [after] = await database.query<{ lockedUntil: Date | null }>(
-    `UPDATE account
-        SET failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= $2 THEN 0 ELSE failed_sign_ins + 1 END,
-            locked_until = CASE WHEN failed_sign_ins + 1 >= $2 THEN $3 ELSE locked_until END
-      WHERE id = $1
-      RETURNING locked_until AS "lockedUntil"`,
-    [account.id, SIGN_IN_ATTEMPTS_BEFORE_LOCK, lockedUntil],
-  );
-  return after?.lockedUntil && after.lockedUntil > now
-    ? { kind: 'locked', accountId: account.id, until: after.lockedUntil }
-    : { kind: 'wrong-email-or-password' };
+  await recordSignInFailure(database, account.id, attempt.address, now);
+  return { kind: 'wrong-email-or-password' };
 }
 
 export async function setPassword(
@@ -115,17 +108,12 @@ export async function setPassword(
   accountId: number,
   password: string,
 ): Promise<void> {
-  await database.query(
-    'UPDATE account SET password_hash = $2, failed_sign_ins = 0, locked_until = NULL WHERE id = $1',
-    [accountId, await hashPassword(password)],
-  );
-}
-
-export async function unlockAccount(database: Queryable, accountId: number): Promise<void> {
-  await database.query(
-    'UPDATE account SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1',
-    [accountId],
-  );
+  await database.query('UPDATE account SET password_hash = $2 WHERE id = $1', [
+    accountId,
+    await hashPassword(password),
+  ]);
+  // Whoever guessed at the old password starts again against the new one.
+  await clearSignInFailures(database, accountId);
 }
 
 export type LinkPurpose = 'password-reset' | 'first-administrator';

@@ -1,5 +1,6 @@
 import type { AppContext } from '../application/context.ts';
 import { recordAudit } from '../audit/audit-log.ts';
+import { endAllAccess } from './account-access.ts';
 import {
   type Account,
   createOneTimeLink,
@@ -10,7 +11,6 @@ import {
   setPassword,
   useOneTimeLink,
 } from './accounts.ts';
-import { endAllSessions } from './sessions.ts';
 
 /**
  * Password reset by a one-time emailed link (also the link an approved request's new account
@@ -59,8 +59,8 @@ export async function accountOfResetLink(
 }
 
 /**
- * Uses the link and sets the password; whoever knew the old one is signed out. False (and
- * nothing changed) if the link was used or expired meanwhile.
+ * Uses the link and sets the password; whoever knew the old one is signed out and the account's
+ * API tokens are revoked. False (and nothing changed) if the link was used or expired meanwhile.
  */
 export async function setPasswordFromLink(
   context: Pick<AppContext, 'database' | 'clock'>,
@@ -72,7 +72,7 @@ export async function setPasswordFromLink(
   return context.database.transaction(async (transaction) => {
     if (!(await useOneTimeLink(transaction, 'password-reset', token, now))) return false;
     await setPassword(transaction, accountId, password);
-    await endAllSessions(transaction, accountId);
+    await endAllAccess(transaction, accountId, now);
     await recordAudit(transaction, now, {
       actorAccountId: accountId,
       action: 'set password from emailed link',

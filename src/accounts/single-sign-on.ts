@@ -78,8 +78,7 @@ export type SingleSignOnRefusal =
   | 'not-verified'
   | 'provider-unavailable'
   | 'email-not-verified'
-  | 'no-account'
-  | 'locked';
+  | 'no-account';
 
 export type CompleteOutcome =
   | { readonly kind: 'signed-in'; readonly accountId: number; readonly nextPath: string }
@@ -96,7 +95,8 @@ interface Attempt {
  * Finishes a sign-in from the provider's redirect back (`callbackUrl`: the registered redirect
  * URI with its answer): exchanges the code, checks the ID token, finds the account by a verified
  * email, and audits the outcome without any token. No
- * account is ever created here; a locked one is refused as password sign-in refuses it.
+ * account is ever created here. Password guessing is the provider's to slow down, so the
+ * waits after failed password sign-ins (sign-in-failures) do not apply.
  */
 export async function completeSingleSignOn(
   context: Context,
@@ -180,7 +180,6 @@ async function checkedSignIn(
   if (email === null) return refused('email-not-verified');
   const account = await findAccountByEmail(context.database, email);
   if (account === null) return refused('no-account');
-  if (account.lockedUntil !== null && account.lockedUntil > now) return refused('locked');
   return { kind: 'signed-in', accountId: account.id, nextPath: attempt.nextPath };
 }
 

@@ -21,7 +21,11 @@ describe('configuration', () => {
     assert.equal(result.config.secure, false);
     assert.equal(result.config.port, 3000);
     assert.equal(result.config.baseUrl, 'http://localhost:3000');
-    assert.deepEqual(result.config.database, { databaseUrl: null, dataDirectory: './data' });
+    assert.deepEqual(result.config.database, {
+      databaseUrl: null,
+      dataDirectory: './data',
+      pool: { size: 10, connectTimeoutSeconds: 10, statementTimeoutSeconds: 60 },
+    });
     assert.deepEqual(result.config.pseudonymisationKey, {
       kind: 'key-file',
       path: 'data/pseudonymisation.key',
@@ -136,6 +140,41 @@ describe('configuration', () => {
     const wrong = readConfig({ IPS_STOP_GRACE_SECONDS: '0' });
     assert.deepEqual(wrong.ok ? [] : wrong.problems, [
       'IPS_STOP_GRACE_SECONDS must be a whole number from 1 to 600',
+    ]);
+  });
+
+  it('sizes the PostgreSQL pool and its timeouts from the settings, refusing nonsense', () => {
+    const tuned = readConfig({
+      IPS_DATABASE_POOL_SIZE: '40',
+      IPS_DATABASE_CONNECT_TIMEOUT_SECONDS: '5',
+      IPS_DATABASE_STATEMENT_TIMEOUT_SECONDS: '300',
+    });
+    assert.ok(tuned.ok);
+    assert.deepEqual(tuned.config.database.pool, {
+      size: 40,
+      connectTimeoutSeconds: 5,
+      statementTimeoutSeconds: 300,
+    });
+    const wrong = readConfig({
+      IPS_DATABASE_POOL_SIZE: '0',
+      IPS_DATABASE_CONNECT_TIMEOUT_SECONDS: 'soon',
+      IPS_DATABASE_STATEMENT_TIMEOUT_SECONDS: '-1',
+    });
+    assert.deepEqual(wrong.ok ? [] : wrong.problems, [
+      'IPS_DATABASE_POOL_SIZE must be a whole number from 1 to 1000',
+      'IPS_DATABASE_CONNECT_TIMEOUT_SECONDS must be a whole number from 1 to 300',
+      'IPS_DATABASE_STATEMENT_TIMEOUT_SECONDS must be a whole number from 1 to 3600',
+    ]);
+  });
+
+  it('makes API tokens for 90 days unless told otherwise', () => {
+    const defaults = readConfig({});
+    assert.equal(defaults.ok && defaults.config.apiTokenDays, 90);
+    const shorter = readConfig({ IPS_API_TOKEN_DAYS: '30' });
+    assert.equal(shorter.ok && shorter.config.apiTokenDays, 30);
+    const wrong = readConfig({ IPS_API_TOKEN_DAYS: '0' });
+    assert.deepEqual(wrong.ok ? [] : wrong.problems, [
+      'IPS_API_TOKEN_DAYS must be a whole number from 1 to 366',
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DatabaseSettings } from '../database/open-database.ts';
+import { DEFAULT_POOL_SETTINGS } from '../database/postgres-database.ts';
 import type { TracingSettings } from '../observability/tracing.ts';
 
 /**
@@ -45,6 +46,8 @@ export interface Config {
   readonly metrics: MetricsSettings;
   /** OpenTelemetry traces, when a collector is configured. */
   readonly tracing: TracingSettings | null;
+  /** How long a new personal API token works. */
+  readonly apiTokenDays: number;
 }
 
 /** Where Prometheus scrapes: a port of their own, or the main port's /metrics with a token. */
@@ -100,6 +103,8 @@ export type ConfigResult =
 
 const MINIMUM_SECRET_LENGTH = 32;
 const PSEUDONYMISATION_KEY_FILE = 'pseudonymisation.key';
+/** How long a new personal API token works unless IPS_API_TOKEN_DAYS says otherwise. */
+export const DEFAULT_API_TOKEN_DAYS = 90;
 const DEFAULT_MAIL_FROM = 'IPS Reporting <no-reply@ips-reporting.invalid>';
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -132,6 +137,33 @@ export function readConfig(environment: Environment): ConfigResult {
     );
   }
   const dataDirectory = value('IPS_DATA_DIR') ?? './data';
+
+  const pool = {
+    size: readInteger(
+      value('IPS_DATABASE_POOL_SIZE'),
+      DEFAULT_POOL_SETTINGS.size,
+      'IPS_DATABASE_POOL_SIZE',
+      1,
+      1000,
+      problems,
+    ),
+    connectTimeoutSeconds: readInteger(
+      value('IPS_DATABASE_CONNECT_TIMEOUT_SECONDS'),
+      DEFAULT_POOL_SETTINGS.connectTimeoutSeconds,
+      'IPS_DATABASE_CONNECT_TIMEOUT_SECONDS',
+      1,
+      300,
+      problems,
+    ),
+    statementTimeoutSeconds: readInteger(
+      value('IPS_DATABASE_STATEMENT_TIMEOUT_SECONDS'),
+      DEFAULT_POOL_SETTINGS.statementTimeoutSeconds,
+      'IPS_DATABASE_STATEMENT_TIMEOUT_SECONDS',
+      1,
+      3600,
+      problems,
+    ),
+  };
 
   const cookieSecret =
     readSecret(value('IPS_SESSION_SECRET'), 'IPS_SESSION_SECRET', secure, problems) ??
@@ -205,6 +237,14 @@ export function readConfig(environment: Environment): ConfigResult {
     const provider = readSingleSignOnProvider(id, value, secure, baseUrl, problems);
     return provider === null ? [] : [provider];
   });
+  const apiTokenDays = readInteger(
+    value('IPS_API_TOKEN_DAYS'),
+    DEFAULT_API_TOKEN_DAYS,
+    'IPS_API_TOKEN_DAYS',
+    1,
+    366,
+    problems,
+  );
 
   if (problems.length > 0) return { ok: false, problems };
   return {
@@ -214,7 +254,7 @@ export function readConfig(environment: Environment): ConfigResult {
       port,
       host,
       baseUrl,
-      database: { databaseUrl, dataDirectory },
+      database: { databaseUrl, dataDirectory, pool },
       cookieSecret,
       pseudonymisationKey,
       mail,
@@ -229,6 +269,7 @@ export function readConfig(environment: Environment): ConfigResult {
       metrics,
       tracing,
       singleSignOnProviders,
+      apiTokenDays,
     },
   };
 }

@@ -3,7 +3,11 @@ import { fileURLToPath } from 'node:url';
 import type { Database } from './database.ts';
 import { applyMigrations, type Migration, migrationsFrom } from './migrations.ts';
 import { openPgliteDatabase } from './pglite-database.ts';
-import { openPostgresDatabase } from './postgres-database.ts';
+import {
+  openPostgresDatabase,
+  type PostgresOptions,
+  type PostgresPoolSettings,
+} from './postgres-database.ts';
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
@@ -21,6 +25,8 @@ export interface DatabaseSettings {
   readonly databaseUrl: string | null;
   /** PGlite's folder; null keeps it in memory (tests). */
   readonly dataDirectory: string | null;
+  /** PostgreSQL's connections; the defaults when not given. */
+  readonly pool?: PostgresPoolSettings;
 }
 
 /**
@@ -29,11 +35,14 @@ export interface DatabaseSettings {
  */
 export async function openDatabase(
   settings: DatabaseSettings,
-  { migrate = true }: { readonly migrate?: boolean } = {},
+  {
+    migrate = true,
+    onConnectionLost,
+  }: { readonly migrate?: boolean } & Pick<PostgresOptions, 'onConnectionLost'> = {},
 ): Promise<Database> {
   const database =
     settings.databaseUrl !== null
-      ? await openPostgresDatabase(settings.databaseUrl)
+      ? await openPostgresDatabase(settings.databaseUrl, { pool: settings.pool, onConnectionLost })
       : await openPgliteDatabase(settings.dataDirectory);
   if (migrate) await applyMigrations(database, readMigrations());
   return database;

@@ -42,8 +42,18 @@ export async function composeServices(
   overrides: Overrides = {},
 ): Promise<Services> {
   const tracing = config.tracing === null ? null : startTracing(config.tracing, SERVICE_VERSION);
+  const logger = createLogger(config.logLevel, overrides.logDestination);
   const openedDatabase =
-    overrides.database ?? (await openDatabase(config.database, { migrate: config.migrateOnStart }));
+    overrides.database ??
+    (await openDatabase(config.database, {
+      migrate: config.migrateOnStart,
+      // The error's code and message only: never the connection string, which holds a password.
+      onConnectionLost: (error) =>
+        logger.warn(
+          { code: (error as { code?: unknown }).code, message: error.message },
+          'database connection lost: the pool opens another',
+        ),
+    }));
   const database =
     tracing === null ? openedDatabase : tracedDatabase(openedDatabase, tracing.tracer);
   return {
@@ -55,7 +65,7 @@ export async function composeServices(
       overrides.writeOutbox ?? ((text) => process.stdout.write(text)),
     ),
     templates: createTemplates(),
-    logger: createLogger(config.logLevel, overrides.logDestination),
+    logger,
     clock: overrides.clock ?? (() => new Date()),
     teamTallies: new TeamTallies(database, config.figuresCacheEntries),
     lifecycle: new Lifecycle(),

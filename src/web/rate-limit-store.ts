@@ -1,6 +1,12 @@
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
+import { z } from 'zod';
 import type { Queryable } from '../database/database.ts';
 import { clearEndedWindows, countHit } from '../security/rate-limit-windows.ts';
+
+// A route that could not be named would share a counter, letting one route use up another's limit.
+const LIMITED_ROUTE = z.object({
+  routeInfo: z.object({ method: z.union([z.string(), z.array(z.string())]), url: z.string() }),
+});
 
 /** About one call in this many also clears windows that have ended. */
 const CLEAN_UP_EVERY = 200;
@@ -34,10 +40,13 @@ export function databaseRateLimitStore(
         .catch((error: Error) => callback(error));
     }
 
-    child(routeOptions: { method?: unknown; path?: string; url?: string }): FastifyRateLimitStore {
-      return new DatabaseRateLimitStore(
-        `${String(routeOptions.method)} ${routeOptions.path ?? routeOptions.url ?? ''}`,
-      );
+    /**
+     * The plugin passes each limited route's merged limit options, the route itself under
+     * `routeInfo` (its type declaration says otherwise): the counter is that route's own.
+     */
+    child(options: unknown): FastifyRateLimitStore {
+      const { method, url } = LIMITED_ROUTE.parse(options).routeInfo;
+      return new DatabaseRateLimitStore(`${[method].flat().join(',')} ${url}`);
     }
   }
   return DatabaseRateLimitStore;

@@ -5,7 +5,10 @@ import type { Database } from '../../src/database/database.ts';
 import { applyMigrations } from '../../src/database/migrations.ts';
 import { readMigrations } from '../../src/database/open-database.ts';
 import { openPgliteDatabase } from '../../src/database/pglite-database.ts';
-import { openPostgresDatabase } from '../../src/database/postgres-database.ts';
+import {
+  openPostgresDatabase,
+  type PostgresOptions,
+} from '../../src/database/postgres-database.ts';
 
 /**
  * For tests: each driver the suite must pass on. PGlite in memory always; PostgreSQL too when
@@ -37,7 +40,10 @@ export function testDatabases(): readonly TestDatabase[] {
 }
 
 /** A schema of its own in the PostgreSQL database at `databaseUrl`, dropped on close. */
-export async function openScratchSchema(databaseUrl: string): Promise<Database> {
+export async function openScratchSchema(
+  databaseUrl: string,
+  options: PostgresOptions = {},
+): Promise<Database> {
   const schema = `test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();
@@ -45,7 +51,7 @@ export async function openScratchSchema(databaseUrl: string): Promise<Database> 
   await admin.end();
   const url = new URL(databaseUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
-  const database = await openPostgresDatabase(url.toString());
+  const database = await openPostgresDatabase(url.toString(), options);
   return {
     ...database,
     async close() {

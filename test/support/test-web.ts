@@ -120,7 +120,7 @@ export class TestBrowser {
   private readonly cookies = new Map<string, string>();
   private csrfToken = '';
   /** Each browser its own address, as people are, so rate limits count per browser. */
-  private readonly remoteAddress = `10.0.${Math.floor(++browsersMade / 250)}.${browsersMade % 250}`;
+  readonly remoteAddress = `10.0.${Math.floor(++browsersMade / 250)}.${browsersMade % 250}`;
   constructor(private readonly app: FastifyInstance) {}
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {

@@ -58,7 +58,11 @@ export function accountHandlers(services: Services) {
         scope: assignment.scopeName,
         dataGovernanceLead: assignment.dataGovernanceLead,
       })),
-      tokens: await listApiTokens(database, viewer.accountId),
+      tokens: (await listApiTokens(database, viewer.accountId)).map((token) => ({
+        ...token,
+        expired: token.expiresAt <= services.clock(),
+      })),
+      tokenDays: services.config.apiTokenDays,
       form: extra.form ?? EMPTY_FORM,
       newToken: extra.newToken,
       notice: extra.notice,

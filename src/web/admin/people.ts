@@ -19,6 +19,7 @@ import { findAccount, findAccountByEmail } from '../../accounts/accounts.ts';
 import { roleAssignmentForm } from '../../accounts/role-assignments.ts';
 import { loadAssignments } from '../../accounts/viewer.ts';
 import { ROLE_NAMES, type Viewer } from '../../permissions/permissions.ts';
+import { recentSignInFailures } from '../../security/sign-in-failures.ts';
 import { doneNotice, EMPTY_FORM, type FormState, formWithErrors, readForm } from '../forms.ts';
 import { idParameter, notFound } from '../http-errors.ts';
 import type { Services } from '../services.ts';
@@ -35,7 +36,7 @@ const ACCOUNT_NOTICES = {
     'Access approved. If the person had no password, they have been emailed a link to set one.',
   assigned: 'Role added.',
   removed: 'Role removed.',
-  unlocked: 'Account unlocked.',
+  unlocked: 'Failed sign-ins cleared: the person can try again from any address at once.',
   transferred: 'Roles transferred.',
   'two-factor-removed':
     'Second factor removed. The person can sign in with their password and set up a new one.',
@@ -87,7 +88,7 @@ export function peopleHandlers(services: Services) {
       title: account.name,
       backHref: '/admin/accounts',
       account,
-      locked: account.lockedUntil !== null && account.lockedUntil > clock(),
+      failedSignIns: await recentSignInFailures(database, account.id, clock()),
       assignments: assignments.map((assignment) => ({
         ...assignment,
         roleName: ROLE_NAMES[assignment.role],
@@ -190,7 +191,7 @@ export function peopleHandlers(services: Services) {
       return reply.redirect(`/admin/accounts/${accountId}?done=removed`);
     },
 
-    /** Account actions with nothing to fill in: unlock, remove second factor, sign out everywhere. */
+    /** Account actions with nothing to fill in: clear failed sign-ins, remove second factor, sign out everywhere. */
     accountAction(action: AccountAction) {
       return async (request: FastifyRequest, reply: FastifyReply) => {
         const accountId = idParameter(request.params, 'accountId');

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { accountForApiToken } from '../../accounts/api-tokens.ts';
+import { holderOfApiToken } from '../../accounts/api-tokens.ts';
 import { loadViewer } from '../../accounts/viewer.ts';
 import { isWaitingForAgreement } from '../../permissions/permissions.ts';
 import { hasAcceptedTerms } from '../gates.ts';
@@ -13,10 +13,18 @@ export function requireApiToken(services: Services) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     request.viewer = null;
     const match = /^Bearer ([A-Za-z0-9_-]{1,200})$/.exec(request.headers.authorization ?? '');
-    const accountId = match?.[1]
-      ? await accountForApiToken(services.database, match[1], services.clock())
+    const holder = match?.[1]
+      ? await holderOfApiToken(services.database, match[1], services.clock())
       : null;
-    const viewer = accountId === null ? null : await loadViewer(services.database, accountId);
+    if (holder?.kind === 'expired') {
+      return reply
+        .code(401)
+        .header('WWW-Authenticate', 'Bearer realm="IPS Reporting", error="invalid_token"')
+        .send({
+          error: `This API token expired on ${holder.expiredAt.toISOString().slice(0, 10)}: make a new one on your account page`,
+        });
+    }
+    const viewer = holder === null ? null : await loadViewer(services.database, holder.accountId);
     if (viewer === null) {
       return reply
         .code(401)

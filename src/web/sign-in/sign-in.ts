@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { attemptSignIn, LOCK_MINUTES } from '../../accounts/accounts.ts';
+import { signOutEverywhere } from '../../accounts/account-access.ts';
+import { attemptSignIn } from '../../accounts/accounts.ts';
 import { checkSecondFactor } from '../../accounts/second-factor.ts';
-import { endAllSessions, endSession } from '../../accounts/sessions.ts';
+import { endSession } from '../../accounts/sessions.ts';
 import { singleSignOnRequiredFor } from '../../accounts/single-sign-on-domains.ts';
 import { EMPTY_FORM, type FormState, formWithErrors, readForm } from '../forms.ts';
 import type { Services } from '../services.ts';
@@ -12,6 +13,9 @@ const signInForm = z.object({
   email: z.string().trim().min(1, 'Enter your email address'),
   password: z.string().min(1, 'Enter your password'),
 });
+
+const SIGN_IN_REFUSED =
+  'Enter a correct email address and password. After several failed tries, wait a few minutes or reset your password';
 
 const secondFactorForm = z.object({
   code: z
@@ -81,16 +85,17 @@ export function signInHandlers(services: Services) {
           next,
         );
       }
-      const outcome = await attemptSignIn(database, read.value.email, read.value.password, clock());
+      const outcome = await attemptSignIn(
+        database,
+        { ...read.value, address: request.ip },
+        clock(),
+      );
       if (outcome.kind !== 'signed-in') {
         logger.info({ event: 'sign-in-refused', reason: outcome.kind }, 'sign-in refused');
-        const text =
-          outcome.kind === 'locked'
-            ? `Your account is locked for ${LOCK_MINUTES} minutes because of repeated failed sign-ins. Try again later or reset your password.`
-            : 'Enter a correct email address and password';
+        // One answer for an unknown email, a wrong password and a wait: none tells who has an account.
         return signInPage(
-          reply.code(outcome.kind === 'locked' ? 429 : 400),
-          formWithErrors(request.body, { email: { text } }),
+          reply.code(400),
+          formWithErrors(request.body, { email: { text: SIGN_IN_REFUSED } }),
           next,
         );
       }
@@ -139,7 +144,7 @@ export function signInHandlers(services: Services) {
     },
 
     async signOutEverywhere(request: FastifyRequest, reply: FastifyReply) {
-      if (request.viewer) await endAllSessions(database, request.viewer.accountId);
+      if (request.viewer) await signOutEverywhere(services, request.viewer.accountId);
       setSessionCookie(reply, services, null);
       return reply.redirect('/signed-out');
     },

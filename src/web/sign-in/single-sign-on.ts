@@ -57,12 +57,6 @@ const REFUSALS: Readonly<
     text: (name) =>
       `You signed in with ${name}, but no IPS Reporting account has your email address.`,
   },
-  locked: {
-    status: 403,
-    title: 'Your account is locked',
-    text: () =>
-      'Your account is locked because of repeated failed sign-ins. Try again later, or ask an administrator to unlock it.',
-  },
 };
 
 /** Sign-in with an OpenID Connect provider: off to the provider, and back. */
