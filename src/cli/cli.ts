@@ -8,6 +8,7 @@ import { DEFAULT_READ_LIMITS, type ReadLimits } from '../spreadsheet/cells.ts';
 import { templateCsv, templateWorkbook } from '../spreadsheet/template/template-workbook.ts';
 import { countBySeverity, describeProblem, type Problem } from '../validation/problems.ts';
 import { formatMetricsTable } from './metrics-table.ts';
+import { EXIT, USAGE } from './usage.ts';
 
 /**
  * `ips-report`: check a spreadsheet, or compute its figures, without uploading it. A thin shell
@@ -23,20 +24,6 @@ export interface CliIo {
   /** The pseudonymisation secret: figures do not depend on it, so a random one per run is fine. */
   readonly secret: string;
 }
-
-export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
-
-const USAGE = `Usage:
-  ips-report template OUT.xlsx|OUT.csv
-  ips-report validate FILE... [--json] [--today YYYY-MM-DD]
-  ips-report metrics FILE... --from YYYY-MM-DD --to YYYY-MM-DD [--today YYYY-MM-DD]
-                     [--employment-status all|out-of-work|in-work] [--json]
-
-Options for validate and metrics:
-  --max-file-mb N   largest file accepted (default ${DEFAULT_READ_LIMITS.maxFileBytes / (1024 * 1024)})
-  --max-rows N      most data rows in one file (default ${DEFAULT_READ_LIMITS.maxRows})
-
-Exit status: 0 no errors, 1 the spreadsheet has errors, 2 the command was wrong.`;
 
 const OPTIONS = {
   json: { type: 'boolean', default: false },
