@@ -9,6 +9,7 @@ import { runIpsReport } from '../../../test/support/cli-harness.ts';
 import { toDayNumber } from '../../calendar/calendar-date.ts';
 import { ingestFiles } from '../../ingest/ingest.ts';
 import { LISTS } from '../lists.ts';
+import { ReferralSourceList } from '../referral-sources.ts';
 import { COLUMNS, type ColumnDefinition } from '../registry.ts';
 import { columnLetters, escapeXml } from '../xlsx/xlsx-writer.ts';
 import { TEMPLATE_SHEETS } from './template-sheets.ts';
@@ -48,8 +49,12 @@ function valueFor(column: ColumnDefinition, client: number): string | number {
     case 'list':
     case 'listOrCode':
       return column.list ? (LISTS[column.list].values[0] ?? '') : '';
+    case 'referralSource':
+      return 'GP surgery';
+    case 'localAuthority':
+      return 'Leeds';
     default:
-      return column.key === 'referralSource' ? 'GP surgery' : 'Leeds';
+      return 'C001';
   }
 }
 
@@ -148,6 +153,9 @@ describe('the standard spreadsheet template', () => {
     const result = ingestFiles([{ name: 'template.xlsx', bytes: fillTemplate([1, 2, 3]) }], {
       clientKeyOf: (id) => `key-${id}`,
       today: '2026-06-01',
+      referralSources: new ReferralSourceList([
+        { name: 'GP surgery', category: 'Primary care or GP' },
+      ]),
     });
     assert.deepEqual(
       result.problems.map((problem) => `${problem.severity}: ${problem.description}`),
