@@ -4,6 +4,7 @@ import { londonToday } from '../calendar/london-today.ts';
 import type { Queryable } from '../database/database.ts';
 import type { SpreadsheetFile } from '../ingest/ingest.ts';
 import { ensureSpecialists, specialistsOfTeam } from '../organisations/organisations.ts';
+import { referralSourcesOfTeam } from '../organisations/service-referral-sources.ts';
 import { clientKeyHasher } from '../referrals/pseudonymise.ts';
 import {
   checkUpload,
@@ -53,6 +54,7 @@ export async function checkTeamUpload(
     clientKeyOf: clientKeyHasher(context.config.pseudonymisationSecret),
     today: londonToday(context.clock()),
     knownSpecialists: new Set(known.map((specialist) => specialist.initials)),
+    referralSources: await referralSourcesOfTeam(database, teamId),
   });
   const fileNames = files.map((file) => file.name);
   return { ...check, pending: pendingUploadOf(check, fileNames, dataVersion) };
