@@ -121,6 +121,7 @@ rule([TL], 'team', [
   'GET /teams/:teamId/upload/check/:checkId',
   'POST /teams/:teamId/upload/check/:checkId',
   'GET /teams/:teamId/upload/done/:uploadId',
+  'GET /teams/:teamId/template.xlsx',
   'POST /teams/:teamId/uploads/:uploadId/roll-back',
   'GET /teams/:teamId/targets',
   'POST /teams/:teamId/targets',
@@ -137,6 +138,11 @@ rule(SERVICE_READERS, 'service', [
   'GET /services/:serviceId/fidelity/:reviewId',
 ]);
 rule([SM, IL, RL, NL], 'service', ['GET /services/:serviceId/returns/:icsId/:quarter']);
+rule([SM, AD], 'service', [
+  'GET /services/:serviceId/referral-sources',
+  'POST /services/:serviceId/referral-sources',
+  'GET /services/:serviceId/template.xlsx',
+]);
 rule([SM], 'service', [
   'GET /services/:serviceId/records',
   'GET /services/:serviceId/fidelity/new',
@@ -203,10 +209,13 @@ rule([AD], null, [
   'POST /admin/problem-reports/:reportId/resolve',
 ]);
 
-/** Who may reach an organisation outside the "A" side of the tree: only England's lead. */
+/**
+ * Who may reach an organisation outside the "A" side of the tree: only England's lead, and an
+ * administrator where a route lets one in anywhere (a service's referral sources).
+ */
 const OUTSIDE: Readonly<Record<Exclude<Scope, null>, readonly Role[]>> = {
   team: [],
-  service: [NL],
+  service: [NL, AD],
   region: [NL],
   ics: [NL],
 };

@@ -117,6 +117,30 @@ describe('the standard spreadsheet template', () => {
     }
   });
 
+  test("a service's template lists its referral sources where the drop-down reads them", () => {
+    const own = unzipSync(
+      templateWorkbook([
+        { name: 'Leeds CMHT', category: 'Community mental health team' },
+        { name: 'GP surgery', category: 'Primary care or GP' },
+      ]),
+    );
+    const range = /<definedName name="ReferralSources">[^!]*!\$A\$(\d+):\$A\$(\d+)</.exec(
+      strFromU8(own['xl/workbook.xml'] ?? new Uint8Array()),
+    );
+    assert.ok(range);
+    const first = Number(range[1]);
+    assert.equal(Number(range[2]) - first + 1, 50);
+    const cover = strFromU8(own['xl/worksheets/sheet1.xml'] ?? new Uint8Array());
+    const cell = (reference: string) =>
+      new RegExp(`<c r="${reference}"[^>]*><is><t[^>]*>([^<]*)</t>`).exec(cover)?.[1];
+    assert.equal(cell(`A${first}`), 'Leeds CMHT');
+    assert.equal(cell(`B${first}`), 'Community mental health team');
+    assert.equal(cell(`A${first + 1}`), 'GP surgery');
+    assert.equal(cell(`A${first + 2}`), undefined);
+    // The public template's table is empty, for a service to fill in.
+    assert.doesNotMatch(part('xl/worksheets/sheet1.xml'), /Leeds CMHT/);
+  });
+
   test('the lists sheet holds every list exactly as the registry has it', () => {
     const workbook = part('xl/workbook.xml');
     const lists = part('xl/worksheets/sheet3.xml');
