@@ -73,6 +73,7 @@ for (const testDatabase of testDatabases()) {
         title: 'North',
         teamIds,
         level: 'team',
+        area: false,
         groups: teamIds.map(String),
         groupOfTeam: String,
       };

@@ -52,22 +52,40 @@ export const DEMOGRAPHICS = [
   'employmentStatus',
 ] as const satisfies readonly RecordDimension[];
 
-/** The fields of the record each view splits its figures by. */
-export const VIEW_DIMENSIONS: Readonly<Record<DashboardView, readonly RecordDimension[]>> = {
+/**
+ * Fields shown at team and service level only: a service's own referral sources are its own
+ * words, and a local authority picks out a few clients. An ICS, a region and England see the
+ * national referral source categories instead, and no local authority.
+ */
+export const LOCAL_DIMENSIONS = [
+  'referralSource',
+  'localAuthority',
+] as const satisfies readonly RecordDimension[];
+
+/** The fields of the record each view splits its figures by, at team and service level. */
+const VIEW_DIMENSIONS: Readonly<Record<DashboardView, readonly RecordDimension[]>> = {
   overview: [],
-  referrals: ['referralSource'],
+  referrals: ['referralSource', 'referralSourceCategory'],
   'vp-starts': [],
   caseload: [],
   jobs: [],
   sustainments: [],
-  demographics: DEMOGRAPHICS,
+  demographics: [...DEMOGRAPHICS, 'localAuthority'],
   quality: [],
   targets: [],
   benchmarking: [],
   freshness: [],
 };
 
-/** Every field any view splits its figures by. */
+/** The fields a view splits its figures by, for a team or service, or for an area. */
+export function viewDimensions(view: DashboardView, area: boolean): readonly RecordDimension[] {
+  const local: readonly RecordDimension[] = LOCAL_DIMENSIONS;
+  return area
+    ? VIEW_DIMENSIONS[view].filter((dimension) => !local.includes(dimension))
+    : VIEW_DIMENSIONS[view];
+}
+
+/** Every field any view splits its figures by: tallies only, kept in memory, never shown. */
 const EVERY_VIEW_DIMENSION: readonly RecordDimension[] = [
   ...new Set(Object.values(VIEW_DIMENSIONS).flat()),
 ];
@@ -118,6 +136,8 @@ export interface FigureScope {
   readonly teamIds: readonly number[];
   /** The level each row of the breakdown is, or null for a summary without one. */
   readonly level: GroupLevel | null;
+  /** An ICS, a region or England: no field of LOCAL_DIMENSIONS is shown. */
+  readonly area: boolean;
   /** Every group of the breakdown, even those with no records yet. */
   readonly groups: readonly string[];
   /** For a breakdown by team or service: the group a team belongs to. */
@@ -222,7 +242,7 @@ export async function scopeFigures(
   };
   const figures = await dashboardFigures(
     teamTallies,
-    { ...shape, dimensions: VIEW_DIMENSIONS[view] },
+    { ...shape, dimensions: viewDimensions(view, scope.area) },
     query,
     // Whichever view comes next, for this period, from the same read of the records.
     everyViewRequests(shape, query, year),

@@ -9,6 +9,7 @@ import {
   type SheetRow,
   type SheetSource,
 } from '../spreadsheet/cells.ts';
+import { NO_REFERRAL_SOURCES, type ReferralSourceList } from '../spreadsheet/referral-sources.ts';
 import { isReadColumn } from '../spreadsheet/registry.ts';
 import { TEMPLATE_SHEETS } from '../spreadsheet/template/template-sheets.ts';
 import { isBlank } from '../validation/cell-values.ts';
@@ -36,6 +37,8 @@ export interface IngestOptions {
   readonly limits?: ReadLimits;
   /** The team's specialists so far; initials not among them are reported as new. */
   readonly knownSpecialists?: ReadonlySet<string>;
+  /** The service's referral sources; without them, every referral source is not on the list. */
+  readonly referralSources?: ReferralSourceList;
 }
 
 export interface IngestedRecord {
@@ -330,6 +333,7 @@ function ingestFile(
       sheet: sheetName,
       today: options.today,
       clientKeyOf: options.clientKeyOf,
+      referralSources: options.referralSources ?? NO_REFERRAL_SOURCES,
       problems,
     });
     for (let row = chosen.cursor.next(); row !== undefined; row = chosen.cursor.next()) {

@@ -10,6 +10,7 @@ import {
   canExport,
   canRecordFidelityReviews,
   canSetReturnDeadlines,
+  canSetServiceReferralSources,
   canSetServiceTargets,
   canSetTargetsForTeam,
   canSubmitReturn,
@@ -72,6 +73,8 @@ const ASK: Record<Capability, (viewer: Viewer, own: boolean, role: Role) => bool
   'upload data, roll back': (v, own) => canUploadForTeam(v, own ? ownTeam : otherTeam),
   'set team targets': (v, own) => canSetTargetsForTeam(v, own ? ownTeam : otherTeam),
   'set service targets': (v, own) => canSetServiceTargets(v, own ? ownService : otherService),
+  'set service referral sources': (v, own) =>
+    canSetServiceReferralSources(v, own ? ownService : otherService),
   'record fidelity reviews': (v, own) =>
     canRecordFidelityReviews(v, own ? ownService : otherService),
   'see ES-level detail': (v, own) => canViewSpecialists(v, own ? ownTeam : otherTeam),
@@ -105,8 +108,9 @@ describe('the DESIGN.md roles table, cell by cell', () => {
         const viewer = viewerWith(role);
         assert.equal(ASK[capability](viewer, true, role), reach !== undefined, 'own scope');
         if (!UNSCOPED.has(capability)) {
-          // A national lead's area is everywhere, so "another area" is still theirs.
-          const everywhere = role === 'national-lead' && reach !== undefined;
+          // A national lead's area is everywhere, so "another area" is still theirs; so is
+          // whatever an administrator may do.
+          const everywhere = (role === 'national-lead' && reach !== undefined) || reach === 'yes';
           assert.equal(ASK[capability](viewer, false, role), everywhere, 'someone else’s scope');
         }
       });

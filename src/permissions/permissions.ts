@@ -96,6 +96,7 @@ export const CAPABILITIES = [
   'upload data, roll back',
   'set team targets',
   'set service targets',
+  'set service referral sources',
   'record fidelity reviews',
   'see ES-level detail',
   'see team-level detail',
@@ -123,6 +124,8 @@ export const PERMISSION_TABLE: Readonly<Record<Capability, Partial<Record<Role, 
   'set team targets': { 'team-leader': 'own teams' },
   // Issue 5, beyond docs/DESIGN.md's table: a service's own target, and its IPS fidelity reviews.
   'set service targets': { 'service-manager': 'own service' },
+  // Issue 20: a service's own referral sources, which its uploads are read against.
+  'set service referral sources': { 'service-manager': 'own service', administrator: 'yes' },
   'record fidelity reviews': { 'service-manager': 'own service' },
   'see ES-level detail': { 'team-leader': 'own teams' },
   'see team-level detail': { 'team-leader': 'own teams', 'service-manager': 'own service' },
@@ -213,6 +216,8 @@ function coversService(
       case 'services in area':
       case 'submitted, in area':
         return inArea(assignment, service.icsIds, service.regionIds);
+      case 'yes':
+        return true;
       default:
         return false;
     }
@@ -250,6 +255,8 @@ export const canViewServiceSummary = (viewer: Viewer, service: ServicePlace) =>
   coversService('see service-level figures', viewer, service, anyReach);
 export const canSetServiceTargets = (viewer: Viewer, service: ServicePlace) =>
   coversService('set service targets', viewer, service, anyReach);
+export const canSetServiceReferralSources = (viewer: Viewer, service: ServicePlace) =>
+  coversService('set service referral sources', viewer, service, anyReach);
 export const canRecordFidelityReviews = (viewer: Viewer, service: ServicePlace) =>
   coversService('record fidelity reviews', viewer, service, anyReach);
 export const canSubmitReturn = (viewer: Viewer, service: ServicePlace) =>

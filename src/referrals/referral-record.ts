@@ -38,12 +38,16 @@ export interface ReferralRecord {
   readonly specialist: string;
   readonly referralDate: IsoDate;
   readonly ageBand: AgeBand;
+  /** The ONS code of an English local authority district; never the text as typed. */
   readonly localAuthority: string | null;
   /** List values are the list's own spelling, or "Other / not recognised". */
   readonly gender: string | null;
   readonly ethnicity: string | null;
   readonly benefits: string | null;
+  /** One of the service's own referral sources, or "Not on the service's list". */
   readonly referralSource: string | null;
+  /** The national category of the referral source, or "Not on the service's list". */
+  readonly referralSourceCategory: string | null;
   readonly substanceGroup: string | null;
   readonly adderClient: boolean | null;
   readonly employmentStatus: string | null;

@@ -15,7 +15,8 @@ import { ensureSpecialists } from '../organisations/organisations.ts';
 import { clientKeyHasher } from '../referrals/pseudonymise.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
 import { writeCsv } from '../spreadsheet/csv/csv-writer.ts';
-import { generateReferralRows } from '../synthetic/referral-rows.ts';
+import { ReferralSourceList } from '../spreadsheet/referral-sources.ts';
+import { generateReferralRows, SYNTHETIC_REFERRAL_SOURCES } from '../synthetic/referral-rows.ts';
 import { setTarget, setTeamSize } from '../targets/target-store.ts';
 import { compareWithStored } from '../uploads/compare-upload.ts';
 import { saveUpload } from '../uploads/upload-store.ts';
@@ -91,6 +92,13 @@ export async function seedDemo(
       [name],
     );
     serviceIds.set(name, row?.id ?? 0);
+    // The referral sources its generated spreadsheets use, as its manager would list them.
+    for (const [position, source] of SYNTHETIC_REFERRAL_SOURCES.entries()) {
+      await database.query(
+        'INSERT INTO service_referral_source (service_id, position, name, category) VALUES ($1, $2, $3, $4)',
+        [row?.id ?? 0, position, source.name, source.category],
+      );
+    }
     return row?.id ?? 0;
   };
   const createTeam = async (service: string, name: string) => {
@@ -120,6 +128,7 @@ export async function seedDemo(
       {
         clientKeyOf: clientKeyHasher(options.pseudonymisationSecret),
         today: options.today,
+        referralSources: new ReferralSourceList(SYNTHETIC_REFERRAL_SOURCES),
       },
     );
     if (ingested.hasErrors) throw new Error(`The generated data for ${demo.team} did not validate`);

@@ -22,6 +22,10 @@ export const REQUIREMENT_RULES: Readonly<Record<Requirement, string>> = {
 
 const TYPE_RULES: Readonly<Record<ColumnType, string>> = {
   text: 'Text.',
+  localAuthority:
+    'The English local authority district the client lives in, by its name or ONS code (for example Leeds or E08000035), stored as the code; anything else is a warning and is not stored.',
+  referralSource:
+    "One of your service's referral sources, as the template's cover sheet lists them; anything else is a warning and is counted as not on the service's list.",
   initials:
     'The employment specialist’s initials: 2 to 4 letters, the same for every row of theirs.',
   date: 'A date: DD/MM/YYYY, for example 05/03/2024 (or a date cell).',

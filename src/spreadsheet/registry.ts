@@ -9,7 +9,12 @@ import type { ListId } from './lists.ts';
 export type Requirement = 'M' | 'H' | 'O' | 'N';
 
 export type ColumnType =
+  /** Read only to be hashed (client ID): no other typed text is stored. */
   | 'text'
+  /** An English local authority district's name or ONS code, stored as the code. */
+  | 'localAuthority'
+  /** One of the service's own referral sources, stored with its national category. */
+  | 'referralSource'
   /** Employment specialist initials: 2–4 letters, stored upper case. */
   | 'initials'
   | 'date'
@@ -159,7 +164,7 @@ export const COLUMNS: readonly ColumnDefinition[] = [
   never('postcode', 'Postcode'),
   never('nationalInsuranceNumber', 'National Insurance number', ['NI number', 'NINO']),
   never('dataSharingConsent', 'Data sharing consent'),
-  field('localAuthority', 'Local authority of residence', 'text', 'O', {
+  field('localAuthority', 'Local authority of residence', 'localAuthority', 'O', {
     aliases: ['Local authority'],
   }),
   field('dateOfBirth', 'Date of birth', 'date', 'O', { aliases: ['DOB'], personal: true }),
@@ -170,7 +175,7 @@ export const COLUMNS: readonly ColumnDefinition[] = [
     aliases: ['ES initials', 'Employment specialist'],
   }),
   field('referralDate', 'Referral date', 'date', 'M', { aliases: ['Date of referral'] }),
-  field('referralSource', 'Referral source', 'text', 'O'),
+  field('referralSource', 'Referral source', 'referralSource', 'O'),
   never('referrerName', 'Referrer name'),
   field('substanceGroup', 'Substance group', 'list', 'O', { list: 'S' }),
   field('adderClient', 'ADDER or Accelerator client', 'yesNo', 'O'),

@@ -6,9 +6,14 @@ import { clientKeyHasher } from '../referrals/pseudonymise.ts';
 import { type CellValue, isDateCell } from '../spreadsheet/cells.ts';
 import { writeCsv } from '../spreadsheet/csv/csv-writer.ts';
 import { LISTS, matchListValue, OUT_OF_WORK_STATUSES } from '../spreadsheet/lists.ts';
+import { ReferralSourceList } from '../spreadsheet/referral-sources.ts';
 import { COLUMNS, JOB_NUMBERS, type ReadColumn } from '../spreadsheet/registry.ts';
 import { writeXlsx } from '../spreadsheet/xlsx/xlsx-writer.ts';
-import { DEFAULT_SPECIALISTS, generateReferralRows } from './referral-rows.ts';
+import {
+  DEFAULT_SPECIALISTS,
+  generateReferralRows,
+  SYNTHETIC_REFERRAL_SOURCES,
+} from './referral-rows.ts';
 
 const TODAY = '2025-11-20';
 const index = new Map(COLUMNS.map((column, position) => [column.key, position]));
@@ -227,6 +232,7 @@ describe('synthetic referral rows', () => {
         clientKeyOf: clientKeyHasher('test-secret'),
         today: TODAY,
         knownSpecialists: new Set(DEFAULT_SPECIALISTS),
+        referralSources: new ReferralSourceList(SYNTHETIC_REFERRAL_SOURCES),
       });
       const errors = result.problems.filter((found) => found.severity === 'error');
       assert.deepEqual(errors, [], file.name);

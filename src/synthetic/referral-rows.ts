@@ -1,6 +1,7 @@
 import { ageOn, fromDayNumber, type IsoDate, toDayNumber } from '../calendar/calendar-date.ts';
 import type { CellValue } from '../spreadsheet/cells.ts';
 import { LISTS } from '../spreadsheet/lists.ts';
+import type { ServiceReferralSource } from '../spreadsheet/referral-sources.ts';
 import { COLUMNS } from '../spreadsheet/registry.ts';
 
 /**
@@ -64,7 +65,15 @@ function columnIndex(key: string): number {
 }
 
 const LOCAL_AUTHORITIES = ['Leeds', 'Bradford', 'Wakefield', 'Kirklees', 'Calderdale', 'York'];
-const REFERRAL_SOURCES = ['GP', 'CMHT', 'Early intervention', 'Self-referral', 'Talking therapies'];
+/** The referral sources a generated service lists; its rows use only these. */
+export const SYNTHETIC_REFERRAL_SOURCES: readonly ServiceReferralSource[] = [
+  { name: 'GP', category: 'Primary care or GP' },
+  { name: 'CMHT', category: 'Community mental health team' },
+  { name: 'Early intervention', category: 'Early intervention in psychosis' },
+  { name: 'Self-referral', category: 'Self-referral' },
+  { name: 'Talking therapies', category: 'NHS Talking Therapies' },
+];
+const REFERRAL_SOURCES = SYNTHETIC_REFERRAL_SOURCES.map(({ name }) => name);
 /** What people type when the drop-down has no value that fits: kept with a warning. */
 const UNLISTED_VALUES = ['Unknown', 'See notes', 'TBC', 'N/A'];
 const SIC_CODES = ['47', '56', '86', '87', '88', '49'];

@@ -1,6 +1,9 @@
-import type { IsoDate } from '../calendar/calendar-date.ts';
-import { type IngestResult, ingestFiles, type SpreadsheetFile } from '../ingest/ingest.ts';
-import type { ClientKeyOf } from '../referrals/pseudonymise.ts';
+import {
+  type IngestOptions,
+  type IngestResult,
+  ingestFiles,
+  type SpreadsheetFile,
+} from '../ingest/ingest.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
 import type { Problem } from '../validation/problems.ts';
 import { shownLabel } from '../validation/shown-text.ts';
@@ -16,7 +19,7 @@ export interface UploadCheck {
 export function checkUpload(
   files: readonly SpreadsheetFile[],
   stored: ReadonlyMap<string, ReferralRecord>,
-  options: { clientKeyOf: ClientKeyOf; today: IsoDate; knownSpecialists: ReadonlySet<string> },
+  options: IngestOptions,
 ): UploadCheck {
   const ingest = ingestFiles(files, options);
   if (ingest.hasErrors) return { ingest, comparison: null };

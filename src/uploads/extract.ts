@@ -1,5 +1,6 @@
 import type { ReferralRecord } from '../referrals/referral-record.ts';
 import type { CellValue } from '../spreadsheet/cells.ts';
+import { districtName } from '../spreadsheet/local-authority-districts.ts';
 
 /**
  * "Extract referral data": the team's pseudonymised records as rows, for team leaders and service
@@ -12,10 +13,12 @@ export const EXTRACT_HEADINGS: readonly string[] = [
   'Referral date',
   'Age band at referral',
   'Local authority of residence',
+  'Local authority code',
   'Gender',
   'Ethnicity',
   'Work related benefits',
   'Referral source',
+  'Referral source category',
   'Substance group',
   'ADDER or Accelerator client',
   'Employment status at referral',
@@ -45,11 +48,13 @@ export function extractRow(record: ReferralRecord): CellValue[] {
     record.specialist,
     record.referralDate,
     record.ageBand,
+    record.localAuthority === null ? null : districtName(record.localAuthority),
     record.localAuthority,
     record.gender,
     record.ethnicity,
     record.benefits,
     record.referralSource,
+    record.referralSourceCategory,
     record.substanceGroup,
     yesNo(record.adderClient),
     record.employmentStatus,

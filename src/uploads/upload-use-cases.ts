@@ -5,6 +5,7 @@ import type { Queryable } from '../database/database.ts';
 import type { SpreadsheetFile } from '../ingest/ingest.ts';
 import type { UploadOutcome } from '../observability/service-metrics.ts';
 import { ensureSpecialists, specialistsOfTeam } from '../organisations/organisations.ts';
+import { referralSourcesOfTeam } from '../organisations/service-referral-sources.ts';
 import { clientKeyHasher } from '../referrals/pseudonymise.ts';
 import { cleanFileName } from '../validation/shown-text.ts';
 import {
@@ -64,6 +65,7 @@ export async function checkTeamUpload(
     clientKeyOf: clientKeyHasher(context.pseudonymisationSecret),
     today: londonToday(context.clock()),
     knownSpecialists: new Set(known.map((specialist) => specialist.initials)),
+    referralSources: await referralSourcesOfTeam(database, teamId),
   });
   const fileNames = named.map((file) => file.name);
   const outcome = check.ingest.hasErrors ? 'has-errors' : 'checked';

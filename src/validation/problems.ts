@@ -31,6 +31,8 @@ export type ProblemCode =
   | 'sheetIgnored'
   | 'emptyOptionalColumn'
   | 'valueNotInList'
+  | 'referralSourceNotListed'
+  | 'notALocalAuthority'
   | 'dateBeforeReferral'
   | 'contactBeforeReferral'
   | 'employerContactBeforeVpStart'

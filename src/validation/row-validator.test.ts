@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { CellValue } from '../spreadsheet/cells.ts';
+import { NOT_ON_SERVICE_LIST, ReferralSourceList } from '../spreadsheet/referral-sources.ts';
 import { isReadColumn } from '../spreadsheet/registry.ts';
 import { matchHeadings } from './headings.ts';
 import type { Problem } from './problems.ts';
@@ -24,7 +25,14 @@ const HEADINGS = [
   '2nd job end date',
   'Date of first attempted contact',
   'Date of first face to face employer contact',
+  'Local authority of residence',
+  'Referral source',
 ];
+
+const SERVICE_SOURCES = new ReferralSourceList([
+  { name: 'Leeds CMHT', category: 'Community mental health team' },
+  { name: 'GP surgery', category: 'Primary care or GP' },
+]);
 
 const PLAN: PlannedColumn[] = matchHeadings(HEADINGS).matched.flatMap(
   ({ index, heading, column }) => (isReadColumn(column) ? [{ index, heading, column }] : []),
@@ -52,6 +60,7 @@ function check(values: RowValues, today = '2025-01-01') {
     sheet: 'Referrals',
     today,
     clientKeyOf: (clientId) => `key(${clientId})`,
+    referralSources: SERVICE_SOURCES,
     problems,
   });
   const record = validator.validate({ rowNumber: 14, cells });
@@ -235,5 +244,55 @@ describe('RowValidator', () => {
         ['2024-09-01', '2024-09-30'],
       ],
     );
+  });
+});
+
+describe('local authority and referral source: no typed text is stored', () => {
+  const CANARY = 'Jane Doe DOB 01/02/1980';
+
+  test('a district by name or code is stored as its ONS code', () => {
+    for (const typed of ['Leeds', ' LEEDS ', 'E08000035', 'e08000035']) {
+      const { record, problems } = check({ ...VALID, 'Local authority of residence': typed });
+      assert.equal(record?.localAuthority, 'E08000035', typed);
+      assert.deepEqual(problems, [], typed);
+    }
+  });
+
+  test('anything else is a warning that does not echo it, and nothing is stored', () => {
+    const { record, problems } = check({ ...VALID, 'Local authority of residence': CANARY });
+    assert.ok(record, 'the row is kept');
+    assert.equal(record.localAuthority, null);
+    const [warning] = problems;
+    assert.equal(problems.length, 1);
+    assert.equal(warning?.severity, 'warning');
+    assert.equal(warning?.code, 'notALocalAuthority');
+    assert.equal(warning?.column, 'Local authority of residence');
+    assert.equal(warning?.value, null);
+    assert.doesNotMatch(JSON.stringify(problems), /Jane|1980/);
+  });
+
+  test("a source on the service's list is stored in the list's spelling, with its category", () => {
+    const { record, problems } = check({ ...VALID, 'Referral source': '  leeds   cmht' });
+    assert.equal(record?.referralSource, 'Leeds CMHT');
+    assert.equal(record?.referralSourceCategory, 'Community mental health team');
+    assert.deepEqual(problems, []);
+  });
+
+  test("a source not on the list is stored as not on the service's list, with a warning", () => {
+    const { record, problems } = check({ ...VALID, 'Referral source': CANARY });
+    assert.equal(record?.referralSource, NOT_ON_SERVICE_LIST);
+    assert.equal(record?.referralSourceCategory, NOT_ON_SERVICE_LIST);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]?.code, 'referralSourceNotListed');
+    assert.equal(problems[0]?.severity, 'warning');
+    assert.equal(problems[0]?.value, null);
+    assert.doesNotMatch(JSON.stringify({ record, problems }), /Jane|1980/);
+  });
+
+  test('blank stays not recorded', () => {
+    const { record } = check(VALID);
+    assert.equal(record?.localAuthority, null);
+    assert.equal(record?.referralSource, null);
+    assert.equal(record?.referralSourceCategory, null);
   });
 });

@@ -9,6 +9,8 @@ import {
   type ListId,
   OTHER_NOT_RECOGNISED,
 } from '../spreadsheet/lists.ts';
+import { districtCodeOf } from '../spreadsheet/local-authority-districts.ts';
+import { NOT_ON_SERVICE_LIST, type ReferralSourceList } from '../spreadsheet/referral-sources.ts';
 import {
   JOB_NUMBERS,
   type JobField,
@@ -50,6 +52,8 @@ export interface RowContext {
   readonly sheet: string;
   readonly today: IsoDate;
   readonly clientKeyOf: ClientKeyOf;
+  /** The service's own referral sources, which the Referral source column is read against. */
+  readonly referralSources: ReferralSourceList;
   /** Where every problem found goes. */
   readonly problems: Problem[];
 }
@@ -224,6 +228,33 @@ export class RowValidator {
         return this.refuse(parseInitials(cell), 'invalidInitials', planned, cell);
       case 'text':
         return parseText(cell);
+      // Neither echoes the value: it is free text, and may be anything, a name included.
+      case 'localAuthority': {
+        const code = districtCodeOf(parseText(cell));
+        if (code !== null) return code;
+        this.report(
+          'warning',
+          'notALocalAuthority',
+          planned,
+          null,
+          'This is not the name or code of an English local authority district, so it is not stored.',
+          'Enter the district the client lives in, by its name or ONS code (for example Leeds or E08000035).',
+        );
+        return null;
+      }
+      case 'referralSource': {
+        const source = this.context.referralSources.match(parseText(cell));
+        if (source !== undefined) return source.name;
+        this.report(
+          'warning',
+          'referralSourceNotListed',
+          planned,
+          null,
+          `This is not one of the service's referral sources, so it is counted as '${NOT_ON_SERVICE_LIST}'.`,
+          "Choose a source from the list on the template's cover sheet; the service manager can add sources on the service's referral sources page.",
+        );
+        return NOT_ON_SERVICE_LIST;
+      }
       case 'list':
       case 'listOrCode': {
         const listId = this.lists[at] ?? 'G';
@@ -290,6 +321,7 @@ export class RowValidator {
     const jobs = this.jobs(values, referralDate);
 
     const clientId = text(values[SLOT.clientId] ?? null);
+    const referralSource = text(values[SLOT.referralSource] ?? null);
     const specialist = text(values[SLOT.specialist] ?? null);
     if (this.errors > 0 || clientId === null || specialist === null || referralDate === null) {
       this.keyOfRefusedRow =
@@ -307,7 +339,9 @@ export class RowValidator {
       gender: text(values[SLOT.gender] ?? null),
       ethnicity: text(values[SLOT.ethnicity] ?? null),
       benefits: text(values[SLOT.benefits] ?? null),
-      referralSource: text(values[SLOT.referralSource] ?? null),
+      referralSource,
+      referralSourceCategory:
+        referralSource === null ? null : this.context.referralSources.categoryOf(referralSource),
       substanceGroup: text(values[SLOT.substanceGroup] ?? null),
       adderClient: yesNo(values[SLOT.adderClient] ?? null),
       employmentStatus: text(values[SLOT.employmentStatus] ?? null),

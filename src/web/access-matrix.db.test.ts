@@ -123,6 +123,7 @@ rule([TL], 'team', [
   'GET /teams/:teamId/upload/check/:checkId',
   'POST /teams/:teamId/upload/check/:checkId',
   'GET /teams/:teamId/upload/done/:uploadId',
+  'GET /teams/:teamId/template.xlsx',
   'POST /teams/:teamId/uploads/:uploadId/roll-back',
   'GET /teams/:teamId/targets',
   'POST /teams/:teamId/targets',
@@ -139,6 +140,11 @@ rule(SERVICE_READERS, 'service', [
   'GET /services/:serviceId/fidelity/:reviewId',
 ]);
 rule([SM, IL, RL, NL], 'service', ['GET /services/:serviceId/returns/:icsId/:quarter']);
+rule([SM, AD], 'service', [
+  'GET /services/:serviceId/referral-sources',
+  'POST /services/:serviceId/referral-sources',
+  'GET /services/:serviceId/template.xlsx',
+]);
 rule([SM], 'service', [
   'GET /services/:serviceId/records',
   'GET /services/:serviceId/fidelity/new',
@@ -208,10 +214,13 @@ rule([AD], null, [
   'POST /admin/single-sign-on/remove',
 ]);
 
-/** Who may reach an organisation outside the "A" side of the tree: only England's lead. */
+/**
+ * Who may reach an organisation outside the "A" side of the tree: only England's lead, and an
+ * administrator where a route lets one in anywhere (a service's referral sources).
+ */
 const OUTSIDE: Readonly<Record<Exclude<Scope, null>, readonly Role[]>> = {
   team: [],
-  service: [NL],
+  service: [NL, AD],
   region: [NL],
   ics: [NL],
 };

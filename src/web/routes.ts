@@ -6,6 +6,7 @@ import {
   canRecordFidelityReviews,
   canRequireSingleSignOn,
   canSetReturnDeadlines,
+  canSetServiceReferralSources,
   canSetServiceTargets,
   canSetTargetsForTeam,
   canSubmitReturn,
@@ -46,6 +47,7 @@ import {
 import { pageHandlers } from './pages/pages.ts';
 import { passwordResetHandlers } from './password-reset/password-reset.ts';
 import { recordHandlers } from './records/records.ts';
+import { referralSourceHandlers } from './referral-sources/referral-sources.ts';
 import { requestAccessHandlers } from './request-access/request-access.ts';
 import { returnHandlers } from './returns/returns.ts';
 import { RATE_LIMITS } from './security.ts';
@@ -79,6 +81,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   const dashboards = dashboardHandlers(services);
   const records = recordHandlers(services);
   const targets = targetHandlers(services);
+  const referralSources = referralSourceHandlers(services);
   const fidelity = fidelityHandlers(services);
   const returns = returnHandlers(services);
   const help = helpHandlers(services);
@@ -209,6 +212,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
       uploads.confirm,
     );
     scope.get('/teams/:teamId/upload/done/:uploadId', uploads.done);
+    scope.get('/teams/:teamId/template.xlsx', referralSources.teamTemplate);
     scope.post('/teams/:teamId/uploads/:uploadId/roll-back', uploads.rollBack);
   });
   group(app, [fullAccess, requireTeam(services, canSetTargetsForTeam)], (scope) => {
@@ -237,6 +241,11 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
   group(app, [fullAccess, requireService(services, canRecordFidelityReviews)], (scope) => {
     scope.get('/services/:serviceId/fidelity/new', fidelity.showForm);
     scope.post('/services/:serviceId/fidelity/new', fidelity.record);
+  });
+  group(app, [fullAccess, requireService(services, canSetServiceReferralSources)], (scope) => {
+    scope.get('/services/:serviceId/referral-sources', referralSources.show);
+    scope.post('/services/:serviceId/referral-sources', referralSources.save);
+    scope.get('/services/:serviceId/template.xlsx', referralSources.serviceTemplate);
   });
   group(app, [fullAccess, requireService(services, canSetServiceTargets)], (scope) => {
     scope.get('/services/:serviceId/targets', targets.showService);

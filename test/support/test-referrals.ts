@@ -13,6 +13,7 @@ export function referral(details: Partial<ReferralRecord> = {}): ReferralRecord 
     ethnicity: null,
     benefits: null,
     referralSource: null,
+    referralSourceCategory: null,
     substanceGroup: null,
     adderClient: null,
     employmentStatus: null,

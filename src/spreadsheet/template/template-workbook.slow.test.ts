@@ -9,6 +9,7 @@ import { runIpsReport } from '../../../test/support/cli-harness.ts';
 import { toDayNumber } from '../../calendar/calendar-date.ts';
 import { ingestFiles } from '../../ingest/ingest.ts';
 import { LISTS } from '../lists.ts';
+import { ReferralSourceList } from '../referral-sources.ts';
 import { COLUMNS, type ColumnDefinition } from '../registry.ts';
 import { columnLetters, escapeXml } from '../xlsx/xlsx-writer.ts';
 import { TEMPLATE_SHEETS } from './template-sheets.ts';
@@ -48,8 +49,12 @@ function valueFor(column: ColumnDefinition, client: number): string | number {
     case 'list':
     case 'listOrCode':
       return column.list ? (LISTS[column.list].values[0] ?? '') : '';
+    case 'referralSource':
+      return 'GP surgery';
+    case 'localAuthority':
+      return 'Leeds';
     default:
-      return column.key === 'referralSource' ? 'GP surgery' : 'Leeds';
+      return 'C001';
   }
 }
 
@@ -112,6 +117,30 @@ describe('the standard spreadsheet template', () => {
     }
   });
 
+  test("a service's template lists its referral sources where the drop-down reads them", () => {
+    const own = unzipSync(
+      templateWorkbook([
+        { name: 'Leeds CMHT', category: 'Community mental health team' },
+        { name: 'GP surgery', category: 'Primary care or GP' },
+      ]),
+    );
+    const range = /<definedName name="ReferralSources">[^!]*!\$A\$(\d+):\$A\$(\d+)</.exec(
+      strFromU8(own['xl/workbook.xml'] ?? new Uint8Array()),
+    );
+    assert.ok(range);
+    const first = Number(range[1]);
+    assert.equal(Number(range[2]) - first + 1, 50);
+    const cover = strFromU8(own['xl/worksheets/sheet1.xml'] ?? new Uint8Array());
+    const cell = (reference: string) =>
+      new RegExp(`<c r="${reference}"[^>]*><is><t[^>]*>([^<]*)</t>`).exec(cover)?.[1];
+    assert.equal(cell(`A${first}`), 'Leeds CMHT');
+    assert.equal(cell(`B${first}`), 'Community mental health team');
+    assert.equal(cell(`A${first + 1}`), 'GP surgery');
+    assert.equal(cell(`A${first + 2}`), undefined);
+    // The public template's table is empty, for a service to fill in.
+    assert.doesNotMatch(part('xl/worksheets/sheet1.xml'), /Leeds CMHT/);
+  });
+
   test('the lists sheet holds every list exactly as the registry has it', () => {
     const workbook = part('xl/workbook.xml');
     const lists = part('xl/worksheets/sheet3.xml');
@@ -148,6 +177,9 @@ describe('the standard spreadsheet template', () => {
     const result = ingestFiles([{ name: 'template.xlsx', bytes: fillTemplate([1, 2, 3]) }], {
       clientKeyOf: (id) => `key-${id}`,
       today: '2026-06-01',
+      referralSources: new ReferralSourceList([
+        { name: 'GP surgery', category: 'Primary care or GP' },
+      ]),
     });
     assert.deepEqual(
       result.problems.map((problem) => `${problem.severity}: ${problem.description}`),

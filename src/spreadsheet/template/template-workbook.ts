@@ -2,6 +2,7 @@ import { zipSync } from 'fflate';
 import { columnRule, REQUIREMENT_NAMES, REQUIREMENT_RULES } from '../column-rules.ts';
 import { writeCsv } from '../csv/csv-writer.ts';
 import { LISTS, type ListId } from '../lists.ts';
+import { MOST_REFERRAL_SOURCES, type ServiceReferralSource } from '../referral-sources.ts';
 import { COLUMNS, type ColumnDefinition, type Requirement } from '../registry.ts';
 import { columnLetters, escapeXml } from '../xlsx/xlsx-writer.ts';
 import { TEMPLATE_SHEETS } from './template-sheets.ts';
@@ -16,8 +17,8 @@ import { TEMPLATE_SHEETS } from './template-sheets.ts';
 /** Rows of the Referrals sheet made ready with checks and the duplicate formula. */
 export const TEMPLATE_ROWS = 2000;
 const TEMPLATE_FILE_TIME = new Date('2024-01-01T00:00:00Z');
-/** Rows of the cover's referral source table. */
-const REFERRAL_SOURCE_ROWS = 50;
+/** Rows of the cover's referral source table: as many as a service may list. */
+const REFERRAL_SOURCE_ROWS = MOST_REFERRAL_SOURCES;
 
 const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
@@ -80,7 +81,8 @@ const COVER_LINES = {
     'Keep the headings exactly as they are, on the first row of the Referrals sheet.',
     'Enter dates as DD/MM/YYYY, for example 05/03/2024.',
     'Add any columns of your own to the right of the last heading: the tool lists them as not read.',
-    'List your own referral sources in the table below: the Referral source drop-down offers them.',
+    "Choose each referral source from the drop-down: it offers your service's referral sources, listed below. Your service manager keeps the list in IPS Reporting; download the template from your team's upload page to have it here. Any other value is counted as not on the service's list.",
+    'Enter the local authority of residence as the English district the client lives in, by its name or ONS code (for example Leeds or E08000035).',
   ],
   dont: [
     'Do not split the referrals over several tabs: only the Referrals sheet is read.',
@@ -90,7 +92,10 @@ const COVER_LINES = {
 };
 
 /** The cover, and the first row of its referral source table, which the drop-down reads. */
-function coverSheet(): { xml: string; referralSourceFirstRow: number } {
+function coverSheet(referralSources: readonly ServiceReferralSource[]): {
+  xml: string;
+  referralSourceFirstRow: number;
+} {
   const rows: string[] = [];
   let number = 0;
   const add = (cells: (reference: number) => string, height?: number) => {
@@ -121,10 +126,18 @@ function coverSheet(): { xml: string; referralSourceFirstRow: number } {
   add((n) => stringCell(`A${n}`, "Don't", STYLE.bold));
   for (const line of COVER_LINES.dont) add((n) => stringCell(`B${n}`, line, STYLE.wrap), 30);
   add(() => '');
-  add((n) => stringCell(`A${n}`, 'Your referral sources', REQUIREMENT_STYLE.O));
+  add(
+    (n) =>
+      stringCell(`A${n}`, 'Your referral sources', REQUIREMENT_STYLE.O) +
+      stringCell(`B${n}`, 'National category', REQUIREMENT_STYLE.O),
+  );
+  const referralSourceFirstRow = number + 1;
+  for (const source of referralSources) {
+    add((n) => stringCell(`A${n}`, source.name) + stringCell(`B${n}`, source.category));
+  }
   return {
     xml: `${XML_HEAD}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><cols><col min="1" max="1" width="40" customWidth="1"/><col min="2" max="2" width="100" customWidth="1"/></cols><sheetData>${rows.join('')}</sheetData></worksheet>`,
-    referralSourceFirstRow: number + 1,
+    referralSourceFirstRow,
   };
 }
 
@@ -215,9 +228,15 @@ function headingNotes(): { comments: string; drawing: string } {
   };
 }
 
-export function templateWorkbook(): Uint8Array {
+/**
+ * The template, its cover listing a service's referral sources: the public template has none,
+ * each team's upload page gives its service's.
+ */
+export function templateWorkbook(
+  referralSources: readonly ServiceReferralSource[] = [],
+): Uint8Array {
   const encode = (text: string) => new TextEncoder().encode(text);
-  const { xml: cover, referralSourceFirstRow } = coverSheet();
+  const { xml: cover, referralSourceFirstRow } = coverSheet(referralSources);
   const data = dataSheet();
   const notes = headingNotes();
   const quote = (name: string) => `'${name.replace(/'/g, "''")}'`;

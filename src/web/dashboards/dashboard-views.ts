@@ -40,6 +40,7 @@ import {
   type TargetProgress,
 } from '../../metrics/targets.ts';
 import type { CellValue } from '../../spreadsheet/cells.ts';
+import { districtName } from '../../spreadsheet/local-authority-districts.ts';
 import { barChartSvg } from '../charts/bar-chart.ts';
 
 /**
@@ -229,7 +230,8 @@ function dimensionSection(
     caption: `${context.title} by ${label.toLowerCase()}`,
     head: [label, ...columns.map(metricName)],
     rows: [...groups].map(([name, metrics]) => ({
-      name,
+      // Local authorities are stored as ONS codes: shown by the district's name.
+      name: dimension === 'localAuthority' ? (districtName(name) ?? name) : name,
       href: null,
       cells: columns.map((id) =>
         countCell(
@@ -245,6 +247,19 @@ function dimensionSection(
       ),
     })),
   };
+}
+
+const REFERRAL_DIMENSIONS = ['referralSource', 'referralSourceCategory'] as const;
+
+/** A section for each field the figures were split by: an area's leave the local ones out. */
+function dimensionSections(
+  context: ViewContext,
+  dimensions: readonly DrillDimension[],
+  columns: readonly CountId[],
+): Section[] {
+  return dimensions
+    .filter((dimension) => context.figures.byDimension.has(dimension))
+    .map((dimension) => dimensionSection(context, dimension, columns));
 }
 
 function hoursSection(context: ViewContext): Section {
@@ -553,7 +568,7 @@ export function viewContent(view: DashboardView, context: ViewContext): ViewCont
         sections: [
           monthSection(context, ['referrals'], ['referrals']),
           ...groupSection(context, ['referrals']),
-          dimensionSection(context, 'referralSource', ['referrals']),
+          ...dimensionSections(context, REFERRAL_DIMENSIONS, ['referrals']),
         ],
       };
     case 'vp-starts':
@@ -618,8 +633,10 @@ export function viewContent(view: DashboardView, context: ViewContext): ViewCont
       return {
         headline: ['referrals', 'vpStarts', 'jobStarts'],
         others: [],
-        sections: DEMOGRAPHICS.map((dimension) =>
-          dimensionSection(context, dimension, ['referrals', 'vpStarts', 'jobStarts']),
+        sections: dimensionSections(
+          context,
+          [...DEMOGRAPHICS, 'localAuthority'],
+          ['referrals', 'vpStarts', 'jobStarts'],
         ),
       };
     case 'quality':

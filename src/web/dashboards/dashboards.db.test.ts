@@ -325,7 +325,9 @@ for (const testDatabase of testDatabases()) {
         'employmentStatus',
         'ethnicity',
         'gender',
+        'localAuthority',
         'referralSource',
+        'referralSourceCategory',
       ]);
       for (const [href, count] of links) {
         const records = await leader.get(href);

@@ -320,6 +320,7 @@ export function dashboardHandlers(services: Services) {
         caption: `${team.serviceName} · team dashboard`,
         teamIds: [team.id],
         team: team.id,
+        area: false,
         teamDetail: true,
         level: bySpecialist ? 'specialist' : null,
         groupOfTeam: String,
@@ -369,6 +370,7 @@ export function dashboardHandlers(services: Services) {
         caption: byTeam ? 'Service dashboard' : 'Service summary',
         teamIds: teams.map((team) => team.id),
         level: byTeam ? 'team' : null,
+        area: false,
         teamDetail: byTeam,
         groupOfTeam: String,
         groupNames: new Map(
@@ -422,6 +424,7 @@ export function dashboardHandlers(services: Services) {
               : 'ICS dashboard',
         teamIds: teams.map((team) => team.id),
         level: 'service',
+        area: true,
         teamDetail: false,
         groupOfTeam: (teamId) => String(serviceOfTeam.get(teamId)),
         groupNames: serviceNames,

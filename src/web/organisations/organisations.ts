@@ -16,6 +16,7 @@ import {
 } from '../../organisations/organisations.ts';
 import {
   canAdminister,
+  canSetServiceReferralSources,
   canSetServiceTargets,
   canSetTargetsForTeam,
   canSubmitReturn,
@@ -203,6 +204,7 @@ export function organisationHandlers(services: Services) {
         })),
         fullView: canViewService(viewer, place),
         canSetServiceTargets: canSetServiceTargets(viewer, place),
+        canSetServiceReferralSources: canSetServiceReferralSources(viewer, place),
         canSubmitReturn: canSubmitReturn(viewer, place),
       });
     },
