@@ -307,4 +307,16 @@ describe('configuration', () => {
     });
     assert.ok(development.ok, 'plain http is for a local provider outside secure mode');
   });
+
+  it('believes X-Forwarded-For only from the load balancers it names', () => {
+    const none = readConfig({});
+    assert.equal(none.ok && none.config.trustProxy, false);
+    const named = readConfig({ IPS_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,uniquelocal' });
+    assert.equal(named.ok && named.config.trustProxy, '10.0.0.0/8,127.0.0.1,uniquelocal');
+    // "1" once meant every address, which lets any client write the address it is counted by.
+    const everyone = readConfig({ IPS_TRUST_PROXY: '1' });
+    assert.deepEqual(everyone.ok ? [] : everyone.problems, [
+      'IPS_TRUST_PROXY must name the load balancers: addresses or ranges such as 10.0.0.0/8, or uniquelocal (trusting every address would let a client choose its own)',
+    ]);
+  });
 });

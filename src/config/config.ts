@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { DatabaseSettings } from '../database/open-database.ts';
 import { DEFAULT_POOL_SETTINGS } from '../database/postgres-database.ts';
@@ -23,8 +24,12 @@ export interface Config {
   readonly mail: MailSettings;
   readonly sessionIdleMinutes: number;
   readonly logLevel: LogLevel;
-  /** Behind a load balancer: take the client address from X-Forwarded-For. */
-  readonly trustProxy: boolean;
+  /**
+   * Behind load balancers: the proxies' addresses and ranges whose `X-Forwarded-For` entries are
+   * believed; false believes none. Never every address: the left-most entry is whatever the
+   * client wrote, and the sign-in waits and rate limits count by address.
+   */
+  readonly trustProxy: false | string;
   /** Counts of 1 to 4 shown as "<5" at ICS, regional and national level (NHS England's rule). */
   readonly suppressSmallNumbers: boolean;
   /**
@@ -207,7 +212,7 @@ export function readConfig(environment: Environment): ConfigResult {
   if (logLevel === undefined) {
     problems.push(`IPS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   }
-  const trustProxy = value('IPS_TRUST_PROXY') === '1';
+  const trustProxy = readTrustedProxies(value('IPS_TRUST_PROXY'), problems);
   const suppressSmallNumbers = value('IPS_SUPPRESS_SMALL_NUMBERS') !== '0';
   const figuresCacheEntries = readInteger(
     value('IPS_FIGURES_CACHE_ENTRIES'),
@@ -352,6 +357,31 @@ function readSingleSignOnProvider(
     emailClaimVerified: trustEmail === '1',
     redirectUri: `${baseUrl}/sign-in/single-sign-on/${id}/callback`,
   };
+}
+
+/**
+ * IPS_TRUST_PROXY: the load balancers' addresses or CIDR ranges, comma-separated, or the names
+ * `loopback`, `linklocal` and `uniquelocal` (private ranges) that proxy-addr knows.
+ */
+function readTrustedProxies(text: string | undefined, problems: string[]): false | string {
+  if (text === undefined || text === '0') return false;
+  const entries = text.split(',').map((entry) => entry.trim());
+  const trusted = (entry: string) => {
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const version = isIP(address);
+    const prefixFits =
+      prefix === undefined ||
+      (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+    return (
+      (version !== 0 && prefixFits && rest.length === 0) ||
+      ['loopback', 'linklocal', 'uniquelocal'].includes(entry)
+    );
+  };
+  if (entries.every(trusted)) return entries.join(',');
+  problems.push(
+    'IPS_TRUST_PROXY must name the load balancers: addresses or ranges such as 10.0.0.0/8, or uniquelocal (trusting every address would let a client choose its own)',
+  );
+  return false;
 }
 
 function readInteger(

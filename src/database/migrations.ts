@@ -28,13 +28,23 @@ export function migrationsFrom(
     .sort((a, b) => a.version.localeCompare(b.version));
 }
 
+/**
+ * Waits for any other migrator, with no statement timeout for this transaction: the service's
+ * timeout (IPS_DATABASE_STATEMENT_TIMEOUT_SECONDS) is for requests, and a migration rewriting a
+ * national table, or a second server waiting its turn, may take longer.
+ */
+async function takeMigrationLock(transaction: Queryable): Promise<void> {
+  await transaction.query('SET LOCAL statement_timeout = 0');
+  await transaction.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+}
+
 /** Applies the migrations not yet applied; returns the versions applied now. */
 export async function applyMigrations(
   database: Database,
   migrations: readonly Migration[],
 ): Promise<string[]> {
   await database.transaction(async (transaction) => {
-    await transaction.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await takeMigrationLock(transaction);
     await transaction.runScript(
       'CREATE TABLE IF NOT EXISTS schema_migration (version text PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
     );
@@ -42,7 +52,7 @@ export async function applyMigrations(
   const applied: string[] = [];
   for (const migration of migrations) {
     const appliedNow = await database.transaction(async (transaction) => {
-      await transaction.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await takeMigrationLock(transaction);
       const done = await transaction.query('SELECT 1 FROM schema_migration WHERE version = $1', [
         migration.version,
       ]);

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { openScratchSchema, testDatabases } from '../../test/support/test-databases.ts';
 import { startTestWeb, type TestWeb } from '../../test/support/test-web.ts';
+import { applyMigrations } from './migrations.ts';
 
 const POSTGRES_URL = process.env.DATABASE_URL ?? '';
 
@@ -88,6 +89,9 @@ for (const { driver } of testDatabases()) {
           ),
         );
         assert.ok(new Set(backends.map(([row]) => row?.pid)).size <= 2);
+        // Migrations are not requests: one longer than the timeout still applies.
+        const slow = { version: '9001', name: 'slow', sql: 'SELECT pg_sleep(1.5)' };
+        assert.deepEqual(await applyMigrations(database, [slow]), ['9001']);
       } finally {
         await database.close();
       }
