@@ -88,6 +88,18 @@ describe('the shared fixtures give the expected figures through ips-report metri
   });
 });
 
+test("referral sources are not checked without a service's list, and the output says so once", () => {
+  const json = JSON.parse(runIpsReport(['validate', here('example-team.csv'), '--json']).stdout);
+  assert.deepEqual(
+    json.warnings.filter((warning: { code: string }) => warning.code === 'referralSourceNotListed'),
+    [],
+  );
+  const text = runIpsReport(['validate', here('example-team.csv')]);
+  assert.equal(text.exitCode, 0);
+  assert.equal(text.stdout.split('Referral sources are not checked here').length - 1, 1);
+  assert.doesNotMatch(text.stdout, /not one of the service's referral sources/);
+});
+
 test('the copies in test/fixtures match the specification, when it is beside the repository', {
   skip: !existsSync(specification('expected.json')) && 'shared/ is not beside the repository',
 }, () => {

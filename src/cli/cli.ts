@@ -78,7 +78,13 @@ function runCommand(argv: readonly string[], io: CliIo): number {
   const today = values.today === undefined ? io.today : dateOption('--today', values.today);
   const limits = readLimits(values['max-file-mb'], values['max-rows']);
   const files = paths.map((path) => readSpreadsheet(path, io));
-  const result = ingestFiles(files, { clientKeyOf: clientKeyHasher(io.secret), today, limits });
+  // No service's list is known here: referral sources are checked against it at upload.
+  const result = ingestFiles(files, {
+    clientKeyOf: clientKeyHasher(io.secret),
+    today,
+    limits,
+    referralSources: null,
+  });
 
   if (command === 'validate') {
     io.stdout(
@@ -199,6 +205,9 @@ function validationText(result: IngestResult): string {
     if (file.columnsNotRead.length > 0)
       lines.push(`  Columns not read: ${file.columnsNotRead.join(', ')}`);
   }
+  lines.push(
+    "  Referral sources are not checked here: the upload checks them against the service's list.",
+  );
   const { errors, warnings } = countBySeverity(result.problems);
   const section = (title: string, problems: readonly Problem[]) => {
     if (problems.length === 0) return;

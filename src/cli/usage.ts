@@ -18,6 +18,8 @@ Options for validate and metrics:
   --max-file-mb N   largest file accepted (default ${DEFAULT_READ_LIMITS.maxFileBytes / (1024 * 1024)})
   --max-rows N      most data rows in one file (default ${DEFAULT_READ_LIMITS.maxRows})
 
+Referral sources are not checked: each upload checks them against its service's list.
+
 Exit status: 0 no errors, 1 the spreadsheet has errors, 2 the command was wrong.`;
 
 /** The exit status when the arguments only ask for help (none at all is a usage error); else null. */

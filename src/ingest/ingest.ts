@@ -37,8 +37,11 @@ export interface IngestOptions {
   readonly limits?: ReadLimits;
   /** The team's specialists so far; initials not among them are reported as new. */
   readonly knownSpecialists?: ReadonlySet<string>;
-  /** The service's referral sources; without them, every referral source is not on the list. */
-  readonly referralSources?: ReferralSourceList;
+  /**
+   * The service's referral sources; left out, an empty list, so every source is not on it. Null
+   * when no service's list is known (the command-line tool): the column is neither checked nor kept.
+   */
+  readonly referralSources?: ReferralSourceList | null;
 }
 
 export interface IngestedRecord {
@@ -333,7 +336,8 @@ function ingestFile(
       sheet: sheetName,
       today: options.today,
       clientKeyOf: options.clientKeyOf,
-      referralSources: options.referralSources ?? NO_REFERRAL_SOURCES,
+      referralSources:
+        options.referralSources === undefined ? NO_REFERRAL_SOURCES : options.referralSources,
       problems,
     });
     for (let row = chosen.cursor.next(); row !== undefined; row = chosen.cursor.next()) {

@@ -54,6 +54,9 @@ export function saveServiceReferralSources(
 ): Promise<void> {
   const { serviceId, accountId, sources } = change;
   return context.database.transaction(async (transaction) => {
+    // Saves of one service's list wait for each other: two at once would each delete only the
+    // rows it can see and then insert the same positions.
+    await transaction.query('SELECT 1 FROM service WHERE id = $1 FOR UPDATE', [serviceId]);
     await transaction.query('DELETE FROM service_referral_source WHERE service_id = $1', [
       serviceId,
     ]);

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   checkReferralSources,
-  MOST_REFERRAL_SOURCES,
   NOT_ON_SERVICE_LIST,
   ReferralSourceList,
 } from './referral-sources.ts';
@@ -40,14 +39,5 @@ describe("a service's referral sources", () => {
       checked.problems.map(({ row, field }) => `${row} ${field}`),
       ['1 name', '2 name', '3 category', '4 name', '5 name'],
     );
-  });
-
-  it(`hold at most ${MOST_REFERRAL_SOURCES}`, () => {
-    const many = Array.from({ length: MOST_REFERRAL_SOURCES + 1 }, (_, index) => ({
-      name: `Source ${index}`,
-      category: 'Other',
-    }));
-    assert.ok('problems' in checkReferralSources(many));
-    assert.ok('sources' in checkReferralSources(many.slice(1)));
   });
 });

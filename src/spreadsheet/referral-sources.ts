@@ -114,12 +114,5 @@ export function checkReferralSources(
       sources.push({ name, category });
     }
   });
-  if (problems.length === 0 && sources.length > MOST_REFERRAL_SOURCES) {
-    problems.push({
-      row: MOST_REFERRAL_SOURCES,
-      field: 'name',
-      message: `A service can list up to ${MOST_REFERRAL_SOURCES} referral sources`,
-    });
-  }
   return problems.length > 0 ? { problems } : { sources };
 }

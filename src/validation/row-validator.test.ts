@@ -52,7 +52,11 @@ const VALID: RowValues = {
   '1st job hours per week': 20,
 };
 
-function check(values: RowValues, today = '2025-01-01') {
+function check(
+  values: RowValues,
+  today = '2025-01-01',
+  referralSources: ReferralSourceList | null = SERVICE_SOURCES,
+) {
   const problems: Problem[] = [];
   const cells = HEADINGS.map((heading) => values[heading] ?? null);
   const validator = new RowValidator(PLAN, {
@@ -60,7 +64,7 @@ function check(values: RowValues, today = '2025-01-01') {
     sheet: 'Referrals',
     today,
     clientKeyOf: (clientId) => `key(${clientId})`,
-    referralSources: SERVICE_SOURCES,
+    referralSources,
     problems,
   });
   const record = validator.validate({ rowNumber: 14, cells });
@@ -287,6 +291,13 @@ describe('local authority and referral source: no typed text is stored', () => {
     assert.equal(problems[0]?.severity, 'warning');
     assert.equal(problems[0]?.value, null);
     assert.doesNotMatch(JSON.stringify({ record, problems }), /Jane|1980/);
+  });
+
+  test("without a service's list, a source is neither checked nor kept", () => {
+    const { record, problems } = check({ ...VALID, 'Referral source': CANARY }, undefined, null);
+    assert.equal(record?.referralSource, null);
+    assert.equal(record?.referralSourceCategory, null);
+    assert.deepEqual(problems, []);
   });
 
   test('blank stays not recorded', () => {

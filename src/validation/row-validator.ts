@@ -52,8 +52,11 @@ export interface RowContext {
   readonly sheet: string;
   readonly today: IsoDate;
   readonly clientKeyOf: ClientKeyOf;
-  /** The service's own referral sources, which the Referral source column is read against. */
-  readonly referralSources: ReferralSourceList;
+  /**
+   * The service's own referral sources, which the Referral source column is read against; null
+   * when none is known, so the column is not read.
+   */
+  readonly referralSources: ReferralSourceList | null;
   /** Where every problem found goes. */
   readonly problems: Problem[];
 }
@@ -243,6 +246,8 @@ export class RowValidator {
         return null;
       }
       case 'referralSource': {
+        // Without the service's list there is nothing to check against; what was typed is never kept.
+        if (this.context.referralSources === null) return null;
         const source = this.context.referralSources.match(parseText(cell));
         if (source !== undefined) return source.name;
         this.report(
@@ -341,7 +346,9 @@ export class RowValidator {
       benefits: text(values[SLOT.benefits] ?? null),
       referralSource,
       referralSourceCategory:
-        referralSource === null ? null : this.context.referralSources.categoryOf(referralSource),
+        referralSource === null || this.context.referralSources === null
+          ? null
+          : this.context.referralSources.categoryOf(referralSource),
       substanceGroup: text(values[SLOT.substanceGroup] ?? null),
       adderClient: yesNo(values[SLOT.adderClient] ?? null),
       employmentStatus: text(values[SLOT.employmentStatus] ?? null),

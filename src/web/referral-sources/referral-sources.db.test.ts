@@ -88,10 +88,12 @@ for (const testDatabase of testDatabases()) {
       assert.deepEqual(await storedSources(), [
         { source: 'Leeds CMHT', category: 'Community mental health team' },
       ]);
-      const [audit] = await web.database.query<{ action: string }>(
-        "SELECT action FROM audit_event WHERE action = 'set referral sources'",
+      const [audit] = await web.database.query<{ actor: string }>(
+        `SELECT account.email AS actor FROM audit_event
+           JOIN account ON account.id = audit_event.actor_account_id
+          WHERE action = 'set referral sources'`,
       );
-      assert.ok(audit, 'the change is in the audit log');
+      assert.equal(audit?.actor, 'manager@nhs.net', 'the change is in the audit log, by its maker');
     });
 
     it('refuses a list with a problem, saying which row and why, and keeps the list as it was', async () => {
@@ -114,6 +116,29 @@ for (const testDatabase of testDatabases()) {
         /href="#category2">\s*Referral source 3: Choose the national category/,
       );
       assert.match(refused.body, /value="Police"/, 'what was entered is shown again');
+      const list = await web.database.query<{ name: string }>(
+        'SELECT name FROM service_referral_source WHERE service_id = $1',
+        [orgs.serviceA],
+      );
+      assert.deepEqual(list, [{ name: 'Leeds CMHT' }]);
+    });
+
+    it('answers a body that is not the form with the page and a message, changing nothing', async () => {
+      for (const payload of ['[]', '"x"', '42']) {
+        await manager.get(page());
+        const refused = await manager.postBody(page(), {
+          contentType: 'application/json',
+          payload: Buffer.from(payload),
+        });
+        assert.equal(refused.statusCode, 400, payload);
+        assert.match(refused.headers['content-type'] as string, /^text\/html/, payload);
+        assert.match(
+          refused.body,
+          /href="#name0">\s*The referral sources could not be read: save them from this page/,
+          payload,
+        );
+        assert.match(refused.body, /value="Leeds CMHT"/, 'the saved list is shown');
+      }
       const list = await web.database.query<{ name: string }>(
         'SELECT name FROM service_referral_source WHERE service_id = $1',
         [orgs.serviceA],

@@ -5,6 +5,7 @@ import {
   saveServiceReferralSources,
   serviceReferralSources,
 } from '../../organisations/service-referral-sources.ts';
+import type { Viewer } from '../../permissions/permissions.ts';
 import {
   checkReferralSources,
   MOST_REFERRAL_SOURCES,
@@ -31,6 +32,7 @@ const row = (index: number) => ({
   [`name${index}`]: z.string().catch(''),
   [`category${index}`]: z.string().catch(''),
 });
+// A row for each source a service may list: the form has no more, and nothing past them is read.
 const listForm = z.object(
   Object.assign({}, ...Array.from({ length: MOST_REFERRAL_SOURCES }, (_, index) => row(index))),
 ) as z.ZodType<Record<string, string>>;
@@ -101,7 +103,16 @@ export function referralSourceHandlers(services: Services) {
     async save(request: FastifyRequest, reply: FastifyReply) {
       const serviceId = idParameter(request.params, 'serviceId');
       if ((await findService(database, serviceId)) === null) throw notFound();
-      const posted = listForm.parse(request.body ?? {});
+      const read = listForm.safeParse(request.body ?? {});
+      if (!read.success) {
+        // Not this page's form (a JSON array, a bare string): the saved list is shown again.
+        const saved = valuesOf(await serviceReferralSources(database, serviceId));
+        const unread = formWithErrors(saved, {
+          name0: { text: 'The referral sources could not be read: save them from this page' },
+        });
+        return show(request, reply.code(400), unread);
+      }
+      const posted = read.data;
       const entered = Array.from({ length: MOST_REFERRAL_SOURCES }, (_, index) => ({
         name: posted[`name${index}`] ?? '',
         category: posted[`category${index}`] ?? '',
@@ -119,7 +130,8 @@ export function referralSourceHandlers(services: Services) {
       }
       await saveServiceReferralSources(services, {
         serviceId,
-        accountId: request.viewer?.accountId ?? 0,
+        // The route's gate lets only a signed-in viewer through.
+        accountId: (request.viewer as Viewer).accountId,
         sources: checked.sources,
       });
       return reply.redirect(`/services/${serviceId}/referral-sources?saved=1`);
