@@ -84,10 +84,9 @@ for (const testDatabase of testDatabases()) {
       ]);
       const saved = outcomes.filter((outcome) => typeof outcome === 'object');
       assert.equal(saved.length, 1);
-      assert.deepEqual(
-        outcomes.filter((outcome) => typeof outcome === 'string'),
-        ['already-confirmed'],
-      );
+      // The other click lost the claim, or came once the first had saved and found it gone.
+      const [other] = outcomes.filter((outcome) => typeof outcome === 'string');
+      assert.ok(other === 'already-confirmed' || other === 'expired', String(other));
       assert.equal(await teamRecordCount(database, teamId), 5);
       assert.equal(await confirmPendingUpload(context(), check), 'expired', 'claimed: gone');
     });
