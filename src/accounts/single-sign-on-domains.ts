@@ -3,9 +3,9 @@ import { recordAudit } from '../audit/audit-log.ts';
 import type { Queryable } from '../database/database.ts';
 
 /**
- * Email domains whose people must sign in with single sign-on. For an address in one, password
- * sign-in and password reset are refused before any account is looked up, so the answer is the
- * same whether or not the account exists.
+ * Email domains that sign in with single sign-on. For an address in one, password sign-in and
+ * password reset are refused; an address in none is refused by single sign-on. Both are asked
+ * before any account is looked up, so the answer is the same whether or not the account exists.
  */
 
 /** The domain of an email address, lower case; null for text with no single @. */
@@ -42,8 +42,8 @@ export function listSingleSignOnDomains(database: Queryable): Promise<RequiredDo
   );
 }
 
-/** Whether this address may not sign in or reset its password with a password. */
-export async function singleSignOnRequiredFor(
+/** Whether this address signs in with single sign-on, and so never with a password. */
+export async function signsInWithSingleSignOn(
   database: Queryable,
   email: string,
 ): Promise<boolean> {
@@ -55,7 +55,7 @@ export async function singleSignOnRequiredFor(
   return rows.length === 1;
 }
 
-/** Requires single sign-on for the domain; false if it already was. */
+/** Makes the domain sign in with single sign-on, not passwords; false if it already did. */
 export async function requireSingleSignOn(
   context: Pick<AppContext, 'database' | 'clock'>,
   domain: string,
@@ -78,7 +78,7 @@ export async function requireSingleSignOn(
   });
 }
 
-/** Lets the domain's people use passwords again; false if it was not required. */
+/** Returns the domain to passwords, so single sign-on refuses it; false if it was not listed. */
 export async function stopRequiringSingleSignOn(
   context: Pick<AppContext, 'database' | 'clock'>,
   domain: string,

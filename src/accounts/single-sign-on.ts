@@ -5,12 +5,15 @@ import type { SingleSignOnProvider } from '../config/config.ts';
 import type { Queryable } from '../database/database.ts';
 import { findAccountByEmail } from './accounts.ts';
 import { hashSecretToken, newSecretToken } from './secret-tokens.ts';
+import { signsInWithSingleSignOn } from './single-sign-on-domains.ts';
 
 /**
  * Single sign-on by OpenID Connect: the authorization code flow with PKCE (S256), state and
  * nonce, all checked by openid-client. The attempt is kept in the database, so the provider's
  * answer may reach any app server; the browser that began it holds its secret in a cookie, so a
- * code and state from someone else's attempt sign nobody in.
+ * code and state from someone else's attempt sign nobody in. Only addresses in the
+ * administrators' single sign-on domains are signed in: a provider vouches for its own people,
+ * not for an account elsewhere that happens to share an address with one of them.
  */
 
 /** Time to sign in at the provider (a smartcard, an authenticator prompt). */
@@ -78,6 +81,8 @@ export type SingleSignOnRefusal =
   | 'not-verified'
   | 'provider-unavailable'
   | 'email-not-verified'
+  /** A verified address outside the domains that sign in with single sign-on. */
+  | 'email-domain-not-listed'
   | 'no-account';
 
 export type CompleteOutcome =
@@ -92,11 +97,34 @@ interface Attempt {
 }
 
 /**
+ * The error codes of RFC 6749 and OpenID Connect Core an authorization response may carry. Any
+ * other `error` is whatever the address bar said, so it is recorded as 'other', never as sent.
+ */
+const PROVIDER_ERRORS: ReadonlySet<string> = new Set([
+  'invalid_request',
+  'unauthorized_client',
+  'access_denied',
+  'unsupported_response_type',
+  'invalid_scope',
+  'server_error',
+  'temporarily_unavailable',
+  'interaction_required',
+  'login_required',
+  'account_selection_required',
+  'consent_required',
+  'invalid_request_uri',
+  'invalid_request_object',
+  'request_not_supported',
+  'request_uri_not_supported',
+  'registration_not_supported',
+]);
+
+/**
  * Finishes a sign-in from the provider's redirect back (`callbackUrl`: the registered redirect
  * URI with its answer): exchanges the code, checks the ID token, finds the account by a verified
- * email, and audits the outcome without any token. No
- * account is ever created here. Password guessing is the provider's to slow down, so the
- * waits after failed password sign-ins (sign-in-failures) do not apply.
+ * email in a single sign-on domain, and audits the outcome without any token. No account is
+ * ever created here. Password guessing is the provider's to slow down, so the waits after
+ * failed password sign-ins (sign-in-failures) do not apply.
  */
 export async function completeSingleSignOn(
   context: Context,
@@ -104,6 +132,11 @@ export async function completeSingleSignOn(
   attemptToken: string | undefined,
   callbackUrl: URL,
 ): Promise<CompleteOutcome> {
+  // Without the cookie the callback proves nothing and anyone can send it, as often as they like:
+  // it is refused and left to the caller's log, so it cannot fill the audit log.
+  if (attemptToken === undefined) {
+    return { kind: 'refused', reason: 'no-attempt', check: 'no attempt cookie' };
+  }
   const now = context.clock();
   const outcome = await checkedSignIn(context, provider, attemptToken, callbackUrl, now);
   await recordAudit(
@@ -130,7 +163,7 @@ export async function completeSingleSignOn(
 async function checkedSignIn(
   context: Context,
   provider: SingleSignOnProvider,
-  attemptToken: string | undefined,
+  attemptToken: string,
   callbackUrl: URL,
   now: Date,
 ): Promise<CompleteOutcome> {
@@ -139,10 +172,7 @@ async function checkedSignIn(
     reason,
     ...(check === undefined ? {} : { check }),
   });
-  const attempt =
-    attemptToken === undefined
-      ? null
-      : await takeAttempt(context.database, provider, attemptToken, now);
+  const attempt = await takeAttempt(context.database, provider, attemptToken, now);
   if (attempt === null) return refused('no-attempt');
 
   let configuration: oidc.Configuration;
@@ -171,13 +201,17 @@ async function checkedSignIn(
           };
   } catch (error) {
     if (error instanceof oidc.AuthorizationResponseError) {
-      return refused('provider-declined', error.error);
+      return refused('provider-declined', PROVIDER_ERRORS.has(error.error) ? error.error : 'other');
     }
     return refused('not-verified', checkName(error));
   }
 
   const email = verifiedEmail(claims, provider);
   if (email === null) return refused('email-not-verified');
+  // Asked before any account is looked up, so the answer outside the domains reveals none.
+  if (!(await signsInWithSingleSignOn(context.database, email))) {
+    return refused('email-domain-not-listed');
+  }
   const account = await findAccountByEmail(context.database, email);
   if (account === null) return refused('no-account');
   return { kind: 'signed-in', accountId: account.id, nextPath: attempt.nextPath };

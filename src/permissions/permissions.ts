@@ -298,9 +298,6 @@ export const canExport = (viewer: Viewer) =>
   activeAssignments(viewer, 'export what they can see').length > 0;
 export const canAdminister = (viewer: Viewer) =>
   activeAssignments(viewer, 'manage organisations, users, roles, help pages').length > 0;
-/** Whether an email domain's people must use single sign-on: who can sign in how is administration. */
-export const canRequireSingleSignOn = (viewer: Viewer) =>
-  activeAssignments(viewer, 'manage organisations, users, roles, help pages').length > 0;
 export const canViewHelp = (viewer: Viewer) =>
   activeAssignments(viewer, 'help and resources').length > 0;
 

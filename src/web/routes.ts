@@ -4,7 +4,6 @@ import {
   canDrillThroughService,
   canDrillThroughTeam,
   canRecordFidelityReviews,
-  canRequireSingleSignOn,
   canSetReturnDeadlines,
   canSetServiceReferralSources,
   canSetServiceTargets,
@@ -326,9 +325,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
     scope.post('/admin/resources/:resourceId', help.saveResource);
     scope.get('/admin/problem-reports', help.problemReports);
     scope.post('/admin/problem-reports/:reportId/resolve', help.resolveProblem);
-  });
-
-  group(app, [fullAccess, requirePermission(canRequireSingleSignOn)], (scope) => {
+    // Who signs in how is administration of users, so it is the same permission.
     scope.get('/admin/single-sign-on', singleSignOnAdmin.domains);
     scope.post('/admin/single-sign-on', singleSignOnAdmin.add);
     scope.post('/admin/single-sign-on/remove', singleSignOnAdmin.remove);

@@ -9,12 +9,12 @@ import {
   type TestWeb,
 } from '../../../test/support/test-web.ts';
 
-const REQUIRED = /Your organisation signs you in with single sign-on/;
+const REQUIRED = /Your organisation signs in to IPS Reporting with single sign-on/;
 /** The field's error message, as a screen reader hears it after "Error:". */
 const errorText = (body: string) => /Error: <\/span>([^<]*)</.exec(body)?.[1]?.trim();
 
 for (const testDatabase of testDatabases()) {
-  describe(`requiring single sign-on for an email domain (${testDatabase.driver})`, () => {
+  describe(`email domains that sign in with single sign-on (${testDatabase.driver})`, () => {
     let web: TestWeb;
     let admin: TestBrowser;
 
@@ -33,8 +33,16 @@ for (const testDatabase of testDatabases()) {
     });
     after(() => web.close());
 
-    it('lets an administrator require it for a domain, refusing a malformed or repeated one', async () => {
-      await admin.get('/admin/single-sign-on');
+    it('lets an administrator add a domain, refusing a malformed or repeated one', async () => {
+      const before = await admin.get('/admin/single-sign-on');
+      assert.match(
+        before.body,
+        /single sign-on signs in only accounts whose email address is in one of these domains/,
+      );
+      assert.match(
+        before.body,
+        /password sign-in and password reset are refused for every address in them/,
+      );
       const malformed = await admin.post('/admin/single-sign-on', { domain: 'nhs' });
       assert.equal(malformed.statusCode, 400);
       assert.equal(
@@ -45,7 +53,7 @@ for (const testDatabase of testDatabases()) {
       assert.equal(added.headers.location, '/admin/single-sign-on?done=added');
       const again = await admin.post('/admin/single-sign-on', { domain: 'nhs.net' });
       assert.equal(again.statusCode, 400);
-      assert.match(again.body, /Single sign-on is already required for nhs\.net/);
+      assert.match(again.body, /nhs\.net already signs in with single sign-on/);
       const page = await admin.get('/admin/single-sign-on');
       assert.match(page.body, /<td class="nhsuk-table__cell">nhs\.net<\/td>/);
       assert.match(page.body, /by admin@example\.org/);
@@ -89,7 +97,7 @@ for (const testDatabase of testDatabases()) {
       );
     });
 
-    it('lets passwords back in when the requirement is removed', async () => {
+    it('lets passwords back in when the domain is removed', async () => {
       await admin.get('/admin/single-sign-on');
       const removed = await admin.post('/admin/single-sign-on/remove', { domain: 'nhs.net' });
       assert.equal(removed.headers.location, '/admin/single-sign-on?done=removed');
@@ -113,7 +121,7 @@ for (const testDatabase of testDatabases()) {
         await browser.get('/admin/single-sign-on');
         const refused = await browser.post('/admin/single-sign-on', { domain: 'nhs.net' });
         assert.equal(refused.statusCode, 400);
-        assert.match(refused.body, /cannot be required until a provider is set up/);
+        assert.match(refused.body, /cannot sign in with single sign-on until a provider is set up/);
         assert.equal((await bare.database.query('SELECT 1 FROM single_sign_on_domain')).length, 0);
         assert.doesNotMatch((await browser.get('/sign-in')).body, /Sign in with/);
       } finally {

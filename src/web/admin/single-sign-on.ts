@@ -13,11 +13,11 @@ import type { Services } from '../services.ts';
 const domainForm = z.object({ domain: z.string().max(300) });
 
 const NOTICES = {
-  added: 'Single sign-on is now required for that domain.',
-  removed: 'People in that domain may sign in with a password again.',
+  added: 'People in that domain now sign in with single sign-on, and no longer with a password.',
+  removed: 'People in that domain now sign in with a password, and no longer with single sign-on.',
 } as const;
 
-/** Administrators: the email domains whose people must sign in with single sign-on. */
+/** Administrators: the email domains that sign in with single sign-on, and not with passwords. */
 export function singleSignOnAdminHandlers(services: Services) {
   const actor = (request: FastifyRequest) => (request.viewer as Viewer).accountId;
   const providers = services.config.singleSignOnProviders.map((provider) => provider.name);
@@ -54,7 +54,7 @@ export function singleSignOnAdminHandlers(services: Services) {
         // Without a provider, nobody in the domain could sign in at all.
         const form = formWithErrors(request.body, {
           domain: {
-            text: 'Single sign-on cannot be required until a provider is set up (IPS_OIDC_CIS2_ISSUER or IPS_OIDC_ENTRA_ISSUER)',
+            text: 'A domain cannot sign in with single sign-on until a provider is set up (IPS_OIDC_CIS2_ISSUER or IPS_OIDC_ENTRA_ISSUER)',
           },
         });
         return showDomains(reply.code(400), form);
@@ -63,7 +63,7 @@ export function singleSignOnAdminHandlers(services: Services) {
       if (!read.ok) return showDomains(reply.code(400), read.form);
       if (!(await requireSingleSignOn(services, read.domain, actor(request)))) {
         const form = formWithErrors(request.body, {
-          domain: { text: `Single sign-on is already required for ${read.domain}` },
+          domain: { text: `${read.domain} already signs in with single sign-on` },
         });
         return showDomains(reply.code(400), form);
       }

@@ -6,7 +6,7 @@ import {
   setPasswordFromLink,
 } from '../../accounts/password-reset.ts';
 import { passwordProblem } from '../../accounts/passwords.ts';
-import { singleSignOnRequiredFor } from '../../accounts/single-sign-on-domains.ts';
+import { signsInWithSingleSignOn } from '../../accounts/single-sign-on-domains.ts';
 import { EMPTY_FORM, type FormState, formWithErrors, readForm } from '../forms.ts';
 import type { Services } from '../services.ts';
 import { SINGLE_SIGN_ON_REQUIRED } from '../sign-in/sign-in.ts';
@@ -86,7 +86,7 @@ export function passwordResetHandlers(services: Services) {
         });
       }
       // Asked of the address alone, so the answer reveals no account.
-      if (await singleSignOnRequiredFor(services.database, read.value.email)) {
+      if (await signsInWithSingleSignOn(services.database, read.value.email)) {
         return reply.code(400).page('password-reset/request.njk', {
           title: 'Reset your password',
           form: formWithErrors(request.body, { email: { text: SINGLE_SIGN_ON_REQUIRED } }),

@@ -4,7 +4,7 @@ import { signOutEverywhere } from '../../accounts/account-access.ts';
 import { attemptSignIn } from '../../accounts/accounts.ts';
 import { checkSecondFactor } from '../../accounts/second-factor.ts';
 import { endSession } from '../../accounts/sessions.ts';
-import { singleSignOnRequiredFor } from '../../accounts/single-sign-on-domains.ts';
+import { signsInWithSingleSignOn } from '../../accounts/single-sign-on-domains.ts';
 import { EMPTY_FORM, type FormState, formWithErrors, readForm } from '../forms.ts';
 import type { Services } from '../services.ts';
 import { beginSession, setSessionCookie } from '../session-cookie.ts';
@@ -40,9 +40,9 @@ export function readNext(...inputs: unknown[]): string {
   return '/';
 }
 
-/** What the sign-in and password reset pages say to an address whose domain must use single sign-on. */
+/** What the sign-in and password reset pages say to an address in a single sign-on domain. */
 export const SINGLE_SIGN_ON_REQUIRED =
-  'Your organisation signs you in with single sign-on. Use a "Sign in with" button on the sign-in page instead of a password';
+  'Your organisation signs in to IPS Reporting with single sign-on: use a "Sign in with" button on the sign-in page instead of a password';
 
 /** The sign-in page's buttons: one per configured single sign-on provider, keeping `next`. */
 export function singleSignOnButtons(services: Services, next: string) {
@@ -74,7 +74,7 @@ export function signInHandlers(services: Services) {
       const read = readForm(signInForm, request.body);
       if (!read.ok) return signInPage(reply.code(400), read.form, next);
       // Asked of the address alone, before any account is looked up, so it reveals none.
-      if (await singleSignOnRequiredFor(database, read.value.email)) {
+      if (await signsInWithSingleSignOn(database, read.value.email)) {
         logger.info(
           { event: 'sign-in-refused', reason: 'single-sign-on-required' },
           'sign-in refused',

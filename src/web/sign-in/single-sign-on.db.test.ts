@@ -17,6 +17,7 @@ import {
   type TestBrowser,
   type TestWeb,
 } from '../../../test/support/test-web.ts';
+import { requireSingleSignOn } from '../../accounts/single-sign-on-domains.ts';
 
 const APP = 'http://localhost:3000';
 const CALLBACK = `${APP}/sign-in/single-sign-on/cis2/callback`;
@@ -24,6 +25,9 @@ const PEOPLE = {
   alice: { email: 'Alice@nhs.net', email_verified: true },
   unverified: { email: 'unverified@nhs.net', email_verified: false },
   stranger: { email: 'stranger@nhs.net', email_verified: true },
+  // An administrator outside the single sign-on domains, whom a provider could also vouch for.
+  outsider: { email: 'admin@example.org', email_verified: true },
+  outsideStranger: { email: 'nobody@example.org', email_verified: true },
 };
 const heading = (body: string) => /<h1[^>]*>([^<]*)</.exec(body)?.[1]?.trim();
 
@@ -58,6 +62,10 @@ for (const testDatabase of testDatabases()) {
         role('team-leader', { teamId: orgs.teamA1 }),
       ]);
       await createTestAccount(web.database, 'unverified@nhs.net', [role('national-lead')]);
+      const adminId = await createTestAccount(web.database, 'admin@example.org', [
+        role('administrator'),
+      ]);
+      await requireSingleSignOn(web.services, 'nhs.net', adminId);
     });
     after(async () => {
       await web.close();
@@ -108,6 +116,13 @@ for (const testDatabase of testDatabases()) {
       await assertSignedIn(browser, false);
     }
 
+    async function refusalsAudited(): Promise<number> {
+      const rows = await web.database.query(
+        "SELECT 1 FROM audit_event WHERE action = 'single sign-on refused'",
+      );
+      return rows.length;
+    }
+
     it('shows a button per provider and signs in end to end: PKCE S256, state, nonce', async () => {
       const browser = web.browser();
       const sign = await browser.get('/sign-in');
@@ -142,7 +157,7 @@ for (const testDatabase of testDatabases()) {
         "the provider's sign-in is the second factor",
       );
       const audit = await web.database.query<{ action: string; detail: string }>(
-        "SELECT action, detail FROM audit_event WHERE action LIKE '%single sign-on%'",
+        "SELECT action, detail FROM audit_event WHERE action LIKE '%signed in with single sign-on%'",
       );
       assert.deepEqual(audit, [
         { action: 'signed in with single sign-on', detail: 'NHS Care Identity Service 2' },
@@ -169,15 +184,52 @@ for (const testDatabase of testDatabases()) {
       );
     });
 
-    it('refuses a provider answer arriving in a browser that did not begin the sign-in', async () => {
+    it('refuses a provider answer arriving in a browser that did not begin the sign-in, logging but not auditing it', async () => {
       const back = await signInAtProvider((await begin(web.browser())).href, 'alice');
       const victim = web.browser();
-      await assertRefused(
-        victim,
-        await returnToApp(victim, back),
-        'Your sign-in timed out',
-        /^no-attempt$/,
+      const audited = await refusalsAudited();
+      const refused = await returnToApp(victim, back);
+      assert.equal(refused.statusCode, 400);
+      assert.equal(heading(refused.body), 'Your sign-in timed out');
+      await assertSignedIn(victim, false);
+      assert.equal(
+        await refusalsAudited(),
+        audited,
+        'a callback without the cookie proves nothing and anyone can send it: not audited',
       );
+      const logged = web.logLines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.event === 'single-sign-on-refused');
+      assert.deepEqual(
+        [logged.at(-1)?.level, logged.at(-1)?.reason, logged.at(-1)?.check],
+        [30, 'no-attempt', 'no attempt cookie'],
+        'logged at info instead',
+      );
+    });
+
+    it("keeps the provider's error only when it is a standard error code", async () => {
+      const cases = [
+        ['login_required', /^provider-declined: login_required$/],
+        ['x'.repeat(5000), /^provider-declined: other$/],
+        ['access_denied<script>', /^provider-declined: other$/],
+      ] as const;
+      for (const [error, because] of cases) {
+        const browser = web.browser();
+        const authorization = await begin(browser);
+        const back = new URL(CALLBACK);
+        back.search = new URLSearchParams({
+          error,
+          error_description: 'y'.repeat(2000),
+          state: authorization.searchParams.get('state') ?? '',
+          iss: provider.issuer,
+        }).toString();
+        await assertRefused(
+          browser,
+          await returnToApp(browser, back.href),
+          'You were not signed in',
+          because,
+        );
+      }
     });
 
     it('refuses a wrong PKCE verifier, and the provider refuses a request without a challenge', async () => {
@@ -276,6 +328,29 @@ for (const testDatabase of testDatabases()) {
         "SELECT 1 FROM account WHERE email = 'stranger@nhs.net'",
       );
       assert.equal(strangers.length, 0, 'no account is created at sign-in');
+    });
+
+    it('signs in nobody outside the single sign-on domains, with or without an account', async () => {
+      const pages = [];
+      for (const subject of ['outsider', 'outsideStranger']) {
+        const browser = web.browser();
+        const back = await signInAtProvider((await begin(browser)).href, subject);
+        const response = await returnToApp(browser, back);
+        await assertRefused(
+          browser,
+          response,
+          'Your organisation does not sign in to IPS Reporting with single sign-on',
+          /^email-domain-not-listed$/,
+        );
+        assert.match(response.body, /Sign in with your email address and password/);
+        // Only the script nonce differs from one response to the next.
+        pages.push(response.body.replace(/nonce="[^"]*"/g, ''));
+      }
+      assert.equal(pages[0], pages[1], 'the same page whether or not the account exists');
+      const sessions = await web.database.query(
+        "SELECT 1 FROM session s JOIN account a ON a.id = s.account_id WHERE a.email = 'admin@example.org'",
+      );
+      assert.equal(sessions.length, 0, 'the administrator outside the list is not signed in');
     });
 
     it('says clearly when a provider cannot be reached, and names no provider it does not know', async () => {

@@ -51,6 +51,12 @@ const REFUSALS: Readonly<
     text: (name) =>
       `${name} did not confirm your email address, so we cannot match it to an account. Ask your organisation's IT service desk to check your account's email address.`,
   },
+  'email-domain-not-listed': {
+    status: 403,
+    title: 'Your organisation does not sign in to IPS Reporting with single sign-on',
+    text: (name) =>
+      `You have not been signed in with ${name}. Sign in with your email address and password.`,
+  },
   'no-account': {
     status: 403,
     title: 'You do not have an IPS Reporting account',
