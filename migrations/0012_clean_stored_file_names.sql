@@ -1,6 +1,8 @@
 -- File names were kept as sent: control and format characters, any length (a 200 KB name). The
 -- service now keeps them cleaned (those characters out, each name cut to 100 characters), and
--- this cleans the names already stored with uploads and in the audit log the same way.
+-- this cleans the names already stored with uploads and in the audit log much the same way: the
+-- C0 and C1 controls and the common format characters (src/validation/shown-text.ts removes
+-- every \p{Cc} and \p{Cf}, a few rarer ones too).
 
 CREATE FUNCTION clean_file_names(names text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT coalesce(string_agg(coalesce(nullif(rtrim(left(btrim(name), 100)), ''), 'unnamed file'),

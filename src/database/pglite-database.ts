@@ -27,7 +27,13 @@ function claimDataDirectory(dataDirectory: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = Number(readFileSync(lockPath, 'utf8'));
-    if (Number.isInteger(holder) && holder !== process.pid && processIsRunning(holder)) {
+    // 0 or less would ask about a process group, not a process: such a lock is damaged, so stale.
+    if (
+      Number.isInteger(holder) &&
+      holder > 0 &&
+      holder !== process.pid &&
+      processIsRunning(holder)
+    ) {
       throw new DataDirectoryInUse(dataDirectory, holder);
     }
     // Left by a process that crashed (or by this one's earlier life as PID 1 in a container).

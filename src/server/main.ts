@@ -25,7 +25,8 @@ if (pending.length > 0) {
   services.logger.warn({ pending }, 'waiting for migrations: not ready until they are applied');
 }
 const warming = config.warmFigures && pending.length === 0 ? keepFiguresWarm(services) : null;
-const sweeping = pending.length === 0 ? keepSweepingExpiredChecks(services) : null;
+// Started even while migrations wait: each sweep that fails says so and the next tries again.
+const sweeping = keepSweepingExpiredChecks(services);
 
 const link = pending.length === 0 ? await firstAdministratorLink(services) : null;
 if (link !== null) {
@@ -44,7 +45,7 @@ async function stop(signal: NodeJS.Signals) {
   services.logger.info({ signal }, 'stopping: finishing requests in flight');
   services.lifecycle.beginStopping();
   warming?.stop();
-  sweeping?.stop();
+  sweeping.stop();
   const deadline = setTimeout(() => {
     services.logger.error(
       { graceSeconds: config.stopGraceSeconds },

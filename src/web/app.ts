@@ -10,7 +10,7 @@ import { resumeSession, type SessionState } from '../accounts/sessions.ts';
 import { loadViewer } from '../accounts/viewer.ts';
 import type { Viewer } from '../permissions/permissions.ts';
 import { registerErrorPages } from './error-pages.ts';
-import { registerRequestObservation, requestIdOf } from './observability.ts';
+import { registerRequestObservation, requestIdReader } from './observability.ts';
 import { databaseRateLimitStore } from './rate-limit-store.ts';
 import { registerRoutes } from './routes.ts';
 import { cookieName, cspNonce, registerSecurity } from './security.ts';
@@ -42,7 +42,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     loggerInstance: services.logger,
     trustProxy: config.trustProxy,
     bodyLimit: 1_048_576,
-    genReqId: requestIdOf,
+    genReqId: requestIdReader(config.trustProxy !== false),
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
   });
   registerRequestObservation(app, services.metrics, services.tracing?.tracer ?? null);

@@ -55,7 +55,7 @@ function describe(error: FastifyError): { status: number; title: string; message
       status: 400,
       title: 'What you sent could not be read',
       message:
-        'It was not sent in a form this address accepts (uploads are sent as multipart/form-data). Go back and try again.',
+        'It was not sent in a form this address accepts. Go back and try again from the page.',
     };
   }
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { testDatabases } from '../../test/support/test-databases.ts';
 import { startTestWeb, type TestWeb } from '../../test/support/test-web.ts';
-import { startMetricsServer } from './observability.ts';
+import { requestIdReader, startMetricsServer } from './observability.ts';
 
 const METRICS_TOKEN = 'metrics-scrape-token-for-the-tests-0123456789';
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -64,6 +64,8 @@ for (const testDatabase of testDatabases()) {
       collector = await startCollector();
       web = await startTestWeb(testDatabase, {
         IPS_METRICS_TOKEN: METRICS_TOKEN,
+        // The in-process requests come from 127.0.0.1: the proxy whose request ids are taken.
+        IPS_TRUST_PROXY: '127.0.0.1',
         OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
       });
     });
@@ -92,6 +94,9 @@ for (const testDatabase of testDatabases()) {
         headers: { 'x-request-id': hostile },
       });
       assert.notEqual(replaced.headers['x-request-id'], hostile, 'a 65-character id is not taken');
+
+      const fromClient = { headers: { 'x-request-id': 'chosen-by-client' } };
+      assert.notEqual(requestIdReader(false)(fromClient), 'chosen-by-client', 'no trusted proxy');
     });
 
     it('serves Prometheus metrics on the main port to the scrape token only', async () => {

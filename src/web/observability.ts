@@ -12,19 +12,26 @@ import {
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { MetricsSettings } from '../config/config.ts';
 import type { ServiceMetrics } from '../observability/service-metrics.ts';
-import { loggableUrl } from '../server/logger.ts';
 
 /** An id a proxy or load balancer set, taken when it is short and plain; otherwise a new one. */
 const FORWARDED_REQUEST_ID = /^[\w.:-]{1,64}$/;
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-/** Fastify's `genReqId`: every log line of a request carries this id, and so does the answer. */
-export function requestIdOf(request: IncomingMessage): string {
-  const forwarded = request.headers[REQUEST_ID_HEADER];
-  return typeof forwarded === 'string' && FORWARDED_REQUEST_ID.test(forwarded)
-    ? forwarded
-    : randomUUID();
+/**
+ * Fastify's `genReqId`: every log line of a request carries this id, and so does the answer. A
+ * forwarded id is taken only behind trusted proxies: otherwise a client could choose the ids
+ * that people quote to support, or reuse someone else's.
+ */
+export function requestIdReader(trustForwardedIds: boolean) {
+  return (request: Pick<IncomingMessage, 'headers'>): string => {
+    const forwarded = request.headers[REQUEST_ID_HEADER];
+    return trustForwardedIds &&
+      typeof forwarded === 'string' &&
+      FORWARDED_REQUEST_ID.test(forwarded)
+      ? forwarded
+      : randomUUID();
+  };
 }
 
 /** The route pattern, so metrics and span names never hold ids, tokens or queries. */
@@ -69,7 +76,6 @@ function registerRequestSpans(app: FastifyInstance, tracer: Tracer): void {
         attributes: {
           'http.request.method': request.method,
           'http.route': route,
-          'url.path': loggableUrl(request.url),
           'ips.request_id': request.id,
         },
       },

@@ -152,7 +152,7 @@ for (const testDatabase of testDatabases()) {
           contentType: 'application/octet-stream',
           payload: Buffer.from(spreadsheet()),
           message:
-            'It was not sent in a form this address accepts (uploads are sent as multipart/form-data). Go back and try again.',
+            'It was not sent in a form this address accepts. Go back and try again from the page.',
         },
       ];
       const [account] = await web.database.query<{ id: number }>(
