@@ -241,10 +241,11 @@ describe('browser journeys with axe', {
       await pages.page.getByRole('link', { name: 'Single sign-on' }).click();
       await pages.checkAccessibility('single sign-on domains, none');
       await pages.page.getByLabel('Email domain').fill('nhs');
-      await pages.page.getByRole('button', { name: 'Require single sign-on' }).click();
+      await pages.page.getByRole('button', { name: 'Add domain' }).click();
       await pages.checkAccessibility('single sign-on domains with errors');
       await pages.page.getByLabel('Email domain').fill('leeds.nhs.uk');
-      await pages.page.getByRole('button', { name: 'Require single sign-on' }).click();
+      await pages.page.getByRole('button', { name: 'Add domain' }).click();
+      await pages.page.getByRole('cell', { name: 'leeds.nhs.uk', exact: true }).waitFor();
       await pages.checkAccessibility('single sign-on domains, one');
       await context.close();
     } finally {
