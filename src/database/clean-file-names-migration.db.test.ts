@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { testDatabases } from '../../test/support/test-databases.ts';
+import { openDatabaseWithTeam, testDatabases } from '../../test/support/test-databases.ts';
 import type { Database } from './database.ts';
 import { applyMigrations } from './migrations.ts';
 import { readMigrations } from './open-database.ts';
@@ -13,40 +13,26 @@ for (const testDatabase of testDatabases()) {
     const clean = `Mary Jones ${'x'.repeat(89)}`;
 
     before(async () => {
-      database = await testDatabase.open();
-      const migrations = readMigrations();
-      await applyMigrations(
-        database,
-        migrations.filter((migration) => migration.version < '0012'),
-      );
-      const [ics] = await database.query<{ id: number }>('SELECT id FROM ics LIMIT 1');
-      const [service] = await database.query<{ id: number }>(
-        "INSERT INTO service (name) VALUES ('S') RETURNING id",
-      );
-      const [team] = await database.query<{ id: number }>(
-        "INSERT INTO team (service_id, ics_id, name) VALUES ($1, $2, 'T') RETURNING id",
-        [service?.id ?? 0, ics?.id ?? 0],
-      );
-      const [account] = await database.query<{ id: number }>(
-        "INSERT INTO account (email, name) VALUES ('tl@nhs.net', 'TL') RETURNING id",
-      );
+      const older = await openDatabaseWithTeam(testDatabase, { migratedBefore: '0012' });
+      const { teamId, accountId } = older;
+      database = older.database;
       await database.query(
         `INSERT INTO upload (team_id, account_id, kind, uploaded_at, file_names)
          VALUES ($1, $2, 'upload', now(), $3), ($1, $2, 'upload', now(), 'plain.xlsx')`,
-        [team?.id ?? 0, account?.id ?? 0, `${sent}, second.xlsx`],
+        [teamId, accountId, `${sent}, second.xlsx`],
       );
       await database.query(
         `INSERT INTO audit_event (at, actor_account_id, action, subject, detail)
          VALUES (now(), $1, 'uploaded data', 'team 1', $2),
                 (now(), $1, 'rolled back data', 'team 1', 'to the state after upload 1')`,
-        [account?.id ?? 0, `upload 1: 3 new, 0 changed, 5 unchanged (${sent})`],
+        [accountId, `upload 1: 3 new, 0 changed, 5 unchanged (${sent})`],
       );
       await database.query(
         `INSERT INTO pending_upload (id_hash, team_id, account_id, created_at, file_names, payload)
          VALUES ('h', $1, $2, now(), 'a.xlsx', '{}'::jsonb)`,
-        [team?.id ?? 0, account?.id ?? 0],
+        [teamId, accountId],
       );
-      await applyMigrations(database, migrations);
+      await applyMigrations(database, readMigrations());
     });
     after(() => database.close());
 

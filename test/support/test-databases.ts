@@ -61,10 +61,19 @@ export async function openScratchSchema(
   };
 }
 
-/** A migrated test database holding one service, one team and one account to act as. */
-export async function openDatabaseWithTeam(testDatabase: TestDatabase) {
+/**
+ * A migrated test database holding one service, one team and one account to act as; with
+ * `migratedBefore`, migrated only up to that version, to test a migration on older rows.
+ */
+export async function openDatabaseWithTeam(
+  testDatabase: TestDatabase,
+  { migratedBefore }: { readonly migratedBefore?: string } = {},
+) {
   const database = await testDatabase.open();
-  await applyMigrations(database, readMigrations());
+  const migrations = readMigrations().filter(
+    ({ version }) => migratedBefore === undefined || version < migratedBefore,
+  );
+  await applyMigrations(database, migrations);
   const [ics] = await database.query<{ id: number }>('SELECT id FROM ics LIMIT 1');
   const [service] = await database.query<{ id: number }>(
     "INSERT INTO service (name) VALUES ('S') RETURNING id",
