@@ -511,6 +511,20 @@ describe('browser journeys with axe', {
     const manager = await newPages();
     await manager.signIn('fidelity-manager@nhs.net');
     await manager.open(`/services/${orgs.serviceA}`);
+    await manager.page.getByRole('link', { name: "The service's referral sources" }).click();
+    await manager.checkAccessibility('referral sources (none yet)');
+    await manager.page.locator('#name0').fill('Leeds community mental health team');
+    await manager.page.getByRole('button', { name: 'Save referral sources' }).click();
+    await manager.page.locator('.nhsuk-error-summary').waitFor();
+    await manager.checkAccessibility('referral sources with an error');
+    await manager.page.locator('#category0').selectOption({ index: 1 });
+    await manager.page.getByRole('button', { name: 'Save referral sources' }).click();
+    assert.match(
+      (await manager.page.locator('.nhsuk-notification-banner').textContent()) ?? '',
+      /Referral sources saved/,
+    );
+    await manager.checkAccessibility('referral sources saved');
+    await manager.open(`/services/${orgs.serviceA}`);
     await manager.page.getByRole('link', { name: 'IPS fidelity reviews' }).click();
     await manager.checkAccessibility('fidelity reviews (none yet, overdue)');
     await manager.page.getByRole('button', { name: 'Record a fidelity review' }).click();
