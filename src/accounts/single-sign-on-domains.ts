@@ -56,44 +56,50 @@ export async function signsInWithSingleSignOn(
 }
 
 /** Makes the domain sign in with single sign-on, not passwords; false if it already did. */
-export async function requireSingleSignOn(
+export function requireSingleSignOn(
   context: Pick<AppContext, 'database' | 'clock'>,
   domain: string,
   actorAccountId: number,
 ): Promise<boolean> {
-  const now = context.clock();
-  return context.database.transaction(async (transaction) => {
-    const added = await transaction.query(
+  return changeDomainList(context, domain, actorAccountId, 'required single sign-on', (list, now) =>
+    list.query(
       `INSERT INTO single_sign_on_domain (domain, added_by, added_at) VALUES ($1, $2, $3)
        ON CONFLICT (domain) DO NOTHING RETURNING 1`,
       [domain, actorAccountId, now],
-    );
-    if (added.length === 0) return false;
-    await recordAudit(transaction, now, {
-      actorAccountId,
-      action: 'required single sign-on',
-      subject: `email domain ${domain}`,
-    });
-    return true;
-  });
+    ),
+  );
 }
 
 /** Returns the domain to passwords, so single sign-on refuses it; false if it was not listed. */
-export async function stopRequiringSingleSignOn(
+export function stopRequiringSingleSignOn(
   context: Pick<AppContext, 'database' | 'clock'>,
   domain: string,
   actorAccountId: number,
 ): Promise<boolean> {
+  return changeDomainList(
+    context,
+    domain,
+    actorAccountId,
+    'stopped requiring single sign-on',
+    (list) =>
+      list.query('DELETE FROM single_sign_on_domain WHERE domain = $1 RETURNING 1', [domain]),
+  );
+}
+
+/** One change to the list with its audit entry, in one transaction; false when nothing changed. */
+function changeDomainList(
+  context: Pick<AppContext, 'database' | 'clock'>,
+  domain: string,
+  actorAccountId: number,
+  action: string,
+  change: (list: Queryable, now: Date) => Promise<readonly unknown[]>,
+): Promise<boolean> {
   const now = context.clock();
   return context.database.transaction(async (transaction) => {
-    const removed = await transaction.query(
-      'DELETE FROM single_sign_on_domain WHERE domain = $1 RETURNING 1',
-      [domain],
-    );
-    if (removed.length === 0) return false;
+    if ((await change(transaction, now)).length === 0) return false;
     await recordAudit(transaction, now, {
       actorAccountId,
-      action: 'stopped requiring single sign-on',
+      action,
       subject: `email domain ${domain}`,
     });
     return true;
