@@ -22,7 +22,7 @@ import { saveDraft, submitReturn } from '../src/returns/return-store.ts';
 import { generateReferralRecords } from '../src/synthetic/referral-records.ts';
 import { randomSource } from '../src/synthetic/referral-rows.ts';
 import { compareWithStored } from '../src/uploads/compare-upload.ts';
-import { saveUpload, takeTeamData } from '../src/uploads/upload-store.ts';
+import { recordsToSaveOf, saveUpload, takeTeamData } from '../src/uploads/upload-store.ts';
 import { openScratchSchema } from '../test/support/test-databases.ts';
 
 /**
@@ -169,7 +169,7 @@ export async function buildNationalData(
         teamId: team.id,
         accountId: loaderId,
         fileNames: ['national-benchmark.csv'],
-        comparison: compareWithStored(new Map(), records),
+        ...recordsToSaveOf(compareWithStored(new Map(), records)),
         now,
       });
     });

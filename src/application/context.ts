@@ -4,6 +4,7 @@ import type { TeamTallies } from '../dashboards/team-tallies.ts';
 import type { Database } from '../database/database.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { ServiceMetrics } from '../observability/service-metrics.ts';
+import type { UploadCheckPool } from '../uploads/check-pool.ts';
 import type { Lifecycle } from './lifecycle.ts';
 
 /**
@@ -26,4 +27,6 @@ export interface AppContext {
   readonly metrics: ServiceMetrics;
   /** The single sign-on providers' discovered configurations, fetched at first use. */
   readonly singleSignOn: SingleSignOnClients;
+  /** The worker threads uploads are read and checked in, off the event loop. */
+  readonly uploadChecks: UploadCheckPool;
 }

@@ -53,6 +53,18 @@ export interface Config {
   readonly tracing: TracingSettings | null;
   /** How long a new personal API token works. */
   readonly apiTokenDays: number;
+  readonly uploadChecks: UploadCheckSettings;
+}
+
+/** The worker threads that read and check uploads, and what each check may take. */
+export interface UploadCheckSettings {
+  readonly threads: number;
+  /** Checks waiting for a thread, beyond which an upload is refused as "busy". */
+  readonly queue: number;
+  /** A check taking longer is stopped and the upload refused. */
+  readonly timeLimitSeconds: number;
+  /** A check's heap, beyond which its thread is stopped and the upload refused. */
+  readonly memoryLimitMb: number;
 }
 
 /** Where Prometheus scrapes: a port of their own, or the main port's /metrics with a token. */
@@ -251,6 +263,8 @@ export function readConfig(environment: Environment): ConfigResult {
     problems,
   );
 
+  const uploadChecks = readUploadCheckSettings(value, problems);
+
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -275,7 +289,26 @@ export function readConfig(environment: Environment): ConfigResult {
       tracing,
       singleSignOnProviders,
       apiTokenDays,
+      uploadChecks,
     },
+  };
+}
+
+/**
+ * One thread by default: on two cores the other answers everyone. A 200 000-row check takes about
+ * 10 s and 600 MB, so the limits leave room for the largest real file and stop a hostile one.
+ */
+function readUploadCheckSettings(
+  value: (name: string) => string | undefined,
+  problems: string[],
+): UploadCheckSettings {
+  const setting = (name: string, fallback: number, minimum: number, maximum: number) =>
+    readInteger(value(name), fallback, name, minimum, maximum, problems);
+  return {
+    threads: setting('IPS_UPLOAD_CHECK_THREADS', 1, 1, 64),
+    queue: setting('IPS_UPLOAD_CHECK_QUEUE', 20, 0, 10_000),
+    timeLimitSeconds: setting('IPS_UPLOAD_CHECK_SECONDS', 120, 5, 3_600),
+    memoryLimitMb: setting('IPS_UPLOAD_CHECK_MEMORY_MB', 1_536, 256, 65_536),
   };
 }
 

@@ -7,7 +7,12 @@ import { readMigrations } from '../database/open-database.ts';
 import { computeMetrics, type MetricsQuery } from '../metrics/compute.ts';
 import { generateReferralRecords } from '../synthetic/referral-records.ts';
 import { compareWithStored } from '../uploads/compare-upload.ts';
-import { saveUpload, storedRecords, takeTeamData } from '../uploads/upload-store.ts';
+import {
+  recordsToSaveOf,
+  saveUpload,
+  storedRecords,
+  takeTeamData,
+} from '../uploads/upload-store.ts';
 import {
   type FigureFilters,
   type FigureScope,
@@ -63,7 +68,9 @@ for (const testDatabase of testDatabases()) {
             teamId,
             accountId: account?.id ?? 0,
             fileNames: ['generated.csv'],
-            comparison: compareWithStored(await storedRecords(transaction, teamId), records),
+            ...recordsToSaveOf(
+              compareWithStored(await storedRecords(transaction, teamId), records),
+            ),
             now: NOW,
           });
         });

@@ -5,7 +5,7 @@ import { job, referral } from '../../test/support/test-referrals.ts';
 import type { Database } from '../database/database.ts';
 import type { MetricsQuery } from '../metrics/compute.ts';
 import { compareWithStored } from '../uploads/compare-upload.ts';
-import { saveUpload } from '../uploads/upload-store.ts';
+import { recordsToSaveOf, saveUpload } from '../uploads/upload-store.ts';
 import { drillOf } from './drill-through.ts';
 import { recordsBehindFigure } from './scope-records.ts';
 
@@ -38,7 +38,7 @@ for (const testDatabase of testDatabases()) {
         teamId: opened.teamId,
         accountId: opened.accountId,
         fileNames: ['team.xlsx'],
-        comparison: compareWithStored(new Map(), records),
+        ...recordsToSaveOf(compareWithStored(new Map(), records)),
         now: new Date('2026-05-01T10:00:00Z'),
       });
     });

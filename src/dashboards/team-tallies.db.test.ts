@@ -19,7 +19,13 @@ import type { DerivedRecord } from '../metrics/derive.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
 import { generateReferralRecords } from '../synthetic/referral-records.ts';
 import { compareWithStored } from '../uploads/compare-upload.ts';
-import { rollBackTo, saveUpload, storedRecords, takeTeamData } from '../uploads/upload-store.ts';
+import {
+  recordsToSaveOf,
+  rollBackTo,
+  saveUpload,
+  storedRecords,
+  takeTeamData,
+} from '../uploads/upload-store.ts';
 import { type DashboardScope, dashboardFigures } from './dashboard.ts';
 import { derivedRecords, type GroupLevel } from './scope-records.ts';
 import { TeamTallies } from './team-tallies.ts';
@@ -82,7 +88,7 @@ for (const testDatabase of testDatabases()) {
           teamId,
           accountId,
           fileNames: ['generated.csv'],
-          comparison: compareWithStored(await storedRecords(transaction, teamId), records),
+          ...recordsToSaveOf(compareWithStored(await storedRecords(transaction, teamId), records)),
           now: new Date('2026-06-01T10:00:00Z'),
         });
       });

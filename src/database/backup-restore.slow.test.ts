@@ -13,7 +13,7 @@ import { computeMetrics } from '../metrics/compute.ts';
 import { writeCsv } from '../spreadsheet/csv/csv-writer.ts';
 import { generateReferralRows } from '../synthetic/referral-rows.ts';
 import { compareWithStored } from '../uploads/compare-upload.ts';
-import { saveUpload } from '../uploads/upload-store.ts';
+import { recordsToSaveOf, saveUpload } from '../uploads/upload-store.ts';
 import type { Database } from './database.ts';
 import { openDatabase } from './open-database.ts';
 
@@ -59,9 +59,11 @@ async function seedTeam(database: Database): Promise<number> {
       teamId: team?.id ?? 0,
       accountId,
       fileNames: ['team.csv'],
-      comparison: compareWithStored(
-        new Map(),
-        ingested.records.map(({ record }) => record),
+      ...recordsToSaveOf(
+        compareWithStored(
+          new Map(),
+          ingested.records.map(({ record }) => record),
+        ),
       ),
       now: new Date(),
     }),

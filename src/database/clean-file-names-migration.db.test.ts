@@ -57,7 +57,16 @@ for (const testDatabase of testDatabases()) {
     });
 
     it('drops the checks waiting for Confirm, which kept values as typed', async () => {
-      assert.deepEqual(await database.query('SELECT id_hash FROM pending_upload'), []);
+      // 0012 emptied the table; 0015 replaced it with sealed checks, none carried over.
+      const tables = await database.query<{ name: string }>(
+        `SELECT table_name AS name FROM information_schema.tables
+          WHERE table_schema = current_schema() AND table_name IN ('pending_upload', 'upload_check')`,
+      );
+      assert.deepEqual(
+        tables.map(({ name }) => name),
+        ['upload_check'],
+      );
+      assert.deepEqual(await database.query('SELECT id_hash FROM upload_check'), []);
     });
   });
 }

@@ -4,7 +4,8 @@
  * calendar dates as 'YYYY-MM-DD' strings and counts as numbers (docs/DESIGN.md, driver differences).
  */
 
-export type SqlValue = string | number | boolean | null | Date;
+/** Bytes go as bytea, and come back as a Uint8Array (a Buffer on PostgreSQL). */
+export type SqlValue = string | number | boolean | null | Date | Uint8Array;
 
 export interface Queryable {
   /** One statement with $1… parameters; the rows, typed by the caller. */

@@ -42,7 +42,18 @@ export interface IngestOptions {
    * when no service's list is known (the command-line tool): the column is neither checked nor kept.
    */
   readonly referralSources?: ReferralSourceList | null;
+  /** Told where a long upload has got to, for its progress page; every few thousand rows. */
+  readonly onProgress?: (progress: IngestProgress) => void;
 }
+
+/** Reading: opening a file; checking: its rows, `rowsDone` counting every file's so far. */
+export interface IngestProgress {
+  readonly stage: 'reading' | 'checking';
+  readonly rowsDone: number;
+}
+
+/** How many rows between progress reports: often enough to move, rare enough to cost nothing. */
+const ROWS_PER_PROGRESS = 2_000;
 
 export interface IngestedRecord {
   readonly record: ReferralRecord;
@@ -83,10 +94,15 @@ export function ingestFiles(
   const seenKeys = new ReferralKeys();
   const firstRowOfSpecialist = new Map<string, { file: string; sheet: string; row: number }>();
   const summaries: FileSummary[] = [];
+  let rowsDone = 0;
 
   for (const file of files) {
+    options.onProgress?.({ stage: 'reading', rowsDone });
     summaries.push(
       ingestFile(file, options, problems, (key, record, sheet, row) => {
+        rowsDone++;
+        if (rowsDone % ROWS_PER_PROGRESS === 0)
+          options.onProgress?.({ stage: 'checking', rowsDone });
         const first = seenKeys.holderOf(key.clientKey, {
           file: file.name,
           row,

@@ -11,7 +11,11 @@ export type UploadOutcome =
   /** The team's data changed since the check: nothing saved, check again. */
   | 'data-changed'
   /** The kept check had expired or was already confirmed. */
-  | 'expired';
+  | 'expired'
+  /** Stopped: over its time or memory limit, or the checks' queue was full. */
+  | 'refused'
+  /** A fault in the service: the person is asked to try again. */
+  | 'failed';
 
 export type UploadStage = 'check' | 'save';
 

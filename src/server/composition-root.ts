@@ -14,6 +14,7 @@ import { openDatabase } from '../database/open-database.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { ServiceMetrics } from '../observability/service-metrics.ts';
 import { startTracing, tracedDatabase } from '../observability/tracing.ts';
+import { UploadCheckPool } from '../uploads/check-pool.ts';
 import { buildApp } from '../web/app.ts';
 import type { Services } from '../web/services.ts';
 import { createTemplates } from '../web/views.ts';
@@ -72,6 +73,7 @@ export async function composeServices(
     metrics: new ServiceMetrics(() => database.connectionUse()),
     tracing,
     singleSignOn: new SingleSignOnClients(config.singleSignOnProviders),
+    uploadChecks: new UploadCheckPool(config.uploadChecks),
   };
 }
 

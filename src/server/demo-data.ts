@@ -19,7 +19,7 @@ import { ReferralSourceList } from '../spreadsheet/referral-sources.ts';
 import { generateReferralRows, SYNTHETIC_REFERRAL_SOURCES } from '../synthetic/referral-rows.ts';
 import { setTarget, setTeamSize } from '../targets/target-store.ts';
 import { compareWithStored } from '../uploads/compare-upload.ts';
-import { saveUpload } from '../uploads/upload-store.ts';
+import { recordsToSaveOf, saveUpload } from '../uploads/upload-store.ts';
 
 /**
  * The demo: one region path (one ICS, two services, four teams with data and named specialists,
@@ -208,7 +208,7 @@ export async function seedDemo(
       teamId: upload.teamId,
       accountId: accountIds.get('team-leader') ?? 0,
       fileNames: [upload.fileName],
-      comparison: compareWithStored(new Map(), upload.records),
+      ...recordsToSaveOf(compareWithStored(new Map(), upload.records)),
       now: new Date(),
     });
   }

@@ -55,6 +55,8 @@ async function stop(signal: NodeJS.Signals) {
   }, config.stopGraceSeconds * 1000);
   deadline.unref();
   await app.close();
+  await services.lifecycle.inHandFinished();
+  await services.uploadChecks.close();
   await metricsServer?.close();
   await services.tracing?.shutdown();
   await services.database.close();

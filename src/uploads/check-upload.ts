@@ -1,3 +1,4 @@
+import type { IsoDate } from '../calendar/calendar-date.ts';
 import {
   type IngestOptions,
   type IngestResult,
@@ -7,64 +8,138 @@ import {
 import type { ReferralRecord } from '../referrals/referral-record.ts';
 import type { Problem } from '../validation/problems.ts';
 import { shownLabel } from '../validation/shown-text.ts';
-import { compareWithStored, type UploadComparison } from './compare-upload.ts';
+import { compareWithStored, referralKey, type UploadComparison } from './compare-upload.ts';
 
-/** What the check page shows for one upload, and what Confirm saves. */
-export interface UploadCheck {
-  readonly ingest: IngestResult;
+/**
+ * One upload's check, computed once: the files read and validated, then compared with the team's
+ * records. What comes out is what the check page shows and what Confirm saves, so neither reads
+ * the files or compares again.
+ */
+
+/** What the check page lists of the changed records: enough to recognise each. */
+export interface ChangedRecordSummary {
+  readonly specialist: string;
+  readonly referralDate: IsoDate;
+  /** Spreadsheet headings whose value differs, in template order. */
+  readonly changedColumns: readonly string[];
+}
+
+export interface UploadCounts {
+  readonly new: number;
+  readonly changed: number;
+  readonly unchanged: number;
+}
+
+/** The check page's contents, and nothing more: kept (sealed) until Confirm or expiry. */
+export interface UploadCheckView {
+  readonly fileNames: readonly string[];
+  /** Every error, with the value as typed so the person can find it; none means it can be saved. */
+  readonly errors: readonly Problem[];
+  /** Where each warning is and what to do, each with a null value: the page shows none. */
+  readonly warnings: readonly Problem[];
+  readonly columnsNotRead: readonly string[];
+  readonly newSpecialists: readonly string[];
+  /** Every specialist's initials in the upload: Confirm adds those the team does not have. */
+  readonly specialists: readonly string[];
+  readonly recordCount: number;
   /** Null when there are errors: nothing can be saved. */
+  readonly counts: UploadCounts | null;
+  /** The first CHANGED_RECORDS_SHOWN changed records. */
+  readonly changed: readonly ChangedRecordSummary[];
+}
+
+/** The check page lists this many changed records; the counts say how many there are in all. */
+export const CHANGED_RECORDS_SHOWN = 200;
+
+export interface CheckedUpload {
+  readonly ingest: IngestResult;
+  /** Null when there are errors. */
   readonly comparison: UploadComparison | null;
+  readonly view: UploadCheckView;
+  /** Each new or changed record as JSON, one per line's worth: what Confirm writes, as it is. */
+  readonly recordsToSave: readonly string[];
+}
+
+/** The team's stored records, each as its JSON text, by key. */
+export function storedRecordsByKey(
+  storedRecordTexts: readonly string[],
+): Map<string, ReferralRecord> {
+  const stored = new Map<string, ReferralRecord>();
+  for (const text of storedRecordTexts) {
+    const record = JSON.parse(text) as ReferralRecord;
+    stored.set(referralKey(record), record);
+  }
+  return stored;
 }
 
 export function checkUpload(
   files: readonly SpreadsheetFile[],
   stored: ReadonlyMap<string, ReferralRecord>,
   options: IngestOptions,
-): UploadCheck {
+): CheckedUpload {
   const ingest = ingestFiles(files, options);
-  if (ingest.hasErrors) return { ingest, comparison: null };
+  const comparison = ingest.hasErrors
+    ? null
+    : compareWithStored(
+        stored,
+        ingest.records.map(({ record }) => record),
+      );
+  const recordsToSave =
+    comparison === null
+      ? []
+      : [...comparison.newRecords, ...comparison.changedRecords.map(({ record }) => record)].map(
+          (record) => JSON.stringify(record),
+        );
   return {
     ingest,
-    comparison: compareWithStored(
-      stored,
-      ingest.records.map(({ record }) => record),
+    comparison,
+    view: checkViewOf(
+      ingest,
+      comparison,
+      files.map((file) => file.name),
     ),
+    recordsToSave,
   };
 }
 
-/**
- * What is kept between the check page and Confirm: pseudonymised records and what the check page
- * shows of its findings. File names, headings and sheet names come cleaned and cut short; no
- * value as typed is kept, since a cell in the wrong column may hold personal data.
- */
-export interface PendingUpload {
-  readonly fileNames: readonly string[];
-  /** The team's change count the upload was checked against. */
-  readonly dataVersion: number;
-  readonly records: readonly ReferralRecord[];
-  /** Where each warning is and what to do, each with a null value. */
-  readonly warnings: readonly Problem[];
-  readonly columnsNotRead: readonly string[];
-  readonly newSpecialists: readonly string[];
+export function changedRecordSummaries(
+  comparison: UploadComparison | null,
+): ChangedRecordSummary[] {
+  return (comparison?.changedRecords ?? []).map(({ record, changedColumns }) => ({
+    specialist: record.specialist,
+    referralDate: record.referralDate,
+    changedColumns,
+  }));
 }
 
-export function pendingUploadOf(
-  check: UploadCheck,
+function checkViewOf(
+  ingest: IngestResult,
+  comparison: UploadComparison | null,
   fileNames: readonly string[],
-  dataVersion: number,
-): PendingUpload {
+): UploadCheckView {
   return {
     fileNames,
-    dataVersion,
-    records: check.ingest.records.map(({ record }) => record),
-    warnings: check.ingest.problems
+    errors: ingest.problems.filter((problem) => problem.severity === 'error'),
+    // No value as typed: a cell in the wrong column may hold personal data.
+    warnings: ingest.problems
       .filter((problem) => problem.severity === 'warning')
       .map((warning) => ({
         ...warning,
         sheet: warning.sheet === null ? null : shownLabel(warning.sheet),
         value: null,
       })),
-    columnsNotRead: [...new Set(check.ingest.files.flatMap((file) => file.columnsNotRead))],
-    newSpecialists: check.ingest.newSpecialists,
+    columnsNotRead: [...new Set(ingest.files.flatMap((file) => file.columnsNotRead))],
+    newSpecialists: ingest.newSpecialists,
+    specialists: ingest.specialists,
+    recordCount: ingest.records.length,
+    counts:
+      comparison === null
+        ? null
+        : {
+            new: comparison.newRecords.length,
+            changed: comparison.changedRecords.length,
+            unchanged: comparison.unchangedCount,
+          },
+    changed: changedRecordSummaries(comparison).slice(0, CHANGED_RECORDS_SHOWN),
   };
 }

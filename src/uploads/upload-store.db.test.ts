@@ -5,6 +5,7 @@ import { job, referral } from '../../test/support/test-referrals.ts';
 import type { Database } from '../database/database.ts';
 import { changedColumns, compareWithStored, referralKey } from './compare-upload.ts';
 import {
+  recordsToSaveOf,
   removeRecord,
   rollBackTo,
   saveUpload,
@@ -62,7 +63,7 @@ for (const testDatabase of testDatabases()) {
           teamId,
           accountId,
           fileNames: ['team.xlsx'],
-          comparison,
+          ...recordsToSaveOf(comparison),
           now,
         });
         return { uploadId, comparison };

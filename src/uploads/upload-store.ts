@@ -1,5 +1,6 @@
 import type { Queryable } from '../database/database.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
+import type { UploadCounts } from './check-upload.ts';
 import { referralKey, type UploadComparison } from './compare-upload.ts';
 
 /** The team's records now, by key. */
@@ -14,20 +15,54 @@ export async function storedRecords(
   return new Map(rows.map(({ record }) => [referralKey(record), record]));
 }
 
-export interface SaveUpload {
+/** The team's records now, each as JSON text: a check's worker thread parses them, not the loop. */
+export async function storedRecordTexts(database: Queryable, teamId: number): Promise<string[]> {
+  const rows = await database.query<{ record: string }>(
+    'SELECT record::text AS record FROM referral WHERE team_id = $1',
+    [teamId],
+  );
+  return rows.map(({ record }) => record);
+}
+
+/** What an upload writes: its counts, and each new or changed record as JSON. */
+export interface RecordsToSave {
+  readonly counts: UploadCounts;
+  readonly records: readonly string[];
+}
+
+export function recordsToSaveOf(comparison: UploadComparison): RecordsToSave {
+  return {
+    counts: {
+      new: comparison.newRecords.length,
+      changed: comparison.changedRecords.length,
+      unchanged: comparison.unchangedCount,
+    },
+    records: [
+      ...comparison.newRecords,
+      ...comparison.changedRecords.map(({ record }) => record),
+    ].map((record) => JSON.stringify(record)),
+  };
+}
+
+export interface SaveUpload extends RecordsToSave {
   readonly teamId: number;
   readonly accountId: number;
   readonly fileNames: readonly string[];
-  readonly comparison: UploadComparison;
   readonly now: Date;
+  /** Told how many records are written so far, for the progress page. */
+  readonly onRecordsSaved?: (saved: number) => void;
 }
+
+/** Records per statement: a large upload is a few hundred round trips, none of them huge. */
+const RECORDS_PER_STATEMENT = 1_000;
 
 /**
  * Saves a checked upload: its history row, a version of every new or changed record, and the
- * team's current records. Call inside a transaction: all of it or none.
+ * team's current records. Call inside a transaction: all of it or none. The records go as the
+ * JSON they were checked as, so nothing here parses or builds them again.
  */
 export async function saveUpload(database: Queryable, upload: SaveUpload): Promise<number> {
-  const { comparison } = upload;
+  const { counts, records } = upload;
   const [row] = await database.query<{ id: number }>(
     `INSERT INTO upload (team_id, account_id, kind, uploaded_at, file_names, new_count, changed_count, unchanged_count)
      VALUES ($1, $2, 'upload', $3, $4, $5, $6, $7) RETURNING id`,
@@ -36,20 +71,15 @@ export async function saveUpload(database: Queryable, upload: SaveUpload): Promi
       upload.accountId,
       upload.now,
       upload.fileNames.join(', '),
-      comparison.newRecords.length,
-      comparison.changedRecords.length,
-      comparison.unchangedCount,
+      counts.new,
+      counts.changed,
+      counts.unchanged,
     ],
   );
   const uploadId = row?.id;
   if (uploadId === undefined) throw new Error('INSERT … RETURNING gave no row');
-  const written = [
-    ...comparison.newRecords,
-    ...comparison.changedRecords.map(({ record }) => record),
-  ];
-  // In batches: one statement per 500 records keeps large uploads to a few round trips.
-  for (let start = 0; start < written.length; start += 500) {
-    const batch = JSON.stringify(written.slice(start, start + 500));
+  for (let start = 0; start < records.length; start += RECORDS_PER_STATEMENT) {
+    const batch = `[${records.slice(start, start + RECORDS_PER_STATEMENT).join(',')}]`;
     await database.query(
       `INSERT INTO referral_version (upload_id, client_key, referral_date, record)
        SELECT $1, r->>'clientKey', (r->>'referralDate')::date, r FROM jsonb_array_elements($2::jsonb) r`,
@@ -63,6 +93,7 @@ export async function saveUpload(database: Queryable, upload: SaveUpload): Promi
        DO UPDATE SET specialist = EXCLUDED.specialist, record = EXCLUDED.record, upload_id = EXCLUDED.upload_id`,
       [upload.teamId, uploadId, batch],
     );
+    upload.onRecordsSaved?.(Math.min(records.length, start + RECORDS_PER_STATEMENT));
   }
   await recountRecords(database, upload.teamId);
   return uploadId;

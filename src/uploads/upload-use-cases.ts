@@ -6,36 +6,48 @@ import type { SpreadsheetFile } from '../ingest/ingest.ts';
 import type { UploadOutcome } from '../observability/service-metrics.ts';
 import { ensureSpecialists, specialistsOfTeam } from '../organisations/organisations.ts';
 import { referralSourcesOfTeam } from '../organisations/service-referral-sources.ts';
-import { clientKeyHasher } from '../referrals/pseudonymise.ts';
 import { cleanFileName } from '../validation/shown-text.ts';
+import { CheckRefused } from './check-pool.ts';
+import type { UploadCheckView, UploadCounts } from './check-upload.ts';
+import type { CheckProgress, CheckTask, OpenCheck } from './check-worker.ts';
+import { openSealedText } from './sealed-check.ts';
 import {
-  checkUpload,
-  type PendingUpload,
-  pendingUploadOf,
-  type UploadCheck,
-} from './check-upload.ts';
-import { compareWithStored, type UploadComparison } from './compare-upload.ts';
-import {
-  claimPendingUpload,
-  findPendingUpload,
+  beginUploadCheck,
+  type CheckOfPerson,
+  claimCheckForSaving,
+  findUploadCheck,
+  isWorking,
   purgeExpiredChecks,
-  storePendingUpload,
-} from './pending-uploads.ts';
+  recordCheckEnded,
+  recordCheckProgress,
+  recordCheckSaved,
+  recordFinishedCheck,
+  STALLED_MINUTES,
+  type TeamAndPerson,
+  type UploadCheckStage,
+  type WorkingStage,
+} from './upload-checks.ts';
 import {
   removeRecord,
   rollBackTo,
   saveUpload,
-  storedRecords,
+  storedRecordTexts,
   takeTeamData,
   teamDataVersion,
 } from './upload-store.ts';
 
 /**
  * A team's uploads from check to Confirm, roll-back and removal by hand: what the upload pages,
- * the records page and the API do, each change one transaction with its audit entry.
+ * the records page and the API do, each change one transaction with its audit entry. The files are
+ * read and checked once, in a worker thread; the check page and Confirm use that check.
  */
 
 type Clocked = Pick<AppContext, 'database' | 'clock'>;
+/** Checking is timed and counted for the service's metrics, in the pool's threads. */
+type Checking = Pick<
+  AppContext,
+  'database' | 'clock' | 'metrics' | 'pseudonymisationSecret' | 'uploadChecks'
+>;
 /** Saving is timed and counted for the service's metrics. */
 type Saving = Pick<AppContext, 'database' | 'clock' | 'metrics'>;
 
@@ -43,63 +55,176 @@ function secondsSince(start: number): number {
   return (performance.now() - start) / 1000;
 }
 
-export interface TeamUploadCheck extends UploadCheck {
-  /** What Confirm saves, holding the team's change count the files were checked against. */
-  readonly pending: PendingUpload;
-}
+/** A check in hand writes its progress at most this often: the page asks every few seconds. */
+const PROGRESS_WRITE_MS = 1_000;
 
-/** Runs an upload's files through the core against the team's records now. */
-export async function checkTeamUpload(
-  context: Pick<AppContext, 'database' | 'clock' | 'pseudonymisationSecret' | 'metrics'>,
+/** What a check's worker is given about the team, read just before: its records now. */
+async function checkTaskFor(
+  context: Checking,
   teamId: number,
   files: readonly SpreadsheetFile[],
-): Promise<TeamUploadCheck> {
-  const start = performance.now();
+  sealFor: string | null,
+): Promise<{ dataVersion: number; task: Omit<CheckTask, 'progress'> }> {
   const { database } = context;
-  // Cleaned before anything reads them: they go on to the check, the upload and the audit log.
-  const named = files.map((file) => ({ ...file, name: cleanFileName(file.name) }));
-  const known = await specialistsOfTeam(database, teamId);
-  // Read first: a change after it makes the check stale, and the confirm refuses it.
+  // Read first: a change after it makes the check stale, and Confirm refuses it.
   const dataVersion = await teamDataVersion(database, teamId);
-  const check = checkUpload(named, await storedRecords(database, teamId), {
-    clientKeyOf: clientKeyHasher(context.pseudonymisationSecret),
-    today: londonToday(context.clock()),
-    knownSpecialists: new Set(known.map((specialist) => specialist.initials)),
-    referralSources: await referralSourcesOfTeam(database, teamId),
-  });
-  const fileNames = named.map((file) => file.name);
-  const outcome = check.ingest.hasErrors ? 'has-errors' : 'checked';
-  context.metrics.recordUpload('check', outcome, secondsSince(start));
-  return { ...check, pending: pendingUploadOf(check, fileNames, dataVersion) };
+  const known = await specialistsOfTeam(database, teamId);
+  return {
+    dataVersion,
+    task: {
+      files,
+      storedRecords: await storedRecordTexts(database, teamId),
+      pseudonymisationSecret: context.pseudonymisationSecret,
+      today: londonToday(context.clock()),
+      knownSpecialists: known.map((specialist) => specialist.initials),
+      referralSources: (await referralSourcesOfTeam(database, teamId)).sources,
+      sealFor,
+    },
+  };
 }
 
-interface TeamAndPerson {
-  readonly teamId: number;
-  readonly accountId: number;
+/** File names are cleaned before anything reads them: they go on to the check, the upload and the audit log. */
+function cleanlyNamed(files: readonly SpreadsheetFile[]): SpreadsheetFile[] {
+  return files.map((file) => ({ ...file, name: cleanFileName(file.name) }));
 }
 
-/** Keeps a check without errors for its Confirm page; the check id is the page's address. */
-export async function keepCheckForConfirm(
-  context: Clocked,
-  upload: TeamAndPerson & { readonly pending: PendingUpload },
-): Promise<string> {
+/** The check as the API answers at once, keeping nothing; or why the files were not checked. */
+export async function checkTeamUploadNow(
+  context: Checking,
+  teamId: number,
+  files: readonly SpreadsheetFile[],
+): Promise<(OpenCheck & { readonly dataVersion: number }) | CheckRefused> {
+  const start = performance.now();
+  const { dataVersion, task } = await checkTaskFor(context, teamId, cleanlyNamed(files), null);
+  try {
+    const checked = await context.uploadChecks.check(task, () => {});
+    if (checked.kind !== 'open') throw new Error('an unsealed check came back sealed');
+    const outcome = checked.view.counts === null ? 'has-errors' : 'checked';
+    context.metrics.recordUpload('check', outcome, secondsSince(start));
+    return { ...checked, dataVersion };
+  } catch (error) {
+    if (!(error instanceof CheckRefused)) throw error;
+    context.metrics.recordUpload('check', 'refused', secondsSince(start));
+    return error;
+  }
+}
+
+export interface UploadInHand {
+  readonly checkId: string;
+  /** Settles when the check has finished, whatever its outcome; rejects only on a fault. */
+  readonly finished: Promise<void>;
+}
+
+const FAULT =
+  'The files could not be checked because of a fault in the service. Nothing was saved. Upload them again; if it happens again, report a problem.';
+
+/**
+ * Takes an upload's files and starts checking them in the pool, at once giving the check id that
+ * its progress and then its check page are found by.
+ */
+export async function startUploadCheck(
+  context: Checking,
+  upload: TeamAndPerson & { readonly files: readonly SpreadsheetFile[] },
+): Promise<UploadInHand> {
   const now = context.clock();
-  await purgeExpiredChecks(context.database, now);
-  return storePendingUpload(context.database, { ...upload, now });
+  const checkId = await beginUploadCheck(context.database, { ...upload, now });
+  return { checkId, finished: runUploadCheck(context, upload.teamId, checkId, upload.files) };
 }
 
-/** A kept check as its Confirm page shows it: compared with the team's records as they are now. */
-export async function checkWaitingForConfirm(
+/** Writes a check's progress now and then; the last write waits for those before it. */
+function progressWriter(context: Clocked, checkId: string) {
+  let lastWrite = 0;
+  let writing: Promise<void> = Promise.resolve();
+  return {
+    report(stage: WorkingStage, rowsDone: number) {
+      const at = performance.now();
+      if (at - lastWrite < PROGRESS_WRITE_MS) return;
+      lastWrite = at;
+      writing = writing
+        .then(() =>
+          recordCheckProgress(context.database, checkId, { stage, rowsDone, now: context.clock() }),
+        )
+        // A lost progress write only leaves the page a moment behind.
+        .catch(() => {});
+    },
+    settled: () => writing,
+  };
+}
+
+async function runUploadCheck(
+  context: Checking,
+  teamId: number,
+  checkId: string,
+  files: readonly SpreadsheetFile[],
+): Promise<void> {
+  const start = performance.now();
+  const progress = progressWriter(context, checkId);
+  try {
+    const { dataVersion, task } = await checkTaskFor(context, teamId, cleanlyNamed(files), checkId);
+    const checked = await context.uploadChecks.check(task, (reported: CheckProgress) =>
+      progress.report(reported.stage, reported.rowsDone),
+    );
+    if (checked.kind !== 'sealed') throw new Error('a kept check came back unsealed');
+    await progress.settled();
+    await recordFinishedCheck(context.database, checkId, {
+      hasErrors: checked.hasErrors,
+      dataVersion,
+      rowsDone: checked.recordCount,
+      rowsToSave: checked.rowsToSave,
+      checkView: checked.view,
+      recordsToSave: checked.records,
+      now: context.clock(),
+    });
+    const outcome = checked.hasErrors ? 'has-errors' : 'checked';
+    context.metrics.recordUpload('check', outcome, secondsSince(start));
+  } catch (error) {
+    await progress.settled();
+    const refused = error instanceof CheckRefused;
+    await recordCheckEnded(context.database, checkId, {
+      stage: 'refused',
+      refusal: refused ? error.message : FAULT,
+      now: context.clock(),
+    });
+    context.metrics.recordUpload('check', refused ? 'refused' : 'failed', secondsSince(start));
+    if (!refused) throw error;
+  }
+}
+
+/** Where an upload in hand has got to, as its page shows it. */
+export type UploadCheckState =
+  | {
+      readonly kind: 'working';
+      readonly stage: WorkingStage;
+      readonly rowsDone: number;
+      readonly rowsToSave: number | null;
+    }
+  | { readonly kind: 'stalled'; readonly stage: WorkingStage }
+  | { readonly kind: 'refused'; readonly reason: string }
+  | { readonly kind: 'data-changed' }
+  | { readonly kind: 'saved'; readonly uploadId: number }
+  | { readonly kind: 'checked'; readonly view: UploadCheckView };
+
+/** The upload this person has in hand for this team; null when there is none (or it expired). */
+export async function uploadCheckState(
   context: Clocked,
   check: TeamAndPerson & { readonly checkId: string },
-): Promise<{ pending: PendingUpload; comparison: UploadComparison } | null> {
-  const pending = await findPendingUpload(context.database, { ...check, now: context.clock() });
-  if (pending === null) return null;
-  const comparison = compareWithStored(
-    await storedRecords(context.database, check.teamId),
-    pending.records,
-  );
-  return { pending, comparison };
+): Promise<UploadCheckState | null> {
+  const now = context.clock();
+  const row = await findUploadCheck(context.database, { ...check, now });
+  if (row === null) return null;
+  const stage: UploadCheckStage = row.stage;
+  if (isWorking(stage)) {
+    if (now.getTime() - new Date(row.updatedAt).getTime() > STALLED_MINUTES * 60_000) {
+      return { kind: 'stalled', stage };
+    }
+    return { kind: 'working', stage, rowsDone: row.rowsDone, rowsToSave: row.rowsToSave };
+  }
+  if (stage === 'refused') return { kind: 'refused', reason: row.refusal ?? FAULT };
+  if (stage === 'data-changed') return { kind: 'data-changed' };
+  if (stage === 'saved' && row.uploadId !== null) return { kind: 'saved', uploadId: row.uploadId };
+  if (row.checkView === null) return { kind: 'refused', reason: FAULT };
+  const view = JSON.parse(await openSealedText(check.checkId, row.checkView)) as UploadCheckView;
+  return { kind: 'checked', view };
 }
 
 /** Where the sweep says it failed: the server's log. */
@@ -141,51 +266,69 @@ export function keepSweepingExpiredChecks(
   return { sweep, stop: () => clearInterval(timer) };
 }
 
+/** A checked upload as Confirm (or the API) saves it: what the check found, nothing read again. */
+export interface CheckedUploadToSave extends TeamAndPerson {
+  readonly fileNames: readonly string[];
+  /** The team's change count the files were checked against. */
+  readonly dataVersion: number;
+  readonly counts: UploadCounts;
+  readonly specialists: readonly string[];
+  /** Each new or changed record's JSON. */
+  readonly records: readonly string[];
+}
+
 export interface SavedUpload {
   readonly uploadId: number;
-  readonly comparison: UploadComparison;
+  readonly counts: UploadCounts;
 }
 
 /** The team's data changed since the check (another upload, a roll-back): nothing was saved. */
 export type DataChanged = 'changed';
 
 /**
- * Saves a checked upload, in the caller's transaction, against the records as they are at that
- * moment: refused when the team's data changed since the check.
+ * Saves a checked upload, in the caller's transaction: refused when the team's data changed since
+ * the check, so the check's comparison still holds whenever it is saved.
  */
 async function saveChecked(
   transaction: Queryable,
   now: Date,
-  upload: TeamAndPerson & { readonly pending: PendingUpload },
+  upload: CheckedUploadToSave,
+  onRecordsSaved?: (saved: number) => void,
 ): Promise<SavedUpload | DataChanged> {
-  const { teamId, accountId, pending } = upload;
-  if (!(await takeTeamData(transaction, teamId, pending.dataVersion))) return 'changed';
-  const comparison = compareWithStored(await storedRecords(transaction, teamId), pending.records);
+  const { teamId, accountId, counts } = upload;
+  if (!(await takeTeamData(transaction, teamId, upload.dataVersion))) return 'changed';
   const uploadId = await saveUpload(transaction, {
     teamId,
     accountId,
-    fileNames: pending.fileNames,
-    comparison,
+    fileNames: upload.fileNames,
+    counts,
+    records: upload.records,
     now,
+    ...(onRecordsSaved === undefined ? {} : { onRecordsSaved }),
   });
-  await ensureSpecialists(
-    transaction,
-    teamId,
-    pending.records.map((record) => record.specialist),
-  );
+  await ensureSpecialists(transaction, teamId, upload.specialists);
   await recordAudit(transaction, now, {
     actorAccountId: accountId,
     action: 'uploaded data',
     subject: `team ${teamId}`,
-    detail: `upload ${uploadId}: ${comparison.newRecords.length} new, ${comparison.changedRecords.length} changed, ${comparison.unchangedCount} unchanged (${pending.fileNames.join(', ')})`,
+    detail: `upload ${uploadId}: ${counts.new} new, ${counts.changed} changed, ${counts.unchanged} unchanged (${upload.fileNames.join(', ')})`,
   });
-  return { uploadId, comparison };
+  return { uploadId, counts };
+}
+
+function recordSave(
+  context: Pick<AppContext, 'metrics'>,
+  result: SavedUpload | DataChanged,
+  start: number,
+): void {
+  const outcome: UploadOutcome = result === 'changed' ? 'data-changed' : 'saved';
+  context.metrics.recordUpload('save', outcome, secondsSince(start));
 }
 
 /** Saves an upload checked a moment ago, in one transaction (the API: no check page between). */
 export async function saveCheckedUpload(
   context: Saving,
-  upload: TeamAndPerson & { readonly pending: PendingUpload },
+  upload: CheckedUploadToSave,
 ): Promise<SavedUpload | DataChanged> {
   const start = performance.now();
   const now = context.clock();
@@ -196,38 +339,75 @@ export async function saveCheckedUpload(
   return saved;
 }
 
-function recordSave(
-  context: Pick<AppContext, 'metrics'>,
-  result: SavedUpload | DataChanged | 'expired' | 'already-confirmed',
-  start: number,
-): void {
-  let outcome: UploadOutcome = 'saved';
-  if (result === 'changed') outcome = 'data-changed';
-  else if (typeof result === 'string') outcome = 'expired';
-  context.metrics.recordUpload('save', outcome, secondsSince(start));
-}
-
 /**
- * Confirm on the check page: claims the kept check, then saves it, in one transaction, so two
- * clicks save once. `expired`: no such check of this person's; `already-confirmed`: another
- * click claimed it first.
+ * Confirm on the check page: claims the checked upload (so two clicks save once) and starts saving
+ * it. `not-ready`: it is still being checked, found errors, or is saving or saved already;
+ * `expired`: there is no such check of this person's.
  */
-export async function confirmPendingUpload(
+export async function confirmUploadCheck(
   context: Saving,
   check: TeamAndPerson & { readonly checkId: string },
-): Promise<SavedUpload | DataChanged | 'expired' | 'already-confirmed'> {
-  const start = performance.now();
+): Promise<{ readonly finished: Promise<void> } | 'not-ready' | 'expired'> {
   const now = context.clock();
-  const pending = await findPendingUpload(context.database, { ...check, now });
-  const result =
-    pending === null
-      ? 'expired'
-      : await context.database.transaction(async (transaction) => {
-          if (!(await claimPendingUpload(transaction, check.checkId))) return 'already-confirmed';
-          return saveChecked(transaction, now, { ...check, pending });
-        });
-  recordSave(context, result, start);
-  return result;
+  const person: CheckOfPerson = { ...check, now };
+  const claimed = await claimCheckForSaving(context.database, person);
+  if (claimed === null) {
+    return (await findUploadCheck(context.database, person)) === null ? 'expired' : 'not-ready';
+  }
+  return { finished: saveClaimedCheck(context, check, claimed) };
+}
+
+async function saveClaimedCheck(
+  context: Saving,
+  check: TeamAndPerson & { readonly checkId: string },
+  claimed: Awaited<ReturnType<typeof claimCheckForSaving>> & {},
+): Promise<void> {
+  const start = performance.now();
+  const progress = progressWriter(context, check.checkId);
+  try {
+    const view = JSON.parse(
+      await openSealedText(check.checkId, claimed.checkView),
+    ) as UploadCheckView;
+    const lines = await openSealedText(check.checkId, claimed.recordsToSave);
+    const upload: CheckedUploadToSave = {
+      teamId: check.teamId,
+      accountId: check.accountId,
+      fileNames: view.fileNames,
+      dataVersion: claimed.dataVersion,
+      counts: view.counts ?? { new: 0, changed: 0, unchanged: 0 },
+      specialists: view.specialists,
+      records: lines === '' ? [] : lines.split('\n'),
+    };
+    const now = context.clock();
+    const saved = await context.database.transaction(async (transaction) => {
+      const result = await saveChecked(transaction, now, upload, (rowsDone) =>
+        progress.report('saving', rowsDone),
+      );
+      if (result !== 'changed') {
+        await recordCheckSaved(transaction, check.checkId, { uploadId: result.uploadId, now });
+      }
+      return result;
+    });
+    await progress.settled();
+    if (saved === 'changed') {
+      await recordCheckEnded(context.database, check.checkId, {
+        stage: 'data-changed',
+        refusal: null,
+        now: context.clock(),
+      });
+    }
+    recordSave(context, saved, start);
+  } catch (error) {
+    await progress.settled();
+    await recordCheckEnded(context.database, check.checkId, {
+      stage: 'refused',
+      refusal:
+        'Saving stopped because of a fault in the service. Nothing was saved. Upload the files again; if it happens again, report a problem.',
+      now: context.clock(),
+    });
+    context.metrics.recordUpload('save', 'failed', secondsSince(start));
+    throw error;
+  }
 }
 
 /** Rolls the team back to the state after one of its uploads; false when there is no such upload. */

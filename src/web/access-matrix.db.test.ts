@@ -121,6 +121,7 @@ rule([TL], 'team', [
   'GET /teams/:teamId/upload',
   'POST /teams/:teamId/upload',
   'GET /teams/:teamId/upload/check/:checkId',
+  'GET /teams/:teamId/upload/check/:checkId/progress',
   'POST /teams/:teamId/upload/check/:checkId',
   'GET /teams/:teamId/upload/done/:uploadId',
   'GET /teams/:teamId/template.xlsx',

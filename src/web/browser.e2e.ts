@@ -18,6 +18,12 @@ import { ensureSpecialists } from '../organisations/organisations.ts';
 import type { CellValue } from '../spreadsheet/cells.ts';
 import { writeXlsx } from '../spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../synthetic/referral-rows.ts';
+import {
+  beginUploadCheck,
+  recordCheckEnded,
+  recordCheckProgress,
+  STALLED_MINUTES,
+} from '../uploads/upload-checks.ts';
 
 /**
  * The journeys in a real browser (Debian's Chromium), with axe-core's WCAG 2.2 AA rules run on
@@ -750,6 +756,60 @@ describe('browser journeys with axe', {
     await pages.page.getByRole('link', { name: 'Upload data' }).click();
     assert.equal(await pages.heading(), 'Which team is this data for?');
     await pages.checkAccessibility('choose the team to upload for');
+  });
+
+  it('an upload in hand: its progress with and without JavaScript, then where it ends', async () => {
+    const accountId = await createTestAccount(web.database, 'in-hand@nhs.net', [
+      role('team-leader', { teamId: orgs.teamA1 }),
+    ]);
+    // Checks in hand as a long upload leaves them, moved on by the test as a worker would.
+    const inHand = () =>
+      beginUploadCheck(web.database, { teamId: orgs.teamA1, accountId, now: web.services.clock() });
+    const moveOn = (checkId: string, rowsDone: number) =>
+      recordCheckProgress(web.database, checkId, {
+        stage: 'checking',
+        rowsDone,
+        now: web.services.clock(),
+      });
+    const address = (checkId: string) => `/teams/${orgs.teamA1}/upload/check/${checkId}`;
+    const refusal = 'Checking the files took longer than 120 seconds, so it was stopped.';
+
+    const pages = await newPages();
+    await pages.signIn('in-hand@nhs.net');
+    const withScript = await inHand();
+    await pages.open(address(withScript));
+    assert.equal(await pages.heading(), 'Checking your upload');
+    await pages.checkAccessibility('upload progress: reading');
+    await moveOn(withScript, 4_000);
+    await pages.page.getByText('4,000 rows checked so far').waitFor();
+    await pages.checkAccessibility('upload progress: checking, updated in place');
+    await recordCheckEnded(web.database, withScript, {
+      stage: 'refused',
+      refusal,
+      now: web.services.clock(),
+    });
+    await pages.page.getByRole('heading', { name: 'Your upload could not be checked' }).waitFor();
+    assert.match((await pages.page.textContent('main')) ?? '', /took longer than 120 seconds/);
+    await pages.checkAccessibility('upload refused');
+
+    const stalled = await inHand();
+    await moveOn(stalled, 2_000);
+    web.advanceMinutes(STALLED_MINUTES + 1);
+    await pages.open(address(stalled));
+    assert.equal(await pages.heading(), 'Checking your upload stopped');
+    await pages.checkAccessibility('upload stopped');
+
+    // Without JavaScript the page asks again by itself.
+    const noScript = await browser.newContext({ javaScriptEnabled: false });
+    const plain = new Pages(await noScript.newPage(), baseUrl, checked);
+    await plain.signIn('in-hand@nhs.net');
+    const withoutScript = await inHand();
+    await plain.open(address(withoutScript));
+    assert.equal(await plain.heading(), 'Checking your upload');
+    assert.equal(await plain.page.getByRole('link', { name: 'Refresh this page' }).count(), 1);
+    await moveOn(withoutScript, 6_000);
+    await plain.page.getByText('6,000 rows checked so far').waitFor({ timeout: 10_000 });
+    await noScript.close();
   });
 
   it('area views and a refused page', async () => {

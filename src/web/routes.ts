@@ -205,6 +205,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
       uploads.upload,
     );
     scope.get('/teams/:teamId/upload/check/:checkId', uploads.check);
+    scope.get('/teams/:teamId/upload/check/:checkId/progress', uploads.progress);
     scope.post(
       '/teams/:teamId/upload/check/:checkId',
       { config: { rateLimit: RATE_LIMITS.upload } },

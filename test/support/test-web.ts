@@ -134,6 +134,18 @@ export class TestBrowser {
     return response;
   }
 
+  /**
+   * An upload's address as a browser left on its progress page ends up: the check page, or the
+   * redirect to the saved upload, once the work in hand has finished.
+   */
+  async whenUploadFinished(address: string): Promise<LightMyRequestResponse> {
+    for (;;) {
+      const page = await this.get(address);
+      if (!page.body.includes('data-module="app-upload-progress"')) return page;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   /** Posts a form as the browser would, with the CSRF token of the last page loaded. */
   async post(
     url: string,
@@ -239,8 +251,14 @@ export async function uploadGeneratedSpreadsheet(
   const bytes = writeXlsx([{ name: 'Referrals', rows: [generated.headings, ...generated.rows] }]);
   await leader.get(`/teams/${teamId}/upload`);
   const checked = await leader.postFiles(`/teams/${teamId}/upload`, [{ name: 'team.xlsx', bytes }]);
-  const confirmed = await leader.post(checked.headers.location as string);
-  if (confirmed.statusCode !== 302) throw new Error(`upload failed: ${confirmed.statusCode}`);
+  const address = checked.headers.location as string;
+  const checkPage = await leader.whenUploadFinished(address);
+  if (checkPage.statusCode !== 200) throw new Error(`upload check failed: ${checkPage.statusCode}`);
+  await leader.post(address);
+  const saved = await leader.whenUploadFinished(address);
+  if (!/\/upload\/done\/\d+$/.test(saved.headers.location ?? '')) {
+    throw new Error(`upload failed: ${saved.statusCode}`);
+  }
   return bytes;
 }
 

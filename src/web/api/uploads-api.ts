@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Viewer } from '../../permissions/permissions.ts';
-import type { UploadComparison } from '../../uploads/compare-upload.ts';
-import { checkTeamUpload, saveCheckedUpload } from '../../uploads/upload-use-cases.ts';
+import { CheckRefused } from '../../uploads/check-pool.ts';
+import { checkTeamUploadNow, saveCheckedUpload } from '../../uploads/upload-use-cases.ts';
 import type { Problem } from '../../validation/problems.ts';
 import { idParameter } from '../http-errors.ts';
 import type { Services } from '../services.ts';
@@ -19,14 +19,6 @@ const uploadQuery = z.object({ dryRun: z.string().optional().catch(undefined) })
 function problemJson(problem: Problem) {
   const { severity, code, file, sheet, row, column, value, description, fix } = problem;
   return { severity, code, file, sheet, row, column, value, description, fix };
-}
-
-function countsJson(comparison: UploadComparison) {
-  return {
-    new: comparison.newRecords.length,
-    changed: comparison.changedRecords.length,
-    unchanged: comparison.unchangedCount,
-  };
 }
 
 /**
@@ -46,28 +38,28 @@ export function uploadApiHandlers(services: Services) {
       }
       const query = uploadQuery.parse(request.query ?? {});
       const dryRun = (query.dryRun ?? form.fields.get('dryRun')) === 'true';
-      const check = await checkTeamUpload(services, teamId, form.files);
-      const problems = check.ingest.problems;
+      const check = await checkTeamUploadNow(services, teamId, form.files);
+      if (check instanceof CheckRefused) {
+        return reply.code(422).send({ dryRun, saved: false, error: check.message });
+      }
+      const { view, problems, changed } = check;
       const base = {
         dryRun,
-        files: check.pending.fileNames,
+        files: view.fileNames,
         errors: problems.filter((problem) => problem.severity === 'error').map(problemJson),
         warnings: problems.filter((problem) => problem.severity === 'warning').map(problemJson),
-        newSpecialists: check.ingest.newSpecialists,
+        newSpecialists: view.newSpecialists,
       };
-      if (check.comparison === null) return reply.code(422).send({ ...base, saved: false });
-      const changed = check.comparison.changedRecords.map(({ record, changedColumns }) => ({
-        specialist: record.specialist,
-        referralDate: record.referralDate,
-        changedColumns,
-      }));
-      if (dryRun) {
-        return reply.send({ ...base, saved: false, counts: countsJson(check.comparison), changed });
-      }
+      if (view.counts === null) return reply.code(422).send({ ...base, saved: false });
+      if (dryRun) return reply.send({ ...base, saved: false, counts: view.counts, changed });
       const saved = await saveCheckedUpload(services, {
         teamId,
         accountId: (request.viewer as Viewer).accountId,
-        pending: check.pending,
+        fileNames: view.fileNames,
+        dataVersion: check.dataVersion,
+        counts: view.counts,
+        specialists: view.specialists,
+        records: check.recordsToSave,
       });
       if (saved === 'changed') {
         return reply.code(409).send({
@@ -81,7 +73,7 @@ export function uploadApiHandlers(services: Services) {
         ...base,
         saved: true,
         uploadId: saved.uploadId,
-        counts: countsJson(saved.comparison),
+        counts: saved.counts,
         changed,
       });
     },

@@ -11,6 +11,56 @@ for (const form of document.querySelectorAll('[data-module="app-upload-form"]'))
   });
 }
 
+// An upload in hand: ask where it has got to every two seconds, and move on when it is done (without
+// this script the page refreshes itself).
+for (const progress of document.querySelectorAll('[data-module="app-upload-progress"]')) {
+  const list = progress.querySelector('ol');
+  const tagOf = (stage) => {
+    if (stage.done) return ['Done', 'nhsuk-tag--green'];
+    if (stage.now) return ['In progress', 'nhsuk-tag--blue'];
+    return ['Not started', 'nhsuk-tag--grey'];
+  };
+  const show = (stages) => {
+    list.replaceChildren(
+      ...stages.map((stage) => {
+        const item = document.createElement('li');
+        item.className = 'app-upload-stage';
+        const name = document.createElement('strong');
+        name.textContent = stage.name;
+        const [text, colour] = tagOf(stage);
+        const tag = document.createElement('strong');
+        tag.className = `nhsuk-tag ${colour}`;
+        tag.textContent = text;
+        item.append(name, ' ', tag);
+        if (stage.now && stage.detail) {
+          const detail = document.createElement('span');
+          detail.className = 'app-upload-stage__detail';
+          detail.textContent = stage.detail;
+          item.append(' ', detail);
+        }
+        return item;
+      }),
+    );
+  };
+  const ask = async () => {
+    try {
+      const response = await fetch(progress.dataset.progressHref, {
+        headers: { accept: 'application/json' },
+      });
+      const answer = await response.json();
+      if (answer.finished) {
+        window.location.reload();
+        return;
+      }
+      show(answer.stages);
+    } catch {
+      // A lost answer is asked again next time.
+    }
+    setTimeout(ask, 2000);
+  };
+  setTimeout(ask, 2000);
+}
+
 // Charts are SVG from the server; with JavaScript, each also downloads as a PNG.
 for (const figure of document.querySelectorAll('figure.app-chart')) {
   const svg = figure.querySelector('svg');

@@ -11,9 +11,12 @@ import {
   type TestWeb,
 } from '../../../test/support/test-web.ts';
 import { createApiToken } from '../../accounts/api-tokens.ts';
+import { hashSecretToken } from '../../accounts/secret-tokens.ts';
 import type { CellValue } from '../../spreadsheet/cells.ts';
 import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../../synthetic/referral-rows.ts';
+import type { UploadCheckView } from '../../uploads/check-upload.ts';
+import { openSealedText } from '../../uploads/sealed-check.ts';
 
 const CLIENT_CANARY = 'CLIENTCANARY';
 const PII_CANARY = 'PIICANARY';
@@ -41,6 +44,14 @@ const summaryValue = (body: string, key: string) =>
     body,
   )?.[1];
 
+/** A 303's next page, as a browser follows it. */
+async function followed(browser: TestBrowser, response: Awaited<ReturnType<TestBrowser['get']>>) {
+  assert.equal(response.statusCode, 303, `a redirect, not ${response.statusCode}`);
+  return browser.get(response.headers.location as string);
+}
+
+const checkIdOf = (address: string) => address.split('/').pop() ?? '';
+
 for (const testDatabase of testDatabases()) {
   describe(`uploading a team's spreadsheet (${testDatabase.driver})`, () => {
     let web: TestWeb;
@@ -48,6 +59,17 @@ for (const testDatabase of testDatabases()) {
     let leader: TestBrowser;
     const count = async (table: string) =>
       (await web.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]?.n;
+    /** The kept check at a check page's address, and its row as the database holds it. */
+    const keptCheck = async (address: string) => {
+      const checkId = checkIdOf(address);
+      const [row] = await web.database.query<{ text: string; view: Uint8Array }>(
+        'SELECT c::text AS text, check_view AS view FROM upload_check c WHERE id_hash = $1',
+        [hashSecretToken(checkId)],
+      );
+      assert.ok(row, 'the check is kept');
+      const view = JSON.parse(await openSealedText(checkId, row.view)) as UploadCheckView;
+      return { row: row.text, view };
+    };
 
     before(async () => {
       web = await startTestWeb(testDatabase);
@@ -160,7 +182,7 @@ for (const testDatabase of testDatabases()) {
       );
       const token = await createApiToken(web.database, account?.id ?? 0, 'bad client', new Date());
       const stored = async () =>
-        [await count('pending_upload'), await count('upload'), await count('referral')].join();
+        [await count('upload_check'), await count('upload'), await count('referral')].join();
       const before = await stored();
       for (const { contentType, payload, message } of malformed) {
         await leader.get(`/teams/${orgs.teamA1}/upload`);
@@ -190,16 +212,24 @@ for (const testDatabase of testDatabases()) {
         (rows[3] as CellValue[])[referralDate] = 'not a date';
         (rows[7] as CellValue[])[referralDate] = null;
       });
-      const response = await leader.postFiles(`/teams/${orgs.teamA1}/upload`, [
+      const sent = await leader.postFiles(`/teams/${orgs.teamA1}/upload`, [
         { name: 'team.xlsx', bytes: bad },
       ]);
+      const response = await followed(leader, sent);
       assert.equal(response.statusCode, 422);
       assert.match(response.body, /There is a problem/);
       assert.match(response.body, /2 problems must be fixed/);
+      assert.match(response.body, /not a date/, 'the value as typed, to find it by');
       assert.match(response.body, /download="upload-problems.csv"/);
       assert.equal(await count('referral'), 0);
       assert.equal(await count('upload'), 0);
-      assert.equal(await count('pending_upload'), 0);
+      const [kept] = await web.database.query<{ stage: string; records: Uint8Array | null }>(
+        'SELECT stage, records_to_save AS records FROM upload_check WHERE id_hash = $1',
+        [hashSecretToken(checkIdOf(sent.headers.location as string))],
+      );
+      assert.deepEqual(kept, { stage: 'has-errors', records: null }, 'no records kept to save');
+      assert.equal((await leader.post(sent.headers.location as string)).statusCode, 303);
+      assert.equal(await count('upload'), 0, 'a check with errors cannot be confirmed');
     });
 
     it('checks, confirms, shows new / changed / unchanged on re-upload, and rolls back', async () => {
@@ -207,8 +237,7 @@ for (const testDatabase of testDatabases()) {
       const first = await leader.postFiles(`/teams/${orgs.teamA1}/upload`, [
         { name: 'team.xlsx', bytes: spreadsheet() },
       ]);
-      assert.equal(first.statusCode, 302);
-      const check = await leader.get(first.headers.location as string);
+      const check = await followed(leader, first);
       assert.equal(heading(check.body), 'Check your upload for North team');
       assert.equal(summaryValue(check.body, 'New records'), '120');
       assert.deepEqual(summaryValue(check.body, 'New employment specialists')?.split(', ').sort(), [
@@ -216,13 +245,11 @@ for (const testDatabase of testDatabases()) {
         'CD',
       ]);
       assert.equal(await count('referral'), 0, 'nothing saved before Confirm');
-      const confirmed = await leader.post(first.headers.location as string);
+      const confirmed = await followed(leader, await leader.post(first.headers.location as string));
       assert.match(confirmed.headers.location as string, /\/upload\/done\/\d+$/);
-      assert.equal(
-        (await leader.post(first.headers.location as string)).statusCode,
-        404,
-        'a check confirms once',
-      );
+      const again = await followed(leader, await leader.post(first.headers.location as string));
+      assert.equal(again.headers.location, confirmed.headers.location, 'a check confirms once');
+      assert.equal(await count('upload'), 1);
       const done = await leader.get(confirmed.headers.location as string);
       assert.match(done.body, /120 new, 0 changed, 0 unchanged/);
       assert.equal(await count('referral'), 120);
@@ -237,7 +264,7 @@ for (const testDatabase of testDatabases()) {
       const second = await leader.postFiles(`/teams/${orgs.teamA1}/upload`, [
         { name: 'team-may.xlsx', bytes: edited },
       ]);
-      const secondCheck = await leader.get(second.headers.location as string);
+      const secondCheck = await followed(leader, second);
       assert.equal(summaryValue(secondCheck.body, 'New records'), '0');
       assert.equal(summaryValue(secondCheck.body, 'Changed records'), '3');
       assert.equal(summaryValue(secondCheck.body, 'Unchanged records'), '112');
@@ -366,9 +393,12 @@ for (const testDatabase of testDatabases()) {
         (rows[0] as CellValue[])[0] = 'CONCURRENT-TWO';
       });
       const before = await uploads();
-      const [a, b] = await Promise.all([leader.post(first), second.post(other)]);
+      const [a, b] = await Promise.all([
+        leader.post(first).then((sent) => followed(leader, sent)),
+        second.post(other).then((sent) => followed(second, sent)),
+      ]);
       const statuses = [a.statusCode, b.statusCode].sort();
-      assert.deepEqual(statuses, [302, 409], 'one saved, one refused');
+      assert.deepEqual(statuses, [303, 409], 'one saved, one refused');
       const refused = a.statusCode === 409 ? a : b;
       assert.match(refused.body, /The team's data changed while you were checking/);
       assert.equal(await uploads(), before + 1, 'exactly one upload saved');
@@ -386,7 +416,7 @@ for (const testDatabase of testDatabases()) {
       assert.equal(rolledBack.statusCode, 302);
       const afterRollBack = await snapshot();
       assert.notEqual(afterRollBack, afterOne);
-      const late = await second.post(stale);
+      const late = await followed(second, await second.post(stale));
       assert.equal(late.statusCode, 409);
       assert.equal(await snapshot(), afterRollBack, 'the refused upload changed nothing');
       // An upload confirmed at the very moment of a roll-back: whichever goes first, the team
@@ -396,12 +426,12 @@ for (const testDatabase of testDatabases()) {
       });
       await leader.get(`/teams/${orgs.teamA1}/upload`);
       const [confirmed, rolled] = await Promise.all([
-        second.post(racing),
+        second.post(racing).then((sent) => followed(second, sent)),
         leader.post(`/teams/${orgs.teamA1}/uploads/${earlier}/roll-back`),
       ]);
       assert.equal(rolled.statusCode, 302);
       assert.ok(
-        [302, 409].includes(confirmed.statusCode),
+        [303, 409].includes(confirmed.statusCode),
         `confirm answered ${confirmed.statusCode}`,
       );
       assert.equal(await snapshot(), afterRollBack);
@@ -415,11 +445,7 @@ for (const testDatabase of testDatabases()) {
       const check = await leader.postFiles(`/teams/${orgs.teamA1}/upload`, [
         { name: 'broken.xlsx', bytes: broken },
       ]);
-      // A file with errors is answered with its check page straight away.
-      const checkPage =
-        check.headers.location === undefined
-          ? check
-          : await leader.get(check.headers.location as string);
+      const checkPage = await followed(leader, check);
       assert.match(checkPage.body, /There (is a problem|are problems)/);
       const problemsCsv = /href="([^"]+)" download="upload-problems.csv"/.exec(checkPage.body)?.[1];
       const outputs: Array<[string, string]> = [['check page with errors', checkPage.body]];
@@ -464,22 +490,20 @@ for (const testDatabase of testDatabases()) {
       const checked = await leaderA2.postFiles(`/teams/${orgs.teamA2}/upload`, [
         { name: 'canary.xlsx', bytes },
       ]);
-      assert.equal(checked.statusCode, 302);
-      const page = await leaderA2.get(checked.headers.location as string);
+      const page = await followed(leaderA2, checked);
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /This value is not in the Ethnicity list/);
       assert.ok(page.body.includes(strayHeading.slice(0, 40)), 'the heading, cut short');
-      const [kept] = await web.database.query<{ text: string }>(
-        'SELECT p::text AS text FROM pending_upload p WHERE team_id = $1',
-        [orgs.teamA2],
-      );
-      assert.ok(kept?.text.includes('valueNotInList'), 'the warning is kept');
+      const kept = await keptCheck(checked.headers.location as string);
+      const opened = JSON.stringify(kept.view);
+      assert.ok(opened.includes('valueNotInList'), 'the warning is kept');
+      assert.equal(kept.row.includes('valueNotInList'), false, 'sealed: unreadable at rest');
       for (const canary of [
         nhsNumber,
         nhsNumber.replaceAll(' ', ''),
         'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
       ]) {
-        assert.equal(kept?.text.includes(canary), false, `${canary} in the kept check`);
+        assert.equal(opened.includes(canary), false, `${canary} in the kept check`);
         assert.equal(page.body.includes(canary), false, `${canary} on the check page`);
       }
 
@@ -501,13 +525,11 @@ for (const testDatabase of testDatabases()) {
       const checked = await leader.postFiles(`/teams/${orgs.teamA1}/upload`, [
         { name: sent, bytes: spreadsheet() },
       ]);
-      assert.equal(checked.statusCode, 302);
-      const [kept] = await web.database.query<{ fileNames: string }>(
-        'SELECT file_names AS "fileNames" FROM pending_upload WHERE file_names LIKE \'Mary%\'',
-      );
       const clean = `Mary Jones [31m ${'x'.repeat(84)}`;
-      assert.equal(kept?.fileNames, clean);
-      assert.equal((await leader.post(checked.headers.location as string)).statusCode, 302);
+      const kept = await keptCheck(checked.headers.location as string);
+      assert.deepEqual(kept.view.fileNames, [clean]);
+      const saved = await followed(leader, await leader.post(checked.headers.location as string));
+      assert.match(saved.headers.location as string, /\/upload\/done\/\d+$/);
       const [upload] = await web.database.query<{ fileNames: string; id: number }>(
         'SELECT id, file_names AS "fileNames" FROM upload ORDER BY id DESC LIMIT 1',
       );

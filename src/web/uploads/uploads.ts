@@ -3,15 +3,14 @@ import { z } from 'zod';
 import type { SpreadsheetFile } from '../../ingest/ingest.ts';
 import { findTeam, teamPlace } from '../../organisations/organisations.ts';
 import { canUploadForTeam, type Viewer } from '../../permissions/permissions.ts';
-import type { PendingUpload } from '../../uploads/check-upload.ts';
-import type { UploadComparison } from '../../uploads/compare-upload.ts';
+import { CHANGED_RECORDS_SHOWN, type UploadCheckView } from '../../uploads/check-upload.ts';
 import { teamRecordCount, uploadHistory } from '../../uploads/upload-store.ts';
 import {
-  checkTeamUpload,
-  checkWaitingForConfirm,
-  confirmPendingUpload,
-  keepCheckForConfirm,
+  confirmUploadCheck,
   rollBackTeamData,
+  startUploadCheck,
+  type UploadCheckState,
+  uploadCheckState,
 } from '../../uploads/upload-use-cases.ts';
 import { type Problem, problemsCsv } from '../../validation/problems.ts';
 import { forbidden, idParameter, notFound } from '../http-errors.ts';
@@ -26,7 +25,23 @@ import {
 /** A check's address: an id nobody can guess; one that matches no check shows "expired". */
 const checkParameters = z.object({ checkId: z.string() }).catch({ checkId: '' });
 
-/** Errors show the value as typed; warnings come from the kept check, which holds none. */
+/**
+ * How long the upload and Confirm wait for the work before answering: a usual upload goes
+ * straight to its check page or done page, a long one to its progress page meanwhile.
+ */
+const WAIT_BEFORE_PROGRESS_MS = 1_500;
+
+function finishedWithin(work: Promise<unknown>, milliseconds: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, milliseconds);
+    void work.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** Errors show the value as typed; warnings come without one, since the kept check holds none. */
 function problemRows(problems: readonly Problem[], { withValue }: { withValue: boolean }) {
   return problems.map((problem) => [
     { text: problem.file },
@@ -35,6 +50,28 @@ function problemRows(problems: readonly Problem[], { withValue }: { withValue: b
     ...(withValue ? [{ text: problem.value ?? '' }] : []),
     { text: `${problem.description} ${problem.fix}` },
   ]);
+}
+
+/** The progress page's stages, each with where it has got to. */
+function progressStages(state: Extract<UploadCheckState, { kind: 'working' }>) {
+  const rows = (count: number) =>
+    `${count.toLocaleString('en-GB')} ${count === 1 ? 'row' : 'rows'}`;
+  const order = ['reading', 'checking', 'saving'] as const;
+  const at = order.indexOf(state.stage);
+  const saving =
+    state.rowsToSave === null
+      ? ''
+      : `${state.rowsDone.toLocaleString('en-GB')} of ${rows(state.rowsToSave)} saved`;
+  return [
+    { name: 'Reading the files', done: at > 0, now: at === 0, detail: '' },
+    {
+      name: 'Checking the rows',
+      done: at > 1,
+      now: at === 1,
+      detail: at === 1 ? `${rows(state.rowsDone)} checked so far` : '',
+    },
+    { name: 'Saving the records', done: false, now: at === 2, detail: at === 2 ? saving : '' },
+  ];
 }
 
 export function uploadHandlers(services: Services) {
@@ -69,23 +106,19 @@ export function uploadHandlers(services: Services) {
   function showCheck(
     reply: FastifyReply,
     team: { id: number; name: string },
-    view: {
-      errors: readonly Problem[];
-      pending: PendingUpload;
-      comparison: UploadComparison | null;
-    },
-    checkId?: string,
+    view: UploadCheckView,
+    checkId: string,
   ) {
-    const { errors, pending, comparison } = view;
-    const csv = problemsCsv([...errors, ...pending.warnings]);
+    const { errors, counts } = view;
+    const csv = problemsCsv([...errors, ...view.warnings]);
     return reply.code(errors.length > 0 ? 422 : 200).page('uploads/check.njk', {
       title:
         errors.length > 0
-          ? `There are problems with ${pending.fileNames.join(', ')}`
+          ? `There are problems with ${view.fileNames.join(', ')}`
           : `Check your upload for ${team.name}`,
       width: 'full',
       team,
-      fileNames: pending.fileNames,
+      fileNames: view.fileNames,
       checkId,
       form:
         errors.length > 0
@@ -101,19 +134,19 @@ export function uploadHandlers(services: Services) {
             }
           : undefined,
       errorRows: problemRows(errors, { withValue: true }),
-      warningRows: problemRows(pending.warnings, { withValue: false }),
+      warningRows: problemRows(view.warnings, { withValue: false }),
       problemsCsvHref: `data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`,
-      comparison,
-      changedRows: (comparison?.changedRecords ?? [])
-        .slice(0, 200)
-        .map(({ record, changedColumns }) => [
-          { text: record.specialist },
-          { text: record.referralDate },
-          { text: changedColumns.join(', ') },
-        ]),
-      newSpecialists: pending.newSpecialists,
-      columnsNotRead: pending.columnsNotRead,
-      recordCount: pending.records.length,
+      counts,
+      changedRows: view.changed.map(({ specialist, referralDate, changedColumns }) => [
+        { text: specialist },
+        { text: referralDate },
+        { text: changedColumns.join(', ') },
+      ]),
+      moreChangedThanShown: (counts?.changed ?? 0) > CHANGED_RECORDS_SHOWN,
+      changedShown: CHANGED_RECORDS_SHOWN,
+      newSpecialists: view.newSpecialists,
+      columnsNotRead: view.columnsNotRead,
+      recordCount: view.recordCount,
     });
   }
 
@@ -123,8 +156,20 @@ export function uploadHandlers(services: Services) {
     return { checkId, teamId, accountId: (request.viewer as Viewer).accountId };
   }
 
+  const checkAddress = (teamId: number, checkId: string) =>
+    `/teams/${teamId}/upload/check/${checkId}`;
+
   const showExpired = (reply: FastifyReply, team: { id: number; name: string }) =>
     reply.code(404).page('uploads/check-expired.njk', { title: 'This check has expired', team });
+
+  /** Work that goes on after the answer: a stopping server waits for it, a fault is logged. */
+  function keepInHand(work: Promise<void>, request: FastifyRequest) {
+    const logged = work.catch((error: unknown) => {
+      request.log.error({ err: error, event: 'upload-fault' }, 'an upload in hand failed');
+    });
+    services.lifecycle.keepInHand(logged);
+    return logged;
+  }
 
   return {
     /** The first step for someone leading several teams: which team's data is this? */
@@ -155,38 +200,72 @@ export function uploadHandlers(services: Services) {
         if (error instanceof UploadRefused) return showUploadPage(request, reply, error.message);
         throw error;
       }
-      const check = await checkTeamUpload(services, team.id, files);
-      if (check.comparison === null) {
-        const errors = check.ingest.problems.filter((problem) => problem.severity === 'error');
-        return showCheck(reply, team, { errors, pending: check.pending, comparison: null });
-      }
-      const checkId = await keepCheckForConfirm(services, {
+      const { checkId, finished } = await startUploadCheck(services, {
         teamId: team.id,
         accountId: (request.viewer as Viewer).accountId,
-        pending: check.pending,
+        files,
       });
-      return reply.redirect(`/teams/${team.id}/upload/check/${checkId}`);
+      await finishedWithin(keepInHand(finished, request), WAIT_BEFORE_PROGRESS_MS);
+      return reply.redirect(checkAddress(team.id, checkId), 303);
     },
 
+    /** The check's address: its progress while in hand, then the check, then the saved upload. */
     async check(request: FastifyRequest, reply: FastifyReply) {
       const team = await teamOf(request);
       const check = checkOf(request, team.id);
-      const waiting = await checkWaitingForConfirm(services, check);
-      if (waiting === null) return showExpired(reply, team);
-      return showCheck(reply, team, { errors: [], ...waiting }, check.checkId);
+      const state = await uploadCheckState(services, check);
+      if (state === null) return showExpired(reply, team);
+      switch (state.kind) {
+        case 'working':
+          return reply.page('uploads/check-progress.njk', {
+            title: state.stage === 'saving' ? 'Saving your upload' : 'Checking your upload',
+            team,
+            stages: progressStages(state),
+            progressHref: `${checkAddress(team.id, check.checkId)}/progress`,
+          });
+        case 'stalled':
+          return reply.code(503).page('uploads/check-stopped.njk', {
+            title:
+              state.stage === 'saving'
+                ? 'Saving your upload stopped'
+                : 'Checking your upload stopped',
+            team,
+          });
+        case 'refused':
+          return reply.code(422).page('uploads/check-refused.njk', {
+            title: 'Your upload could not be checked',
+            team,
+            reason: state.reason,
+          });
+        case 'data-changed':
+          return reply.code(409).page('uploads/data-changed.njk', {
+            title: "The team's data changed while you were checking",
+            team,
+          });
+        case 'saved':
+          return reply.redirect(`/teams/${team.id}/upload/done/${state.uploadId}`, 303);
+        case 'checked':
+          return showCheck(reply, team, state.view, check.checkId);
+      }
+    },
+
+    /** What the progress page's script asks every few seconds. */
+    async progress(request: FastifyRequest, reply: FastifyReply) {
+      const team = await teamOf(request);
+      const state = await uploadCheckState(services, checkOf(request, team.id));
+      if (state?.kind !== 'working') return reply.send({ finished: true });
+      return reply.send({ finished: false, stages: progressStages(state) });
     },
 
     async confirm(request: FastifyRequest, reply: FastifyReply) {
       const team = await teamOf(request);
-      const saved = await confirmPendingUpload(services, checkOf(request, team.id));
-      if (saved === 'expired') return showExpired(reply, team);
-      if (saved === 'already-confirmed') return reply.redirect(`/teams/${team.id}/upload`);
-      if (saved === 'changed')
-        return reply.code(409).page('uploads/data-changed.njk', {
-          title: "The team's data changed while you were checking",
-          team,
-        });
-      return reply.redirect(`/teams/${team.id}/upload/done/${saved.uploadId}`);
+      const check = checkOf(request, team.id);
+      const confirmed = await confirmUploadCheck(services, check);
+      if (confirmed === 'expired') return showExpired(reply, team);
+      if (confirmed !== 'not-ready') {
+        await finishedWithin(keepInHand(confirmed.finished, request), WAIT_BEFORE_PROGRESS_MS);
+      }
+      return reply.redirect(checkAddress(team.id, check.checkId), 303);
     },
 
     async done(request: FastifyRequest, reply: FastifyReply) {
