@@ -90,12 +90,15 @@ async function readParts(parts: AsyncIterable<Multipart>): Promise<UploadedForm>
         `${cleanFileName(part.filename)} is larger than ${megabytes(DEFAULT_READ_LIMITS.maxFileBytes)}`,
       );
     }
-    const bytes = Buffer.concat(chunks);
+    // A buffer of its own, never a slice of Node's shared pool, so it can be handed to a worker.
+    const bytes = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.length, 0));
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.length;
+    }
     if (part.filename === '' && bytes.length === 0) continue;
-    files.push({
-      name: part.filename,
-      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length),
-    });
+    files.push({ name: part.filename, bytes });
   }
   if (files.length === 0) throw new UploadRefused('Select a spreadsheet to upload');
   return { files, fields };
