@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { unzipSync } from 'fflate';
 import { clientKeyHasher } from '../referrals/pseudonymise.ts';
 import { type CellValue, DEFAULT_READ_LIMITS } from '../spreadsheet/cells.ts';
 import { writeCsv } from '../spreadsheet/csv/csv-writer.ts';
@@ -165,6 +166,23 @@ describe('ingest', () => {
       result.records.map(({ row: rowNumber }) => rowNumber),
       [5],
     );
+  });
+
+  test('the XLSX files of one upload share one inflation budget', () => {
+    const file = (name: string) => {
+      const rows = Array.from({ length: 3_000 }, (_, index) => row(`${name}-${index}`));
+      return { name, bytes: writeXlsx([{ name: 'Referrals', rows: [HEADINGS, ...rows] }]) };
+    };
+    const inflated = Object.values(unzipSync(file('one.xlsx').bytes)).reduce(
+      (total, part) => total + part.length,
+      0,
+    );
+    const limits = { ...DEFAULT_READ_LIMITS, maxDecompressedUploadBytes: inflated * 1.5 };
+    assert.deepEqual(codes(ingestFiles([file('one.xlsx')], { ...OPTIONS, limits })), []);
+    const two = ingestFiles([file('one.xlsx'), file('two.xlsx')], { ...OPTIONS, limits });
+    assert.deepEqual(codes(two), ['error:fileUnreadable']);
+    assert.equal(two.problems[0]?.file, 'two.xlsx');
+    assert.match(two.problems[0]?.description ?? '', /takes the upload past \d+ MB uncompressed/);
   });
 
   test('files over the limits are refused and say what the limits are', () => {

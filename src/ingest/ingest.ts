@@ -5,9 +5,11 @@ import {
   type CellValue,
   DEFAULT_READ_LIMITS,
   FileProblem,
+  type InflationBudget,
   type ReadLimits,
   type SheetRow,
   type SheetSource,
+  uploadInflationBudget,
 } from '../spreadsheet/cells.ts';
 import { NO_REFERRAL_SOURCES, type ReferralSourceList } from '../spreadsheet/referral-sources.ts';
 import { isReadColumn } from '../spreadsheet/registry.ts';
@@ -95,11 +97,13 @@ export function ingestFiles(
   const firstRowOfSpecialist = new Map<string, { file: string; sheet: string; row: number }>();
   const summaries: FileSummary[] = [];
   let rowsDone = 0;
+  // One budget for the whole upload: ten files each just under the per-file cap are refused too.
+  const inflation = uploadInflationBudget(options.limits ?? DEFAULT_READ_LIMITS);
 
   for (const file of files) {
     options.onProgress?.({ stage: 'reading', rowsDone });
     summaries.push(
-      ingestFile(file, options, problems, (key, record, sheet, row) => {
+      ingestFile(file, options, inflation, problems, (key, record, sheet, row) => {
         rowsDone++;
         if (rowsDone % ROWS_PER_PROGRESS === 0)
           options.onProgress?.({ stage: 'checking', rowsDone });
@@ -258,6 +262,7 @@ const TEMPLATE_SIDE_SHEETS: ReadonlySet<string> = new Set([
 function ingestFile(
   file: SpreadsheetFile,
   options: IngestOptions,
+  inflation: InflationBudget,
   problems: Problem[],
   /** Each row whose key could be read: with its record, or null when the row has errors. */
   onRow: (key: ReferralKey, record: ReferralRecord | null, sheet: string, row: number) => void,
@@ -284,7 +289,7 @@ function ingestFile(
     );
 
   try {
-    const workbook = openWorkbook(file.name, file.bytes, limits);
+    const workbook = openWorkbook(file.name, file.bytes, limits, inflation);
     const { chosen, bestCandidate, sheetsWithData } = chooseSheet(workbook.sheets);
     for (const sheet of sheetsWithData) {
       if (sheet === chosen?.sheet) continue;

@@ -1,4 +1,9 @@
-import { FileProblem, type ReadLimits, type WorkbookSource } from '../spreadsheet/cells.ts';
+import {
+  FileProblem,
+  type InflationBudget,
+  type ReadLimits,
+  type WorkbookSource,
+} from '../spreadsheet/cells.ts';
 import { openCsvWorkbook } from '../spreadsheet/csv/csv-reader.ts';
 import { openXlsxWorkbook } from '../spreadsheet/xlsx/xlsx-reader.ts';
 
@@ -18,12 +23,14 @@ export function openWorkbook(
   fileName: string,
   bytes: Uint8Array,
   limits: ReadLimits,
+  /** The inflation budget the upload's XLSX files share (CSV is not compressed). */
+  uploadBudget?: InflationBudget,
 ): WorkbookSource {
   if (bytes.length === 0) {
     throw new FileProblem('empty', 'The file is empty.');
   }
   if (startsWith(bytes, ZIP_SIGNATURE) || startsWith(bytes, OLE_SIGNATURE)) {
-    return openXlsxWorkbook(bytes, limits);
+    return openXlsxWorkbook(bytes, limits, uploadBudget);
   }
   const extension = /\.([^./\\]+)$/.exec(fileName)?.[1]?.toLowerCase() ?? '';
   if (extension === 'xlsx' || extension === 'xlsm') {

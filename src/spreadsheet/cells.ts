@@ -48,15 +48,85 @@ export interface ReadLimits {
   readonly maxFileBytes: number;
   /** Most data rows accepted in one file (default 200 000). */
   readonly maxRows: number;
-  /** Cap on the decompressed size of any one part of an XLSX file, against zip bombs. */
+  /** Most bytes any one part of an XLSX file may inflate to, against zip bombs. */
   readonly maxDecompressedBytes: number;
+  /** Most bytes all the parts of one XLSX file may inflate to together. */
+  readonly maxDecompressedFileBytes: number;
+  /** Most bytes all the XLSX files of one upload may inflate to together. */
+  readonly maxDecompressedUploadBytes: number;
+  /**
+   * Most times its compressed size a part may inflate to, once past `RATIO_CHECKED_FROM_BYTES`:
+   * a bomb is a thousand times, so it is refused after a megabyte rather than at the size caps.
+   */
+  readonly maxCompressionRatio: number;
 }
 
+/** Small parts (relationships, styles, a short sheet) may compress far better than sheets do. */
+export const RATIO_CHECKED_FROM_BYTES = 1024 * 1024;
+
+const MB = 1024 * 1024;
+
+/**
+ * Set from bench/inflation.bench.ts (docs/SPREADSHEET.md, "Limits"). 200 000 rows with every
+ * column filled: a 60 MB file whose sheet inflates to 504 MB with shared strings (as Excel writes
+ * it), 78 MB to 825 MB with inline strings; ratios 8.5 and 10.5, the template's sheets at most 14
+ * and its smallest parts 24. A file within 50 MB therefore inflates to about 525 MB at most: each
+ * cap is two to four times that, and the ratio cap four times the most compressible real part,
+ * while a zip bomb runs at 300 to 1 000 times.
+ */
 export const DEFAULT_READ_LIMITS: ReadLimits = {
-  maxFileBytes: 50 * 1024 * 1024,
+  maxFileBytes: 50 * MB,
   maxRows: 200_000,
-  maxDecompressedBytes: 1024 * 1024 * 1024,
+  maxDecompressedBytes: 1024 * MB,
+  maxDecompressedFileBytes: 1536 * MB,
+  maxDecompressedUploadBytes: 2048 * MB,
+  maxCompressionRatio: 100,
 };
+
+/** A byte count for a message: "1,024 MB". */
+export function megabytes(bytes: number): string {
+  return `${Math.round(bytes / MB).toLocaleString('en-GB')} MB`;
+}
+
+/**
+ * Bytes inflated so far against one cap shared by several parts: one file's, or one upload's
+ * across its files. Counted as the bytes come out, so reading stops at the cap, never after.
+ */
+export class InflationBudget {
+  #inflated = 0;
+  constructor(
+    private readonly limitBytes: number,
+    private readonly refusal: (limitBytes: number) => FileProblem,
+  ) {}
+
+  count(bytes: number): void {
+    this.#inflated += bytes;
+    if (this.#inflated > this.limitBytes) throw this.refusal(this.limitBytes);
+  }
+}
+
+export function fileInflationBudget(limits: ReadLimits): InflationBudget {
+  return new InflationBudget(
+    limits.maxDecompressedFileBytes,
+    (limit) =>
+      new FileProblem(
+        'decompressedTooLarge',
+        `The workbook expands to more than ${megabytes(limit)} in all when uncompressed, more than ${limits.maxRows.toLocaleString('en-GB')} rows of referrals need. Check it is the right file, or split the rows across several files.`,
+      ),
+  );
+}
+
+/** The one budget every XLSX file of an upload counts against. */
+export function uploadInflationBudget(limits: ReadLimits): InflationBudget {
+  return new InflationBudget(
+    limits.maxDecompressedUploadBytes,
+    (limit) =>
+      new FileProblem(
+        'uploadDecompressedTooLarge',
+        `Together with the files before it, this workbook takes the upload past ${megabytes(limit)} uncompressed, the most one upload may expand to. Upload this file and the ones after it separately.`,
+      ),
+  );
+}
 
 export type FileProblemCode =
   | 'empty'
@@ -67,6 +137,8 @@ export type FileProblemCode =
   | 'legacyXls'
   | 'corrupt'
   | 'decompressedTooLarge'
+  | 'uploadDecompressedTooLarge'
+  | 'compressionRatioTooHigh'
   | 'unsafeXml'
   | 'noData';
 
@@ -89,7 +161,7 @@ export function checkFileSize(bytes: Uint8Array, limits: ReadLimits): void {
   if (bytes.length > limits.maxFileBytes) {
     throw new FileProblem(
       'tooLarge',
-      `The file is larger than the ${Math.round(limits.maxFileBytes / (1024 * 1024))} MB limit. Split it into smaller files and upload them together.`,
+      `The file is larger than the ${megabytes(limits.maxFileBytes)} limit. Split it into smaller files and upload them together.`,
     );
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
+import { type Readable, Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createAccount } from '../../src/accounts/accounts.ts';
 import { hashPassword } from '../../src/accounts/passwords.ts';
@@ -191,10 +191,10 @@ export class TestBrowser {
     return this.postBody(url, multipartBody(files));
   }
 
-  /** Posts any body (a malformed upload, say), the CSRF token in the query string. */
+  /** Posts any body (a malformed upload, say, or one streamed), the CSRF token in the query string. */
   async postBody(
     url: string,
-    body: { contentType: string; payload: Buffer },
+    body: { contentType: string; payload: Buffer | Readable },
   ): Promise<LightMyRequestResponse> {
     const separator = url.includes('?') ? '&' : '?';
     const response = await this.app.inject({

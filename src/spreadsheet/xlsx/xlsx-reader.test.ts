@@ -2,15 +2,18 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { deflateRawSync, constants as zlib } from 'node:zlib';
 import fc from 'fast-check';
-import { strToU8, zipSync } from 'fflate';
+import { strToU8, unzipSync, Zip, ZipPassThrough, zipSync } from 'fflate';
 import { readSheet } from 'read-excel-file/node';
 import { formatIso } from '../../calendar/calendar-date.ts';
+import { generateReferralRows } from '../../synthetic/referral-rows.ts';
 import {
   ALL_COLUMNS,
   type CellValue,
   DEFAULT_READ_LIMITS,
   FileProblem,
+  RATIO_CHECKED_FROM_BYTES,
   type ReadLimits,
   type WorkbookSource,
 } from '../cells.ts';
@@ -276,14 +279,133 @@ describe('XLSX reader refuses unsafe or unreadable files with a specific problem
     assert.equal(problemCode(handMadeWorkbook(sheet)), 'unsafeXml');
   });
 
-  test('a zip bomb stops at the decompressed-size cap', () => {
+  test('a zip bomb stops at the decompressed-size cap of a part, and of the file', () => {
     const huge = `<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>${' '.repeat(5_000_000)}</t></is></c></row></sheetData></worksheet>`;
     const bytes = handMadeWorkbook(huge);
     assert.ok(bytes.length < 100_000);
+    const noRatioCap = { ...DEFAULT_READ_LIMITS, maxCompressionRatio: Number.POSITIVE_INFINITY };
     assert.equal(
-      problemCode(bytes, { ...DEFAULT_READ_LIMITS, maxDecompressedBytes: 1_000_000 }),
+      problemCode(bytes, { ...noRatioCap, maxDecompressedBytes: 1_000_000 }),
       'decompressedTooLarge',
     );
+    assert.equal(problemCode(bytes, noRatioCap), 'read');
+
+    // Two sheets each within the part cap, more than the file's cap together.
+    const rows = Array.from({ length: 10_000 }, (_, index): WritableCell[] => [`C${index}`, index]);
+    const twoSheets = writeXlsx([
+      { name: 'A', rows },
+      { name: 'B', rows },
+    ]);
+    const parts = Object.values(unzipSync(twoSheets));
+    const sheetBytes = Math.max(...parts.map((part) => part.length));
+    const allBytes = parts.reduce((total, part) => total + part.length, 0);
+    const fileCap = {
+      ...noRatioCap,
+      maxDecompressedBytes: sheetBytes,
+      maxDecompressedFileBytes: allBytes - sheetBytes / 2,
+    };
+    const workbook = openXlsxWorkbook(twoSheets, fileCap);
+    assert.equal([...(workbook.sheets[0]?.rows(ALL_COLUMNS) ?? [])].length, 10_000);
+    assert.throws(
+      () => [...(workbook.sheets[1]?.rows(ALL_COLUMNS) ?? [])],
+      (error: unknown) =>
+        error instanceof FileProblem &&
+        error.code === 'decompressedTooLarge' &&
+        /expands to more than \d+ MB in all/.test(error.message),
+    );
+  });
+
+  test('a part inflating far more than real sheets do is refused by its ratio, before any row', () => {
+    const rowXml = '<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c></row>';
+    const bomb = handMadeWorkbook(
+      `<worksheet><sheetData>${rowXml.repeat(200_000)}</sheetData></worksheet>`,
+    );
+    const sheet = openXlsxWorkbook(bomb, DEFAULT_READ_LIMITS).sheets[0];
+    assert.ok(sheet);
+    let rowsRead = 0;
+    assert.throws(
+      () => {
+        for (const _ of sheet.rows(ALL_COLUMNS)) rowsRead++;
+      },
+      (error: unknown) =>
+        error instanceof FileProblem &&
+        error.code === 'compressionRatioTooHigh' &&
+        error.message.includes(`more than ${DEFAULT_READ_LIMITS.maxCompressionRatio} times`),
+    );
+    assert.equal(rowsRead, 0);
+  });
+
+  /**
+   * A workbook whose sheet inflates to `megabytes` MB from a thousandth of that: one megabyte of
+   * rows deflated and ended with a sync flush is a run of byte-aligned blocks that refer only to
+   * themselves, so copies of it laid end to end are one valid deflate stream.
+   */
+  function bombWorkbook(megabytes: number): Uint8Array {
+    const flushed = (text: string) =>
+      deflateRawSync(strToU8(text), { finishFlush: zlib.Z_SYNC_FLUSH, level: 9 });
+    const rowXml = '<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c></row>';
+    const head = flushed('<worksheet><sheetData>');
+    const megabyteOfRows = flushed(rowXml.repeat(Math.floor((1024 * 1024) / rowXml.length)));
+    const FINAL_EMPTY_BLOCK = [0x03, 0x00];
+    const sheet = new Uint8Array(head.length + megabyteOfRows.length * megabytes + 2);
+    sheet.set(head);
+    for (let copy = 0; copy < megabytes; copy++) {
+      sheet.set(megabyteOfRows, head.length + copy * megabyteOfRows.length);
+    }
+    sheet.set(FINAL_EMPTY_BLOCK, sheet.length - 2);
+    const chunks: Uint8Array[] = [];
+    const zip = new Zip((error, chunk) => {
+      assert.ifError(error);
+      chunks.push(chunk);
+    });
+    const parts = unzipSync(handMadeWorkbook('<worksheet/>'));
+    parts['xl/worksheets/data.xml'] = sheet;
+    for (const [path, bytes] of Object.entries(parts)) {
+      const part = new ZipPassThrough(path);
+      // Already deflated: stored as it is, marked as deflate.
+      if (bytes === sheet) part.compression = 8;
+      zip.add(part);
+      part.push(bytes, true);
+    }
+    zip.end();
+    return new Uint8Array(Buffer.concat(chunks));
+  }
+
+  test('a 990 MB bomb in a 3 MB file is refused at once, and without the ratio cap at the part cap', () => {
+    const bomb = bombWorkbook(990);
+    assert.ok(bomb.length < 4 * 1024 * 1024);
+    const started = performance.now();
+    assert.equal(problemCode(bomb), 'compressionRatioTooHigh');
+    // On main this file took 113 s to refuse (and only because it passed the 1 GB cap).
+    assert.ok(performance.now() - started < 2000, `${performance.now() - started} ms`);
+    assert.equal(
+      problemCode(bomb, {
+        ...DEFAULT_READ_LIMITS,
+        maxCompressionRatio: Number.POSITIVE_INFINITY,
+        maxDecompressedBytes: 32 * 1024 * 1024,
+      }),
+      'decompressedTooLarge',
+    );
+  });
+
+  test('real sheets, with shared or inline strings, are well inside the ratio cap', () => {
+    const generated = generateReferralRows({ rows: 2_000, seed: 7, today: '2025-11-20' });
+    for (const stringMode of ['shared', 'inline'] as const) {
+      const bytes = writeXlsx(
+        [{ name: 'Referrals', rows: [generated.headings, ...generated.rows] }],
+        {
+          stringMode,
+        },
+      );
+      const inflated = Object.values(unzipSync(bytes)).reduce(
+        (total, part) => total + part.length,
+        0,
+      );
+      // Past the floor, so the ratio is checked; the measured 8 to 14 leaves the cap far above.
+      assert.ok(inflated > RATIO_CHECKED_FROM_BYTES);
+      assert.ok(inflated / bytes.length < DEFAULT_READ_LIMITS.maxCompressionRatio / 4, stringMode);
+      assert.equal(problemCode(bytes), 'read');
+    }
   });
 
   test('random bytes after a ZIP signature never escape as anything but a FileProblem', () => {

@@ -4,6 +4,8 @@ import {
   type ColumnSelection,
   checkFileSize,
   FileProblem,
+  fileInflationBudget,
+  type InflationBudget,
   type ReadLimits,
   type SheetRow,
   type SheetSource,
@@ -39,7 +41,15 @@ const SLASH = 47;
 const QUOTE = 34;
 const SPACE = 32;
 
-export function openXlsxWorkbook(bytes: Uint8Array, limits: ReadLimits): WorkbookSource {
+/**
+ * `uploadBudget`, when the file is one of an upload's, is the inflation budget all its files
+ * share; the file's own budget and the ratio cap apply either way.
+ */
+export function openXlsxWorkbook(
+  bytes: Uint8Array,
+  limits: ReadLimits,
+  uploadBudget?: InflationBudget,
+): WorkbookSource {
   if (bytes.length === 0) throw new FileProblem('empty', 'The file is empty.');
   checkFileSize(bytes, limits);
   if (OLE_SIGNATURE.every((byte, index) => bytes[index] === byte)) throw oleProblem(bytes);
@@ -49,7 +59,12 @@ export function openXlsxWorkbook(bytes: Uint8Array, limits: ReadLimits): Workboo
       'This file is not an Excel workbook. Upload the spreadsheet as an Excel workbook (.xlsx) or a CSV file.',
     );
   }
-  const archive = new ZipArchive(bytes);
+  const archive = new ZipArchive(bytes, {
+    maxCompressionRatio: limits.maxCompressionRatio,
+    budgets: uploadBudget
+      ? [fileInflationBudget(limits), uploadBudget]
+      : [fileInflationBudget(limits)],
+  });
   const readPart = (path: string): string | null => {
     const entry = archive.entries.get(path);
     if (!entry) return null;

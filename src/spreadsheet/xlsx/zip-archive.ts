@@ -1,5 +1,10 @@
 import { Inflate } from 'fflate';
-import { FileProblem } from '../cells.ts';
+import {
+  FileProblem,
+  type InflationBudget,
+  megabytes,
+  RATIO_CHECKED_FROM_BYTES,
+} from '../cells.ts';
 
 /**
  * Just enough ZIP for XLSX, on bytes already in memory: entries come from the central directory
@@ -14,7 +19,11 @@ const CENTRAL_ENTRY_SIGNATURE = 0x02014b50;
 const LOCAL_HEADER_SIGNATURE = 0x04034b50;
 const STORED = 0;
 const DEFLATED = 8;
-const INFLATE_SLICE_BYTES = 256 * 1024;
+/**
+ * fflate inflates a whole pushed slice before handing any of it over, so the slice bounds the
+ * overshoot past a cap: deflate's best is about 1 000 to 1, so 16 KB in is at most 16 MB out.
+ */
+const INFLATE_SLICE_BYTES = 16 * 1024;
 
 export interface ZipEntry {
   readonly name: string;
@@ -34,15 +43,33 @@ function damaged(): FileProblem {
 export function decompressedTooLarge(limitBytes: number): FileProblem {
   return new FileProblem(
     'decompressedTooLarge',
-    `The workbook expands to more than ${Math.round(limitBytes / (1024 * 1024))} MB when uncompressed, which is more than any referral spreadsheet needs. Check it is the right file, or split the data across several files.`,
+    `The workbook expands to more than ${megabytes(limitBytes)} when uncompressed, which is more than any referral spreadsheet needs. Check it is the right file, or split the data across several files.`,
   );
+}
+
+function compressionRatioTooHigh(ratio: number): FileProblem {
+  return new FileProblem(
+    'compressionRatioTooHigh',
+    `Part of the workbook expands to more than ${ratio} times its compressed size, which no spreadsheet of referrals does (they expand about 10 times) but a "zip bomb" made to overwhelm servers does. Open the file in Excel, save it again, and upload the new copy.`,
+  );
+}
+
+/** What every part of one archive counts against, besides its own size cap. */
+export interface InflationLimits {
+  /** Refused past this many times the part's compressed size (after `RATIO_CHECKED_FROM_BYTES`). */
+  readonly maxCompressionRatio: number;
+  /** Budgets shared with other parts or files: the file's own, the upload's. */
+  readonly budgets: readonly InflationBudget[];
 }
 
 export class ZipArchive {
   private readonly view: DataView;
   readonly entries: ReadonlyMap<string, ZipEntry>;
 
-  constructor(private readonly bytes: Uint8Array) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly limits: InflationLimits,
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.entries = this.readCentralDirectory();
   }
@@ -140,8 +167,8 @@ export class ZipArchive {
   }
 
   /**
-   * The part's bytes, a slice at a time, to `onChunk`; returns after the last. Stops with a
-   * FileProblem once more than `maxBytes` have come out.
+   * The part's bytes, a slice at a time. Stops with a FileProblem once more than `maxBytes` have
+   * come out, once they pass the compression ratio cap, or once a shared budget is spent.
    */
   *inflate(entry: ZipEntry, maxBytes: number): Generator<Uint8Array> {
     if (entry.encrypted) {
@@ -151,27 +178,42 @@ export class ZipArchive {
       );
     }
     const data = this.compressedData(entry);
+    let produced = 0;
+    // The ratio is to the compressed bytes read so far, not the whole part: a bomb is then
+    // refused in its first slices instead of after inflating the ratio times its full size.
+    let consumed = 0;
+    const count = (bytes: number) => {
+      produced += bytes;
+      if (produced > maxBytes) throw decompressedTooLarge(maxBytes);
+      if (
+        produced > RATIO_CHECKED_FROM_BYTES &&
+        produced > this.limits.maxCompressionRatio * consumed
+      ) {
+        throw compressionRatioTooHigh(this.limits.maxCompressionRatio);
+      }
+      for (const budget of this.limits.budgets) budget.count(bytes);
+    };
     if (entry.method === STORED) {
       if (data.length > maxBytes) throw decompressedTooLarge(maxBytes);
       for (let offset = 0; offset < data.length; offset += INFLATE_SLICE_BYTES) {
-        yield data.subarray(offset, offset + INFLATE_SLICE_BYTES);
+        const slice = data.subarray(offset, offset + INFLATE_SLICE_BYTES);
+        consumed += slice.length;
+        count(slice.length);
+        yield slice;
       }
       return;
     }
     if (entry.method !== DEFLATED) throw damaged();
     const output: Uint8Array[] = [];
-    let produced = 0;
     const inflater = new Inflate((chunk) => {
-      produced += chunk.length;
-      if (produced > maxBytes) throw decompressedTooLarge(maxBytes);
+      count(chunk.length);
       output.push(chunk);
     });
     for (let offset = 0; offset < data.length; offset += INFLATE_SLICE_BYTES) {
+      const slice = data.subarray(offset, offset + INFLATE_SLICE_BYTES);
+      consumed += slice.length;
       try {
-        inflater.push(
-          data.subarray(offset, offset + INFLATE_SLICE_BYTES),
-          offset + INFLATE_SLICE_BYTES >= data.length,
-        );
+        inflater.push(slice, offset + INFLATE_SLICE_BYTES >= data.length);
       } catch (error) {
         throw error instanceof FileProblem ? error : damaged();
       }
