@@ -307,7 +307,7 @@ function readUploadCheckSettings(
   return {
     threads: setting('IPS_UPLOAD_CHECK_THREADS', 1, 1, 64),
     queue: setting('IPS_UPLOAD_CHECK_QUEUE', 20, 0, 10_000),
-    timeLimitSeconds: setting('IPS_UPLOAD_CHECK_SECONDS', 120, 5, 3_600),
+    timeLimitSeconds: setting('IPS_UPLOAD_CHECK_SECONDS', 120, 1, 600),
     memoryLimitMb: setting('IPS_UPLOAD_CHECK_MEMORY_MB', 1_536, 256, 65_536),
   };
 }
