@@ -1,13 +1,9 @@
 import type { AppContext } from '../application/context.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import type { Queryable } from '../database/database.ts';
+import { queueAccountSetUpEmail } from '../mail/outbox.ts';
 import { ROLE_NAMES, type Role } from '../permissions/permissions.ts';
-import {
-  ACCOUNT_SET_UP_LINK_MINUTES,
-  createAccount,
-  createOneTimeLink,
-  findAccountByEmail,
-} from './accounts.ts';
+import { createAccount, findAccountByEmail } from './accounts.ts';
 import { assignRole, type RoleAssignmentRequest } from './role-assignments.ts';
 
 /** Someone without an account asks for one; an administrator approves (with a role) or rejects. */
@@ -84,16 +80,17 @@ export async function countPendingAccessRequests(database: Queryable): Promise<n
 /**
  * Grants the role, to the account with the request's email or to a new one, and marks the
  * request approved. Someone with no password yet is emailed a link to set one (valid for a
- * week). Null, and the request left pending, if the role's organisation no longer exists.
+ * week), queued in the same transaction so an approval that fails sends nothing. Null, and the
+ * request left pending, if the role's organisation no longer exists.
  */
 export async function approveAccessRequest(
-  context: Pick<AppContext, 'database' | 'clock' | 'mailer' | 'config'>,
+  context: Pick<AppContext, 'database' | 'clock' | 'outboxBell'>,
   accessRequest: AccessRequest,
   assignment: RoleAssignmentRequest,
   actorAccountId: number,
 ): Promise<{ accountId: number } | null> {
   const now = context.clock();
-  return context.database.transaction(async (transaction) => {
+  const approved = await context.database.transaction(async (transaction) => {
     const existing = await findAccountByEmail(transaction, accessRequest.email);
     const accountId =
       existing?.id ??
@@ -109,39 +106,12 @@ export async function approveAccessRequest(
       subject: `account ${accountId}`,
       detail: `${accessRequest.email}: ${ROLE_NAMES[assignment.role]}`,
     });
-    if (!existing?.hasPassword) {
-      await sendSetUpLink(context, transaction, accountId, accessRequest, now);
-    }
+    if (!existing?.hasPassword) await queueAccountSetUpEmail(transaction, now, accountId);
     return { accountId };
   });
-}
-
-/** Sends the person a link to set their password (as a reset link, valid for a week). */
-async function sendSetUpLink(
-  context: Pick<AppContext, 'mailer' | 'config'>,
-  transaction: Queryable,
-  accountId: number,
-  to: Pick<AccessRequest, 'email' | 'name'>,
-  now: Date,
-): Promise<void> {
-  const token = await createOneTimeLink(
-    transaction,
-    'password-reset',
-    accountId,
-    now,
-    ACCOUNT_SET_UP_LINK_MINUTES,
-  );
-  await context.mailer.send({
-    to: to.email,
-    subject: 'Your IPS Reporting access has been approved',
-    text: [
-      `Hello ${to.name},`,
-      '',
-      'Your request for access to IPS Reporting has been approved.',
-      'Use this link to set your password. It works once, for 7 days:',
-      `${context.config.baseUrl}/password-reset/${token}`,
-    ].join('\n'),
-  });
+  // Once committed, so the sender sees the row.
+  if (approved !== null) context.outboxBell.ring();
+  return approved;
 }
 
 export async function rejectAccessRequest(

@@ -1,13 +1,11 @@
 import type { AppContext } from '../application/context.ts';
 import { recordAudit } from '../audit/audit-log.ts';
+import { queuePasswordResetEmail } from '../mail/outbox.ts';
 import { endAllAccess } from './account-access.ts';
 import {
   type Account,
-  createOneTimeLink,
   findAccount,
-  findAccountByEmail,
   findOneTimeLink,
-  PASSWORD_RESET_LINK_MINUTES,
   setPassword,
   useOneTimeLink,
 } from './accounts.ts';
@@ -18,35 +16,16 @@ import {
  */
 
 /**
- * Emails a reset link if an account has this address; nothing otherwise, and the caller says the
- * same either way, so it cannot be used to find out who has an account.
+ * Queues a reset link for the address typed, whether or not an account has it: the request does
+ * the same work either way and never waits for SMTP, so neither its answer nor its timing tells
+ * who has an account. The background sender (src/mail/outbox.ts) emails the account, if any.
  */
 export async function requestPasswordReset(
-  context: Pick<AppContext, 'database' | 'clock' | 'mailer' | 'config'>,
+  context: Pick<AppContext, 'database' | 'clock' | 'outboxBell'>,
   email: string,
 ): Promise<void> {
-  const account = await findAccountByEmail(context.database, email);
-  if (account === null) return;
-  const token = await createOneTimeLink(
-    context.database,
-    'password-reset',
-    account.id,
-    context.clock(),
-    PASSWORD_RESET_LINK_MINUTES,
-  );
-  await context.mailer.send({
-    to: account.email,
-    subject: 'Reset your IPS Reporting password',
-    text: [
-      `Hello ${account.name},`,
-      '',
-      'Use this link to set a new password for IPS Reporting:',
-      `${context.config.baseUrl}/password-reset/${token}`,
-      '',
-      `The link works once, for ${PASSWORD_RESET_LINK_MINUTES} minutes.`,
-      'If you did not ask to reset your password, you can ignore this email.',
-    ].join('\n'),
-  });
+  await queuePasswordResetEmail(context.database, context.clock(), email);
+  context.outboxBell.ring();
 }
 
 /** The account an unused, unexpired reset link is for; null for any other token. */

@@ -3,6 +3,7 @@ import type { Config } from '../config/config.ts';
 import type { TeamTallies } from '../dashboards/team-tallies.ts';
 import type { Database } from '../database/database.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import type { OutboxBell } from '../mail/outbox-bell.ts';
 import type { ServiceMetrics } from '../observability/service-metrics.ts';
 import type { UploadCheckPool } from '../uploads/check-pool.ts';
 import type { Lifecycle } from './lifecycle.ts';
@@ -17,7 +18,10 @@ export interface AppContext {
   readonly database: Database;
   /** The HMAC key client IDs are hashed with (from the config or its key file). */
   readonly pseudonymisationSecret: string;
+  /** Sends email for the background sender only: use cases queue theirs in the outbox. */
   readonly mailer: Mailer;
+  /** Rung after queueing an email, so this server sends it at once. */
+  readonly outboxBell: OutboxBell;
   /** The time now; tests move it to check lock-outs, expiry and as-at dates. */
   readonly clock: () => Date;
   /** Each team's figures, kept by its data version, that dashboards of wider scopes add up. */

@@ -178,6 +178,17 @@ describe('configuration', () => {
     ]);
   });
 
+  it('tries each email 8 times unless told otherwise', () => {
+    const defaults = readConfig({});
+    assert.equal(defaults.ok && defaults.config.emailAttempts, 8);
+    const fewer = readConfig({ IPS_EMAIL_ATTEMPTS: '3' });
+    assert.equal(fewer.ok && fewer.config.emailAttempts, 3);
+    const wrong = readConfig({ IPS_EMAIL_ATTEMPTS: 'many' });
+    assert.deepEqual(wrong.ok ? [] : wrong.problems, [
+      'IPS_EMAIL_ATTEMPTS must be a whole number from 1 to 20',
+    ]);
+  });
+
   it('accepts a complete secure configuration', () => {
     const result = readConfig(SECURE_AND_COMPLETE);
     assert.ok(result.ok);

@@ -22,6 +22,8 @@ export interface Config {
   /** Where the HMAC key that turns client IDs into pseudonyms comes from. */
   readonly pseudonymisationKey: PseudonymisationKeySource;
   readonly mail: MailSettings;
+  /** Tries at sending one email, spaced 1, 2, 4… minutes apart (at most an hour), before giving up. */
+  readonly emailAttempts: number;
   readonly sessionIdleMinutes: number;
   readonly logLevel: LogLevel;
   /**
@@ -122,6 +124,8 @@ const MINIMUM_SECRET_LENGTH = 32;
 const PSEUDONYMISATION_KEY_FILE = 'pseudonymisation.key';
 /** How long a new personal API token works unless IPS_API_TOKEN_DAYS says otherwise. */
 export const DEFAULT_API_TOKEN_DAYS = 90;
+/** Eight tries span about two hours: an SMTP relay's restart or a short outage, not a day's. */
+export const DEFAULT_EMAIL_ATTEMPTS = 8;
 const DEFAULT_MAIL_FROM = 'IPS Reporting <no-reply@ips-reporting.invalid>';
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -211,6 +215,15 @@ export function readConfig(environment: Environment): ConfigResult {
     );
   }
 
+  const emailAttempts = readInteger(
+    value('IPS_EMAIL_ATTEMPTS'),
+    DEFAULT_EMAIL_ATTEMPTS,
+    'IPS_EMAIL_ATTEMPTS',
+    1,
+    20,
+    problems,
+  );
+
   const sessionIdleMinutes = readInteger(
     value('IPS_SESSION_IDLE_MINUTES'),
     30,
@@ -277,6 +290,7 @@ export function readConfig(environment: Environment): ConfigResult {
       cookieSecret,
       pseudonymisationKey,
       mail,
+      emailAttempts,
       sessionIdleMinutes,
       logLevel: logLevel ?? 'info',
       trustProxy,

@@ -12,6 +12,7 @@ import { TeamTallies } from '../dashboards/team-tallies.ts';
 import type { Database } from '../database/database.ts';
 import { openDatabase } from '../database/open-database.ts';
 import { createMailer } from '../mail/mailer.ts';
+import { OutboxBell } from '../mail/outbox-bell.ts';
 import { ServiceMetrics } from '../observability/service-metrics.ts';
 import { startTracing, tracedDatabase } from '../observability/tracing.ts';
 import { UploadCheckPool } from '../uploads/check-pool.ts';
@@ -65,6 +66,7 @@ export async function composeServices(
       config.mail,
       overrides.writeOutbox ?? ((text) => process.stdout.write(text)),
     ),
+    outboxBell: new OutboxBell(),
     templates: createTemplates(),
     logger,
     clock: overrides.clock ?? (() => new Date()),

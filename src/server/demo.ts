@@ -6,6 +6,7 @@ import { londonToday } from '../calendar/london-today.ts';
 
 import { keepFiguresWarm } from '../dashboards/warm-figures.ts';
 import { openDatabase } from '../database/open-database.ts';
+import { keepSendingEmail } from '../mail/outbox.ts';
 import { keepSweepingExpiredChecks } from '../uploads/upload-use-cases.ts';
 import { composeApp } from './composition-root.ts';
 import { configOrExit } from './config-or-exit.ts';
@@ -31,6 +32,7 @@ const demo = await seedDemo(database, {
 await app.listen({ port: config.port, host: config.host });
 const warming = config.warmFigures ? keepFiguresWarm(services) : null;
 const sweeping = keepSweepingExpiredChecks(services);
+const sendingEmail = keepSendingEmail(services);
 
 const lines = [
   '',
@@ -54,6 +56,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
     warming?.stop();
     sweeping.stop();
+    await sendingEmail.stop();
     await app.close();
     await database.close();
     process.exit(0);

@@ -1,6 +1,7 @@
 import { keepFiguresWarm } from '../dashboards/warm-figures.ts';
 import { pendingMigrations } from '../database/migrations.ts';
 import { readMigrations } from '../database/open-database.ts';
+import { keepSendingEmail } from '../mail/outbox.ts';
 import { keepSweepingExpiredChecks } from '../uploads/upload-use-cases.ts';
 import { startMetricsServer } from '../web/observability.ts';
 
@@ -27,6 +28,8 @@ if (pending.length > 0) {
 const warming = config.warmFigures && pending.length === 0 ? keepFiguresWarm(services) : null;
 // Started even while migrations wait: each sweep that fails says so and the next tries again.
 const sweeping = keepSweepingExpiredChecks(services);
+// Likewise: queued email waits in the database until a round gets through.
+const sendingEmail = keepSendingEmail(services);
 
 const link = pending.length === 0 ? await firstAdministratorLink(services) : null;
 if (link !== null) {
@@ -46,6 +49,8 @@ async function stop(signal: NodeJS.Signals) {
   services.lifecycle.beginStopping();
   warming?.stop();
   sweeping.stop();
+  // The email being sent is finished (and its row deleted) before the database closes.
+  const emailStopped = sendingEmail.stop();
   const deadline = setTimeout(() => {
     services.logger.error(
       { graceSeconds: config.stopGraceSeconds },
@@ -59,6 +64,7 @@ async function stop(signal: NodeJS.Signals) {
   await services.uploadChecks.close();
   await metricsServer?.close();
   await services.tracing?.shutdown();
+  await emailStopped;
   await services.database.close();
   clearTimeout(deadline);
   services.logger.info('stopped');

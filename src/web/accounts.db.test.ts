@@ -16,7 +16,9 @@ const [pglite] = TEST_DATABASES;
 if (pglite === undefined) throw new Error('PGlite test database missing');
 
 const heading = (body: string) => /<h1[^>]*>([^<]*)</.exec(body)?.[1]?.trim();
-const outboxLink = (web: TestWeb) => {
+/** The link in the last email, once the queued email is sent. */
+const outboxLink = async (web: TestWeb) => {
+  await web.sendEmail();
   const mail = web.outbox.at(-1) ?? '';
   const path = /http:\/\/localhost:3000(\/password-reset\/[A-Za-z0-9_-]+)/.exec(mail)?.[1];
   if (path === undefined) throw new Error(`no link in the outbox: ${mail}`);
@@ -306,7 +308,7 @@ describe('accounts, sign-in and governance', () => {
     assert.match(approved.headers.location as string, /^\/admin\/accounts\/\d+/);
 
     const person = web.browser();
-    const link = outboxLink(web);
+    const link = await outboxLink(web);
     await person.get(link);
     const short = await person.post(link, { newPassword: 'short', confirmPassword: 'short' });
     assert.match(short.body, /Password must be 12 characters or more/);
@@ -416,7 +418,7 @@ describe('accounts, sign-in and governance', () => {
     await browser.post('/sign-out');
     await browser.get('/password-reset');
     await browser.post('/password-reset', { email: 'private@nhs.net' });
-    const link = outboxLink(web);
+    const link = await outboxLink(web);
     const resetToken = link.split('/').at(-1) ?? '';
     await browser.get(link);
     await browser.post(link, {

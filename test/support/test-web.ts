@@ -13,6 +13,7 @@ import {
   acceptTerms,
   currentAgreementVersion,
 } from '../../src/governance/agreements.ts';
+import { sendDueEmail } from '../../src/mail/outbox.ts';
 import { composeApp } from '../../src/server/composition-root.ts';
 import { writeXlsx } from '../../src/spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../../src/synthetic/referral-rows.ts';
@@ -30,6 +31,8 @@ export interface TestWeb {
   readonly database: Database;
   readonly logLines: string[];
   readonly outbox: string[];
+  /** Sends the queued email due now into `outbox`, as the server's background sender does. */
+  sendEmail(): Promise<void>;
   /** Moves the clock on. */
   advanceMinutes(minutes: number): void;
   browser(): TestBrowser;
@@ -73,6 +76,7 @@ export async function startTestWeb(
     database,
     logLines,
     outbox,
+    sendEmail: () => sendDueEmail(services),
     advanceMinutes(minutes) {
       now += minutes * 60_000;
     },

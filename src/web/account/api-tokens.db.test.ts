@@ -78,6 +78,7 @@ for (const testDatabase of testDatabases()) {
       const browser = web.browser();
       await browser.get('/password-reset');
       await browser.post('/password-reset', { email });
+      await web.sendEmail();
       const link = /http:\/\/localhost:3000(\/password-reset\/[A-Za-z0-9_-]+)/.exec(
         web.outbox.at(-1) ?? '',
       )?.[1];

@@ -125,6 +125,7 @@ for (const testDatabase of testDatabases()) {
       }
       await browser.get('/password-reset');
       await browser.post('/password-reset', { email: 'resets@nhs.net' });
+      await web.sendEmail();
       const link = /http:\/\/localhost:3000(\/password-reset\/[A-Za-z0-9_-]+)/.exec(
         web.outbox.at(-1) ?? '',
       )?.[1];
