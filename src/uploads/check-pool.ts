@@ -28,6 +28,11 @@ const BUSY =
 export class UploadCheckPool {
   readonly #pool: Piscina;
   readonly #settings: UploadCheckSettings;
+  /**
+   * Checks running or waiting: counted here, since piscina's own queue limit does not count
+   * tasks that carry an abort signal, as every check does for its time limit.
+   */
+  #inHand = 0;
 
   constructor(settings: UploadCheckSettings) {
     this.#settings = settings;
@@ -37,9 +42,11 @@ export class UploadCheckPool {
       maxThreads: settings.threads,
       // Threads are started when uploads come, and end when none have for a while.
       idleTimeout: 60_000,
-      maxQueue: settings.queue,
       resourceLimits: { maxOldGenerationSizeMb: settings.memoryLimitMb },
     });
+    // A thread that dies between checks (or while starting) is replaced; a check it was running
+    // is refused through its own promise. Unheard, the pool's 'error' would end the process.
+    this.#pool.on('error', () => {});
   }
 
   /** Runs one check; `onProgress` hears where it has got to. */
@@ -47,11 +54,19 @@ export class UploadCheckPool {
     task: Omit<CheckTask, 'progress'>,
     onProgress: (progress: CheckProgress) => void,
   ): Promise<SealedCheck | OpenCheck> {
-    if (this.#pool.queueSize >= this.#settings.queue && this.#pool.queueSize > 0) {
-      throw new CheckRefused(BUSY);
-    }
+    if (this.#inHand >= this.#settings.threads + this.#settings.queue) throw new CheckRefused(BUSY);
+    this.#inHand++;
+    const limitMs = this.#settings.timeLimitSeconds * 1000;
+    const stop = new AbortController();
+    // The time limit runs from the check's start (its first report), not from joining the queue;
+    // a check that never starts is stopped once every check ahead of it could have had its time.
+    let running: NodeJS.Timeout | undefined;
+    const waiting = setTimeout(() => stop.abort(), limitMs * (this.#settings.queue + 1));
     const { port1, port2 } = new MessageChannel();
-    port1.on('message', onProgress);
+    port1.on('message', (progress: CheckProgress) => {
+      running ??= setTimeout(() => stop.abort(), limitMs);
+      onProgress(progress);
+    });
     // A file's bytes move to the thread rather than being copied, when they are a whole buffer.
     const wholeBuffers = task.files.flatMap(({ bytes }) =>
       bytes.buffer instanceof ArrayBuffer && bytes.byteLength === bytes.buffer.byteLength
@@ -62,11 +77,14 @@ export class UploadCheckPool {
     try {
       return await this.#pool.run(
         { ...task, progress: port2 },
-        { transferList, signal: AbortSignal.timeout(this.#settings.timeLimitSeconds * 1000) },
+        { transferList, signal: stop.signal },
       );
     } catch (error) {
       throw refusalOf(error, this.#settings);
     } finally {
+      clearTimeout(waiting);
+      clearTimeout(running);
+      this.#inHand--;
       port1.close();
     }
   }
@@ -90,6 +108,5 @@ function refusalOf(error: unknown, settings: UploadCheckSettings): unknown {
       'Checking the files needed more memory than any referral spreadsheet needs, so it was stopped. Check these are the right files, or split the data across several uploads.',
     );
   }
-  if (/queue is at limit/i.test(error.message)) return new CheckRefused(BUSY);
   return error;
 }

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { writeXlsx } from '../spreadsheet/xlsx/xlsx-writer.ts';
+import { generateReferralRows } from '../synthetic/referral-rows.ts';
+import { CheckRefused, UploadCheckPool } from './check-pool.ts';
+import type { CheckTask } from './check-worker.ts';
+
+function checkOf(rows: number): Omit<CheckTask, 'progress'> {
+  const generated = generateReferralRows({ rows, seed: rows, today: '2026-05-01' });
+  return {
+    files: [
+      {
+        name: 'team.xlsx',
+        bytes: writeXlsx([{ name: 'Referrals', rows: [generated.headings, ...generated.rows] }]),
+      },
+    ],
+    storedRecords: [],
+    pseudonymisationSecret: 'pool test',
+    today: '2026-05-01',
+    knownSpecialists: [],
+    referralSources: [],
+    sealFor: null,
+  };
+}
+
+describe('the pool uploads are checked in', () => {
+  it('checks in a worker thread, telling where it has got to', async () => {
+    const pool = new UploadCheckPool({
+      threads: 1,
+      queue: 1,
+      timeLimitSeconds: 60,
+      memoryLimitMb: 512,
+    });
+    try {
+      const stages: string[] = [];
+      const checked = await pool.check(checkOf(4_500), ({ stage, rowsDone }) =>
+        stages.push(`${stage} ${rowsDone}`),
+      );
+      assert.equal(checked.kind, 'open');
+      assert.equal(checked.kind === 'open' && checked.view.recordCount, 4_500);
+      assert.deepEqual(stages, ['reading 0', 'checking 2000', 'checking 4000']);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('stops a check that needs more memory than its limit, and says so', async () => {
+    const pool = new UploadCheckPool({
+      threads: 1,
+      queue: 1,
+      timeLimitSeconds: 60,
+      memoryLimitMb: 64,
+    });
+    try {
+      await assert.rejects(
+        pool.check(checkOf(30_000), () => {}),
+        (error: unknown) =>
+          error instanceof CheckRefused &&
+          /needed more memory than any referral/.test(error.message),
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('refuses an upload as busy when every thread and place in the queue is taken', async () => {
+    const pool = new UploadCheckPool({
+      threads: 1,
+      queue: 1,
+      timeLimitSeconds: 60,
+      memoryLimitMb: 512,
+    });
+    try {
+      let firstRunning: () => void = () => {};
+      const running = new Promise<void>((resolve) => {
+        firstRunning = resolve;
+      });
+      const first = pool.check(checkOf(6_000), () => firstRunning());
+      await running;
+      const waiting = pool.check(checkOf(10), () => {});
+      await assert.rejects(
+        pool.check(checkOf(10), () => {}),
+        (error: unknown) =>
+          error instanceof CheckRefused && /busy checking other uploads/.test(error.message),
+      );
+      assert.equal((await first).kind, 'open', 'the check already running goes on');
+      assert.equal((await waiting).kind, 'open', 'and the one waiting for it');
+    } finally {
+      await pool.close();
+    }
+  });
+});
