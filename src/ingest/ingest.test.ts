@@ -108,6 +108,34 @@ describe('ingest', () => {
     assert.equal(result.problems[0]?.column, 'Gender');
   });
 
+  test("a job's columns blank in every row are no warning when no row has that job", () => {
+    const headings = [...HEADINGS, '2nd job start date', '2nd job hours per week'];
+    const noSecondJob = ingestFiles(
+      [
+        csv('team.csv', headings, [
+          [...row('C1'), null, null],
+          [...row('C2'), null, null],
+        ]),
+      ],
+      OPTIONS,
+    );
+    assert.deepEqual(codes(noSecondJob), [], 'nobody has a 2nd job: nothing to say');
+    const oneSecondJob = ingestFiles(
+      [
+        csv('team.csv', headings, [
+          [...row('C1'), '01/05/2024', null],
+          [...row('C2'), null, null],
+        ]),
+      ],
+      OPTIONS,
+    );
+    assert.deepEqual(
+      oneSecondJob.problems.map(({ code, column }) => `${code}:${column}`),
+      ['emptyOptionalColumn:2nd job hours per week'],
+      'a 2nd job without its hours is worth saying',
+    );
+  });
+
   test('specialists new to the team are listed once each, at their first row', () => {
     const result = ingestFiles(
       [csv('team.csv', HEADINGS, [row('C1', 'AB'), row('C2', 'XY'), row('C3', 'XY')])],

@@ -352,6 +352,13 @@ function ingestFile(
     // Optional columns present but blank all the way down are worth a warning: the figures that
     // depend on them (demographics, quality indicators) will show "not recorded".
     let optionalNotYetSeen = plan.filter((planned) => planned.column.requirement === 'O');
+    // A job's other columns blank in every row are no news when no row has that job at all.
+    const jobStartColumns = plan.flatMap(({ index, column }) =>
+      column.target.kind === 'job' && column.target.field === 'startDate'
+        ? [{ index, jobNumber: column.target.jobNumber }]
+        : [],
+    );
+    const jobsSeen = new Set<number>();
     const validator = new RowValidator(plan, {
       file: file.name,
       sheet: sheetName,
@@ -376,6 +383,9 @@ function ingestFile(
         return summary;
       }
       if (optionalNotYetSeen.length > 0) optionalNotYetSeen = stillBlank(optionalNotYetSeen, row);
+      for (const { index, jobNumber } of jobStartColumns) {
+        if (!isBlank(row.cells[index] ?? null)) jobsSeen.add(jobNumber);
+      }
       const record = validator.validate(row);
       const key = record ?? validator.keyOfRefusedRow;
       if (key) onRow(key, record, sheetName, row.rowNumber);
@@ -391,6 +401,8 @@ function ingestFile(
       return summary;
     }
     for (const planned of optionalNotYetSeen) {
+      const { target } = planned.column;
+      if (target.kind === 'job' && !jobsSeen.has(target.jobNumber)) continue;
       problems.push(
         problem(
           'warning',

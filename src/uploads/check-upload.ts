@@ -8,7 +8,12 @@ import {
 import type { ReferralRecord } from '../referrals/referral-record.ts';
 import type { Problem } from '../validation/problems.ts';
 import { shownLabel } from '../validation/shown-text.ts';
-import { compareWithStored, referralKey, type UploadComparison } from './compare-upload.ts';
+import {
+  type ChangedValue,
+  compareWithStored,
+  referralKey,
+  type UploadComparison,
+} from './compare-upload.ts';
 
 /**
  * One upload's check, computed once: the files read and validated, then compared with the team's
@@ -16,12 +21,15 @@ import { compareWithStored, referralKey, type UploadComparison } from './compare
  * the files or compares again.
  */
 
-/** What the check page lists of the changed records: enough to recognise each. */
+/** What the check page lists of the changed records: where each is, and what changed in it. */
 export interface ChangedRecordSummary {
   readonly specialist: string;
   readonly referralDate: IsoDate;
-  /** Spreadsheet headings whose value differs, in template order. */
-  readonly changedColumns: readonly string[];
+  /** The file and row (as the spreadsheet numbers it) the new values come from. */
+  readonly file: string;
+  readonly row: number;
+  /** Spreadsheet headings whose value differs, in template order, each before → after. */
+  readonly changes: readonly ChangedValue[];
 }
 
 export interface UploadCounts {
@@ -103,13 +111,24 @@ export function checkUpload(
 }
 
 export function changedRecordSummaries(
+  ingest: IngestResult,
   comparison: UploadComparison | null,
 ): ChangedRecordSummary[] {
-  return (comparison?.changedRecords ?? []).map(({ record, changedColumns }) => ({
-    specialist: record.specialist,
-    referralDate: record.referralDate,
-    changedColumns,
-  }));
+  const changed = comparison?.changedRecords ?? [];
+  if (changed.length === 0) return [];
+  const placeOf = new Map(
+    ingest.records.map(({ record, file, row }) => [referralKey(record), { file, row }]),
+  );
+  return changed.map(({ record, changes }) => {
+    const place = placeOf.get(referralKey(record));
+    return {
+      specialist: record.specialist,
+      referralDate: record.referralDate,
+      file: place?.file ?? '',
+      row: place?.row ?? 0,
+      changes,
+    };
+  });
 }
 
 function checkViewOf(
@@ -140,6 +159,6 @@ function checkViewOf(
             changed: comparison.changedRecords.length,
             unchanged: comparison.unchangedCount,
           },
-    changed: changedRecordSummaries(comparison).slice(0, CHANGED_RECORDS_SHOWN),
+    changed: changedRecordSummaries(ingest, comparison).slice(0, CHANGED_RECORDS_SHOWN),
   };
 }

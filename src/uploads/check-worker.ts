@@ -73,7 +73,7 @@ export default function runCheckTask(task: CheckTask): SealedCheck | OpenCheck {
       kind: 'open',
       view: checked.view,
       problems: checked.ingest.problems,
-      changed: changedRecordSummaries(checked.comparison),
+      changed: changedRecordSummaries(checked.ingest, checked.comparison),
       recordsToSave: checked.recordsToSave,
     };
   }

@@ -11,10 +11,19 @@ export function referralKey(record: Pick<ReferralRecord, 'clientKey' | 'referral
   return `${record.clientKey} ${record.referralDate}`;
 }
 
+/** One value that differs: under its spreadsheet heading, as stored and as uploaded. */
+export interface ChangedValue {
+  readonly column: string;
+  readonly before: string;
+  readonly after: string;
+}
+
 export interface ChangedRecord {
   readonly record: ReferralRecord;
   /** Spreadsheet headings whose value differs, in template order. */
   readonly changedColumns: readonly string[];
+  /** The same, each with its value before and after. */
+  readonly changes: readonly ChangedValue[];
 }
 
 export interface UploadComparison {
@@ -53,10 +62,25 @@ const COMPARERS: readonly Comparer[] = COLUMNS.filter(isReadColumn).flatMap(
   },
 );
 
-export function changedColumns(before: ReferralRecord, after: ReferralRecord): string[] {
+/** A stored value as the check page shows it: dates stay ISO, yes/no in words, blanks say so. */
+function shownValue(value: unknown): string {
+  if (value === null || value === undefined) return '(blank)';
+  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  return String(value);
+}
+
+export function changedValues(before: ReferralRecord, after: ReferralRecord): ChangedValue[] {
   return COMPARERS.filter(({ read }) => (read(before) ?? null) !== (read(after) ?? null)).map(
-    ({ heading }) => heading,
+    ({ heading, read }) => ({
+      column: heading,
+      before: shownValue(read(before)),
+      after: shownValue(read(after)),
+    }),
   );
+}
+
+export function changedColumns(before: ReferralRecord, after: ReferralRecord): string[] {
+  return changedValues(before, after).map(({ column }) => column);
 }
 
 export function compareWithStored(
@@ -72,9 +96,14 @@ export function compareWithStored(
       newRecords.push(record);
       continue;
     }
-    const columns = changedColumns(before, record);
-    if (columns.length === 0) unchangedCount++;
-    else changedRecords.push({ record, changedColumns: columns });
+    const changes = changedValues(before, record);
+    if (changes.length === 0) unchangedCount++;
+    else
+      changedRecords.push({
+        record,
+        changedColumns: changes.map(({ column }) => column),
+        changes,
+      });
   }
   return { newRecords, changedRecords, unchangedCount };
 }

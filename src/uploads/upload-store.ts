@@ -190,6 +190,26 @@ export async function removeRecord(
   return true;
 }
 
+/** The newest version of each of the team's records among the uploads up to `uploadId`. */
+const RECORDS_AFTER_UPLOAD = `
+  SELECT DISTINCT ON (v.client_key, v.referral_date) v.client_key, v.referral_date, v.record, v.upload_id
+    FROM referral_version v JOIN upload u ON u.id = v.upload_id
+   WHERE u.team_id = $1 AND u.rolled_back_at IS NULL AND u.id <= $2
+   ORDER BY v.client_key, v.referral_date, v.upload_id DESC`;
+
+/** How many records the team would have, rolled back to the state after `uploadId`. */
+export async function recordCountAfterUpload(
+  database: Queryable,
+  teamId: number,
+  uploadId: number,
+): Promise<number> {
+  const [row] = await database.query<{ records: number }>(
+    `SELECT count(*)::int AS records FROM (${RECORDS_AFTER_UPLOAD}) newest WHERE record IS NOT NULL`,
+    [teamId, uploadId],
+  );
+  return row?.records ?? 0;
+}
+
 /**
  * Rolls the team back to the state just after `uploadId`: later uploads stop counting (they stay
  * in the history, marked), and the current records are rebuilt from the versions that remain.
@@ -215,14 +235,9 @@ export async function rollBackTo(
   await database.query(
     `INSERT INTO referral (team_id, client_key, referral_date, specialist, record, upload_id)
      SELECT $1, client_key, referral_date, record->>'specialist', record, upload_id
-       FROM (
-         SELECT DISTINCT ON (v.client_key, v.referral_date) v.client_key, v.referral_date, v.record, v.upload_id
-           FROM referral_version v JOIN upload u ON u.id = v.upload_id
-          WHERE u.team_id = $1 AND u.rolled_back_at IS NULL
-          ORDER BY v.client_key, v.referral_date, v.upload_id DESC
-       ) newest
+       FROM (${RECORDS_AFTER_UPLOAD}) newest
       WHERE record IS NOT NULL`,
-    [teamId],
+    [teamId, uploadId],
   );
   await recountRecords(database, teamId);
   return true;

@@ -28,12 +28,16 @@ import {
   type WorkingStage,
 } from './upload-checks.ts';
 import {
+  recordCountAfterUpload,
   removeRecord,
   rollBackTo,
   saveUpload,
   storedRecordTexts,
   takeTeamData,
   teamDataVersion,
+  teamRecordCount,
+  type UploadHistoryEntry,
+  uploadHistory,
 } from './upload-store.ts';
 
 /**
@@ -408,6 +412,35 @@ async function saveClaimedCheck(
     context.metrics.recordUpload('save', 'failed', secondsSince(start));
     throw error;
   }
+}
+
+/** What rolling back to an upload would do, for its confirmation page. */
+export interface RollBackPreview {
+  readonly target: UploadHistoryEntry;
+  /** The uploads (and removals) after it that would stop counting, newest first. */
+  readonly undone: readonly UploadHistoryEntry[];
+  readonly recordsNow: number;
+  readonly recordsAfter: number;
+}
+
+/** Null when the team has no such upload in force to go back to, or nothing after it to undo. */
+export async function previewRollBack(
+  context: Pick<AppContext, 'database'>,
+  rollBack: { readonly teamId: number; readonly uploadId: number },
+): Promise<RollBackPreview | null> {
+  const { database } = context;
+  const inForce = (await uploadHistory(database, rollBack.teamId)).filter(
+    (entry) => entry.rolledBackAt === null,
+  );
+  const target = inForce.find((entry) => entry.id === rollBack.uploadId);
+  const undone = inForce.filter((entry) => entry.id > rollBack.uploadId);
+  if (target === undefined || undone.length === 0) return null;
+  return {
+    target,
+    undone,
+    recordsNow: await teamRecordCount(database, rollBack.teamId),
+    recordsAfter: await recordCountAfterUpload(database, rollBack.teamId, rollBack.uploadId),
+  };
 }
 
 /** Rolls the team back to the state after one of its uploads; false when there is no such upload. */

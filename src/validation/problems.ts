@@ -60,6 +60,40 @@ export interface Problem {
   readonly fix: string;
 }
 
+/** What each kind of problem is: the heading over the problems of that kind on the check page. */
+export const PROBLEM_KINDS: Readonly<Record<ProblemCode, string>> = {
+  fileUnreadable: 'Files that could not be read',
+  noQualifyingSheet: 'No sheet with the standard headings',
+  noDataRows: 'No rows of data',
+  missingHeading: 'Headings missing',
+  repeatedHeading: 'Headings that appear twice',
+  tooManyRows: 'Too many rows',
+  mandatoryValueBlank: 'Values that must be filled in',
+  invalidDate: 'Dates that are not dates',
+  invalidNumber: 'Numbers that are not numbers',
+  invalidYesNo: 'Answers that are not yes or no',
+  invalidInitials: 'Initials that are not initials',
+  duplicateKey: 'Referrals entered twice',
+  jobEndBeforeStart: 'Jobs that end before they start',
+  dischargeBeforeReferral: 'Discharges before the referral',
+  jobWithoutStart: 'Jobs without a start date',
+  headingNotRead: 'Headings not read',
+  sheetIgnored: 'Sheets not read',
+  emptyOptionalColumn: 'Columns blank in every row',
+  valueNotInList: 'Values not in the list',
+  referralSourceNotListed: "Referral sources not on the service's list",
+  notALocalAuthority: 'Local authorities not recognised',
+  dateBeforeReferral: 'Dates before the referral',
+  contactBeforeReferral: 'First contact before the referral',
+  employerContactBeforeVpStart: 'Employer contact before the vocational profile',
+  futureDate: 'Dates in the future',
+  hoursOver60: 'More than 60 hours a week',
+  ageOutOfRange: 'Ages out of range',
+  newSpecialist: 'New employment specialists',
+  dischargedWithoutDate: 'Discharged without a discharge date',
+  dischargeDateWithActiveStatus: 'Discharge dates on active referrals',
+};
+
 /** Where a problem is, less its severity and wording. */
 export interface ProblemPlace {
   readonly file: string;

@@ -125,6 +125,7 @@ rule([TL], 'team', [
   'POST /teams/:teamId/upload/check/:checkId',
   'GET /teams/:teamId/upload/done/:uploadId',
   'GET /teams/:teamId/template.xlsx',
+  'GET /teams/:teamId/uploads/:uploadId/roll-back',
   'POST /teams/:teamId/uploads/:uploadId/roll-back',
   'GET /teams/:teamId/targets',
   'POST /teams/:teamId/targets',
@@ -296,12 +297,16 @@ for (const testDatabase of testDatabases()) {
       ]);
       await leaderB.signIn('leader-b@nhs.net');
       const options = { rows: 20, seed: 4, today: '2026-05-31' };
-      await uploadGeneratedSpreadsheet(browsers.get(TL) as TestBrowser, orgs.teamA1, options);
-      await uploadGeneratedSpreadsheet(leaderB, orgs.teamB1, options);
+      // Two uploads each, so the first can be rolled back to.
+      for (const seed of [4, 5]) {
+        const upload = { ...options, seed };
+        await uploadGeneratedSpreadsheet(browsers.get(TL) as TestBrowser, orgs.teamA1, upload);
+        await uploadGeneratedSpreadsheet(leaderB, orgs.teamB1, upload);
+      }
       const first = async (sql: string, parameters: number[]) =>
         String((await web.database.query<{ id: number }>(sql, parameters))[0]?.id ?? MISSING);
       const uploadOf = (teamId: number) =>
-        first('SELECT id FROM upload WHERE team_id = $1', [teamId]);
+        first('SELECT id FROM upload WHERE team_id = $1 ORDER BY id', [teamId]);
       const referralOf = (teamId: number) =>
         first('SELECT id FROM referral WHERE team_id = $1 LIMIT 1', [teamId]);
       const review = (serviceId: number) =>

@@ -401,6 +401,27 @@ describe('browser journeys with axe', {
     await pages.checkAccessibility('upload saved');
     await pages.open(`/teams/${orgs.teamA2}/upload`);
     await pages.checkAccessibility('upload history');
+    // A second upload with a change, so the first can be rolled back to.
+    const changed = rows.map((row) => [...row]);
+    (changed[0] as CellValue[])[generated.headings.indexOf('Date vocational profile started')] = {
+      kind: 'date',
+      date: '2026-05-01',
+    };
+    const again = writeXlsx([{ name: 'Referrals', rows: [generated.headings, ...changed] }]);
+    await pages.page
+      .getByLabel('Spreadsheets (XLSX or CSV)')
+      .setInputFiles({ name: 'team-may.xlsx', mimeType: xlsx, buffer: Buffer.from(again) });
+    await pages.page.getByRole('button', { name: 'Upload and check' }).click();
+    await pages.page.getByRole('heading', { name: 'What changed' }).waitFor();
+    await pages.checkAccessibility('upload check with a changed record');
+    await pages.page.getByRole('button', { name: 'Confirm and save' }).click();
+    await pages.open(`/teams/${orgs.teamA2}/upload`);
+    await pages.page.getByRole('link', { name: /Roll back to here/ }).click();
+    assert.equal(await pages.heading(), 'Roll back to this upload?');
+    await pages.checkAccessibility('roll-back confirmation');
+    await pages.page.getByRole('button', { name: 'Roll back' }).click();
+    await pages.page.locator('.nhsuk-notification-banner--success').waitFor();
+    await pages.checkAccessibility('upload history after a roll-back');
     for (const view of DASHBOARD_VIEWS) {
       await pages.open(
         `/teams/${orgs.teamA2}/dashboard?period=custom&from=2024-04-01&to=2026-03-31&view=${view}`,

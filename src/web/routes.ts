@@ -213,6 +213,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
     );
     scope.get('/teams/:teamId/upload/done/:uploadId', uploads.done);
     scope.get('/teams/:teamId/template.xlsx', referralSources.teamTemplate);
+    scope.get('/teams/:teamId/uploads/:uploadId/roll-back', uploads.confirmRollBack);
     scope.post('/teams/:teamId/uploads/:uploadId/roll-back', uploads.rollBack);
   });
   group(app, [fullAccess, requireTeam(services, canSetTargetsForTeam)], (scope) => {

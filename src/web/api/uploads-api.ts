@@ -42,7 +42,11 @@ export function uploadApiHandlers(services: Services) {
       if (check instanceof CheckRefused) {
         return reply.code(422).send({ dryRun, saved: false, error: check.message });
       }
-      const { view, problems, changed } = check;
+      const { view, problems } = check;
+      const changed = check.changed.map((record) => ({
+        ...record,
+        changedColumns: record.changes.map(({ column }) => column),
+      }));
       const base = {
         dryRun,
         files: view.fileNames,

@@ -158,9 +158,15 @@ for (const testDatabase of testDatabases()) {
 
       await page.goto(`${baseUrl}${dashboardPath.replace(/\/dashboard\?.*$/, '')}/upload`);
       await page
-        .getByRole('button', { name: /Roll back to here/ })
+        .getByRole('link', { name: /Roll back to here/ })
         .first()
         .click();
+      assert.equal(await page.locator('h1').textContent(), 'Roll back to this upload?');
+      await page.getByRole('button', { name: 'Roll back' }).click();
+      assert.match(
+        (await page.locator('.nhsuk-notification-banner').textContent()) ?? '',
+        /data is back to how it was after the upload of first\.xlsx/,
+      );
       await page.goto(`${baseUrl}${dashboardPath}`);
       assert.deepEqual(
         await headline(page),

@@ -269,6 +269,16 @@ for (const testDatabase of testDatabases()) {
       assert.equal(summaryValue(secondCheck.body, 'Changed records'), '3');
       assert.equal(summaryValue(secondCheck.body, 'Unchanged records'), '112');
       assert.match(secondCheck.body, /Date vocational profile started/);
+      // Each changed record by its place in the file, with the value before and after.
+      assert.match(secondCheck.body, /team-may\.xlsx, row 2</);
+      assert.match(
+        secondCheck.body,
+        /Date vocational profile started: [0-9-]+ <span aria-hidden="true">→<\/span><span class="nhsuk-u-visually-hidden">changed to<\/span> 2026-04-30/,
+      );
+      // Decision first: Confirm comes before the list of changes and the warnings.
+      assert.ok(
+        secondCheck.body.indexOf('Confirm and save') < secondCheck.body.indexOf('What changed'),
+      );
       await leader.post(second.headers.location as string);
       assert.equal(await count('referral'), 120, 'rows missing from a later upload are kept');
       const changedNow = await web.database.query<{ n: number }>(
@@ -281,10 +291,27 @@ for (const testDatabase of testDatabases()) {
         (match) => match[1],
       )[0];
       assert.ok(firstUploadId, 'an earlier upload offers roll-back');
+      const confirmation = await leader.get(
+        `/teams/${orgs.teamA1}/uploads/${firstUploadId}/roll-back`,
+      );
+      assert.equal(heading(confirmation.body), 'Roll back to this upload?');
+      assert.equal(summaryValue(confirmation.body, 'Records now'), '120');
+      assert.equal(summaryValue(confirmation.body, 'Records after rolling back'), '120');
+      assert.match(confirmation.body, /This upload<\/h2>|This upload will stop counting/);
+      assert.match(confirmation.body, /team-may\.xlsx/);
       const rolledBack = await leader.post(
         `/teams/${orgs.teamA1}/uploads/${firstUploadId}/roll-back`,
       );
       assert.equal(rolledBack.statusCode, 302);
+      const afterPage = await leader.get(rolledBack.headers.location as string);
+      assert.match(afterPage.body, /nhsuk-notification-banner--success/);
+      assert.match(afterPage.body, /data is back to how it was after the upload of team\.xlsx/);
+      assert.match(afterPage.body, /In force/, 'the restored upload is the one in force');
+      assert.equal(
+        (await leader.get(`/teams/${orgs.teamA1}/uploads/${firstUploadId}/roll-back`)).statusCode,
+        404,
+        'nothing after it to roll back now',
+      );
       const afterRollBack = await web.database.query<{ n: number }>(
         "SELECT count(*)::int AS n FROM referral WHERE record->>'vpStartDate' = '2026-04-30'",
       );

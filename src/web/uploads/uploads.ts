@@ -7,12 +7,13 @@ import { CHANGED_RECORDS_SHOWN, type UploadCheckView } from '../../uploads/check
 import { teamRecordCount, uploadHistory } from '../../uploads/upload-store.ts';
 import {
   confirmUploadCheck,
+  previewRollBack,
   rollBackTeamData,
   startUploadCheck,
   type UploadCheckState,
   uploadCheckState,
 } from '../../uploads/upload-use-cases.ts';
-import { type Problem, problemsCsv } from '../../validation/problems.ts';
+import { PROBLEM_KINDS, type Problem, problemsCsv } from '../../validation/problems.ts';
 import { forbidden, idParameter, notFound } from '../http-errors.ts';
 import type { Services } from '../services.ts';
 import {
@@ -21,6 +22,11 @@ import {
   readUploadedFiles,
   UploadRefused,
 } from './uploaded-files.ts';
+
+/** Set after a roll-back, naming the upload gone back to, for the upload page's banner. */
+const rolledBackQuery = z
+  .object({ rolledBack: z.coerce.number().int().positive().optional().catch(undefined) })
+  .catch({});
 
 /** A check's address: an id nobody can guess; one that matches no check shows "expired". */
 const checkParameters = z.object({ checkId: z.string() }).catch({ checkId: '' });
@@ -50,6 +56,22 @@ function problemRows(problems: readonly Problem[], { withValue }: { withValue: b
     ...(withValue ? [{ text: problem.value ?? '' }] : []),
     { text: `${problem.description} ${problem.fix}` },
   ]);
+}
+
+/** Problems by kind, in the order each kind first appears, with how many of each. */
+function problemsByKind(problems: readonly Problem[]) {
+  const kinds = new Map<Problem['code'], Problem[]>();
+  for (const found of problems) {
+    const ofKind = kinds.get(found.code);
+    if (ofKind === undefined) kinds.set(found.code, [found]);
+    else ofKind.push(found);
+  }
+  return [...kinds].map(([code, ofKind]) => ({
+    code,
+    title: PROBLEM_KINDS[code],
+    count: ofKind.length,
+    rows: problemRows(ofKind, { withValue: false }),
+  }));
 }
 
 /** The progress page's stages, each with where it has got to. */
@@ -85,12 +107,23 @@ export function uploadHandlers(services: Services) {
 
   async function showUploadPage(request: FastifyRequest, reply: FastifyReply, problem?: string) {
     const team = await teamOf(request);
+    const history = await uploadHistory(database, team.id);
+    const { rolledBack } = rolledBackQuery.parse(request.query ?? {});
+    const restored = history.find(
+      (entry) => entry.id === rolledBack && entry.rolledBackAt === null,
+    );
     return reply.code(problem ? 400 : 200).page('uploads/upload.njk', {
       title: `Upload data for ${team.name}`,
       width: 'full',
       team,
       records: await teamRecordCount(database, team.id),
-      history: await uploadHistory(database, team.id),
+      history,
+      // The newest upload not rolled back is the one in force; every older one can be gone back to.
+      inForceId: history.find((entry) => entry.rolledBackAt === null)?.id,
+      notice:
+        restored === undefined || problem
+          ? undefined
+          : `${team.name}'s data is back to how it was after the upload of ${restored.fileNames || 'that upload'}. The later uploads no longer count; they stay in the history.`,
       form: problem
         ? {
             values: {},
@@ -134,14 +167,18 @@ export function uploadHandlers(services: Services) {
             }
           : undefined,
       errorRows: problemRows(errors, { withValue: true }),
-      warningRows: problemRows(view.warnings, { withValue: false }),
+      errorKinds: problemsByKind(errors),
+      // Blank optional columns are one line of the summary, not a warning each.
+      blankColumns: view.warnings
+        .filter((warning) => warning.code === 'emptyOptionalColumn')
+        .map((warning) => warning.column),
+      warningCount: view.warnings.length,
+      warningKinds: problemsByKind(
+        view.warnings.filter((warning) => warning.code !== 'emptyOptionalColumn'),
+      ),
       problemsCsvHref: `data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`,
       counts,
-      changedRows: view.changed.map(({ specialist, referralDate, changedColumns }) => [
-        { text: specialist },
-        { text: referralDate },
-        { text: changedColumns.join(', ') },
-      ]),
+      changed: view.changed,
       moreChangedThanShown: (counts?.changed ?? 0) > CHANGED_RECORDS_SHOWN,
       changedShown: CHANGED_RECORDS_SHOWN,
       newSpecialists: view.newSpecialists,
@@ -276,6 +313,19 @@ export function uploadHandlers(services: Services) {
       );
       if (entry === undefined) throw notFound();
       return reply.page('uploads/done.njk', { title: 'Upload saved', team, upload: entry });
+    },
+
+    /** Before a roll-back: what it will undo, and how many records the team will have. */
+    async confirmRollBack(request: FastifyRequest, reply: FastifyReply) {
+      const team = await teamOf(request);
+      const uploadId = idParameter(request.params, 'uploadId');
+      const preview = await previewRollBack(services, { teamId: team.id, uploadId });
+      if (preview === null) throw notFound();
+      return reply.page('uploads/roll-back.njk', {
+        title: 'Roll back to this upload?',
+        team,
+        ...preview,
+      });
     },
 
     async rollBack(request: FastifyRequest, reply: FastifyReply) {
