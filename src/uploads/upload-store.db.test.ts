@@ -18,7 +18,7 @@ describe('comparing an upload with what the team has', () => {
   const second = referral({ clientKey: 'b', referralDate: '2025-02-03' });
   const stored = new Map([first, second].map((record) => [referralKey(record), record]));
 
-  it('sorts rows into new, changed (naming the columns) and unchanged', () => {
+  it('sorts rows into new, changed (naming the columns, each value before and after) and unchanged', () => {
     const changed = { ...first, vpStartDate: '2025-01-11', jobs: [job('2025-03-01')] } as const;
     const repeat = referral({ clientKey: 'a', referralDate: '2025-06-01' });
     const comparison = compareWithStored(stored, [changed, second, repeat]);
@@ -30,6 +30,15 @@ describe('comparing an upload with what the team has', () => {
           'Date vocational profile started',
           '1st job start date',
           '1st job hours per week',
+        ],
+        changes: [
+          { column: 'Date vocational profile started', before: '2025-01-10', after: '2025-01-11' },
+          { column: '1st job start date', before: '(blank)', after: '2025-03-01' },
+          {
+            column: '1st job hours per week',
+            before: '(blank)',
+            after: String(job('2025-03-01').hoursPerWeek),
+          },
         ],
       },
     ]);
