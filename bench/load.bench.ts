@@ -8,6 +8,7 @@ import { DASHBOARD_VIEWS } from '../src/dashboards/scope-figures.ts';
 import { composeApp } from '../src/server/composition-root.ts';
 import { writeXlsx } from '../src/spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../src/synthetic/referral-rows.ts';
+import { bombWorkbook } from '../test/support/hostile-workbooks.ts';
 import { TestBrowser } from '../test/support/test-web.ts';
 import {
   BENCH_PASSWORD,
@@ -28,8 +29,10 @@ import {
  * 20 pages a second between them (`--rate`: people read a page before opening the next; 0: none
  * do, each asks again as soon as answered), for 60 s;
  * meanwhile a team leader uploads a 500-row spreadsheet every second (check, then confirm), to a
- * different team each time. Each view is opened once before the clock starts, as on a server that
- * has been running. Reports latency, errors and the process's memory over the first and last 10 s.
+ * different team each time; and 5 s in, one team leader uploads a 100 000-row spreadsheet
+ * (`--big-upload-rows`; 0 for none) and another the XLSX that inflates to 990 MB, reporting the
+ * pages' latency while they are checked and while the large one is saved. Each view is opened
+ * once before the clock starts, as on a server that has been running. Reports latency, errors and the process's memory over the first and last 10 s.
  */
 
 const { values } = parseArgs({
@@ -38,6 +41,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '60' },
     connections: { type: 'string', default: '100' },
     rate: { type: 'string', default: '20' },
+    'big-upload-rows': { type: 'string', default: '100000' },
   },
 });
 const RECORDS = Number(values.records);
@@ -46,6 +50,8 @@ const CONNECTIONS = Number(values.connections);
 /** Pages a second from all users together: each of 100 users opens one every 5 s on average. */
 const RATE = Number(values.rate);
 const UPLOAD_TEAMS = 10;
+/** One large upload, and the file that inflates to 990 MB, sent 5 s in; 0 leaves them out. */
+const BIG_UPLOAD_ROWS = Number(values['big-upload-rows']);
 
 const log = logProgress;
 const today = londonToday(new Date());
@@ -121,6 +127,50 @@ try {
     });
   }
 
+  /** Follows an upload from its POST to the done page; true when it was saved. */
+  async function checkedAndSaved(
+    browser: TestBrowser,
+    sent: Awaited<ReturnType<TestBrowser['postFiles']>>,
+    phases?: { checked: () => void },
+  ): Promise<boolean> {
+    const address = sent.headers.location;
+    if (sent.statusCode !== 303 || address === undefined) return false;
+    const checkPage = await browser.whenUploadFinished(address);
+    phases?.checked();
+    if (checkPage.statusCode !== 200) return false;
+    await browser.post(address);
+    const saved = await browser.whenUploadFinished(address);
+    return /\/upload\/done\/\d+$/.test(saved.headers.location ?? '');
+  }
+
+  // The large upload and the bomb, each by a team leader of a team of its own.
+  const bigUploaders: Array<{ browser: TestBrowser; teamId: number }> = [];
+  for (const [index, team] of data.teams.slice(UPLOAD_TEAMS + 1, UPLOAD_TEAMS + 3).entries()) {
+    const browser = new TestBrowser(app);
+    const email = `big-uploader-${index}@bench.invalid`;
+    await createBenchAccount(database, email, {
+      role: 'team-leader',
+      teamId: team.id,
+      serviceId: null,
+      icsId: null,
+      regionId: null,
+    });
+    await browser.signIn(email, BENCH_PASSWORD);
+    bigUploaders.push({ browser, teamId: team.id });
+  }
+  const bigSheet =
+    BIG_UPLOAD_ROWS > 0
+      ? generateReferralRows({ rows: BIG_UPLOAD_ROWS, seed: 7, today, years: 3 })
+      : null;
+  const bigFile =
+    bigSheet === null
+      ? null
+      : writeXlsx([{ name: 'Referrals', rows: [bigSheet.headings, ...bigSheet.rows] }]);
+  const bomb = bombWorkbook(990);
+  /** When the large upload was being checked, then saved; when the bomb was answered. */
+  const windows = { checkFrom: 0, checkTo: 0, saveTo: 0, bombRefusedMs: 0, bombOutcome: '' };
+  let bigSaved = false;
+
   const memory: Array<{ at: number; rssMb: number; heapMb: number }> = [];
   const uploadTimes: number[] = [];
   let uploadFailures = 0;
@@ -152,20 +202,45 @@ try {
         const checked = await uploader.browser.postFiles(`/teams/${uploader.teamId}/upload`, [
           { name: 'team.xlsx', bytes: uploader.bytes },
         ]);
-        const confirmed =
-          checked.statusCode === 302
-            ? await uploader.browser.post(String(checked.headers.location))
-            : checked;
-        if (confirmed.statusCode === 302) uploadTimes.push(performance.now() - start);
-        else uploadFailures++;
+        if (await checkedAndSaved(uploader.browser, checked)) {
+          uploadTimes.push(performance.now() - start);
+        } else uploadFailures++;
       }
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - performance.now())));
     }
   })();
 
+  const bigUpload = (async () => {
+    const [big, bomber] = bigUploaders;
+    if (bigFile === null || big === undefined || bomber === undefined) return;
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    await big.browser.get(`/teams/${big.teamId}/upload`);
+    await bomber.browser.get(`/teams/${bomber.teamId}/upload`);
+    windows.checkFrom = performance.now();
+    const bombed = (async () => {
+      const sent = await bomber.browser.postFiles(`/teams/${bomber.teamId}/upload`, [
+        { name: 'bomb.xlsx', bytes: bomb },
+      ]);
+      const page = await bomber.browser.whenUploadFinished(String(sent.headers.location));
+      windows.bombRefusedMs = performance.now() - windows.checkFrom;
+      windows.bombOutcome = `${page.statusCode}: ${/more than \d+ times its compressed size/.exec(page.body)?.[0] ?? 'no ratio refusal'}`;
+    })();
+    const sent = await big.browser.postFiles(`/teams/${big.teamId}/upload`, [
+      { name: 'big.xlsx', bytes: bigFile },
+    ]);
+    bigSaved = await checkedAndSaved(big.browser, sent, {
+      checked: () => {
+        windows.checkTo = performance.now();
+      },
+    });
+    windows.saveTo = performance.now();
+    await bombed;
+  })();
+
   log(`${CONNECTIONS} users, ${RATE} pages a second, for ${SECONDS} s, one upload a second`);
   let connection = 0;
   const latencies: number[] = [];
+  const timedLatencies: Array<{ at: number; ms: number }> = [];
   const statusCounts = new Map<number, number>();
   // autocannon paces a connection by whole requests a second, all starting on the same tick; so
   // with --rate the users are split into groups started a little apart, or every second would
@@ -190,6 +265,7 @@ try {
       );
       instance.on('response', (_client, statusCode, _bytes, responseTime) => {
         latencies.push(responseTime);
+        timedLatencies.push({ at: performance.now(), ms: responseTime });
         statusCounts.set(statusCode, (statusCounts.get(statusCode) ?? 0) + 1);
       });
     });
@@ -209,6 +285,7 @@ try {
   };
   uploading = false;
   await uploadLoop;
+  await bigUpload;
   clearInterval(sampler);
   clearTimeout(firstCollection);
   heapAfterCollection.push(collectedHeapMb());
@@ -233,6 +310,23 @@ try {
   console.log(
     `uploads: ${uploadTimes.length} confirmed, ${uploadFailures} failed; median ${percentile(sortedUploads, 0.5).toFixed(0)} ms, p95 ${percentile(sortedUploads, 0.95).toFixed(0)} ms`,
   );
+  if (bigFile !== null) {
+    const during = (from: number, to: number) =>
+      timedLatencies
+        .filter(({ at }) => at >= from && at <= to)
+        .map(({ ms }) => ms)
+        .sort((a, b) => a - b);
+    const line = (label: string, sortedMs: number[]) =>
+      console.log(
+        `${label}: ${sortedMs.length} pages, median ${percentile(sortedMs, 0.5).toFixed(0)} ms, p95 ${percentile(sortedMs, 0.95).toFixed(0)} ms, max ${(sortedMs.at(-1) ?? 0).toFixed(0)} ms`,
+      );
+    const seconds = (from: number, to: number) => `${((to - from) / 1000).toFixed(1)} s`;
+    console.log(
+      `${BIG_UPLOAD_ROWS.toLocaleString('en-GB')}-row upload: checked in ${seconds(windows.checkFrom, windows.checkTo)}, saved in ${seconds(windows.checkTo, windows.saveTo)}${bigSaved ? '' : ' (NOT SAVED)'}; the 990 MB bomb answered in ${(windows.bombRefusedMs / 1000).toFixed(1)} s (${windows.bombOutcome})`,
+    );
+    line('  pages while it and the bomb were checked', during(windows.checkFrom, windows.checkTo));
+    line('  pages while it was saved', during(windows.checkTo, windows.saveTo));
+  }
   console.log(
     `memory: first 10 s rss ${mean(firstTen.map(({ rssMb }) => rssMb)).toFixed(0)} MB (heap ${mean(firstTen.map(({ heapMb }) => heapMb)).toFixed(0)} MB); last 10 s rss ${mean(lastTen.map(({ rssMb }) => rssMb)).toFixed(0)} MB (heap ${mean(lastTen.map(({ heapMb }) => heapMb)).toFixed(0)} MB)`,
   );

@@ -58,6 +58,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     sweeping.stop();
     await sendingEmail.stop();
     await app.close();
+    await services.lifecycle.inHandFinished();
+    await services.uploadChecks.close();
     await database.close();
     process.exit(0);
   });

@@ -5,14 +5,16 @@ import type { LogLevel } from '../config/config.ts';
 
 /** Paths whose last segment is a secret: one-time links. */
 const SECRET_PATH = /^\/(password-reset|setup)\/(?!sent$|done$)[^/?#]+/;
+/** An upload's check id: the key its sealed check is opened with, so never in a log. */
+const CHECK_PATH = /^(\/teams\/\d+\/upload\/check)\/[^/?#]+/;
 
 /**
- * What a log line may say about a request's address: the path, with one-time link secrets
- * replaced, and no query string (it can carry a CSRF token or a search for a person).
+ * What a log line may say about a request's address: the path, with one-time link secrets and
+ * check ids replaced, and no query string (it can carry a CSRF token or a search for a person).
  */
 export function loggableUrl(url: string): string {
   const path = url.split('?')[0] ?? '';
-  return path.replace(SECRET_PATH, '/$1/[secret]');
+  return path.replace(SECRET_PATH, '/$1/[secret]').replace(CHECK_PATH, '$1/[secret]');
 }
 
 interface RequestLike {

@@ -10,8 +10,15 @@ import type { CheckProgress, CheckTask, OpenCheck, SealedCheck } from './check-w
  * upload is refused with a plain reason.
  */
 
-/** Why a check was stopped: what the person is told. */
-export class CheckRefused extends Error {}
+/** Why a check was stopped: what the person is told; `busy` when the files were never looked at. */
+export class CheckRefused extends Error {
+  constructor(
+    message: string,
+    readonly busy = false,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The worker's module beside this one: TypeScript in development and tests (the threads inherit
@@ -54,7 +61,8 @@ export class UploadCheckPool {
     task: Omit<CheckTask, 'progress'>,
     onProgress: (progress: CheckProgress) => void,
   ): Promise<SealedCheck | OpenCheck> {
-    if (this.#inHand >= this.#settings.threads + this.#settings.queue) throw new CheckRefused(BUSY);
+    if (this.#inHand >= this.#settings.threads + this.#settings.queue)
+      throw new CheckRefused(BUSY, true);
     this.#inHand++;
     const limitMs = this.#settings.timeLimitSeconds * 1000;
     const stop = new AbortController();
@@ -64,7 +72,10 @@ export class UploadCheckPool {
     const waiting = setTimeout(() => stop.abort(), limitMs * (this.#settings.queue + 1));
     const { port1, port2 } = new MessageChannel();
     port1.on('message', (progress: CheckProgress) => {
-      running ??= setTimeout(() => stop.abort(), limitMs);
+      if (running === undefined) {
+        clearTimeout(waiting);
+        running = setTimeout(() => stop.abort(), limitMs);
+      }
       onProgress(progress);
     });
     // A file's bytes move to the thread rather than being copied, when they are a whole buffer.

@@ -27,7 +27,9 @@ export function sealText(checkId: string, text: string): Uint8Array {
 /** The text sealed under this check id; it throws when the bytes were sealed under another. */
 export async function openSealedText(checkId: string, sealed: Uint8Array): Promise<string> {
   const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
-  const decipher = createDecipheriv('aes-256-gcm', keyOf(checkId), bytes.subarray(0, IV_BYTES));
+  const decipher = createDecipheriv('aes-256-gcm', keyOf(checkId), bytes.subarray(0, IV_BYTES), {
+    authTagLength: TAG_BYTES,
+  });
   decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
   const compressed = Buffer.concat([
     decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)),

@@ -38,7 +38,12 @@ const oldestKept = (now: Date) => new Date(now.getTime() - CHECK_KEPT_MINUTES * 
 
 /** Forgets the checks that waited too long, so abandoned uploads' records are not kept. */
 export async function purgeExpiredChecks(database: Queryable, now: Date): Promise<void> {
-  await database.query('DELETE FROM upload_check WHERE created_at <= $1', [oldestKept(now)]);
+  // A save under way past the hour is left to finish; one that stopped moving goes too.
+  await database.query(
+    `DELETE FROM upload_check
+      WHERE created_at <= $1 AND (stage NOT IN ('saving', 'saved') OR updated_at <= $1)`,
+    [oldestKept(now)],
+  );
 }
 
 export interface TeamAndPerson {
@@ -147,7 +152,8 @@ export async function findUploadCheck(
     `SELECT stage, rows_done AS "rowsDone", rows_to_save AS "rowsToSave", updated_at AS "updatedAt",
             refusal, check_view AS "checkView", upload_id AS "uploadId"
        FROM upload_check
-      WHERE id_hash = $1 AND team_id = $2 AND account_id = $3 AND created_at > $4`,
+      WHERE id_hash = $1 AND team_id = $2 AND account_id = $3
+        AND (created_at > $4 OR (stage IN ('saving', 'saved') AND updated_at > $4))`,
     [hashSecretToken(check.checkId), check.teamId, check.accountId, oldestKept(check.now)],
   );
   return row ?? null;

@@ -135,23 +135,45 @@ export async function startUploadCheck(
   return { checkId, finished: runUploadCheck(context, upload.teamId, checkId, upload.files) };
 }
 
-/** Writes a check's progress now and then; the last write waits for those before it. */
-function progressWriter(context: Clocked, checkId: string) {
+/**
+ * A check in hand that has said nothing for this long (waiting in the pool's queue, or a long
+ * step) still tells the database it is alive, so no page takes it for stopped.
+ */
+const HEARTBEAT_MS = 60_000;
+
+/**
+ * Writes a check's progress now and then, and a heartbeat while nothing moves; `settled` stops
+ * the heartbeat and waits for the writes.
+ */
+function progressWriter(context: Clocked, checkId: string, stage: WorkingStage) {
   let lastWrite = 0;
+  let last = { stage, rowsDone: 0 };
   let writing: Promise<void> = Promise.resolve();
+  const write = () => {
+    lastWrite = performance.now();
+    const { stage: now, rowsDone } = last;
+    writing = writing
+      .then(() =>
+        recordCheckProgress(context.database, checkId, {
+          stage: now,
+          rowsDone,
+          now: context.clock(),
+        }),
+      )
+      // A lost progress write only leaves the page a moment behind.
+      .catch(() => {});
+  };
+  const heartbeat = setInterval(write, HEARTBEAT_MS);
+  heartbeat.unref();
   return {
     report(stage: WorkingStage, rowsDone: number) {
-      const at = performance.now();
-      if (at - lastWrite < PROGRESS_WRITE_MS) return;
-      lastWrite = at;
-      writing = writing
-        .then(() =>
-          recordCheckProgress(context.database, checkId, { stage, rowsDone, now: context.clock() }),
-        )
-        // A lost progress write only leaves the page a moment behind.
-        .catch(() => {});
+      last = { stage, rowsDone };
+      if (performance.now() - lastWrite >= PROGRESS_WRITE_MS) write();
     },
-    settled: () => writing,
+    settled: () => {
+      clearInterval(heartbeat);
+      return writing;
+    },
   };
 }
 
@@ -162,7 +184,7 @@ async function runUploadCheck(
   files: readonly SpreadsheetFile[],
 ): Promise<void> {
   const start = performance.now();
-  const progress = progressWriter(context, checkId);
+  const progress = progressWriter(context, checkId, 'reading');
   try {
     const { dataVersion, task } = await checkTaskFor(context, teamId, cleanlyNamed(files), checkId);
     const checked = await context.uploadChecks.check(task, (reported: CheckProgress) =>
@@ -367,7 +389,7 @@ async function saveClaimedCheck(
   claimed: Awaited<ReturnType<typeof claimCheckForSaving>> & {},
 ): Promise<void> {
   const start = performance.now();
-  const progress = progressWriter(context, check.checkId);
+  const progress = progressWriter(context, check.checkId, 'saving');
   try {
     const view = JSON.parse(
       await openSealedText(check.checkId, claimed.checkView),

@@ -83,6 +83,8 @@ export async function startTestWeb(
     browser: () => new TestBrowser(app),
     async close() {
       await app.close();
+      await services.lifecycle.inHandFinished();
+      await services.uploadChecks.close();
       await database.close();
     },
   };

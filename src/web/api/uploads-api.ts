@@ -40,7 +40,10 @@ export function uploadApiHandlers(services: Services) {
       const dryRun = (query.dryRun ?? form.fields.get('dryRun')) === 'true';
       const check = await checkTeamUploadNow(services, teamId, form.files);
       if (check instanceof CheckRefused) {
-        return reply.code(422).send({ dryRun, saved: false, error: check.message });
+        // Busy is the service's state, not the file's: the caller sends it again later.
+        if (check.busy) reply.code(503).header('retry-after', '120');
+        else reply.code(422);
+        return reply.send({ dryRun, saved: false, error: check.message });
       }
       const { view, problems } = check;
       const changed = check.changed.map((record) => ({

@@ -47,8 +47,9 @@ for (const progress of document.querySelectorAll('[data-module="app-upload-progr
       const response = await fetch(progress.dataset.progressHref, {
         headers: { accept: 'application/json' },
       });
-      const answer = await response.json();
-      if (answer.finished) {
+      // Signed out meanwhile, or a server's error page: the page itself says what to do.
+      const answer = response.ok ? await response.json().catch(() => ({ finished: true })) : null;
+      if (answer === null || answer.finished) {
         window.location.reload();
         return;
       }

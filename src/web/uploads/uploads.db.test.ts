@@ -245,6 +245,10 @@ for (const testDatabase of testDatabases()) {
         'CD',
       ]);
       assert.equal(await count('referral'), 0, 'nothing saved before Confirm');
+      const checkId = checkIdOf(first.headers.location as string);
+      const log = web.logLines.join('');
+      assert.ok(log.includes('/upload/check/[secret]'), 'the check page is logged…');
+      assert.equal(log.includes(checkId), false, '…without the id its check is sealed under');
       const confirmed = await followed(leader, await leader.post(first.headers.location as string));
       assert.match(confirmed.headers.location as string, /\/upload\/done\/\d+$/);
       const again = await followed(leader, await leader.post(first.headers.location as string));
