@@ -10,6 +10,7 @@ import { clientKeyHasher } from '../src/referrals/pseudonymise.ts';
 import { ALL_COLUMNS, DEFAULT_READ_LIMITS, type ReadLimits } from '../src/spreadsheet/cells.ts';
 import { openCsvWorkbook } from '../src/spreadsheet/csv/csv-reader.ts';
 import { openXlsxWorkbook } from '../src/spreadsheet/xlsx/xlsx-reader.ts';
+import { checkThenStore, httpJourneys } from './upload-tasks.ts';
 
 /**
  * One measured task in a fresh process (so peak memory is the task's own): reads the file into
@@ -20,6 +21,8 @@ const [task, path] = process.argv.slice(2);
 if (task === undefined || path === undefined) throw new Error('usage: ingest-task TASK FILE');
 const bytes = readFileSync(path);
 const name = path.split('/').pop() ?? path;
+/** bench:ingest names its files by their rows: referrals-2000.xlsx. */
+const rowsInName = Number(/-(\d+)\./.exec(name)?.[1] ?? 0);
 const today = '2025-11-20';
 // Generated files carry every optional column, so they are larger than most real ones: the
 // benchmark measures speed, not the upload limit.
@@ -42,7 +45,10 @@ function ingestAndDerive(): DerivedRecord[] {
   return result.records.map(({ record }) => deriveRecord(record));
 }
 
-const tasks: Record<string, () => number | Promise<number>> = {
+/** A task's rows; a journey task also its first run and every run, in this process. */
+type TaskResult = number | { rows: number; firstMs: number; runsMs: number[] };
+
+const tasks: Record<string, () => TaskResult | Promise<TaskResult>> = {
   'read-excel-file': async () => ((await readXlsxFile(bytes))[0]?.data.length ?? 0) - 1,
   'own-xlsx-reader': () =>
     countRows(openXlsxWorkbook(bytes, limits).sheets[0]?.rows(ALL_COLUMNS) ?? []) - 1,
@@ -64,6 +70,10 @@ const tasks: Record<string, () => number | Promise<number>> = {
   'own-csv-reader': () =>
     countRows(openCsvWorkbook(bytes, name, limits).sheets[0]?.rows(ALL_COLUMNS) ?? []) - 1,
   ingest: () => ingestAndDerive().length,
+  'store-pglite': () => checkThenStore('pglite', { name, bytes }),
+  'store-postgres': () => checkThenStore('postgres', { name, bytes }),
+  'http-journey-pglite': () => httpJourneys('pglite', bytes, rowsInName),
+  'http-journey-postgres': () => httpJourneys('postgres', bytes, rowsInName),
   'end-to-end': () => {
     const derived = ingestAndDerive();
     computeMetrics(derived, {
@@ -79,8 +89,16 @@ const tasks: Record<string, () => number | Promise<number>> = {
 const run = tasks[task];
 if (!run) throw new Error(`unknown task ${task}`);
 const started = performance.now();
-const rows = await run();
+const result = await run();
 const ms = performance.now() - started;
-process.stdout.write(
-  `${JSON.stringify({ ms, rows, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
-);
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+// A journey is timed inside: its median run, with the first (cold) one beside it.
+const measured =
+  typeof result === 'number'
+    ? { ms, rows: result }
+    : {
+        ms: [...result.runsMs].sort((a, b) => a - b)[Math.floor((result.runsMs.length - 1) / 2)],
+        rows: result.rows,
+        firstMs: result.firstMs,
+      };
+process.stdout.write(`${JSON.stringify({ ...measured, peakRssMb })}\n`);

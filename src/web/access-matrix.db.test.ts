@@ -122,6 +122,7 @@ rule([TL], 'team', [
   'POST /teams/:teamId/upload',
   'GET /teams/:teamId/upload/check/:checkId',
   'GET /teams/:teamId/upload/check/:checkId/progress',
+  'GET /teams/:teamId/upload/check/:checkId/problems.csv',
   'POST /teams/:teamId/upload/check/:checkId',
   'GET /teams/:teamId/upload/done/:uploadId',
   'GET /teams/:teamId/template.xlsx',

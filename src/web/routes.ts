@@ -206,6 +206,7 @@ export function registerRoutes(app: FastifyInstance, services: Services): void {
     );
     scope.get('/teams/:teamId/upload/check/:checkId', uploads.check);
     scope.get('/teams/:teamId/upload/check/:checkId/progress', uploads.progress);
+    scope.get('/teams/:teamId/upload/check/:checkId/problems.csv', uploads.problems);
     scope.post(
       '/teams/:teamId/upload/check/:checkId',
       { config: { rateLimit: RATE_LIMITS.upload } },

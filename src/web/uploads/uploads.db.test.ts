@@ -221,6 +221,11 @@ for (const testDatabase of testDatabases()) {
       assert.match(response.body, /2 problems must be fixed/);
       assert.match(response.body, /not a date/, 'the value as typed, to find it by');
       assert.match(response.body, /download="upload-problems.csv"/);
+      const download = await leader.get(`${sent.headers.location as string}/problems.csv`);
+      assert.equal(download.statusCode, 200);
+      assert.match(download.headers['content-type'] as string, /^text\/csv/);
+      assert.match(download.body, /not a date/);
+      assert.equal(download.body.split(',error,').length - 1, 2, 'both errors, with the warnings');
       assert.equal(await count('referral'), 0);
       assert.equal(await count('upload'), 0);
       const [kept] = await web.database.query<{ stage: string; records: Uint8Array | null }>(

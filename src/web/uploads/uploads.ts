@@ -58,6 +58,14 @@ function problemRows(problems: readonly Problem[], { withValue }: { withValue: b
   ]);
 }
 
+/**
+ * The page lists this many problems of each kind (and errors in all); the download has every
+ * one. A team's whole spreadsheet can have a warning on each of thousands of rows, which would
+ * make the page slow to build and to read.
+ */
+const PROBLEMS_LISTED = 100;
+const ERRORS_LISTED = 1_000;
+
 /** Problems by kind, in the order each kind first appears, with how many of each. */
 function problemsByKind(problems: readonly Problem[]) {
   const kinds = new Map<Problem['code'], Problem[]>();
@@ -70,7 +78,7 @@ function problemsByKind(problems: readonly Problem[]) {
     code,
     title: PROBLEM_KINDS[code],
     count: ofKind.length,
-    rows: problemRows(ofKind, { withValue: false }),
+    rows: problemRows(ofKind.slice(0, PROBLEMS_LISTED), { withValue: false }),
   }));
 }
 
@@ -143,7 +151,6 @@ export function uploadHandlers(services: Services) {
     checkId: string,
   ) {
     const { errors, counts } = view;
-    const csv = problemsCsv([...errors, ...view.warnings]);
     return reply.code(errors.length > 0 ? 422 : 200).page('uploads/check.njk', {
       title:
         errors.length > 0
@@ -166,7 +173,9 @@ export function uploadHandlers(services: Services) {
               ],
             }
           : undefined,
-      errorRows: problemRows(errors, { withValue: true }),
+      errorRows: problemRows(errors.slice(0, ERRORS_LISTED), { withValue: true }),
+      errorsNotListed: Math.max(0, errors.length - ERRORS_LISTED),
+      problemsListed: PROBLEMS_LISTED,
       errorKinds: problemsByKind(errors),
       // Blank optional columns are one line of the summary, not a warning each.
       blankColumns: view.warnings
@@ -176,7 +185,7 @@ export function uploadHandlers(services: Services) {
       warningKinds: problemsByKind(
         view.warnings.filter((warning) => warning.code !== 'emptyOptionalColumn'),
       ),
-      problemsCsvHref: `data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`,
+      problemsCsvHref: `${checkAddress(team.id, checkId)}/problems.csv`,
       counts,
       changed: view.changed,
       moreChangedThanShown: (counts?.changed ?? 0) > CHANGED_RECORDS_SHOWN,
@@ -284,6 +293,17 @@ export function uploadHandlers(services: Services) {
         case 'checked':
           return showCheck(reply, team, state.view, check.checkId);
       }
+    },
+
+    /** Every problem of a finished check, with where it is and what to do, for a spreadsheet. */
+    async problems(request: FastifyRequest, reply: FastifyReply) {
+      const team = await teamOf(request);
+      const state = await uploadCheckState(services, checkOf(request, team.id));
+      if (state?.kind !== 'checked') throw notFound();
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="upload-problems.csv"')
+        .send(problemsCsv([...state.view.errors, ...state.view.warnings]));
     },
 
     /** What the progress page's script asks every few seconds. */
