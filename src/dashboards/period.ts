@@ -6,6 +6,7 @@ import {
   MONTH_NAMES,
   parseIsoDate,
 } from '../calendar/calendar-date.ts';
+import { formatPeriod } from '../calendar/nhs-dates.ts';
 import { financialYearLabel, quarterLabel } from '../metrics/breakdowns.ts';
 
 /** The dashboard's period presets (issue: this financial year by default). */
@@ -102,21 +103,21 @@ export function resolvePeriod(
         return {
           ok: false,
           field: 'from',
-          message: 'Enter the start date as YYYY-MM-DD, for example 2025-04-01',
+          message: 'Enter the start date',
         };
       if (to === null)
         return {
           ok: false,
           field: 'to',
-          message: 'Enter the end date as YYYY-MM-DD, for example 2026-03-31',
+          message: 'Enter the end date',
         };
       if (from > to)
         return {
           ok: false,
           field: 'to',
-          message: 'The end date must be the same as or after the start date',
+          message: 'The end date must be on or after the start date',
         };
-      return labelled(from, to, `${from} to ${to}`);
+      return labelled(from, to, formatPeriod(from, to));
     }
   }
 }

@@ -37,6 +37,15 @@ const AXE_SOURCE = readFileSync(
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 const [pglite] = TEST_DATABASES;
+
+/** Types a date into the NHS date input whose legend is `legend`, as "day/month/year". */
+async function fillDate(page: Page, legend: string, date: string) {
+  const [day = '', month = '', year = ''] = date.split('/');
+  const group = page.getByRole('group', { name: legend });
+  await group.getByLabel('Day').fill(day);
+  await group.getByLabel('Month').fill(month);
+  await group.getByLabel('Year').fill(year);
+}
 if (pglite === undefined) throw new Error('PGlite test database missing');
 
 interface AxeApi {
@@ -460,10 +469,10 @@ describe('browser journeys with axe', {
 
     await pages.open(`/teams/${orgs.teamA2}/dashboard`);
     await pages.page.getByLabel('Period').selectOption('custom');
-    await pages.page.getByLabel('From (dates of your choice)').fill('2025-04-01');
-    await pages.page.getByLabel('To (dates of your choice)').fill('2026-03-31');
+    await fillDate(pages.page, 'From (dates of your choice)', '1/4/2025');
+    await fillDate(pages.page, 'To (dates of your choice)', '31/3/2026');
     await pages.page.getByRole('button', { name: 'Show figures' }).click();
-    assert.match(pages.page.url(), /period=custom&from=2025-04-01&to=2026-03-31/);
+    assert.match(pages.page.url(), /from-day=1&from-month=4&from-year=2025&to-day=31/);
     assert.notEqual(
       await pages.page.locator('[data-metric="referrals"]').first().textContent(),
       '0',
@@ -492,8 +501,12 @@ describe('browser journeys with axe', {
     assert.match((await pages.heading()) ?? '', /^Records behind referral to first attempted/);
     await pages.checkAccessibility('records behind a wait');
     await pages.page.goBack();
-    await pages.page.getByLabel('From (dates of your choice)').fill('2025-02-30');
+    await fillDate(pages.page, 'From (dates of your choice)', '30/2/2025');
     await pages.page.getByRole('button', { name: 'Show figures' }).click();
+    assert.match(
+      (await pages.page.locator('.nhsuk-error-summary').textContent()) ?? '',
+      /The start date must be a real date/,
+    );
     await pages.checkAccessibility('team dashboard with a date error');
   });
 
@@ -561,7 +574,7 @@ describe('browser journeys with axe', {
     await manager.page.getByRole('button', { name: 'Record the review' }).click();
     assert.equal(await manager.page.locator('.nhsuk-error-summary li').count(), 28);
     await manager.checkAccessibility('fidelity review form with errors');
-    await manager.page.getByLabel('Date of the review').fill('2026-05-20');
+    await fillDate(manager.page, 'Date of the review', '20/5/2026');
     await manager.page.getByLabel('Peer review').check();
     await manager.page.getByLabel('Organisation that carried out the review').fill('Eastshire IPS');
     for (let item = 1; item <= 25; item++) {
@@ -576,7 +589,7 @@ describe('browser journeys with axe', {
       'Good fidelity',
     );
     await manager.checkAccessibility('fidelity reviews with one recorded');
-    await manager.page.getByRole('link', { name: /20\/05\/2026/ }).click();
+    await manager.page.getByRole('link', { name: /20 May 2026/ }).click();
     await manager.checkAccessibility('one fidelity review');
     await manager.open(`/services/${orgs.serviceA}/targets`);
     await manager.checkAccessibility('service targets');

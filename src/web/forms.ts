@@ -1,9 +1,26 @@
 import { z } from 'zod';
+import {
+  daysInMonth,
+  formatIso,
+  type IsoDate,
+  MONTH_NAMES,
+  parseIsoDate,
+} from '../calendar/calendar-date.ts';
+
+/** The boxes of an NHS date input, each sent as `name-day`, `name-month`, `name-year`. */
+export const DATE_PARTS = ['day', 'month', 'year'] as const;
+export type DatePart = (typeof DATE_PARTS)[number];
+
+/** A field's error; a date's also names the boxes to mark, and the first is the one linked to. */
+export interface FieldError {
+  readonly text: string;
+  readonly dateParts?: readonly DatePart[];
+}
 
 /** What a form template needs to show errors the NHS way: a summary linking to each field. */
 export interface FormState {
   readonly values: Readonly<Record<string, unknown>>;
-  readonly errors: Readonly<Record<string, { text: string }>>;
+  readonly errors: Readonly<Record<string, FieldError>>;
   readonly errorList: ReadonlyArray<{ text: string; href: string }>;
 }
 
@@ -17,12 +34,13 @@ export type FormResult<T> = { ok: true; value: T } | { ok: false; form: FormStat
  */
 export function readForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.infer<S>> {
   const values = fieldsOf(body);
-  const result = schema.safeParse(withBlanks(schema, values));
+  const result = schema.safeParse(withBlanks(schema, withDates(values)));
   if (result.success) return { ok: true, value: result.data };
-  const errors: Record<string, { text: string }> = {};
+  const errors: Record<string, FieldError> = {};
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? 'form');
-    errors[field] ??= { text: issue.message };
+    const dateParts = issue.code === 'custom' ? issue.params?.dateParts : undefined;
+    errors[field] ??= { text: issue.message, ...(dateParts ? { dateParts } : {}) };
   }
   return { ok: false, form: formWithErrors(values, errors) };
 }
@@ -42,7 +60,7 @@ function withBlanks(schema: z.ZodType, values: Record<string, unknown>): Record<
 }
 
 /** A body's fields; none for a body that is not an object. */
-function fieldsOf(body: unknown): Readonly<Record<string, unknown>> {
+export function fieldsOf(body: unknown): Readonly<Record<string, unknown>> {
   return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
 }
 
@@ -52,7 +70,7 @@ function fieldsOf(body: unknown): Readonly<Record<string, unknown>> {
  */
 export function formWithErrors(
   body: unknown,
-  errors: Readonly<Record<string, { text: string }>>,
+  errors: Readonly<Record<string, FieldError>>,
 ): FormState {
   const {
     password: _password,
@@ -64,8 +82,123 @@ export function formWithErrors(
   return {
     values: kept,
     errors,
-    errorList: Object.entries(errors).map(([field, { text }]) => ({ text, href: `#${field}` })),
+    errorList: Object.entries(errors).map(([field, { text, dateParts }]) => ({
+      text,
+      href: dateParts?.[0] ? `#${field}-${dateParts[0]}` : `#${field}`,
+    })),
   };
+}
+
+/** An error for a whole date (all three boxes marked), such as one that must be in the past. */
+export function dateError(text: string): FieldError {
+  return { text, dateParts: DATE_PARTS };
+}
+
+const DATE_PART_FIELD = /^(.+)-(day|month|year)$/;
+
+/** The boxes of each date input sent, gathered under the date's name for its schema. */
+function withDates(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const gathered: Record<string, unknown> = { ...values };
+  for (const field of Object.keys(values)) {
+    const name = DATE_PART_FIELD.exec(field)?.[1];
+    if (name === undefined) continue;
+    gathered[name] = Object.fromEntries(
+      DATE_PARTS.map((part) => [part, values[`${name}-${part}`]]),
+    );
+  }
+  return gathered;
+}
+
+/** What a date input's boxes show: what was typed, or the parts of a date given whole. */
+export function dateInputValues(
+  values: Readonly<Record<string, unknown>> | undefined,
+  name: string,
+): Record<DatePart, string> {
+  const typed = DATE_PARTS.map((part) => values?.[`${name}-${part}`]);
+  if (typed.some((value) => value !== undefined)) {
+    const [day, month, year] = typed.map((value) => (typeof value === 'string' ? value : ''));
+    return { day: day ?? '', month: month ?? '', year: year ?? '' };
+  }
+  const whole = values?.[name];
+  const date = typeof whole === 'string' ? parseIsoDate(whole) : null;
+  if (date === null) return { day: '', month: '', year: '' };
+  return {
+    day: String(Number(date.slice(8, 10))),
+    month: String(Number(date.slice(5, 7))),
+    year: date.slice(0, 4),
+  };
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+
+/** A month typed as a number, or as its name or first three letters ("Jan", "january"). */
+function monthNumber(typed: string): number {
+  if (/^\d{1,2}$/.test(typed)) return Number(typed);
+  const index = MONTH_NAMES.findIndex(
+    (name) => typed.length >= 3 && name.toLowerCase().startsWith(typed.toLowerCase()),
+  );
+  return index + 1;
+}
+
+const listed = (parts: readonly string[]) =>
+  parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? '');
+
+/**
+ * A date from an NHS date input's boxes, or written whole as YYYY-MM-DD (links and bookmarks
+ * made before the boxes); null when nothing was entered. The messages follow the NHS date input
+ * guidance (https://service-manual.nhs.uk/design-system/components/date-input): say which part is
+ * missing, or that the date is not a real one, and mark only the boxes at fault.
+ */
+export function readDate(value: unknown, what: string): { date: IsoDate | null } | FieldError {
+  const What = what.charAt(0).toUpperCase() + what.slice(1);
+  if (typeof value !== 'object' || value === null) {
+    const whole = text(value);
+    if (whole === '') return { date: null };
+    const date = parseIsoDate(whole);
+    return date === null ? dateError(`${What} must be a real date`) : { date };
+  }
+  const typed = value as Record<string, unknown>;
+  const [day = '', month = '', year = ''] = DATE_PARTS.map((part) => text(typed[part]));
+  const missing = DATE_PARTS.filter((part) => text(typed[part]) === '');
+  if (missing.length === DATE_PARTS.length) return { date: null };
+  if (missing.length > 0)
+    return { text: `${What} must include a ${listed(missing)}`, dateParts: missing };
+  const dayNumber = /^\d{1,2}$/.test(day) ? Number(day) : 0;
+  const monthOfYear = monthNumber(month);
+  if (!/^\d{4}$/.test(year))
+    return { text: `The year of ${what} must include 4 numbers`, dateParts: ['year'] };
+  const monthIsReal = monthOfYear >= 1 && monthOfYear <= 12;
+  const dayIsReal =
+    dayNumber >= 1 && dayNumber <= (monthIsReal ? daysInMonth(Number(year), monthOfYear) : 31);
+  const wrong = DATE_PARTS.filter(
+    (part) => (part === 'day' && !dayIsReal) || (part === 'month' && !monthIsReal),
+  );
+  if (wrong.length > 0) return { text: `${What} must be a real date`, dateParts: wrong };
+  return { date: formatIso(Number(year), monthOfYear, dayNumber) };
+}
+
+function dateSchema(what: string, required: boolean) {
+  return z.unknown().transform((value, context) => {
+    const read = readDate(value, what);
+    if ('date' in read && (read.date !== null || !required)) return read.date;
+    const error = 'date' in read ? dateError(`Enter ${what}`) : read;
+    context.addIssue({
+      code: 'custom',
+      message: error.text,
+      params: { dateParts: error.dateParts },
+    });
+    return z.NEVER;
+  });
+}
+
+/** A date field that must be filled in; `what` names it in messages ("the start date"). */
+export function dateField(what: string): z.ZodType<IsoDate> {
+  return dateSchema(what, true) as z.ZodType<IsoDate>;
+}
+
+/** A date field that may be left blank (null). */
+export function optionalDateField(what: string): z.ZodType<IsoDate | null> {
+  return dateSchema(what, false);
 }
 
 /** Radio or select items with the one the form holds marked. */

@@ -1,5 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
+import { parseIsoDate } from '../calendar/calendar-date.ts';
+import { formatDate, formatDateTime, formatInstantDate } from '../calendar/nhs-dates.ts';
+import { dateInputValues } from './forms.ts';
 
 const NHSUK_FRONTEND = fileURLToPath(
   new URL('../../node_modules/nhsuk-frontend/dist/', import.meta.url),
@@ -19,17 +22,15 @@ export function createTemplates(): nunjucks.Environment {
     new nunjucks.FileSystemLoader([WEB_FOLDER, NHSUK_FRONTEND]),
     { autoescape: true, throwOnUndefined: false },
   );
+  // Pages show dates in the NHS style; a missing date shows as nothing.
   environment.addFilter('dateTime', (value: unknown) =>
-    value instanceof Date ? DATE_TIME.format(value) : '',
+    value instanceof Date ? formatDateTime(value) : '',
   );
+  environment.addFilter('date', (value: unknown) => {
+    if (value instanceof Date) return formatInstantDate(value);
+    const date = typeof value === 'string' ? parseIsoDate(value) : null;
+    return date === null ? '' : formatDate(date);
+  });
+  environment.addFilter('dateInputValues', dateInputValues);
   return environment;
 }
-
-const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-});

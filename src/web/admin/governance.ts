@@ -9,7 +9,7 @@ import {
   currentAgreement,
 } from '../../governance/agreements.ts';
 import type { Viewer } from '../../permissions/permissions.ts';
-import { EMPTY_FORM, type FormState, readForm } from '../forms.ts';
+import { EMPTY_FORM, type FormState, optionalDateField, readForm } from '../forms.ts';
 import { routeParameters } from '../http-errors.ts';
 import type { Services } from '../services.ts';
 
@@ -21,16 +21,10 @@ const agreementForm = z.object({
     .max(50_000, 'The agreement must be 50,000 characters or fewer'),
 });
 
-const isoDate = z
-  .string()
-  .trim()
-  .transform((text) => text || null)
-  .pipe(z.iso.date('Enter a date as YYYY-MM-DD, for example 2026-04-01').nullable());
-
 const auditSearchForm = z.object({
   text: z.string().trim().max(200, 'Search words must be 200 characters or fewer').default(''),
-  from: isoDate.default(null),
-  to: isoDate.default(null),
+  from: optionalDateField('the start date'),
+  to: optionalDateField('the end date'),
 });
 
 const agreementParameters = z.object({ kind: z.enum(AGREEMENT_KINDS) });

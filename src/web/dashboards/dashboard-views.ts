@@ -1,5 +1,6 @@
 import type { IsoDate } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
+import { formatDate } from '../../calendar/nhs-dates.ts';
 import {
   type DashboardFigures,
   isHiddenSmallNumber,
@@ -432,7 +433,7 @@ function targetSections(context: ViewContext): Section[] {
   const table: Section = {
     heading: 'Progress against the targets',
     rule: 'targets',
-    caption: `${context.title}: totals vs targets, 1 April to ${progress.asAt}`,
+    caption: `${context.title}: totals vs targets, 1 April to ${formatDate(progress.asAt)}`,
     head: MEASURE_COLUMNS,
     rows: progress.measures.map(({ measure, target, actual, expectedToDate, status }) => ({
       name: metricName(measure),

@@ -577,7 +577,32 @@ for (const testDatabase of testDatabases()) {
         `/teams/${orgs.teamA1}/dashboard?period=custom&from=2026-02-30&to=2026-03-01`,
       );
       assert.equal(page.statusCode, 400);
-      assert.match(page.body, /Enter the start date as YYYY-MM-DD/);
+      assert.match(page.body, /The start date must be a real date/);
+      const typed = (from: string, to: string) => {
+        const [fromDay, fromMonth, fromYear] = from.split('/');
+        const [toDay, toMonth, toYear] = to.split('/');
+        return leader.get(
+          `/teams/${orgs.teamA1}/dashboard?period=custom&from-day=${fromDay}&from-month=${fromMonth}&from-year=${fromYear}&to-day=${toDay}&to-month=${toMonth}&to-year=${toYear}`,
+        );
+      };
+      const shown = await typed('1/4/2025', '31/Mar/2026');
+      assert.equal(shown.statusCode, 200, 'the boxes, a month by name too');
+      assert.match(shown.body, /1 April 2025 to 31 March 2026/);
+      assert.match(shown.body, /period=custom&amp;from=2025-04-01&amp;to=2026-03-31/);
+      const noMonth = await typed('1//2025', '31/3/2026');
+      assert.equal(noMonth.statusCode, 400);
+      assert.match(noMonth.body, /The start date must include a month/);
+      assert.match(noMonth.body, /href="#from-month"/, 'the summary links to the empty box');
+      assert.match(noMonth.body, /nhsuk-input--error[^"]*" id="from-month"/);
+      assert.doesNotMatch(noMonth.body, /nhsuk-input--error[^"]*" id="from-day"/);
+      const blank = await typed('//', '31/3/2026');
+      assert.match(blank.body, /Enter the start date/);
+      const reversed = await typed('1/4/2026', '31/3/2026');
+      assert.equal(reversed.statusCode, 400);
+      assert.match(reversed.body, /The end date must be on or after the start date/);
+      assert.match(reversed.body, /href="#to-day"/);
+      const shortYear = await typed('1/4/25', '31/3/2026');
+      assert.match(shortYear.body, /The year of the start date must include 4 numbers/);
     });
 
     it('shows a team leader who is also the service’s commissioner the summary, not every team', async () => {

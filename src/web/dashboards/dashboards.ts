@@ -33,7 +33,15 @@ import {
 import type { CellValue } from '../../spreadsheet/cells.ts';
 import { writeCsv } from '../../spreadsheet/csv/csv-writer.ts';
 import { excelSheetNames, writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
-import { choiceItems, type FormState } from '../forms.ts';
+import {
+  choiceItems,
+  dateError,
+  type FormState,
+  fieldsOf,
+  formWithErrors,
+  optionalDateField,
+  readForm,
+} from '../forms.ts';
 import { idParameter, notFound } from '../http-errors.ts';
 import { areaOf } from '../organisations/organisations.ts';
 import type { Services } from '../services.ts';
@@ -48,10 +56,14 @@ const EMPLOYMENT_STATUSES = [
 const filterForm = z.object({
   view: z.enum(DASHBOARD_VIEWS).catch('overview'),
   period: z.enum(PERIOD_PRESETS).catch('this-financial-year'),
-  from: z.string().optional(),
-  to: z.string().optional(),
   employmentStatus: z.enum(['all', 'out-of-work', 'in-work']).catch('all'),
   within: z.string().max(100).optional().catch(undefined),
+});
+
+/** A custom period's dates, typed in the date inputs or given whole in a link (`from=2025-04-01`). */
+const customDates = z.object({
+  from: optionalDateField('the start date'),
+  to: optionalDateField('the end date'),
 });
 
 /** A download of the view instead of the page: its tables, or one of its charts. */
@@ -159,7 +171,10 @@ export function dashboardHandlers(services: Services) {
   const { database, config } = services;
 
   async function render(request: FastifyRequest, reply: FastifyReply, scope: Scope) {
-    const parsed = filterForm.parse(request.query ?? {});
+    const filtered = filterForm.parse(request.query ?? {});
+    const dates = readForm(customDates, request.query);
+    const custom = dates.ok ? dates.value : { from: null, to: null };
+    const parsed = { ...filtered, from: custom.from ?? undefined, to: custom.to ?? undefined };
     const { format, chart: chartIndex } = exportForm.parse(request.query ?? {});
     const within = scope.within.find((option) => option.value === parsed.within);
     const shown = await scopeFigures(
@@ -171,9 +186,11 @@ export function dashboardHandlers(services: Services) {
     const { figures, period, periodError } = shown;
     const read = { ...parsed, view: shown.view };
     const resolved = periodError === null;
-    const errors: FormState['errors'] = periodError
-      ? { [periodError.field]: { text: periodError.message } }
-      : {};
+    // The boxes' own errors ("must be a real date") say more than the period's ("Enter the start date").
+    const errors: FormState['errors'] = {
+      ...(periodError ? { [periodError.field]: dateError(periodError.message) } : {}),
+      ...(read.period === 'custom' && !dates.ok ? dates.form.errors : {}),
+    };
     const show = (count: number) => shownCount(count, scope.suppressSmallNumbers);
     const filters = new URLSearchParams({
       view: read.view,
@@ -266,11 +283,7 @@ export function dashboardHandlers(services: Services) {
       exports: resolved
         ? { csv: `${path}?${filters}&format=csv`, xlsx: `${path}?${filters}&format=xlsx` }
         : null,
-      form: {
-        values: read,
-        errors,
-        errorList: Object.entries(errors).map(([field, { text }]) => ({ text, href: `#${field}` })),
-      },
+      form: formWithErrors({ ...fieldsOf(request.query), ...read }, errors),
       periodItems: choiceItems(
         PERIOD_PRESETS.map((preset) => ({ value: preset, text: PERIOD_PRESET_NAMES[preset] })),
         read.period,

@@ -72,7 +72,7 @@ for (const testDatabase of testDatabases()) {
       assert.match(page.body, /data-metric="fidelityTotal">105 of 125</);
       assert.match(page.body, /data-metric="fidelityBand">Good fidelity</);
       // Independent on 15 March 2026, today 1 June 2026: a self-assessment by 15 March 2027.
-      assert.match(page.body, /A review \(self-assessment\) is due by 15\/03\/2027/);
+      assert.match(page.body, /A review \(self-assessment\) is due by 15 March 2027/);
       assert.match(
         page.body,
         /<svg[^>]*data-chart-title="Northshire IPS: fidelity score by review"/,
@@ -93,11 +93,13 @@ for (const testDatabase of testDatabases()) {
       const { item7: _item7, ...missingItem7 } = reviewForm(3);
       const refused = await manager.post(`/services/${orgs.serviceA}/fidelity/new`, {
         ...missingItem7,
-        reviewDate: '2026-02-30',
+        'reviewDate-day': '30',
+        'reviewDate-month': '2',
+        'reviewDate-year': '2026',
         item8: '6',
       });
       assert.equal(refused.statusCode, 400);
-      assert.match(refused.body, /Enter the date of the review as YYYY-MM-DD/);
+      assert.match(refused.body, /The date of the review must be a real date/);
       assert.match(refused.body, /Select a score for item 7, Vocational unit/);
       assert.match(refused.body, /Select a score for item 8, Role of employment supervisor/);
       const [count] = await web.database.query<{ n: number }>(
@@ -111,12 +113,9 @@ for (const testDatabase of testDatabases()) {
       const { item3: _item3, ...missingItem3 } = reviewForm(4, { reviewDate: '2026-06-02' });
       const refused = await manager.post(`/services/${orgs.serviceA}/fidelity/new`, missingItem3);
       assert.equal(refused.statusCode, 400);
-      assert.match(
-        refused.body,
-        /The date of the review must be today \(01\/06\/2026\) or earlier/,
-      );
-      assert.match(refused.body, /href="#reviewDate"/);
-      assert.match(refused.body, /value="2026-06-02"/, 'what was typed is kept');
+      assert.match(refused.body, /The date of the review must be today \(1 June 2026\) or earlier/);
+      assert.match(refused.body, /href="#reviewDate-day"/);
+      assert.match(refused.body, /name="reviewDate-day" type="text" value="2"/, 'the date is kept');
       assert.match(refused.body, /Select a score for item 3/, 'with the other errors, at once');
       const [count] = await web.database.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM fidelity_review',
@@ -139,7 +138,7 @@ for (const testDatabase of testDatabases()) {
       assert.equal(page.statusCode, 200);
       assert.match(
         page.body,
-        /Northshire IPS<\/a><\/th>\s*<td[^>]*>15\/03\/2026 \(independent review\)/,
+        /Northshire IPS<\/a><\/th>\s*<td[^>]*>15 March 2026 \(independent review\)/,
       );
       assert.match(page.body, /Good fidelity/);
       // Southshire works only in the other region: not listed here.

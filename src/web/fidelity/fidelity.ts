@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { formatUkDate, type IsoDate, parseIsoDate } from '../../calendar/calendar-date.ts';
+import type { IsoDate } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
+import { formatDate } from '../../calendar/nhs-dates.ts';
 import {
   FIDELITY_BAND_NAMES,
   FIDELITY_BAND_RULE,
@@ -23,7 +24,14 @@ import {
 import { findService, servicePlace, servicesInArea } from '../../organisations/organisations.ts';
 import { canRecordFidelityReviews, type Viewer } from '../../permissions/permissions.ts';
 import { barChartSvg } from '../charts/bar-chart.ts';
-import { choiceItems, EMPTY_FORM, type FormState, readForm } from '../forms.ts';
+import {
+  choiceItems,
+  DATE_PARTS,
+  dateField,
+  EMPTY_FORM,
+  type FormState,
+  readForm,
+} from '../forms.ts';
 import { idParameter, notFound } from '../http-errors.ts';
 import { areaOf } from '../organisations/organisations.ts';
 import type { Services } from '../services.ts';
@@ -45,17 +53,10 @@ const ITEM_FIELDS = FIDELITY_SECTIONS.flatMap(({ items }) => items).map((name, i
 /** The form as of `today`: a review is recorded once held, so its date is today or before. */
 const reviewForm = (today: IsoDate) =>
   z.object({
-    reviewDate: z
-      .string()
-      .trim()
-      .refine(
-        (text) => parseIsoDate(text) !== null,
-        'Enter the date of the review as YYYY-MM-DD, for example 2025-06-30',
-      )
-      .refine(
-        (text) => parseIsoDate(text) === null || text <= today,
-        `The date of the review must be today (${formatUkDate(today)}) or earlier`,
-      ),
+    reviewDate: dateField('the date of the review').refine((date) => date <= today, {
+      message: `The date of the review must be today (${formatDate(today)}) or earlier`,
+      params: { dateParts: DATE_PARTS },
+    }),
     reviewType: z.enum(REVIEW_TYPES, { error: 'Select the type of review' }),
     reviewerOrganisation: z
       .string()
@@ -74,7 +75,7 @@ const historyQuery = z.object({ recorded: z.string().optional().catch(undefined)
 function reviewRow(review: FidelityReview, serviceId: number) {
   return {
     href: `/services/${serviceId}/fidelity/${review.id}`,
-    date: formatUkDate(review.reviewDate),
+    date: formatDate(review.reviewDate),
     type: REVIEW_TYPE_NAMES[review.reviewType],
     reviewer: review.reviewerOrganisation,
     total: review.total,
@@ -90,7 +91,7 @@ function nextReviewText(reviews: readonly FidelityReview[], today: string) {
     text:
       next.due === null
         ? 'No review recorded: an independent review is due now'
-        : `${what} is due by ${formatUkDate(next.due)}${next.overdue ? ': overdue' : ''}`,
+        : `${what} is due by ${formatDate(next.due)}${next.overdue ? ': overdue' : ''}`,
   };
 }
 
@@ -145,7 +146,7 @@ export function fidelityHandlers(services: Services) {
           reviews.length > 0
             ? barChartSvg(
                 `${service.name}: fidelity score by review`,
-                oldestFirst.map((review) => formatUkDate(review.reviewDate)),
+                oldestFirst.map((review) => formatDate(review.reviewDate)),
                 [
                   {
                     name: 'Total score (out of 125)',
@@ -172,11 +173,11 @@ export function fidelityHandlers(services: Services) {
       );
       if (service === null || review === null) throw notFound();
       return reply.page('fidelity/review.njk', {
-        title: `Fidelity review of ${service.name}, ${formatUkDate(review.reviewDate)}`,
+        title: `Fidelity review of ${service.name}, ${formatDate(review.reviewDate)}`,
         service,
         review: { ...reviewRow(review, serviceId), actionPlan: review.actionPlan },
         recordedBy: review.recordedBy ?? 'A removed account',
-        recordedAt: review.recordedAt.toISOString().slice(0, 10),
+        recordedAt: review.recordedAt,
         sections: FIDELITY_SECTIONS.map(({ name, items }) => ({
           name,
           items: items.map((item) => {

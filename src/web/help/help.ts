@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { formatDateTime, formatInstantDate } from '../../calendar/nhs-dates.ts';
 import {
   FIDELITY_BAND_RULE,
   FIDELITY_SECTIONS,
@@ -34,8 +35,6 @@ import type { Services } from '../services.ts';
  * "How each figure is counted" (from the same definitions as the tool tips), pages administrators
  * write in Markdown, and "Report a problem".
  */
-
-const dateOf = (date: Date) => date.toISOString().slice(0, 10);
 
 /** A page's address: lower-case words joined by hyphens. */
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -189,7 +188,7 @@ export function helpHandlers(services: Services) {
         resources: resources.map((resource) => ({
           ...resource,
           href: resource.kind === 'link' ? resource.url : `/help/resources/${resource.slug}`,
-          updated: dateOf(resource.updatedAt),
+          updated: formatInstantDate(resource.updatedAt),
         })),
       });
     },
@@ -202,7 +201,7 @@ export function helpHandlers(services: Services) {
         title: resource.title,
         resource,
         html: renderMarkdown(resource.body),
-        updated: dateOf(resource.updatedAt),
+        updated: formatInstantDate(resource.updatedAt),
         backHref: '/help/resources',
       });
     },
@@ -231,7 +230,7 @@ export function helpHandlers(services: Services) {
         title: 'Help resources',
         resources: resources.map((resource) => ({
           ...resource,
-          updated: dateOf(resource.updatedAt),
+          updated: formatInstantDate(resource.updatedAt),
         })),
         backHref: '/admin',
       });
@@ -289,8 +288,8 @@ export function helpHandlers(services: Services) {
         width: 'full',
         reports: reports.map((report) => ({
           ...report,
-          reported: report.reportedAt.toISOString().slice(0, 16).replace('T', ' '),
-          resolved: report.resolvedAt ? dateOf(report.resolvedAt) : null,
+          reported: formatDateTime(report.reportedAt),
+          resolved: report.resolvedAt ? formatInstantDate(report.resolvedAt) : null,
         })),
         backHref: '/admin',
       });

@@ -391,10 +391,13 @@ for (const testDatabase of testDatabases()) {
       await national.get(`/areas/england/returns?quarter=${QUARTER}`);
       const bad = await national.post('/areas/england/returns/deadline', {
         quarter: QUARTER,
-        deadline: '2026-04-31',
+        'deadline-day': '31',
+        'deadline-month': '4',
+        'deadline-year': '2026',
       });
       assert.equal(bad.statusCode, 400);
-      assert.match(bad.body, /Enter the deadline as YYYY-MM-DD/);
+      assert.match(bad.body, /The deadline must be a real date/);
+      assert.match(bad.body, /href="#deadline-day"/);
       const set = await national.post('/areas/england/returns/deadline', {
         quarter: QUARTER,
         deadline: '2026-04-30',
@@ -402,7 +405,7 @@ for (const testDatabase of testDatabases()) {
       assert.equal(set.statusCode, 302);
       assert.match(
         (await regionalLead.get(`/areas/regions/${orgs.regionA}/returns?quarter=${QUARTER}`)).body,
-        /Deadline: 2026-04-30/,
+        /Deadline: 30 April 2026/,
       );
       await regionalLead.get(`/areas/regions/${orgs.regionA}/returns`);
       const refused = await regionalLead.post('/areas/england/returns/deadline', {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { parseIsoDate } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
+import { formatDateTime } from '../../calendar/nhs-dates.ts';
 import { REVIEW_TYPE_NAMES, REVIEW_TYPES } from '../../fidelity/fidelity-scale.ts';
 import {
   findIcs,
@@ -56,7 +56,7 @@ import {
 import type { CellValue } from '../../spreadsheet/cells.ts';
 import { writeCsv } from '../../spreadsheet/csv/csv-writer.ts';
 import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
-import { choiceItems, type FormState } from '../forms.ts';
+import { choiceItems, dateField, EMPTY_FORM, type FormState, readForm } from '../forms.ts';
 import { databaseId, forbidden, idParameter, notFound, routeParameters } from '../http-errors.ts';
 import { areaOf } from '../organisations/organisations.ts';
 import type { Services } from '../services.ts';
@@ -97,6 +97,8 @@ const returnParameters = z.object({
 const returnAction = z.object({ action: z.string().optional().catch(undefined) });
 /** The digest of the content the preview showed, sent back with Submit. */
 const submission = z.object({ previewed: z.string().optional().catch(undefined) });
+const deadlineForm = z.object({ deadline: dateField('the deadline') });
+
 const submittedQuery = z.object({
   version: z
     .string()
@@ -105,8 +107,7 @@ const submittedQuery = z.object({
     .transform((text) => Number(text)),
 });
 
-const formatted = (date: Date | null) =>
-  date === null ? '' : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const formatted = (date: Date | null) => (date === null ? '' : formatDateTime(date));
 
 function formState(values: ReturnForm, problems: readonly Problem[]): FormState {
   const errors = Object.fromEntries(problems.map(({ field, text }) => [field, { text }]));
@@ -406,15 +407,12 @@ export function returnHandlers(services: Services) {
       showArea(request, reply, chosenQuarter(request)),
 
     async setDeadline(request: FastifyRequest, reply: FastifyReply) {
-      const body = (request.body ?? {}) as { quarter?: string; deadline?: string };
+      const body = (request.body ?? {}) as { quarter?: string };
       const quarter = parseQuarter(body.quarter ?? '');
       if (quarter === null) throw notFound();
-      const deadline = (body.deadline ?? '').trim();
-      if (parseIsoDate(deadline) === null) {
-        return showArea(request, reply.code(400), quarter, [
-          { field: 'deadline', text: 'Enter the deadline as YYYY-MM-DD, for example 2024-10-31' },
-        ]);
-      }
+      const read = readForm(deadlineForm, request.body);
+      if (!read.ok) return showArea(request, reply.code(400), quarter, read.form);
+      const { deadline } = read.value;
       await setReturnDeadline(
         database,
         quarterId(quarter),
@@ -431,7 +429,7 @@ export function returnHandlers(services: Services) {
     request: FastifyRequest,
     reply: FastifyReply,
     quarter: Quarter,
-    problems: readonly Problem[] = [],
+    form: FormState = EMPTY_FORM,
   ) {
     const viewer = request.viewer as Viewer;
     const id = quarterId(quarter);
@@ -511,7 +509,7 @@ export function returnHandlers(services: Services) {
         csv: `${path}?quarter=${id}&format=csv`,
         xlsx: `${path}?quarter=${id}&format=xlsx`,
       },
-      form: formState({}, problems),
+      form,
     });
   }
 }

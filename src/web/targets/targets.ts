@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { financialYearStart } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
+import { formatDateTime } from '../../calendar/nhs-dates.ts';
 import { financialYearLabel } from '../../metrics/breakdowns.ts';
 import { METRIC_BY_ID } from '../../metrics/definitions.ts';
 import {
@@ -106,7 +107,7 @@ export function targetHandlers(services: Services) {
 
   async function history(scope: TargetScope, year: number) {
     return (await targetHistory(database, scope, year)).map((change) => ({
-      when: change.changedAt.toISOString().slice(0, 16).replace('T', ' '),
+      when: formatDateTime(change.changedAt),
       who: change.actorEmail ?? 'A removed account',
       what: measureName(change.measure),
       from: change.oldValue ?? 'Not set',
