@@ -29,6 +29,14 @@ interface AxeApi {
   }>;
 }
 
+/** What a page shows when printed, read in the page. */
+interface PrintedPage {
+  readonly linkAddresses: string[];
+  readonly controls: string[];
+  readonly header: string[];
+  readonly overflow: number;
+}
+
 /** Page objects: what a person does on each page, by its labels. */
 export class Pages {
   constructor(
@@ -55,6 +63,63 @@ export class Pages {
     }, WCAG_TAGS);
     assert.deepEqual(violations, [], `axe on ${state}`);
     this.checked.push(state);
+  }
+
+  /**
+   * Prints the page as Chromium would to A4 and checks what a board report needs: no link
+   * addresses, no controls or navigation, the print header, nothing wider than the paper, and
+   * every PDF page A4 in the orientation asked for. Returns the print header's text.
+   */
+  async checkPrint(state: string, orientation: 'portrait' | 'landscape'): Promise<string> {
+    const { page } = this;
+    const screen = page.viewportSize();
+    // A4 less app.css's 15 mm margins, at 96 px to the inch.
+    const paperWidth = Math.floor(((orientation === 'portrait' ? 180 : 267) / 25.4) * 96);
+    await page.setViewportSize({ width: paperWidth, height: 1000 });
+    await page.emulateMedia({ media: 'print' });
+    try {
+      // In the page (a string: these tests are type-checked without the DOM's types).
+      const printed = await page.evaluate<PrintedPage>(`(() => {
+        const visible = (element) => element.offsetParent !== null;
+        return {
+          linkAddresses: [...document.querySelectorAll('a')]
+            .map((link) => getComputedStyle(link, '::after').content)
+            .filter((content) => content.includes('Link')),
+          controls: [
+            ...document.querySelectorAll(
+              'header, footer, nav, form[method="get"], button, .nhsuk-button, details',
+            ),
+          ]
+            .filter(visible)
+            .map((element) => element.outerHTML.slice(0, 80)),
+          header: [...document.querySelectorAll('.app-print-header')]
+            .filter(visible)
+            .map((element) => element.innerText),
+          overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        };
+      })()`);
+      assert.deepEqual(printed.linkAddresses, [], `link addresses printed on ${state}`);
+      assert.deepEqual(printed.controls, [], `controls printed on ${state}`);
+      assert.equal(printed.header.length, 1, `one print header on ${state}`);
+      assert.ok(printed.overflow <= 0, `${state} is ${printed.overflow}px wider than the paper`);
+      await this.checkAccessibility(`${state}, as printed`);
+      const pdf = (await page.pdf({ preferCSSPageSize: true })).toString('latin1');
+      const sizes = new Set(
+        [...pdf.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map(
+          ([, width = '', height = '']) =>
+            `${Math.round(Number(width))}×${Math.round(Number(height))}`,
+        ),
+      );
+      assert.deepEqual(
+        [...sizes],
+        [orientation === 'portrait' ? '595×842' : '842×595'],
+        `A4 ${orientation} pages for ${state}`,
+      );
+      return printed.header[0] ?? '';
+    } finally {
+      await page.emulateMedia({ media: 'screen' });
+      if (screen) await page.setViewportSize(screen);
+    }
   }
 
   async heading() {

@@ -178,7 +178,9 @@ export function dashboardHandlers(services: Services) {
     );
     const { figures, period, periodError } = shown;
     const asAt = figures.total.period.asAt;
-    const periodText = `${period.label}: ${period.from} to ${period.to}`;
+    // Dates of one's choice are labelled by their dates: say them once.
+    const dates = `${period.from} to ${period.to}`;
+    const periodText = period.label === dates ? dates : `${period.label}: ${dates}`;
     // A chart away from its page (a download) carries its own title, scope and period.
     const chartHeading = (chart: SectionChart) => ({
       text: chart.title,
@@ -332,7 +334,7 @@ export function dashboardHandlers(services: Services) {
               }
             : null,
           // A short table sits beside its chart on a wide screen.
-          besideChart: section.head.length <= 3,
+          besideChart: section.head.length <= 4,
           caption,
           table:
             section.rows.length > 0 ? sectionTable(section, `section-${index + 1}`, caption) : null,
