@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { METRIC_BY_ID } from './definitions.ts';
-import { againstCaseloadRange, GUIDANCE_NOTES, QUALITY_GUIDANCE } from './guidance.ts';
+import {
+  againstCaseloadRange,
+  GUIDANCE_NOTES,
+  QUALITY_GUIDANCE,
+  withinGuidance,
+} from './guidance.ts';
 
 describe('the quality indicators’ guidance', () => {
   test('holds METRICS.md’s values', () => {
@@ -35,5 +40,32 @@ describe('the quality indicators’ guidance', () => {
       'Within',
       'Above',
     ]);
+  });
+
+  test('each indicator is within its guidance up to the threshold, and outside beyond it', () => {
+    assert.deepEqual(
+      [5, 6].map((days) => withinGuidance('daysToFirstContact', days)),
+      [true, false],
+    );
+    assert.deepEqual(
+      [30, 31].map((days) => withinGuidance('daysToEmployerContact', days)),
+      [true, false],
+    );
+    assert.deepEqual(
+      [19.9, 20, 25, 48].map((caseload) => withinGuidance('caseloadPerSpecialist', caseload)),
+      [false, true, true, false],
+    );
+    assert.deepEqual(
+      [0.29, 0.3].map((share) => withinGuidance('employedShareOfCaseload', share)),
+      [false, true],
+    );
+    assert.deepEqual(
+      [0.15, 0.16].map((share) => withinGuidance('retentionShare', share)),
+      [true, false],
+    );
+    assert.deepEqual(
+      [0.39, 0.4].map((rate) => withinGuidance('employmentRate', rate)),
+      [false, true],
+    );
   });
 });

@@ -43,3 +43,33 @@ export function againstCaseloadRange(count: number): 'Below' | 'Within' | 'Above
   if (count < caseloadPerSpecialist.low) return 'Below';
   return count > caseloadPerSpecialist.high ? 'Above' : 'Within';
 }
+
+/** The indicators read against guidance, and what each is compared by. */
+export type GuidedIndicator =
+  | 'daysToFirstContact'
+  | 'daysToEmployerContact'
+  | 'caseloadPerSpecialist'
+  | 'employedShareOfCaseload'
+  | 'retentionShare'
+  | 'employmentRate';
+
+/**
+ * Whether an indicator's figure is within its guidance: a wait by its median days, the average
+ * caseload by the fidelity range, a share by its threshold. Pages say so in words, not by colour
+ * alone, so a board report read in greyscale still shows which indicators need attention.
+ */
+export function withinGuidance(indicator: GuidedIndicator, value: number): boolean {
+  switch (indicator) {
+    case 'daysToFirstContact':
+    case 'daysToEmployerContact':
+      return value <= QUALITY_GUIDANCE[indicator].withinDays;
+    case 'caseloadPerSpecialist':
+      return againstCaseloadRange(value) === 'Within';
+    case 'employedShareOfCaseload':
+      return value >= employedShareOfCaseload.atLeast;
+    case 'retentionShare':
+      return value <= retentionShare.atMost;
+    case 'employmentRate':
+      return value >= employmentRate.benchmark;
+  }
+}

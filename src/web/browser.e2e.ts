@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium, Pages } from '../../test/support/browser-pages.ts';
 import { TEST_DATABASES } from '../../test/support/test-databases.ts';
 import {
   createTestAccount,
@@ -25,17 +25,7 @@ import {
   STALLED_MINUTES,
 } from '../uploads/upload-checks.ts';
 
-/**
- * The journeys in a real browser (Debian's Chromium), with axe-core's WCAG 2.2 AA rules run on
- * every page state they pass through.
- */
-const CHROMIUM = '/usr/bin/chromium';
-const AXE_SOURCE = readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8',
-);
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
+/** The journeys in a real browser, with axe on every page state they pass through. */
 const [pglite] = TEST_DATABASES;
 
 /** Types a date into the NHS date input whose legend is `legend`, as "day/month/year". */
@@ -47,56 +37,6 @@ async function fillDate(page: Page, legend: string, date: string) {
   await group.getByLabel('Year').fill(year);
 }
 if (pglite === undefined) throw new Error('PGlite test database missing');
-
-interface AxeApi {
-  run(options: object): Promise<{
-    violations: Array<{ id: string; nodes: Array<{ target: string[] }> }>;
-  }>;
-}
-
-/** Page objects: what a person does on each page, by its labels. */
-class Pages {
-  constructor(
-    readonly page: Page,
-    readonly baseUrl: string,
-    readonly checked: string[],
-  ) {}
-
-  async open(path: string) {
-    await this.page.goto(`${this.baseUrl}${path}`);
-  }
-
-  /** Runs axe on the page as it is now; any violation fails the test with its rule and nodes. */
-  async checkAccessibility(state: string) {
-    await this.page.addScriptTag({ content: AXE_SOURCE });
-    const violations = await this.page.evaluate(async (tags) => {
-      // In the page: axe.run with options only checks the whole document.
-      const axe = (globalThis as unknown as { axe: AxeApi }).axe;
-      const result = await axe.run({ runOnly: { type: 'tag', values: tags } });
-      return result.violations.map(
-        (violation) =>
-          `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-      );
-    }, WCAG_TAGS);
-    assert.deepEqual(violations, [], `axe on ${state}`);
-    this.checked.push(state);
-  }
-
-  async heading() {
-    return (await this.page.locator('h1').first().textContent())?.trim();
-  }
-
-  async signIn(email: string, password = TEST_PASSWORD) {
-    await this.open('/sign-in');
-    await this.page.getByLabel('Email address').fill(email);
-    await this.page.getByLabel('Password', { exact: true }).fill(password);
-    await this.page.getByRole('button', { name: 'Sign in' }).click();
-  }
-
-  async signOut() {
-    await this.page.getByRole('button', { name: 'Sign out', exact: true }).click();
-  }
-}
 
 describe('browser journeys with axe', {
   skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}`,
@@ -118,10 +58,7 @@ describe('browser journeys with axe', {
     orgs = await seedOrganisations(web.database);
     await ensureSpecialists(web.database, orgs.teamA1, ['AB', 'CD']);
     baseUrl = await web.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   // Each journey signs in several people from one address: give each its own sign-in rate window.
   beforeEach(() => web.advanceMinutes(6));

@@ -31,8 +31,10 @@ import type { TimeToFirstJobBand } from '../../metrics/derive.ts';
 import {
   againstCaseloadRange,
   GUIDANCE_NOTES,
+  type GuidedIndicator,
   QUALITY_GUIDANCE,
   UPLOAD_DUE_DAY,
+  withinGuidance,
 } from '../../metrics/guidance.ts';
 import {
   TARGET_STATUS_NAMES,
@@ -42,7 +44,7 @@ import {
 } from '../../metrics/targets.ts';
 import type { CellValue } from '../../spreadsheet/cells.ts';
 import { districtName } from '../../spreadsheet/local-authority-districts.ts';
-import { barChartSvg } from '../charts/bar-chart.ts';
+import type { BarSeries } from '../charts/bar-chart.ts';
 
 /**
  * The dashboard's views (issue 4): each a set of headline counts, other figures and sections (a
@@ -74,11 +76,20 @@ export interface TableCell {
   readonly text: string;
 }
 
+/** A chart of a section's figures, drawn by the page (or a download) from these. */
+export interface SectionChart {
+  readonly description: string;
+  /** The scope and what the chart shows: the SVG's title and its download's name. */
+  readonly title: string;
+  readonly categories: readonly string[];
+  readonly series: readonly BarSeries[];
+}
+
 export interface Section {
   readonly heading: string;
   /** Where the (?) of the section links: its first figure's rule on the help page. */
   readonly rule: string;
-  readonly chart?: { readonly svg: string; readonly description: string };
+  readonly chart?: SectionChart;
   readonly caption: string;
   readonly head: readonly string[];
   readonly rows: ReadonlyArray<{ name: string; href: string | null; cells: readonly TableCell[] }>;
@@ -88,7 +99,11 @@ export interface OtherFigure {
   readonly id: string;
   readonly name: string;
   readonly rule: string;
+  /** Where its rule is on the help page. */
+  readonly helpAnchor: string;
   readonly text: string;
+  /** For a quality indicator with a figure: whether it is within its guidance. */
+  readonly withinGuidance?: boolean;
   /** The records behind it, when they are another figure's (otherwise its own, if it has any). */
   readonly drill?: Drill;
 }
@@ -152,6 +167,15 @@ function shownInChart(context: ViewContext, count: number): number {
   return isHiddenSmallNumber(count, context.suppressSmallNumbers) ? 0 : count;
 }
 
+function sectionChart(
+  context: ViewContext,
+  description: string,
+  categories: readonly string[],
+  series: readonly BarSeries[],
+): SectionChart {
+  return { description, title: `${context.title}: ${description}`, categories, series };
+}
+
 function groupSection(context: ViewContext, columns: readonly CountId[]): Section[] {
   if (context.level === null) return [];
   const levelName = LEVEL_NAMES[context.level];
@@ -162,17 +186,15 @@ function groupSection(context: ViewContext, columns: readonly CountId[]): Sectio
     {
       heading: `By ${levelName.toLowerCase()}`,
       rule: columns[0] ?? '',
-      chart: {
+      chart: sectionChart(
+        context,
         description,
-        svg: barChartSvg(
-          `${context.title}: ${description}`,
-          groups.map(({ group }) => context.groupNames.get(group)?.name ?? group),
-          charted.map((id) => ({
-            name: metricName(id),
-            values: groups.map(({ metrics }) => shownInChart(context, countOf(metrics, id))),
-          })),
-        ),
-      },
+        groups.map(({ group }) => context.groupNames.get(group)?.name ?? group),
+        charted.map((id) => ({
+          name: metricName(id),
+          values: groups.map(({ metrics }) => shownInChart(context, countOf(metrics, id))),
+        })),
+      ),
       caption: `${context.title} by ${levelName.toLowerCase()}`,
       head: [levelName, ...columns.map(metricName)],
       rows: context.figures.groups.map(({ group, metrics }) => {
@@ -197,17 +219,15 @@ function monthSection(
   return {
     heading: 'By month',
     rule: columns[0] ?? '',
-    chart: {
+    chart: sectionChart(
+      context,
       description,
-      svg: barChartSvg(
-        `${context.title}: ${description}`,
-        months.map(({ label }) => label),
-        series.map((id) => ({
-          name: metricName(id),
-          values: months.map(({ metrics }) => shownInChart(context, countOf(metrics, id))),
-        })),
-      ),
-    },
+      months.map(({ label }) => label),
+      series.map((id) => ({
+        name: metricName(id),
+        values: months.map(({ metrics }) => shownInChart(context, countOf(metrics, id))),
+      })),
+    ),
     caption: `${context.title} by month`,
     head: ['Month', ...columns.map(metricName)],
     rows: months.map(({ label, from, to, metrics }) => ({
@@ -224,15 +244,29 @@ function dimensionSection(
   columns: readonly CountId[],
 ): Section {
   const label = RECORD_DIMENSION_NAMES[dimension];
-  const groups = context.figures.byDimension.get(dimension) ?? new Map<string, MetricsResult>();
+  const groups = [
+    ...(context.figures.byDimension.get(dimension) ?? new Map<string, MetricsResult>()),
+  ];
+  // Local authorities are stored as ONS codes: shown by the district's name.
+  const shownName = (name: string) =>
+    dimension === 'localAuthority' ? (districtName(name) ?? name) : name;
+  const description = `${columns.map(metricName).join(', ')} by ${label.toLowerCase()}`;
   return {
     heading: `By ${label.toLowerCase()}`,
     rule: columns[0] ?? '',
+    chart: sectionChart(
+      context,
+      description,
+      groups.map(([name]) => shownName(name)),
+      columns.map((id) => ({
+        name: metricName(id),
+        values: groups.map(([, metrics]) => shownInChart(context, countOf(metrics, id))),
+      })),
+    ),
     caption: `${context.title} by ${label.toLowerCase()}`,
     head: [label, ...columns.map(metricName)],
-    rows: [...groups].map(([name, metrics]) => ({
-      // Local authorities are stored as ONS codes: shown by the district's name.
-      name: dimension === 'localAuthority' ? (districtName(name) ?? name) : name,
+    rows: groups.map(([name, metrics]) => ({
+      name: shownName(name),
       href: null,
       cells: columns.map((id) =>
         countCell(
@@ -355,14 +389,17 @@ function againstRange(count: number): TableCell {
 function averageCaseload(context: ViewContext): OtherFigure {
   const specialists = context.figures.specialistsHoldingCaseload;
   const caseload = context.figures.total.activeCaseload;
+  const average = specialists === 0 ? null : Math.round((caseload / specialists) * 10) / 10;
   return {
     id: 'caseloadPerSpecialist',
     name: 'Average active caseload per employment specialist',
     rule: `${METRIC_BY_ID.get('caseloadPerSpecialist')?.rule ?? ''} The average is the active caseload divided by the specialists holding it.`,
+    helpAnchor: 'caseloadPerSpecialist',
     text:
-      specialists === 0
+      average === null
         ? 'no data'
-        : `${Math.round((caseload / specialists) * 10) / 10} (${specialists} specialists; ${GUIDANCE_NOTES.caseloadPerSpecialist})`,
+        : `${average} (${specialists} specialists; ${GUIDANCE_NOTES.caseloadPerSpecialist})`,
+    ...guidance('caseloadPerSpecialist', average),
     // The average is taken over the active caseload.
     drill: { figure: { metric: 'activeCaseload' } },
   };
@@ -408,12 +445,32 @@ function waitFigure(context: ViewContext, id: 'daysToFirstContact' | 'daysToEmpl
     figure.n === 0
       ? 'no data (no records with both dates)'
       : `Median ${figure.median} days; ${percent(figure.withinTarget)} within ${days} days (${shownCount(figure.n, context.suppressSmallNumbers)} records)`,
+    guidance(id, figure.n === 0 ? null : figure.median),
   );
 }
 
-function otherFigure(id: MetricId, text: string): OtherFigure {
+/** A figure with nothing to read against: no guidance to be within. */
+function guidance(
+  indicator: GuidedIndicator,
+  value: number | null,
+): Pick<OtherFigure, 'withinGuidance'> {
+  return value === null ? {} : { withinGuidance: withinGuidance(indicator, value) };
+}
+
+function otherFigure(
+  id: MetricId,
+  text: string,
+  against: Pick<OtherFigure, 'withinGuidance'> = {},
+): OtherFigure {
   const definition = METRIC_BY_ID.get(id);
-  return { id, name: definition?.name ?? id, rule: definition?.rule ?? '', text };
+  return {
+    id,
+    name: definition?.name ?? id,
+    rule: definition?.rule ?? '',
+    helpAnchor: id,
+    text,
+    ...against,
+  };
 }
 
 const MEASURE_COLUMNS = [
@@ -460,24 +517,22 @@ function targetSections(context: ViewContext): Section[] {
       {
         heading: `${name}: cumulative by month`,
         rule: 'targets',
-        chart: {
+        chart: sectionChart(
+          context,
           description,
-          svg: barChartSvg(
-            `${context.title}: ${description}`,
-            progress.months.map(({ label }) => label),
-            [
-              {
-                name: 'Actual',
-                values: progress.months.map(({ actual }) => shownInChart(context, actual[measure])),
-              },
-              {
-                name: 'Expected (target pro rata)',
-                line: true,
-                values: progress.months.map(({ expected }) => round(expected[measure] ?? 0)),
-              },
-            ],
-          ),
-        },
+          progress.months.map(({ label }) => label),
+          [
+            {
+              name: 'Actual',
+              values: progress.months.map(({ actual }) => shownInChart(context, actual[measure])),
+            },
+            {
+              name: 'Expected (target pro rata)',
+              line: true,
+              values: progress.months.map(({ expected }) => round(expected[measure] ?? 0)),
+            },
+          ],
+        ),
         caption: `${context.title}: ${name.toLowerCase()}, cumulative from 1 April`,
         head: ['Month', 'Actual', 'Expected'],
         rows: progress.months.map(({ label, to, actual, expected }) => ({
@@ -503,6 +558,7 @@ function targetStatusFigure(progress: TargetProgress | undefined): OtherFigure {
     id: 'targetStatus',
     name: 'Status against targets',
     rule: TARGET_STATUS_RULE,
+    helpAnchor: 'targets',
     text:
       statuses.length === 0
         ? 'No targets set for this financial year'
@@ -650,14 +706,17 @@ export function viewContent(view: DashboardView, context: ViewContext): ViewCont
           otherFigure(
             'employedShareOfCaseload',
             `${percent(total.employedShareOfCaseload)} (${GUIDANCE_NOTES.employedShareOfCaseload})`,
+            guidance('employedShareOfCaseload', total.employedShareOfCaseload),
           ),
           otherFigure(
             'retentionShare',
             `${percent(total.retentionShare)} (${GUIDANCE_NOTES.retentionShare})`,
+            guidance('retentionShare', total.retentionShare),
           ),
           otherFigure(
             'employmentRate',
             `${percent(total.employmentRate)} (${GUIDANCE_NOTES.employmentRate})`,
+            guidance('employmentRate', total.employmentRate),
           ),
         ],
         sections: [timeToFirstJobSection(context), ...caseloadPerSpecialistSection(context)],
@@ -676,6 +735,7 @@ export function viewContent(view: DashboardView, context: ViewContext): ViewCont
           id: `benchmark-${index + 1}`,
           name: rate.name,
           rule: rate.rule,
+          helpAnchor: 'benchmarking',
           text: own ? rateText(rate, own) : 'no data',
         })),
         sections: benchmarkSection(context),

@@ -4,6 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runIpsReport } from '../../../test/support/cli-harness.ts';
+import {
+  linkedCounts,
+  metricCells,
+  tableHead,
+  tableRows,
+} from '../../../test/support/html-tables.ts';
 import { testDatabases } from '../../../test/support/test-databases.ts';
 import {
   createTestAccount,
@@ -134,20 +140,14 @@ for (const testDatabase of testDatabases()) {
         shown.employmentRate,
         `${percent(expected.employmentRate)} (IPS Grow benchmark 40%)`,
       );
-      const bands = [
-        ...page.body.matchAll(/data-metric="timeToFirstJob">(?:<a [^>]*>)?([^<]*)</g),
-      ].map((match) => Number(match[1]));
+      const bands = metricCells(page.body, 'timeToFirstJob').map(Number);
       assert.deepEqual(bands, [
         expected.timeToFirstJob.under6m,
         expected.timeToFirstJob['6to12m'],
         expected.timeToFirstJob.over12m,
         expected.timeToFirstJob.noVpStart,
       ]);
-      const caseloads = [
-        ...page.body.matchAll(/data-metric="caseloadPerSpecialist">(?:<a [^>]*>)?([^<]*)</g),
-      ]
-        .slice(1)
-        .map((match) => Number(match[1]));
+      const caseloads = metricCells(page.body, 'caseloadPerSpecialist').map(Number);
       assert.deepEqual(caseloads, Object.values(expected.caseloadPerSpecialist));
       const specialists = Object.keys(expected.caseloadPerSpecialist).length;
       const activeCaseload = expected.activeCaseload as number;
@@ -173,10 +173,7 @@ for (const testDatabase of testDatabases()) {
         `/services/${orgs.serviceA}/dashboard?view=benchmarking&period=custom&from=2025-04-01&to=2026-03-31`,
       );
       assert.equal(page.statusCode, 200);
-      const columns = /<thead[^>]*><tr>(.*?)<\/tr>/s
-        .exec(page.body.slice(page.body.indexOf('Rates beside the wider areas')))?.[1]
-        ?.match(/>([^<]+)<\/th>/g)
-        ?.map((cell) => cell.slice(1, -5));
+      const columns = tableHead(page.body, /^Northshire IPS beside /);
       // The service, the ICSs then regions of its teams (Border team first), then England: areas
       // named, other services not.
       assert.equal(columns?.length, 7);
@@ -187,11 +184,11 @@ for (const testDatabase of testDatabases()) {
       assert.doesNotMatch(page.body, /Southshire IPS/);
       // Only team A1 has records: the columns holding it show the file's rate, the others none.
       const rate = `${Math.round(cli.employmentRate * 1000) / 10}%`;
-      const row = /Employment rate<\/th>(.*?)<\/tr>/s.exec(page.body)?.[1] ?? '';
-      assert.deepEqual(
-        [...row.matchAll(/<td[^>]*>([^<]*)</g)].map((match) => match[1]),
-        [rate, 'no data', rate, 'no data', rate, rate],
-      );
+      const [, ...row] =
+        tableRows(page.body, /^Northshire IPS beside /).find(
+          ([name]) => name === 'Employment rate',
+        ) ?? [];
+      assert.deepEqual(row, [rate, 'no data', rate, 'no data', rate, rate]);
       assert.match(page.body, /no data \(team size not recorded\)/);
       const teamPage = await leader.get(`/teams/${orgs.teamA1}/dashboard?view=benchmarking`);
       assert.doesNotMatch(teamPage.body, /Rates beside the wider areas/, 'for services only');
@@ -490,20 +487,13 @@ for (const testDatabase of testDatabases()) {
         const page = await leader.get(`${base}&view=${view}`);
         assert.equal(page.statusCode, 200, view);
       }
-      const tableSums = (body: string, caption: RegExp, column: number) => {
-        // A table by its caption (a section's heading above it also names it).
-        const table =
-          body
-            .split('<table')
-            .find((each) => caption.test(/<caption[^>]*>([^<]*)/.exec(each)?.[1] ?? '')) ?? '';
-        return [...table.matchAll(/<tr class="nhsuk-table__row">([\s\S]*?)<\/tr>/g)]
-          .map((row) =>
-            [...(row[1] ?? '').matchAll(/<td[^>]*>(?:<a [^>]*>)?([^<]*)</g)].map((cell) =>
-              Number(cell[1]?.replace(/,/g, '')),
-            ),
-          )
-          .reduce((sum, cells) => sum + (cells[column] ?? 0), 0);
-      };
+      // A column of a table found by its caption (a section's heading above it also names it),
+      // counted from the first after the row's name.
+      const tableSums = (body: string, caption: RegExp, column: number) =>
+        tableRows(body, caption).reduce(
+          (sum, [, ...cells]) => sum + Number(cells[column]?.replace(/,/g, '') ?? 0),
+          0,
+        );
       const demographics = await leader.get(`${base}&view=demographics`);
       const counts = headline(demographics.body);
       assert.equal(
@@ -518,39 +508,29 @@ for (const testDatabase of testDatabases()) {
       );
       const sustainments = await leader.get(`${base}&view=sustainments`);
       const sustained = headline(sustainments.body);
-      const hours =
-        sustainments.body
-          .split('<table')
-          .find((each) => /<caption[^>]*>[^<]*by average weekly hours/.test(each)) ?? '';
-      const thirteen =
-        /<th scope="row" class="nhsuk-table__header">13 weeks<\/th>([\s\S]*?)<\/tr>/.exec(
-          hours,
-        )?.[1] ?? '';
-      const bandTotal = [...thirteen.matchAll(/>(\d+)</g)].reduce(
-        (sum, match) => sum + Number(match[1]),
-        0,
-      );
+      const [, ...thirteen] =
+        tableRows(sustainments.body, /by average weekly hours/).find(
+          ([name]) => name === '13 weeks',
+        ) ?? [];
+      const bandTotal = thirteen.reduce((sum, count) => sum + Number(count), 0);
       assert.equal(bandTotal, Number(sustained.sustained13));
       const freshness = await leader.get(`${base}&view=freshness`);
-      assert.match(
-        freshness.body,
-        /North team<\/th>\s*<td[^>]*>\d{4}-\d{2}-\d{2}<\/td><td[^>]*>\d+<\/td><td[^>]*>Yes<\/td>/,
-      );
+      const [, ...north] =
+        tableRows(freshness.body, /latest upload/).find(([name]) => name === 'North team') ?? [];
+      assert.match(north.join(' | '), /^\d{4}-\d{2}-\d{2} \| \d+ \| Yes$/);
     });
 
     it('links every count in a breakdown to the records behind it', async () => {
       const base = `/teams/${orgs.teamA1}/dashboard?period=custom&from=2025-04-01&to=2026-03-31`;
       const page = await leader.get(base);
-      const links = [
-        ...page.body.matchAll(/<td [^>]*data-metric="(\w+)"><a href="([^"]+)">([\d,]+)</g),
-      ];
+      const links = linkedCounts(page.body);
       assert.ok(links.length > 20, `${links.length} linked counts`);
-      for (const [, metric, href, count] of links.filter((_, index) => index % 7 === 0)) {
+      for (const { metric, href, count } of links.filter((_, index) => index % 7 === 0)) {
         // Job starts count jobs, and a record can have several.
         if (metric === 'jobStarts') continue;
-        const records = await leader.get((href ?? '').replace(/&amp;/g, '&'));
+        const records = await leader.get(href);
         const listed = (records.body.match(/\/records\/\d+\/remove"/g) ?? []).length;
-        assert.equal(listed, Number(count?.replace(/,/g, '')), `${metric} via ${href}`);
+        assert.equal(listed, Number(count.replace(/,/g, '')), `${metric} via ${href}`);
       }
     });
 

@@ -33,6 +33,7 @@ import {
 import type { CellValue } from '../../spreadsheet/cells.ts';
 import { writeCsv } from '../../spreadsheet/csv/csv-writer.ts';
 import { excelSheetNames, writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
+import { barChartSvg } from '../charts/bar-chart.ts';
 import {
   choiceItems,
   dateError,
@@ -43,9 +44,11 @@ import {
   readForm,
 } from '../forms.ts';
 import { idParameter, notFound } from '../http-errors.ts';
+import { printHeader, printsLandscape } from '../layout/print-header.ts';
 import { areaOf } from '../organisations/organisations.ts';
 import type { Services } from '../services.ts';
-import { type Section, VIEW_NAMES, viewContent } from './dashboard-views.ts';
+import { type Section, type SectionChart, VIEW_NAMES, viewContent } from './dashboard-views.ts';
+import { sectionTable } from './section-table.ts';
 
 const EMPLOYMENT_STATUSES = [
   { value: 'all', text: 'Everyone' },
@@ -120,6 +123,11 @@ export function withinTeams(
   return [...options.values()];
 }
 
+/** A file name of what was asked for, its scope and its period: a download says what it is. */
+function downloadName(what: string, period: Period): string {
+  return `${what.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${period.from}-to-${period.to}`;
+}
+
 function sendExport(
   reply: FastifyReply,
   format: 'csv' | 'xlsx',
@@ -147,7 +155,7 @@ function sendExport(
       ],
     })),
   ];
-  const fileName = `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${period.from}-to-${period.to}.${format}`;
+  const fileName = `${downloadName(title, period)}.${format}`;
   reply.header('Content-Disposition', `attachment; filename="${fileName}"`);
   if (format === 'xlsx') {
     const names = excelSheetNames(tables.map(({ name }) => name));
@@ -184,6 +192,16 @@ export function dashboardHandlers(services: Services) {
       within,
     );
     const { figures, period, periodError } = shown;
+    const asAt = figures.total.period.asAt;
+    // Dates of one's choice are labelled by their dates: say them once.
+    const periodDates = `${period.from} to ${period.to}`;
+    const periodText =
+      period.label === periodDates ? periodDates : `${period.label}: ${periodDates}`;
+    // A chart away from its page (a download) carries its own title, scope and period.
+    const chartHeading = (chart: SectionChart) => ({
+      text: chart.title,
+      subtext: `${periodText}. Figures as at ${asAt}.`,
+    });
     const read = { ...parsed, view: shown.view };
     const resolved = periodError === null;
     // The boxes' own errors ("must be a real date") say more than the period's ("Enter the start date").
@@ -227,6 +245,7 @@ export function dashboardHandlers(services: Services) {
       id,
       name: METRIC_BY_ID.get(id)?.name ?? id,
       rule: METRIC_BY_ID.get(id)?.rule ?? '',
+      helpHref: `/help/figures#${id}`,
       count: figures.total[id],
       value: show(figures.total[id]),
       href: drill?.({ figure: { metric: id } }, {}) ?? null,
@@ -240,15 +259,7 @@ export function dashboardHandlers(services: Services) {
         })),
         ...content.others.map(({ name, text }) => ({ name, value: text as CellValue })),
       ];
-      return sendExport(
-        reply,
-        format,
-        scope.title,
-        period,
-        figures.total.period.asAt,
-        exported,
-        content.sections,
-      );
+      return sendExport(reply, format, scope.title, period, asAt, exported, content.sections);
     }
     if (resolved && format === 'svg') {
       const chart = content.sections.filter((section) => section.chart)[chartIndex]?.chart;
@@ -256,10 +267,10 @@ export function dashboardHandlers(services: Services) {
       return reply
         .header(
           'Content-Disposition',
-          `attachment; filename="${read.view}-chart-${chartIndex + 1}.svg"`,
+          `attachment; filename="${downloadName(chart.title, period)}.svg"`,
         )
         .type('image/svg+xml')
-        .send(chart.svg);
+        .send(barChartSvg(chart.title, chart.categories, chart.series, chartHeading(chart)));
     }
     let charts = 0;
     return reply.code(resolved ? 200 : 400).page('dashboards/dashboard.njk', {
@@ -267,8 +278,17 @@ export function dashboardHandlers(services: Services) {
       heading: scope.title,
       caption: scope.caption,
       width: 'full',
+      // Dashboards are read at a glance: the whole window, not a column of prose.
+      containerClasses: 'nhsuk-width-container-fluid',
+      printHeader: printHeader(
+        services.clock(),
+        within ? `${scope.title}, ${within.text}` : scope.title,
+        `${VIEW_NAMES[read.view]}, ${periodText}`,
+        asAt,
+      ),
+      printLandscape: content.sections.some(({ head }) => printsLandscape(head.length)),
       period,
-      asAt: figures.total.period.asAt,
+      asAt,
       suppressSmallNumbers: scope.suppressSmallNumbers,
       aboutHref: scope.about.href,
       aboutText: scope.about.text,
@@ -308,16 +328,32 @@ export function dashboardHandlers(services: Services) {
         const asked = figure.drill ?? drillOf({ metric: figure.id });
         return {
           ...figure,
+          helpHref: `/help/figures#${figure.helpAnchor}`,
           href: asked && hasRecords(asked, figures.total) ? (drill?.(asked, {}) ?? null) : null,
         };
       }),
-      sections: content.sections.map((section) => ({
-        ...section,
-        // The (?) of a chart and its table: the rule of the figures it shows.
-        rulesHref: `/help/figures#${section.rule}`,
-        svgHref:
-          section.chart && resolved ? `${path}?${filters}&format=svg&chart=${charts++}` : null,
-      })),
+      sections: content.sections.map((section, index) => {
+        const caption = `${section.caption}, ${period.label}`;
+        const { chart } = section;
+        return {
+          heading: section.heading,
+          // The (?) of a chart and its table: the rule of the figures it shows.
+          rulesHref: `/help/figures#${section.rule}`,
+          chart: chart
+            ? {
+                description: chart.description,
+                svg: barChartSvg(chart.title, chart.categories, chart.series),
+                download: { name: downloadName(chart.title, period), ...chartHeading(chart) },
+                svgHref: resolved ? `${path}?${filters}&format=svg&chart=${charts++}` : null,
+              }
+            : null,
+          // A short table sits beside its chart on a wide screen.
+          besideChart: section.head.length <= 4,
+          caption,
+          table:
+            section.rows.length > 0 ? sectionTable(section, `section-${index + 1}`, caption) : null,
+        };
+      }),
     });
   }
 

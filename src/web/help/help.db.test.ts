@@ -90,7 +90,7 @@ describe('help and resources', () => {
     const page = await leader.get(`/teams/${orgs.teamA1}/dashboard`);
     const links = [
       ...page.body.matchAll(
-        /<h3 class="nhsuk-heading-s">[^<]*<a [^>]*href="(\/help\/figures#\w*)"/g,
+        /<h3 class="nhsuk-heading-s[^"]*"[^>]*>[^<]*<a [^>]*href="(\/help\/figures#\w*)"/g,
       ),
     ];
     assert.deepEqual(

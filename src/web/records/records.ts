@@ -24,6 +24,7 @@ import { findTeamRecord } from '../../uploads/upload-store.ts';
 import { removeRecordEnteredInError } from '../../uploads/upload-use-cases.ts';
 import { withinTeams } from '../dashboards/dashboards.ts';
 import { forbidden, idParameter, notFound } from '../http-errors.ts';
+import { printHeader } from '../layout/print-header.ts';
 import type { Services } from '../services.ts';
 
 /** A link's parameters, each given once as text: the figure it asks for, and the links onwards. */
@@ -143,6 +144,14 @@ export function recordHandlers(services: Services) {
       xlsxHref: `${place.href}?${new URLSearchParams([...here, ['format', 'xlsx']])}`,
       title: drill ? `Records behind ${drillDescription(drill)}` : `Records of ${place.name}`,
       width: 'full',
+      printHeader: printHeader(
+        clock(),
+        place.name,
+        drill ? `${period.label}: ${period.from} to ${period.to}` : 'All records',
+        today,
+      ),
+      // Nine columns of dates and statuses do not fit across a portrait page.
+      printLandscape: true,
       placeName: place.name,
       dashboardHref: place.dashboardHref,
       byTeam,

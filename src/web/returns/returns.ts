@@ -58,6 +58,7 @@ import { writeCsv } from '../../spreadsheet/csv/csv-writer.ts';
 import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
 import { choiceItems, dateField, EMPTY_FORM, type FormState, readForm } from '../forms.ts';
 import { databaseId, forbidden, idParameter, notFound, routeParameters } from '../http-errors.ts';
+import { printHeader, printsLandscape } from '../layout/print-header.ts';
 import { areaOf } from '../organisations/organisations.ts';
 import type { Services } from '../services.ts';
 
@@ -196,6 +197,12 @@ export function returnHandlers(services: Services) {
     return reply.page('returns/preview.njk', {
       title: `Check the return before you submit it: ${scope.serviceName}, ${labelOf(scope.quarter)}`,
       ...heading(scope),
+      printHeader: printHeader(
+        clock(),
+        returnScopeName(scope),
+        `Quarterly return (not submitted), ${labelOf(scope.quarter)}`,
+        londonToday(clock()),
+      ),
       sections: sectionsOf(returnRows(content)),
       changes: latest ? changedRows(latest.content, content) : null,
       previewed: contentDigest(content),
@@ -203,6 +210,8 @@ export function returnHandlers(services: Services) {
       backHref: `${scope.base}/edit`,
     });
   }
+
+  const returnScopeName = (scope: ReturnScope) => `${scope.serviceName}, ${scope.icsName}`;
 
   const heading = (scope: ReturnScope) => ({
     serviceName: scope.serviceName,
@@ -381,6 +390,14 @@ export function returnHandlers(services: Services) {
         title: `Quarterly return: ${scope.serviceName}, ${labelOf(scope.quarter)}`,
         width: 'full',
         ...heading(scope),
+        printHeader: printHeader(
+          clock(),
+          returnScopeName(scope),
+          latest
+            ? `Quarterly return, ${labelOf(scope.quarter)}, version ${latest.version}`
+            : `Quarterly return, ${labelOf(scope.quarter)}`,
+          latest ? formatted(latest.submittedAt) : null,
+        ),
         status: statusOf(stored),
         canEdit: canSubmitReturn(viewer, scope.place),
         latest: latest
@@ -482,6 +499,13 @@ export function returnHandlers(services: Services) {
     return reply.page('returns/area.njk', {
       title: `Quarterly returns in ${area.name}`,
       width: 'full',
+      printHeader: printHeader(
+        clock(),
+        area.name,
+        `Quarterly returns, ${labelOf(quarter)}`,
+        londonToday(clock()),
+      ),
+      printLandscape: printsLandscape(rollUps.length + 1),
       area,
       quarterLabel: labelOf(quarter),
       quarter: id,

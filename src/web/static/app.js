@@ -62,7 +62,8 @@ for (const progress of document.querySelectorAll('[data-module="app-upload-progr
   setTimeout(ask, 2000);
 }
 
-// Charts are SVG from the server; with JavaScript, each also downloads as a PNG.
+// Charts are SVG from the server; with JavaScript, each also downloads as a PNG, titled with its
+// scope and period (the page's heading is not in the picture) and named the same way.
 for (const figure of document.querySelectorAll('figure.app-chart')) {
   const svg = figure.querySelector('svg');
   const caption = figure.querySelector('figcaption');
@@ -77,18 +78,29 @@ for (const figure of document.querySelectorAll('figure.app-chart')) {
     );
     const image = new Image();
     image.addEventListener('load', () => {
+      const scale = 2;
+      const titleHeight = 64;
+      const width = svg.viewBox.baseVal.width;
+      const height = svg.viewBox.baseVal.height;
       const canvas = document.createElement('canvas');
-      canvas.width = svg.viewBox.baseVal.width * 2;
-      canvas.height = svg.viewBox.baseVal.height * 2;
+      canvas.width = width * scale;
+      canvas.height = (height + titleHeight) * scale;
       const context = canvas.getContext('2d');
+      context.scale(scale, scale);
       context.fillStyle = '#ffffff';
-      context.fillRect(0, 0, canvas.width, canvas.height);
-      context.drawImage(image, 0, 0, canvas.width, canvas.height);
+      context.fillRect(0, 0, width, height + titleHeight);
+      context.fillStyle = '#212b32';
+      context.font = 'bold 18px Arial, sans-serif';
+      context.fillText(figure.dataset.chartHeading ?? '', 8, 24, width - 16);
+      context.fillStyle = '#4c6272';
+      context.font = '14px Arial, sans-serif';
+      context.fillText(figure.dataset.chartSubheading ?? '', 8, 48, width - 16);
+      context.drawImage(image, 0, titleHeight, width, height);
       URL.revokeObjectURL(source);
       canvas.toBlob((png) => {
         const link = document.createElement('a');
         link.href = URL.createObjectURL(png);
-        link.download = `${svg.dataset.chartTitle || 'chart'}.png`;
+        link.download = `${figure.dataset.chartFile || 'chart'}.png`;
         link.click();
       });
     });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runIpsReport } from '../../../test/support/cli-harness.ts';
+import { linkedCounts, tableRows } from '../../../test/support/html-tables.ts';
 import { testDatabases } from '../../../test/support/test-databases.ts';
 import {
   createTestAccount,
@@ -22,14 +23,9 @@ const TARGETS_VIEW = 'view=targets&period=this-financial-year';
 
 /** The progress table's row for a measure: target, actual, expected, status as shown. */
 function progressRow(body: string, name: string): string[] {
-  const row = new RegExp(
-    `<th scope="row" class="nhsuk-table__header">${name}</th>(.*?)</tr>`,
-    's',
-  ).exec(body)?.[1];
-  // A count is a link to its records (drill-through); the number is what is shown.
-  return [...(row ?? '').matchAll(/<td[^>]*>(?:<a [^>]*>)?([^<]*)</g)].map(
-    ([, text]) => text ?? '',
-  );
+  const [, ...cells] =
+    tableRows(body, /: totals vs targets, /).find(([measure]) => measure === name) ?? [];
+  return cells;
 }
 
 for (const testDatabase of testDatabases()) {
@@ -153,9 +149,8 @@ for (const testDatabase of testDatabases()) {
             : 'Off track';
       assert.deepEqual(referrals, ['200', String(actual), String(expected), status]);
       // The actual opens its records: every client's, 1 April to the as-at date.
-      const href = /<a href="([^"]*metric=referrals[^"]*)">/.exec(
-        /Referrals<\/th>(.*?)<\/tr>/s.exec(page.body)?.[1] ?? '',
-      )?.[1];
+      // The progress table comes first: its referrals cell is the first to link to referrals.
+      const href = linkedCounts(page.body).find(({ metric }) => metric === 'referrals')?.href;
       assert.ok(href, 'the actual links to its records');
       const link = new URL(href.replace(/&amp;/g, '&'), 'http://x').searchParams;
       assert.equal(link.get('employmentStatus'), 'all');
