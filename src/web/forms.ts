@@ -178,7 +178,8 @@ export function readDate(value: unknown, what: string): { date: IsoDate | null }
 }
 
 function dateSchema(what: string, required: boolean) {
-  return z.unknown().transform((value, context) => {
+  // Optional on the way in, so a date the browser did not send is read as blank.
+  return z.unknown().optional().transform((value, context) => {
     const read = readDate(value, what);
     if ('date' in read && (read.date !== null || !required)) return read.date;
     const error = 'date' in read ? dateError(`Enter ${what}`) : read;

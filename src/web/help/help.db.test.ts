@@ -134,7 +134,7 @@ describe('help and resources', () => {
     assert.match(page.body, /<h2>Before you upload<\/h2>/);
     assert.match(page.body, /&lt;script&gt;/);
     assert.doesNotMatch(page.body, /<script>alert/);
-    assert.match(page.body, /Last updated 2026-06-01\./);
+    assert.match(page.body, /Last updated 1 June 2026\./);
     const [resource] = await web.database.query<{ id: number }>(
       "SELECT id FROM resource WHERE slug = 'uploading-tips'",
     );
@@ -152,7 +152,7 @@ describe('help and resources', () => {
     });
     const changed = await leader.get('/help/resources/uploading-tips');
     assert.match(changed.body, /Check the dates and the headings/);
-    assert.match(changed.body, /Last updated 2026-06-02\./);
+    assert.match(changed.body, /Last updated 2 June 2026\./);
     assert.equal((await leader.get('/admin/resources')).statusCode, 403);
   });
 
@@ -180,7 +180,7 @@ describe('help and resources', () => {
     assert.equal(web.logLines.join('').includes('The chart of job starts is empty'), false);
     const [report] = await web.database.query<{ id: number }>('SELECT id FROM problem_report');
     await admin.post(`/admin/problem-reports/${report?.id}/resolve`);
-    assert.match((await admin.get('/admin/problem-reports')).body, /Resolved 2026-06-02/);
+    assert.match((await admin.get('/admin/problem-reports')).body, /Resolved 2 June 2026/);
     // Both are audited, with who did it, and without the description.
     const audit = await web.database.query<{ action: string; subject: string; text: string }>(
       `SELECT action, subject, e::text AS text FROM audit_event e
