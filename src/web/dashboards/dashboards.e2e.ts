@@ -248,7 +248,16 @@ describe('dashboards at a glance and in print', {
     assert.match((await pages.heading()) ?? '', /^Records behind referrals/);
     const header = await pages.checkPrint('records behind a count', 'landscape');
     assert.match(header, /IPS Reporting: North team/);
+    assert.match(header, /^2024-04-01 to 2026-03-31\. /m, 'dates of one’s choice said once');
     await page.emulateMedia({ media: 'print' });
+    assert.equal(
+      await page
+        .getByRole('link', { name: /^Remove/ })
+        .first()
+        .isVisible(),
+      false,
+      'no Remove links on paper',
+    );
     await screenshot(page, 'records-print');
   });
 });

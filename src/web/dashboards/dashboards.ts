@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { publishedCount, shownCount } from '../../dashboards/dashboard.ts';
 import { drillLinks, type RecordsPages } from '../../dashboards/drill-links.ts';
 import { drillOf, hasRecords } from '../../dashboards/drill-through.ts';
-import { PERIOD_PRESET_NAMES, PERIOD_PRESETS, type Period } from '../../dashboards/period.ts';
+import {
+  PERIOD_PRESET_NAMES,
+  PERIOD_PRESETS,
+  type Period,
+  periodText,
+} from '../../dashboards/period.ts';
 import {
   DASHBOARD_VIEWS,
   type FigureScope,
@@ -178,13 +183,11 @@ export function dashboardHandlers(services: Services) {
     );
     const { figures, period, periodError } = shown;
     const asAt = figures.total.period.asAt;
-    // Dates of one's choice are labelled by their dates: say them once.
-    const dates = `${period.from} to ${period.to}`;
-    const periodText = period.label === dates ? dates : `${period.label}: ${dates}`;
+    const periodLine = periodText(period);
     // A chart away from its page (a download) carries its own title, scope and period.
     const chartHeading = (chart: SectionChart) => ({
       text: chart.title,
-      subtext: `${periodText}. Figures as at ${asAt}.`,
+      subtext: `${periodLine}. Figures as at ${asAt}.`,
     });
     const read = { ...parsed, view: shown.view };
     const resolved = periodError === null;
@@ -265,7 +268,7 @@ export function dashboardHandlers(services: Services) {
       printHeader: printHeader(
         services.clock(),
         within ? `${scope.title}, ${within.text}` : scope.title,
-        `${VIEW_NAMES[read.view]}, ${periodText}`,
+        `${VIEW_NAMES[read.view]}, ${periodLine}`,
         asAt,
       ),
       printLandscape: content.sections.some(({ head }) => printsLandscape(head.length)),
