@@ -44,8 +44,8 @@ import { idParameter, notFound } from '../http-errors.ts';
 import { printHeader, printsLandscape } from '../layout/print-header.ts';
 import { areaOf } from '../organisations/organisations.ts';
 import type { Services } from '../services.ts';
-import { type Section, type SectionChart, VIEW_NAMES, viewContent } from './dashboard-views.ts';
-import { sectionTable } from './section-table.ts';
+import { type Section, VIEW_NAMES, viewContent } from './dashboard-views.ts';
+import { chartHeading, downloadName, pageSections } from './page-sections.ts';
 
 const EMPLOYMENT_STATUSES = [
   { value: 'all', text: 'Everyone' },
@@ -116,11 +116,6 @@ export function withinTeams(
   return [...options.values()];
 }
 
-/** A file name of what was asked for, its scope and its period: a download says what it is. */
-function downloadName(what: string, period: Period): string {
-  return `${what.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${period.from}-to-${period.to}`;
-}
-
 function sendExport(
   reply: FastifyReply,
   format: 'csv' | 'xlsx',
@@ -184,11 +179,6 @@ export function dashboardHandlers(services: Services) {
     const { figures, period, periodError } = shown;
     const asAt = figures.total.period.asAt;
     const periodLine = periodText(period);
-    // A chart away from its page (a download) carries its own title, scope and period.
-    const chartHeading = (chart: SectionChart) => ({
-      text: chart.title,
-      subtext: `${periodLine}. Figures as at ${asAt}.`,
-    });
     const read = { ...parsed, view: shown.view };
     const resolved = periodError === null;
     const errors: FormState['errors'] = periodError
@@ -255,9 +245,15 @@ export function dashboardHandlers(services: Services) {
           `attachment; filename="${downloadName(chart.title, period)}.svg"`,
         )
         .type('image/svg+xml')
-        .send(barChartSvg(chart.title, chart.categories, chart.series, chartHeading(chart)));
+        .send(
+          barChartSvg(
+            chart.title,
+            chart.categories,
+            chart.series,
+            chartHeading(chart, periodLine, asAt),
+          ),
+        );
     }
-    let charts = 0;
     return reply.code(resolved ? 200 : 400).page('dashboards/dashboard.njk', {
       title: read.view === 'overview' ? scope.title : `${scope.title}: ${VIEW_NAMES[read.view]}`,
       heading: scope.title,
@@ -321,27 +317,11 @@ export function dashboardHandlers(services: Services) {
           href: asked && hasRecords(asked, figures.total) ? (drill?.(asked, {}) ?? null) : null,
         };
       }),
-      sections: content.sections.map((section, index) => {
-        const caption = `${section.caption}, ${period.label}`;
-        const { chart } = section;
-        return {
-          heading: section.heading,
-          // The (?) of a chart and its table: the rule of the figures it shows.
-          rulesHref: `/help/figures#${section.rule}`,
-          chart: chart
-            ? {
-                description: chart.description,
-                svg: barChartSvg(chart.title, chart.categories, chart.series),
-                download: { name: downloadName(chart.title, period), ...chartHeading(chart) },
-                svgHref: resolved ? `${path}?${filters}&format=svg&chart=${charts++}` : null,
-              }
-            : null,
-          // A short table sits beside its chart on a wide screen.
-          besideChart: section.head.length <= 4,
-          caption,
-          table:
-            section.rows.length > 0 ? sectionTable(section, `section-${index + 1}`, caption) : null,
-        };
+      sections: pageSections(content.sections, {
+        period,
+        periodLine,
+        asAt,
+        svgHref: resolved ? (chart) => `${path}?${filters}&format=svg&chart=${chart}` : null,
       }),
     });
   }
