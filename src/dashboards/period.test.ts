@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { resolvePeriod } from './period.ts';
+import { periodText, resolvePeriod } from './period.ts';
 
 describe('dashboard periods', () => {
   const today = '2026-05-14';
@@ -37,6 +37,17 @@ describe('dashboard periods', () => {
     assert.match(
       String(period('custom', { from: '2024-03-02', to: '2024-03-01' })),
       /after the start/,
+    );
+  });
+
+  it('names a period and its dates, saying dates of one’s choice once', () => {
+    assert.equal(
+      periodText({ from: '2026-04-01', to: '2027-03-31', label: '2026/27' }),
+      '2026/27: 2026-04-01 to 2027-03-31',
+    );
+    assert.equal(
+      periodText({ from: '2024-04-01', to: '2026-03-31', label: '2024-04-01 to 2026-03-31' }),
+      '2024-04-01 to 2026-03-31',
     );
   });
 });

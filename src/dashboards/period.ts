@@ -37,6 +37,12 @@ export interface Period {
   readonly label: string;
 }
 
+/** A period as a heading gives it: its name and dates, once where its name is its dates. */
+export function periodText(period: Period): string {
+  const dates = formatPeriod(period.from, period.to);
+  return period.label === dates ? dates : `${period.label}: ${dates}`;
+}
+
 export type PeriodResult =
   | { readonly ok: true; readonly period: Period }
   | { readonly ok: false; readonly field: 'from' | 'to'; readonly message: string };

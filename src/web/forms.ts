@@ -179,17 +179,20 @@ export function readDate(value: unknown, what: string): { date: IsoDate | null }
 
 function dateSchema(what: string, required: boolean) {
   // Optional on the way in, so a date the browser did not send is read as blank.
-  return z.unknown().optional().transform((value, context) => {
-    const read = readDate(value, what);
-    if ('date' in read && (read.date !== null || !required)) return read.date;
-    const error = 'date' in read ? dateError(`Enter ${what}`) : read;
-    context.addIssue({
-      code: 'custom',
-      message: error.text,
-      params: { dateParts: error.dateParts },
+  return z
+    .unknown()
+    .optional()
+    .transform((value, context) => {
+      const read = readDate(value, what);
+      if ('date' in read && (read.date !== null || !required)) return read.date;
+      const error = 'date' in read ? dateError(`Enter ${what}`) : read;
+      context.addIssue({
+        code: 'custom',
+        message: error.text,
+        params: { dateParts: error.dateParts },
+      });
+      return z.NEVER;
     });
-    return z.NEVER;
-  });
 }
 
 /** A date field that must be filled in; `what` names it in messages ("the start date"). */

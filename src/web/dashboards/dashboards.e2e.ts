@@ -230,10 +230,10 @@ describe('dashboards at a glance and in print', {
       // The same dates as the page gives (totals vs targets are for the financial year).
       const onPage = (await page.locator('main .nhsuk-body-l').first().textContent()) ?? '';
       const [dates = '', asAt = ''] =
-        /(\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2})\. Figures as at (\d{4}-\d{2}-\d{2})/
+        /(\d{1,2} \w+ \d{4} to \d{1,2} \w+ \d{4})\. Figures as at (\d{1,2} \w+ \d{4})/
           .exec(onPage)
           ?.slice(1) ?? [];
-      assert.ok(header.includes(`${dates}. Figures as at ${asAt}. Printed 2026-06-01.`), header);
+      assert.ok(header.includes(`${dates}. Figures as at ${asAt}. Printed 1 June 2026.`), header);
       if (view === 'overview') {
         await page.emulateMedia({ media: 'print' });
         await screenshot(page, 'dashboard-print');
@@ -248,7 +248,16 @@ describe('dashboards at a glance and in print', {
     assert.match((await pages.heading()) ?? '', /^Records behind referrals/);
     const header = await pages.checkPrint('records behind a count', 'landscape');
     assert.match(header, /IPS Reporting: North team/);
+    assert.match(header, /^2024-04-01 to 2026-03-31\. /m, 'dates of one’s choice said once');
     await page.emulateMedia({ media: 'print' });
+    assert.equal(
+      await page
+        .getByRole('link', { name: /^Remove/ })
+        .first()
+        .isVisible(),
+      false,
+      'no Remove links on paper',
+    );
     await screenshot(page, 'records-print');
   });
 });

@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { publishedCount, shownCount } from '../../dashboards/dashboard.ts';
 import { drillLinks, type RecordsPages } from '../../dashboards/drill-links.ts';
 import { drillOf, hasRecords } from '../../dashboards/drill-through.ts';
-import { PERIOD_PRESET_NAMES, PERIOD_PRESETS, type Period } from '../../dashboards/period.ts';
+import {
+  PERIOD_PRESET_NAMES,
+  PERIOD_PRESETS,
+  type Period,
+  periodText,
+} from '../../dashboards/period.ts';
 import {
   DASHBOARD_VIEWS,
   type FigureScope,
@@ -47,8 +52,8 @@ import { idParameter, notFound } from '../http-errors.ts';
 import { printHeader, printsLandscape } from '../layout/print-header.ts';
 import { areaOf } from '../organisations/organisations.ts';
 import type { Services } from '../services.ts';
-import { type Section, type SectionChart, VIEW_NAMES, viewContent } from './dashboard-views.ts';
-import { sectionTable } from './section-table.ts';
+import { type Section, VIEW_NAMES, viewContent } from './dashboard-views.ts';
+import { chartHeading, downloadName, pageSections } from './page-sections.ts';
 
 const EMPLOYMENT_STATUSES = [
   { value: 'all', text: 'Everyone' },
@@ -123,11 +128,6 @@ export function withinTeams(
   return [...options.values()];
 }
 
-/** A file name of what was asked for, its scope and its period: a download says what it is. */
-function downloadName(what: string, period: Period): string {
-  return `${what.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${period.from}-to-${period.to}`;
-}
-
 function sendExport(
   reply: FastifyReply,
   format: 'csv' | 'xlsx',
@@ -193,15 +193,7 @@ export function dashboardHandlers(services: Services) {
     );
     const { figures, period, periodError } = shown;
     const asAt = figures.total.period.asAt;
-    // Dates of one's choice are labelled by their dates: say them once.
-    const periodDates = `${period.from} to ${period.to}`;
-    const periodText =
-      period.label === periodDates ? periodDates : `${period.label}: ${periodDates}`;
-    // A chart away from its page (a download) carries its own title, scope and period.
-    const chartHeading = (chart: SectionChart) => ({
-      text: chart.title,
-      subtext: `${periodText}. Figures as at ${asAt}.`,
-    });
+    const periodLine = periodText(period);
     const read = { ...parsed, view: shown.view };
     const resolved = periodError === null;
     // The boxes' own errors ("must be a real date") say more than the period's ("Enter the start date").
@@ -270,9 +262,15 @@ export function dashboardHandlers(services: Services) {
           `attachment; filename="${downloadName(chart.title, period)}.svg"`,
         )
         .type('image/svg+xml')
-        .send(barChartSvg(chart.title, chart.categories, chart.series, chartHeading(chart)));
+        .send(
+          barChartSvg(
+            chart.title,
+            chart.categories,
+            chart.series,
+            chartHeading(chart, periodLine, asAt),
+          ),
+        );
     }
-    let charts = 0;
     return reply.code(resolved ? 200 : 400).page('dashboards/dashboard.njk', {
       title: read.view === 'overview' ? scope.title : `${scope.title}: ${VIEW_NAMES[read.view]}`,
       heading: scope.title,
@@ -283,7 +281,7 @@ export function dashboardHandlers(services: Services) {
       printHeader: printHeader(
         services.clock(),
         within ? `${scope.title}, ${within.text}` : scope.title,
-        `${VIEW_NAMES[read.view]}, ${periodText}`,
+        `${VIEW_NAMES[read.view]}, ${periodLine}`,
         asAt,
       ),
       printLandscape: content.sections.some(({ head }) => printsLandscape(head.length)),
@@ -332,27 +330,11 @@ export function dashboardHandlers(services: Services) {
           href: asked && hasRecords(asked, figures.total) ? (drill?.(asked, {}) ?? null) : null,
         };
       }),
-      sections: content.sections.map((section, index) => {
-        const caption = `${section.caption}, ${period.label}`;
-        const { chart } = section;
-        return {
-          heading: section.heading,
-          // The (?) of a chart and its table: the rule of the figures it shows.
-          rulesHref: `/help/figures#${section.rule}`,
-          chart: chart
-            ? {
-                description: chart.description,
-                svg: barChartSvg(chart.title, chart.categories, chart.series),
-                download: { name: downloadName(chart.title, period), ...chartHeading(chart) },
-                svgHref: resolved ? `${path}?${filters}&format=svg&chart=${charts++}` : null,
-              }
-            : null,
-          // A short table sits beside its chart on a wide screen.
-          besideChart: section.head.length <= 4,
-          caption,
-          table:
-            section.rows.length > 0 ? sectionTable(section, `section-${index + 1}`, caption) : null,
-        };
+      sections: pageSections(content.sections, {
+        period,
+        periodLine,
+        asAt,
+        svgHref: resolved ? (chart) => `${path}?${filters}&format=svg&chart=${chart}` : null,
       }),
     });
   }

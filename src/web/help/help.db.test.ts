@@ -61,7 +61,7 @@ describe('help and resources', () => {
     assert.equal((await anonymous.get('/help/figures')).statusCode, 302);
   });
 
-  it('"How each figure is counted" has every definition the tool tips use, by id', async () => {
+  it('"How each figure is counted" has every definition the dashboards link to, by id', async () => {
     const page = await leader.get('/help/figures');
     assert.equal(page.statusCode, 200);
     for (const metric of METRIC_DEFINITIONS) {

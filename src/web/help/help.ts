@@ -32,7 +32,7 @@ import type { Services } from '../services.ts';
 
 /**
  * Help and resources: the spreadsheet guidance and template (public), the user guide, FAQs and
- * "How each figure is counted" (from the same definitions as the tool tips), pages administrators
+ * "How each figure is counted" (from the same definitions as the dashboards’ (?) links), pages administrators
  * write in Markdown, and "Report a problem".
  */
 

@@ -1,4 +1,6 @@
+import type { IsoDate } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
+import { formatDate } from '../../calendar/nhs-dates.ts';
 
 /**
  * What a printed page says at its top, since a board report is read away from the screen: whose
@@ -16,9 +18,14 @@ export function printHeader(
   now: Date,
   scope: string,
   period: string,
-  asAt: string | null = null,
+  asAt: IsoDate | null = null,
 ): PrintHeader {
-  return { scope, period, asAt, printedOn: londonToday(now) };
+  return {
+    scope,
+    period,
+    asAt: asAt === null ? null : formatDate(asAt),
+    printedOn: formatDate(londonToday(now)),
+  };
 }
 
 /** A table of more columns than this prints on a landscape page: portrait would squash it. */

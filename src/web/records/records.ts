@@ -2,7 +2,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { londonToday } from '../../calendar/london-today.ts';
 import { drillDescription, drillOf } from '../../dashboards/drill-through.ts';
-import { financialYear, PERIOD_PRESETS, resolvePeriod } from '../../dashboards/period.ts';
+import {
+  financialYear,
+  PERIOD_PRESETS,
+  periodText,
+  resolvePeriod,
+} from '../../dashboards/period.ts';
 import { recordsBehindFigure } from '../../dashboards/scope-records.ts';
 import type { MetricsQuery } from '../../metrics/compute.ts';
 import {
@@ -147,7 +152,7 @@ export function recordHandlers(services: Services) {
       printHeader: printHeader(
         clock(),
         place.name,
-        drill ? `${period.label}: ${period.from} to ${period.to}` : 'All records',
+        drill ? periodText(period) : 'All records',
         today,
       ),
       // Nine columns of dates and statuses do not fit across a portrait page.
