@@ -13,6 +13,7 @@ import {
   generateReferralRows,
   SYNTHETIC_REFERRAL_SOURCES,
 } from '../src/synthetic/referral-rows.ts';
+import { tableRows } from './support/html-tables.ts';
 import { testDatabases } from './support/test-databases.ts';
 import { referral } from './support/test-referrals.ts';
 import {
@@ -35,13 +36,10 @@ const CANARY = 'Jane Doe DOB 01/02/1980';
 const leaks = (text: string) => /Jane Doe|01\/02\/1980|1980-02-01/i.test(text);
 
 /** The row labels of the dashboard's table headed `heading`, or null when it has none. */
+/** The row names of the table captioned `heading`; null when the page has no such table. */
 function rowsUnder(body: string, heading: string): string[] | null {
-  const at = body.indexOf(`>${heading} <a`);
-  if (at < 0) return null;
-  const table = body.slice(at, body.indexOf('</table>', at));
-  return [
-    ...table.matchAll(/<th scope="row" class="nhsuk-table__header">(?:<a [^>]*>)?([^<]*)</g),
-  ].map(([, name]) => (name ?? '').replace(/&#39;/g, "'").trim());
+  const rows = tableRows(body, new RegExp(heading, 'i'));
+  return rows.length === 0 ? null : rows.map(([name = '']) => name.replace(/&#39;/g, "'"));
 }
 
 for (const testDatabase of testDatabases()) {

@@ -623,7 +623,7 @@ describe('browser journeys with axe', {
     await manager.checkAccessibility('quarterly return, version 1');
     assert.match(
       await manager.checkPrint('quarterly return, version 1', 'portrait'),
-      /Quarterly return, .+, version 1\. Figures as at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\./,
+      /Quarterly return, .+, version 1\. Figures as at \d{1,2} \w+ \d{4} at \d{1,2}(:\d{2})?(am|pm)\./,
     );
 
     await ics.open(returnPath);

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { formatDate } from '../../calendar/nhs-dates.ts';
 import { publishedCount, shownCount } from '../../dashboards/dashboard.ts';
 import { drillLinks, type RecordsPages } from '../../dashboards/drill-links.ts';
 import { drillOf, hasRecords } from '../../dashboards/drill-through.ts';
@@ -282,7 +283,7 @@ export function dashboardHandlers(services: Services) {
         services.clock(),
         within ? `${scope.title}, ${within.text}` : scope.title,
         `${VIEW_NAMES[read.view]}, ${periodLine}`,
-        asAt,
+        formatDate(asAt),
       ),
       printLandscape: content.sections.some(({ head }) => printsLandscape(head.length)),
       period,

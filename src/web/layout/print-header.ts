@@ -1,4 +1,3 @@
-import type { IsoDate } from '../../calendar/calendar-date.ts';
 import { londonToday } from '../../calendar/london-today.ts';
 import { formatDate } from '../../calendar/nhs-dates.ts';
 
@@ -18,14 +17,10 @@ export function printHeader(
   now: Date,
   scope: string,
   period: string,
-  asAt: IsoDate | null = null,
+  /** As people read it ("1 June 2026", "2 June 2026 at 9am"). */
+  asAt: string | null = null,
 ): PrintHeader {
-  return {
-    scope,
-    period,
-    asAt: asAt === null ? null : formatDate(asAt),
-    printedOn: formatDate(londonToday(now)),
-  };
+  return { scope, period, asAt, printedOn: formatDate(londonToday(now)) };
 }
 
 /** A table of more columns than this prints on a landscape page: portrait would squash it. */

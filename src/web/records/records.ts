@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { londonToday } from '../../calendar/london-today.ts';
+import { formatDate } from '../../calendar/nhs-dates.ts';
 import { drillDescription, drillOf } from '../../dashboards/drill-through.ts';
 import {
   financialYear,
@@ -153,7 +154,7 @@ export function recordHandlers(services: Services) {
         clock(),
         place.name,
         drill ? periodText(period) : 'All records',
-        today,
+        formatDate(today),
       ),
       // Nine columns of dates and statuses do not fit across a portrait page.
       printLandscape: true,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { londonToday } from '../../calendar/london-today.ts';
-import { formatDateTime } from '../../calendar/nhs-dates.ts';
+import { formatDate, formatDateTime } from '../../calendar/nhs-dates.ts';
 import { REVIEW_TYPE_NAMES, REVIEW_TYPES } from '../../fidelity/fidelity-scale.ts';
 import {
   findIcs,
@@ -201,7 +201,7 @@ export function returnHandlers(services: Services) {
         clock(),
         returnScopeName(scope),
         `Quarterly return (not submitted), ${labelOf(scope.quarter)}`,
-        londonToday(clock()),
+        formatDate(londonToday(clock())),
       ),
       sections: sectionsOf(returnRows(content)),
       changes: latest ? changedRows(latest.content, content) : null,
@@ -503,7 +503,7 @@ export function returnHandlers(services: Services) {
         clock(),
         area.name,
         `Quarterly returns, ${labelOf(quarter)}`,
-        londonToday(clock()),
+        formatDate(londonToday(clock())),
       ),
       printLandscape: printsLandscape(rollUps.length + 1),
       area,
