@@ -43,11 +43,15 @@ describe('dashboard periods', () => {
   it('names a period and its dates, saying dates of one’s choice once', () => {
     assert.equal(
       periodText({ from: '2026-04-01', to: '2027-03-31', label: '2026/27' }),
-      '2026/27: 2026-04-01 to 2027-03-31',
+      '2026/27: 1 April 2026 to 31 March 2027',
     );
     assert.equal(
-      periodText({ from: '2024-04-01', to: '2026-03-31', label: '2024-04-01 to 2026-03-31' }),
-      '2024-04-01 to 2026-03-31',
+      periodText({
+        from: '2024-04-01',
+        to: '2026-03-31',
+        label: '1 April 2024 to 31 March 2026',
+      }),
+      '1 April 2024 to 31 March 2026',
     );
   });
 });
