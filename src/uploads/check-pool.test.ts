@@ -44,25 +44,6 @@ describe('the pool uploads are checked in', () => {
     }
   });
 
-  it('stops a check that needs more memory than its limit, and says so', async () => {
-    const pool = new UploadCheckPool({
-      threads: 1,
-      queue: 1,
-      timeLimitSeconds: 60,
-      memoryLimitMb: 64,
-    });
-    try {
-      await assert.rejects(
-        pool.check(checkOf(30_000), () => {}),
-        (error: unknown) =>
-          error instanceof CheckRefused &&
-          /needed more memory than any referral/.test(error.message),
-      );
-    } finally {
-      await pool.close();
-    }
-  });
-
   it('refuses an upload as busy when every thread and place in the queue is taken', async () => {
     const pool = new UploadCheckPool({
       threads: 1,
