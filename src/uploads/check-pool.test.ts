@@ -1,36 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { writeXlsx } from '../spreadsheet/xlsx/xlsx-writer.ts';
-import { generateReferralRows } from '../synthetic/referral-rows.ts';
-import { CheckRefused, UploadCheckPool } from './check-pool.ts';
-import type { CheckTask } from './check-worker.ts';
-
-function checkOf(rows: number): Omit<CheckTask, 'progress'> {
-  const generated = generateReferralRows({ rows, seed: rows, today: '2026-05-01' });
-  return {
-    files: [
-      {
-        name: 'team.xlsx',
-        bytes: writeXlsx([{ name: 'Referrals', rows: [generated.headings, ...generated.rows] }]),
-      },
-    ],
-    storedRecords: [],
-    pseudonymisationSecret: 'pool test',
-    today: '2026-05-01',
-    knownSpecialists: [],
-    referralSources: [],
-    sealFor: null,
-  };
-}
+import { checkOf, testPool } from '../../test/support/check-tasks.ts';
+import { CheckRefused } from './check-pool.ts';
 
 describe('the pool uploads are checked in', () => {
   it('checks in a worker thread, telling where it has got to', async () => {
-    const pool = new UploadCheckPool({
-      threads: 1,
-      queue: 1,
-      timeLimitSeconds: 60,
-      memoryLimitMb: 512,
-    });
+    const pool = testPool();
     try {
       const stages: string[] = [];
       const checked = await pool.check(checkOf(4_500), ({ stage, rowsDone }) =>
@@ -45,12 +20,7 @@ describe('the pool uploads are checked in', () => {
   });
 
   it('refuses an upload as busy when every thread and place in the queue is taken', async () => {
-    const pool = new UploadCheckPool({
-      threads: 1,
-      queue: 1,
-      timeLimitSeconds: 60,
-      memoryLimitMb: 512,
-    });
+    const pool = testPool();
     try {
       let firstRunning: () => void = () => {};
       const running = new Promise<void>((resolve) => {
