@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseIsoDate } from '../calendar/calendar-date.ts';
+import { formatDate } from '../calendar/nhs-dates.ts';
 import { type PublishedCount, publishedCount } from '../dashboards/dashboard.ts';
 import { REVIEW_TYPE_NAMES, REVIEW_TYPES } from '../fidelity/fidelity-scale.ts';
 import { computeMetrics, type MetricsQuery } from '../metrics/compute.ts';
@@ -209,12 +210,15 @@ export function checkReturn(
     if (parseIsoDate(date) === null)
       problems.push({
         field: 'fidelityDate',
-        text: 'Enter the date of the latest fidelity review as YYYY-MM-DD',
+        text:
+          date === ''
+            ? 'Enter the date of the latest fidelity review'
+            : 'The date of the latest fidelity review must be a real date',
       });
     else if (date > quarterEnd(quarter))
       problems.push({
         field: 'fidelityDate',
-        text: `The fidelity review must be one held by the end of the quarter (${quarterEnd(quarter)})`,
+        text: `The fidelity review must be one held by the end of the quarter (${formatDate(quarterEnd(quarter))})`,
       });
     const type = z.enum(REVIEW_TYPES).safeParse(value('fidelityType'));
     if (!type.success)

@@ -169,7 +169,10 @@ for (const testDatabase of testDatabases()) {
         );
       }
       const page = await manager.get(`/services/${orgs.serviceA}/returns/${orgs.icsA}/2025Q4/edit`);
-      assert.match(page.body, /name="fidelityDate"[^>]*value="2025-11-03"/);
+      // Filled in as the NHS date input's three boxes.
+      assert.match(page.body, /name="fidelityDate-day"[^>]*value="3"/);
+      assert.match(page.body, /name="fidelityDate-month"[^>]*value="11"/);
+      assert.match(page.body, /name="fidelityDate-year"[^>]*value="2025"/);
     });
 
     it('labels the quarter with its months and both numberings', async () => {
@@ -299,7 +302,9 @@ for (const testDatabase of testDatabases()) {
         ...figures,
         'figure-jobStarts': '1',
         'figure-firstJobStarts': '3',
-        fidelityDate: '2026-04-01',
+        'fidelityDate-day': '1',
+        'fidelityDate-month': '4',
+        'fidelityDate-year': '2026',
         fidelityType: 'peer',
         fidelityScore: '100',
         action: 'preview',
@@ -313,7 +318,24 @@ for (const testDatabase of testDatabases()) {
         impossible.body,
         /People entering their first job cannot be more than the people supported into work/,
       );
-      assert.match(impossible.body, /held by the end of the quarter \(2026-03-31\)/);
+      assert.match(impossible.body, /held by the end of the quarter \(31 March 2026\)/);
+      // A review date without its year says which box is missing, links to it and keeps the rest.
+      const noYear = await manager.post(`${borderBase}/edit`, {
+        ...HAND_ENTERED,
+        ...figures,
+        'fidelityDate-day': '14',
+        'fidelityDate-month': '2',
+        'fidelityDate-year': '',
+        fidelityType: 'peer',
+        fidelityScore: '100',
+        action: 'preview',
+      });
+      assert.equal(noYear.statusCode, 400);
+      assert.match(
+        noYear.body,
+        /href="#fidelityDate-year">\s*The date of the latest fidelity review must include a year/,
+      );
+      assert.match(noYear.body, /name="fidelityDate-day"[^>]*value="14"/);
       const saved = await manager.post(`${borderBase}/edit`, {
         ...HAND_ENTERED,
         ...figures,

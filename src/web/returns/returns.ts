@@ -56,7 +56,18 @@ import {
 import type { CellValue } from '../../spreadsheet/cells.ts';
 import { writeCsv } from '../../spreadsheet/csv/csv-writer.ts';
 import { writeXlsx } from '../../spreadsheet/xlsx/xlsx-writer.ts';
-import { choiceItems, dateField, EMPTY_FORM, type FormState, readForm } from '../forms.ts';
+import {
+  choiceItems,
+  DATE_PARTS,
+  dateError,
+  dateField,
+  EMPTY_FORM,
+  type FieldError,
+  type FormState,
+  fieldsOf,
+  readDate,
+  readForm,
+} from '../forms.ts';
 import { databaseId, forbidden, idParameter, notFound, routeParameters } from '../http-errors.ts';
 import { printHeader, printsLandscape } from '../layout/print-header.ts';
 import { areaOf } from '../organisations/organisations.ts';
@@ -110,35 +121,82 @@ const submittedQuery = z.object({
 
 const formatted = (date: Date | null) => (date === null ? '' : formatDateTime(date));
 
+/** The review date, the one date the return form asks for. */
+const REVIEW_DATE = 'fidelityDate';
+
+/**
+ * A problem as its field shows it. A problem with the review date marks the boxes at fault,
+ * read again from what was typed so the message says which part is missing or wrong.
+ */
+function fieldErrorOf(values: ReturnForm, { field, text }: Problem): FieldError {
+  if (field !== REVIEW_DATE) return { text };
+  const read = readDate(typedParts(values, REVIEW_DATE), 'the date of the latest fidelity review');
+  return 'date' in read ? dateError(text) : read;
+}
+
 function formState(values: ReturnForm, problems: readonly Problem[]): FormState {
-  const errors = Object.fromEntries(problems.map(({ field, text }) => [field, { text }]));
+  const errors = Object.fromEntries(
+    problems.map((problem) => [problem.field, fieldErrorOf(values, problem)]),
+  );
   return {
     values,
     errors,
-    errorList: problems.map(({ field, text }) => ({ text, href: `#${field}` })),
+    errorList: Object.entries(errors).map(([field, { text, dateParts }]) => ({
+      text,
+      href: dateParts?.[0] ? `#${field}-${dateParts[0]}` : `#${field}`,
+    })),
   };
+}
+
+const typedParts = (values: Readonly<Record<string, unknown>>, name: string) =>
+  Object.fromEntries(DATE_PARTS.map((part) => [part, values[`${name}-${part}`]]));
+
+/**
+ * The review date as the return keeps it: YYYY-MM-DD when its boxes make a real date, as typed
+ * (which the check refuses) when they do not. A date posted whole is kept as it came.
+ */
+function reviewDateOf(posted: Readonly<Record<string, unknown>>): Record<string, string> {
+  const parts = typedParts(posted, REVIEW_DATE);
+  if (Object.values(parts).every((part) => part === undefined)) {
+    const whole = posted[REVIEW_DATE];
+    return { [REVIEW_DATE]: typeof whole === 'string' ? whole.slice(0, 20) : '' };
+  }
+  const typed = Object.fromEntries(
+    DATE_PARTS.map((part) => {
+      const value = parts[part];
+      return [`${REVIEW_DATE}-${part}`, typeof value === 'string' ? value.slice(0, 20) : ''];
+    }),
+  );
+  const read = readDate(parts, 'the date of the latest fidelity review');
+  const date =
+    'date' in read
+      ? (read.date ?? '')
+      : DATE_PARTS.map((part) => typed[`${REVIEW_DATE}-${part}`]).join('/');
+  return { ...typed, [REVIEW_DATE]: date };
 }
 
 /** The form's fields only: never the CSRF token or the button pressed. */
 function draftOf(body: unknown): ReturnForm {
-  const posted = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const posted = fieldsOf(body);
   const fields = [
     ...AUTO_FIGURES.flatMap(({ id }) => [`figure-${id}`, `reason-${id}`]),
     'averageWeeklyHours',
     'carriedOver',
     ...NARRATIVE_FIELDS.map(({ id }) => id),
     ...WORKFORCE_FIELDS.map(({ id }) => id),
-    'fidelityDate',
     'fidelityType',
     'fidelityScore',
     'fundingWave',
   ];
-  return Object.fromEntries(
-    fields.map((field) => {
-      const value = posted[field];
-      return [field, typeof value === 'string' ? value.slice(0, 6000) : ''];
-    }),
-  );
+  return {
+    ...Object.fromEntries(
+      fields.map((field) => {
+        const value = posted[field];
+        return [field, typeof value === 'string' ? value.slice(0, 6000) : ''];
+      }),
+    ),
+    ...reviewDateOf(posted),
+  };
 }
 
 /** What a preview showed, so a submission can tell it is sending the same return. */
