@@ -5,6 +5,7 @@ import type { Database } from '../database/database.ts';
 import { applyMigrations } from '../database/migrations.ts';
 import { readMigrations } from '../database/open-database.ts';
 import { computeMetrics, type MetricsQuery } from '../metrics/compute.ts';
+import { TARGET_MEASURES } from '../metrics/targets.ts';
 import { generateReferralRecords } from '../synthetic/referral-records.ts';
 import { compareWithStored } from '../uploads/compare-upload.ts';
 import {
@@ -98,7 +99,22 @@ for (const testDatabase of testDatabases()) {
       assert.equal(shown.period.from, '2025-04-01');
       assert.equal(shown.periodError, null);
       assert.equal(shown.freshnessCutOff, freshnessCutOff('2026-06-01'));
-      assert.equal(shown.targets, undefined);
+      // The same days a year earlier, counted by the engine too.
+      assert.deepEqual(
+        shown.yearEarlier,
+        computeMetrics(records, { ...LAST_YEAR, from: '2024-04-01', to: '2025-03-31' }),
+      );
+      // A whole financial year of every client: its counts are the targets' actuals.
+      for (const { measure, actual } of shown.targets?.measures ?? [])
+        assert.equal(actual, shown.figures.total[measure], measure);
+      assert.equal(shown.targets?.measures.length, TARGET_MEASURES.length);
+      const quarter = await scopeFigures(
+        context,
+        service,
+        { ...YEAR, period: 'last-quarter' },
+        undefined,
+      );
+      assert.equal(quarter.targets, undefined, 'a quarter is not a year of targets');
     });
 
     it("narrows to one specialist's records", async () => {

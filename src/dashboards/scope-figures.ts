@@ -1,12 +1,14 @@
 import type { AppContext } from '../application/context.ts';
-import { financialYearStart, type IsoDate } from '../calendar/calendar-date.ts';
+import { addMonths, financialYearStart, type IsoDate } from '../calendar/calendar-date.ts';
 import { londonToday } from '../calendar/london-today.ts';
 import type { Benchmark } from '../metrics/benchmarks.ts';
 import type { RecordDimension } from '../metrics/breakdowns.ts';
 import {
+  asAtDate,
   computeMetrics,
   type EmploymentStatusFilter,
   type MetricsQuery,
+  type MetricsResult,
 } from '../metrics/compute.ts';
 import { UPLOAD_DUE_DAY } from '../metrics/guidance.ts';
 import { type TargetProgress, targetProgressOf, targetQueries } from '../metrics/targets.ts';
@@ -100,6 +102,24 @@ function targetRequests(year: number, today: IsoDate, specialist?: string): Tall
 }
 
 /**
+ * The same stretch of time a year earlier, for the headline's change against last year: from the
+ * period's start to its as-at date, both a year back, so a year to date is set against the same
+ * days of the year before, not a whole year. None for a period that has not begun.
+ */
+export function yearEarlierQuery(query: MetricsQuery): MetricsQuery | null {
+  const asAt = asAtDate(query);
+  if (asAt < query.from) return null;
+  return { ...query, from: addMonths(query.from, -12), to: addMonths(asAt, -12) };
+}
+
+function yearEarlierRequests(query: MetricsQuery, specialist?: string): TallyRequest[] {
+  const earlier = yearEarlierQuery(query);
+  return earlier
+    ? [{ query: earlier, grouping: 'all', ...(specialist ? { specialist } : {}) }]
+    : [];
+}
+
+/**
  * Every tally any view of a period asks of a team at this level: one read of a team's records
  * makes them all, so the next view asked is answered from memory.
  */
@@ -112,6 +132,7 @@ export function everyViewRequests(
   return [
     ...figureRequests({ ...scope, dimensions: EVERY_VIEW_DIMENSION }, query),
     ...targetRequests(year, query.today, scope.specialist),
+    ...yearEarlierRequests(query, scope.specialist),
   ];
 }
 
@@ -178,10 +199,15 @@ export interface ScopeFigures {
   readonly periodError: { readonly field: 'from' | 'to'; readonly message: string } | null;
   readonly query: MetricsQuery;
   readonly figures: DashboardFigures;
+  /** The same days a year earlier (yearEarlierQuery), for the headline's change; none before the period begins. */
+  readonly yearEarlier: MetricsResult | null;
   /** For the data freshness view: the scope's teams and their latest uploads. */
   readonly freshness: readonly TeamFreshness[];
   readonly freshnessCutOff: IsoDate;
-  /** For the totals vs targets view. */
+  /**
+   * The financial year's progress against the targets: for the totals vs targets view, and for
+   * any view of a whole financial year of every client, whose headline counts are the actuals.
+   */
   readonly targets?: TargetProgress;
   /** For the benchmarking view: this scope's rates, then each wider area's. */
   readonly benchmarks?: readonly Benchmark[];
@@ -248,6 +274,13 @@ export async function scopeFigures(
     everyViewRequests(shape, query, year),
   );
   const freshness = view === 'freshness' ? await teamFreshness(database, scope.teamIds) : [];
+  const earlierRequests = yearEarlierRequests(query, within?.specialist);
+  const [yearEarlier = null] =
+    earlierRequests.length > 0 ? await teamsMetrics(teamTallies, teamIds, earlierRequests) : [];
+  const wholeYear =
+    period.from === financialYear(period.from).from &&
+    period.to === financialYear(period.from).to &&
+    filters.employmentStatus === 'all';
   return {
     view,
     views,
@@ -256,9 +289,10 @@ export async function scopeFigures(
     periodError: resolved.ok ? null : { field: resolved.field, message: resolved.message },
     query,
     figures,
+    yearEarlier,
     freshness,
     freshnessCutOff: freshnessCutOff(today),
-    ...(view === 'targets'
+    ...(view === 'targets' || wholeYear
       ? {
           targets: targetProgressOf(
             year,

@@ -23,6 +23,9 @@ import {
 import { createApiToken } from '../../accounts/api-tokens.ts';
 import { DASHBOARD_VIEWS } from '../../dashboards/scope-figures.ts';
 import { QUALITY_GUIDANCE } from '../../metrics/guidance.ts';
+import { TARGET_STATUS_NAMES, targetStatus } from '../../metrics/targets.ts';
+import { setTarget } from '../../targets/target-store.ts';
+import { yearEarlierText } from './headline-context.ts';
 
 const heading = (body: string) => /<h1[^>]*>([^<]*)</.exec(body)?.[1]?.trim();
 
@@ -103,6 +106,68 @@ for (const testDatabase of testDatabases()) {
         );
       });
     }
+
+    it('sets each headline count beside the same days a year earlier, and beside its target', async () => {
+      const engine = (from: string, to: string) => {
+        const cli = runIpsReport(
+          ['metrics', file, '--from', from, '--to', to, '--json'],
+          '2026-06-01',
+        );
+        assert.equal(cli.exitCode, 0, cli.stderr);
+        return JSON.parse(cli.stdout) as Record<(typeof COUNTS)[number], number>;
+      };
+      const lastYear = engine('2025-04-01', '2026-03-31');
+      const yearBefore = engine('2024-04-01', '2025-03-31');
+      await setTarget(web.database, {
+        scope: { type: 'team', id: orgs.teamA1 },
+        year: 2025,
+        measure: 'referrals',
+        target: 500,
+        accountId: 1,
+        at: new Date(),
+      });
+      const page = await leader.get(
+        `/teams/${orgs.teamA1}/dashboard?period=custom&from=2025-04-01&to=2026-03-31`,
+      );
+      const texts = (attribute: string) =>
+        Object.fromEntries(
+          [...page.body.matchAll(new RegExp(`${attribute}="(\\w+)">([^<]*)<`, 'g'))].map(
+            ([, id, text]) => [id, text],
+          ),
+        );
+      const yearEarlier = texts('data-year-earlier');
+      for (const id of COUNTS)
+        assert.equal(yearEarlier[id], yearEarlierText(lastYear[id], yearBefore[id], false), id);
+      assert.ok(
+        COUNTS.some((id) => yearBefore[id] > 0),
+        'the year before has figures to compare',
+      );
+      // A whole financial year: the counts are its actuals, so the target is set beside them.
+      const status = TARGET_STATUS_NAMES[targetStatus(lastYear.referrals, 500)].toLowerCase();
+      assert.equal(
+        texts('data-target').referrals,
+        `Target for 2025/26: 500. Expected by 31 March 2026: 500, ${status}`,
+      );
+      assert.equal(texts('data-target').vpStarts, undefined, 'no target, no words');
+      // A month is not a year: no target beside it; a period not yet begun has no year earlier.
+      const month = await leader.get(
+        `/teams/${orgs.teamA1}/dashboard?period=custom&from=2026-05-01&to=2026-05-31`,
+      );
+      assert.doesNotMatch(month.body, /data-target=/);
+      assert.match(month.body, /data-year-earlier="referrals"/);
+      const future = await leader.get(
+        `/teams/${orgs.teamA1}/dashboard?period=custom&from=2027-01-01&to=2027-01-31`,
+      );
+      assert.doesNotMatch(future.body, /data-year-earlier=/);
+      await setTarget(web.database, {
+        scope: { type: 'team', id: orgs.teamA1 },
+        year: 2025,
+        measure: 'referrals',
+        target: null,
+        accountId: 1,
+        at: new Date(),
+      });
+    });
 
     it('shows the quality indicators ips-report metrics gives for the same file and period', async () => {
       const cli = runIpsReport(

@@ -54,6 +54,7 @@ import { printHeader, printsLandscape } from '../layout/print-header.ts';
 import { areaOf } from '../organisations/organisations.ts';
 import type { Services } from '../services.ts';
 import { type Section, VIEW_NAMES, viewContent } from './dashboard-views.ts';
+import { targetText, yearEarlierText } from './headline-context.ts';
 import { chartHeading, downloadName, pageSections } from './page-sections.ts';
 
 const EMPLOYMENT_STATUSES = [
@@ -242,6 +243,10 @@ export function dashboardHandlers(services: Services) {
       count: figures.total[id],
       value: show(figures.total[id]),
       href: drill?.({ figure: { metric: id } }, {}) ?? null,
+      yearEarlier: shown.yearEarlier
+        ? yearEarlierText(figures.total[id], shown.yearEarlier[id], scope.suppressSmallNumbers)
+        : null,
+      target: targetText(shown.targets, id),
     }));
 
     if (resolved && (format === 'csv' || format === 'xlsx')) {
