@@ -494,8 +494,8 @@ export class RowValidator {
     dischargeDate: IsoDate | null,
   ): JobRecord[] {
     const jobs: JobRecord[] = [];
-    /** Counted jobs with no end date on a discharged record, by job number. */
-    const heldAfterDischarge: number[] = [];
+    /** Counted jobs with no end date on a discharged record, by job number; made when needed. */
+    let heldAfterDischarge: number[] | null = null;
     for (const jobNumber of JOB_NUMBERS) {
       const slot = JOB_SLOT[jobNumber - 1] as Record<JobField, number>;
       const startDate = text(values[slot.startDate] ?? null);
@@ -525,7 +525,10 @@ export class RowValidator {
         );
       }
       const counted = referralDate !== null && startDate >= referralDate;
-      if (counted && dischargeDate !== null && endDate === null) heldAfterDischarge.push(jobNumber);
+      if (counted && dischargeDate !== null && endDate === null) {
+        heldAfterDischarge ??= [];
+        heldAfterDischarge.push(jobNumber);
+      }
       if (referralDate !== null && !counted) {
         this.report(
           'warning',
@@ -565,7 +568,7 @@ export class RowValidator {
         preferenceMet: yesNo(values[slot.preferenceMet] ?? null),
       });
     }
-    if (heldAfterDischarge.length > 0) this.reportJobsHeldAfterDischarge(heldAfterDischarge);
+    if (heldAfterDischarge !== null) this.reportJobsHeldAfterDischarge(heldAfterDischarge);
     return jobs;
   }
 
