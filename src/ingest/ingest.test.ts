@@ -164,6 +164,13 @@ describe('ingest', () => {
     assert.deepEqual(
       result.problems.map((found) => [found.code, found.file, found.row, found.description]),
       [
+        // Neither of the client's referrals has a discharge date: both open.
+        [
+          'clientOpenTwice',
+          'a.csv',
+          3,
+          'This row has the same client ID as row 2, and neither has a discharge date, so the client has two open referrals (the active caseload counts the client once).',
+        ],
         [
           'duplicateKey',
           'b.csv',
@@ -172,6 +179,50 @@ describe('ingest', () => {
         ],
       ],
     );
+  });
+
+  test("a client's open referrals after the first are each a warning naming the first", () => {
+    const result = ingestFiles(
+      [
+        csv('a.csv', HEADINGS, [row('C1', 'AB', '01/04/2024'), row('C1', 'AB', '01/09/2024')]),
+        csv('b.csv', HEADINGS, [row('C1', 'CD', '01/10/2024')]),
+      ],
+      OPTIONS,
+    );
+    assert.equal(result.hasErrors, false);
+    assert.equal(result.records.length, 3, 'the rows are kept');
+    assert.deepEqual(
+      result.problems.map(({ severity, code, file, row: rowNumber, column, value }) => [
+        severity,
+        code,
+        file,
+        rowNumber,
+        column,
+        value,
+      ]),
+      [
+        ['warning', 'clientOpenTwice', 'a.csv', 3, null, null],
+        ['warning', 'clientOpenTwice', 'b.csv', 2, null, null],
+      ],
+    );
+    assert.match(result.problems[0]?.description ?? '', /same client ID as row 2, and neither/);
+    assert.match(result.problems[1]?.description ?? '', /same client ID as row 2 of a\.csv/);
+    assert.match(result.problems[1]?.fix ?? '', /enter the discharge date/);
+  });
+
+  test('a discharged referral and an open one, or two clients, are no warning', () => {
+    const discharged = row('C1', 'AB', '01/04/2024');
+    discharged[4] = '31/07/2024';
+    const rows = [discharged, row('C1', 'AB', '01/09/2024'), row('C2', 'AB', '01/09/2024')];
+    assert.deepEqual(codes(ingestFiles([csv('team.csv', HEADINGS, rows)], OPTIONS)), []);
+    // A row refused for its errors is not a referral yet, so not an open one either.
+    const refused = row('C1', 'AB', '01/04/2024');
+    refused[3] = 'soon';
+    const withError = ingestFiles(
+      [csv('team.csv', HEADINGS, [refused, row('C1', 'AB', '01/09/2024')])],
+      OPTIONS,
+    );
+    assert.deepEqual(codes(withError), ['error:invalidDate']);
   });
 
   test('a row with other errors still has its key checked, so both problems show in one pass', () => {

@@ -94,6 +94,8 @@ export function ingestFiles(
   const problems: Problem[] = [];
   const records: IngestedRecord[] = [];
   const seenKeys = new ReferralKeys();
+  /** Each client's first open referral (no discharge date) in the upload. */
+  const firstOpenReferral = new Map<string, { file: string; row: number }>();
   const firstRowOfSpecialist = new Map<string, { file: string; sheet: string; row: number }>();
   const summaries: FileSummary[] = [];
   let rowsDone = 0;
@@ -125,6 +127,24 @@ export function ingestFiles(
           return;
         }
         if (record === null) return;
+        if (record.dischargeDate === null) {
+          const open = firstOpenReferral.get(record.clientKey);
+          if (open === undefined) {
+            firstOpenReferral.set(record.clientKey, { file: file.name, row });
+          } else {
+            // docs/METRICS.md: such a client counts once in the active caseload, and the guide
+            // asks for one row per current client.
+            problems.push(
+              problem(
+                'warning',
+                'clientOpenTwice',
+                { file: file.name, sheet, row, column: null, value: null },
+                `This row has the same client ID as row ${open.row}${open.file === file.name ? '' : ` of ${open.file}`}, and neither has a discharge date, so the client has two open referrals (the active caseload counts the client once).`,
+                'Keep one open row per current client: enter the discharge date on the referral that has ended, or correct the client ID.',
+              ),
+            );
+          }
+        }
         if (!firstRowOfSpecialist.has(record.specialist)) {
           firstRowOfSpecialist.set(record.specialist, { file: file.name, sheet, row });
         }

@@ -29,7 +29,7 @@ const TYPE_RULES: Readonly<Record<ColumnType, string>> = {
   initials:
     'The employment specialist’s initials: 2 to 4 letters, the same for every row of theirs.',
   date: 'A date: DD/MM/YYYY, for example 05/03/2024 (or a date cell).',
-  hours: 'Hours per week: a number from 0 to 80, decimals allowed; over 60 is a warning.',
+  hours: 'Hours per week: a number from 0 to 80, decimals allowed; 0 or over 60 is a warning.',
   yesNo: 'Yes or No.',
   list: 'One of the values in the drop-down list; anything else is a warning.',
   listOrCode:

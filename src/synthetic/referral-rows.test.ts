@@ -220,6 +220,18 @@ describe('synthetic referral rows', () => {
 
   test('generated files pass validation with no errors, as CSV and as XLSX', () => {
     const sheet = generateReferralRows({ rows: 2_000, seed: 11, today: TODAY });
+    // Spreadsheet row numbers (the headings are row 1) of discharged rows with a job still held.
+    const heldAfterDischarge = [...sheet.rows].flatMap((row, index) =>
+      dateIn(row, 'dischargeDate') !== null &&
+      JOB_NUMBERS.some(
+        (jobNumber) =>
+          dateIn(row, `job${jobNumber}.startDate`) !== null &&
+          dateIn(row, `job${jobNumber}.endDate`) === null,
+      )
+        ? [index + 2]
+        : [],
+    );
+    assert.ok(heldAfterDischarge.length > 0, 'some clients are discharged in work');
     const files = [
       { name: 'team.csv', bytes: new TextEncoder().encode(writeCsv(sheet.headings, sheet.rows)) },
       {
@@ -237,12 +249,21 @@ describe('synthetic referral rows', () => {
       const errors = result.problems.filter((found) => found.severity === 'error');
       assert.deepEqual(errors, [], file.name);
       assert.equal(result.records.length, 2_000, file.name);
-      // The only warnings: the few unlisted values, and later job columns no one reached.
+      // The only warnings: the few unlisted values, later job columns no one reached, and the
+      // clients discharged while still in work, whose jobs have no end date.
       const warnings = new Set(result.problems.map((found) => found.code));
       assert.ok(warnings.has('valueNotInList'), file.name);
       warnings.delete('valueNotInList');
       warnings.delete('emptyOptionalColumn');
+      warnings.delete('openJobAfterDischarge');
       assert.deepEqual([...warnings], [], file.name);
+      assert.deepEqual(
+        result.problems
+          .filter((found) => found.code === 'openJobAfterDischarge')
+          .map((found) => found.row),
+        heldAfterDischarge,
+        file.name,
+      );
     }
   });
 });

@@ -38,10 +38,14 @@ export type ProblemCode =
   | 'employerContactBeforeVpStart'
   | 'futureDate'
   | 'hoursOver60'
+  | 'zeroHoursJob'
   | 'ageOutOfRange'
   | 'newSpecialist'
   | 'dischargedWithoutDate'
-  | 'dischargeDateWithActiveStatus';
+  | 'dischargeDateWithActiveStatus'
+  | 'openJobAfterDischarge'
+  | 'employedStatusNotListed'
+  | 'clientOpenTwice';
 
 export interface Problem {
   readonly severity: Severity;
@@ -88,10 +92,14 @@ export const PROBLEM_KINDS: Readonly<Record<ProblemCode, string>> = {
   employerContactBeforeVpStart: 'Employer contact before the vocational profile',
   futureDate: 'Dates in the future',
   hoursOver60: 'More than 60 hours a week',
+  zeroHoursJob: 'Jobs of 0 hours a week',
   ageOutOfRange: 'Ages out of range',
   newSpecialist: 'New employment specialists',
   dischargedWithoutDate: 'Discharged without a discharge date',
   dischargeDateWithActiveStatus: 'Discharge dates on active referrals',
+  openJobAfterDischarge: 'Discharged with a job that has no end date',
+  employedStatusNotListed: 'Employed statuses not in the list',
+  clientOpenTwice: 'Clients with two open referrals',
 };
 
 /** Where a problem is, less its severity and wording. */

@@ -231,8 +231,115 @@ describe('RowValidator', () => {
           'Discharge date': '01/06/2024',
         }).problems,
       ),
-      ['warning:dischargeDateWithActiveStatus'],
+      // The 1st job has no end date: held after the discharge too.
+      ['warning:dischargeDateWithActiveStatus', 'warning:openJobAfterDischarge'],
     );
+  });
+
+  test('a job of 0 hours a week is kept with a warning; other hours, or none, are not', () => {
+    const { record, problems } = check({ ...VALID, '1st job hours per week': 0 });
+    assert.equal(record?.jobs[0]?.hoursPerWeek, 0, 'the job is kept, 0 hours and all');
+    assert.deepEqual(
+      problems.map(({ severity, code, row, column, value }) => [
+        severity,
+        code,
+        row,
+        column,
+        value,
+      ]),
+      [['warning', 'zeroHoursJob', 14, '1st job hours per week', '0']],
+    );
+    assert.match(problems[0]?.description ?? '', /^Job 1 .* counts as a job start, in the lowest/);
+    for (const hours of [0.5, 4, null]) {
+      assert.deepEqual(
+        check({ ...VALID, '1st job hours per week': hours }).problems,
+        [],
+        `${hours}`,
+      );
+    }
+  });
+
+  test('a discharged record with a counted job and no end date: one warning, at the end date', () => {
+    const discharged = {
+      ...VALID,
+      'Caseload status': 'Discharged',
+      'Discharge date': '01/09/2024',
+    };
+    const { record, problems } = check(discharged);
+    assert.ok(record, 'the record is kept');
+    assert.deepEqual(
+      problems.map(({ code, column, value }) => [code, column, value]),
+      [['openJobAfterDischarge', '1st job end date', null]],
+    );
+    assert.match(problems[0]?.description ?? '', /but job 1 has no end date/);
+    assert.match(problems[0]?.description ?? '', /"reached after discharge, not evidenced"/);
+    assert.match(problems[0]?.fix ?? '', /Enter the job end date.*still in work/);
+
+    const twoHeld = check({ ...discharged, '2nd job start date': '01/06/2024' }).problems;
+    assert.deepEqual(codes(twoHeld), ['warning:openJobAfterDischarge'], 'one per record');
+    assert.match(twoHeld[0]?.description ?? '', /but jobs 1 and 2 have no end date/);
+    const secondHeld = check({
+      ...discharged,
+      '1st job end date': '31/05/2024',
+      '2nd job start date': '01/06/2024',
+    }).problems;
+    assert.equal(secondHeld[0]?.column, '2nd job end date');
+  });
+
+  test('no warning for a job with an end date, an open record, or a job started before referral', () => {
+    const discharged = {
+      ...VALID,
+      'Caseload status': 'Discharged',
+      'Discharge date': '01/09/2024',
+    };
+    assert.deepEqual(check({ ...discharged, '1st job end date': '31/08/2024' }).problems, []);
+    assert.deepEqual(check(VALID).problems, [], 'not discharged: the job is simply still held');
+    // Held at referral, so it never counts towards sustainment: only that is said.
+    assert.deepEqual(codes(check({ ...discharged, '1st job start date': '01/11/2023' }).problems), [
+      'warning:dateBeforeReferral',
+    ]);
+  });
+
+  test('an employment status that begins "Employed" but is not in the list: its own warning', () => {
+    const { record, problems } = check({
+      ...VALID,
+      'Employment status at referral': 'Employed, seeking a different job',
+    });
+    assert.equal(record?.employmentStatus, 'Other / not recognised');
+    assert.deepEqual(
+      problems.map(({ severity, code, column, value }) => [severity, code, column, value]),
+      [
+        [
+          'warning',
+          'employedStatusNotListed',
+          'Employment status at referral',
+          'Employed, seeking a different job',
+        ],
+      ],
+      'once, and not also as a value not in the list',
+    );
+    assert.match(problems[0]?.description ?? '', /does not count as in work at referral/);
+    assert.equal(
+      problems[0]?.fix,
+      "Did you mean 'Employed - seeking a different job'? Choose a value from the list.",
+    );
+    // Too far from any of the three to guess: all three are offered.
+    const unguessable = check({ ...VALID, 'Employment status at referral': 'EMPLOYED full time' });
+    assert.deepEqual(codes(unguessable.problems), ['warning:employedStatusNotListed']);
+    assert.match(
+      unguessable.problems[0]?.fix ?? '',
+      /'Employed - off work sick', 'Employed - at work, job at risk', 'Employed - seeking a different job'/,
+    );
+  });
+
+  test('a listed "Employed" status is no warning; another unlisted status keeps the list\'s', () => {
+    const listed = check({ ...VALID, 'Employment status at referral': 'employed – off work sick' });
+    assert.equal(listed.record?.employmentStatus, 'Employed - off work sick');
+    assert.deepEqual(listed.problems, []);
+    for (const typed of ['Unemployed - seekin work', 'Self-employed']) {
+      const { problems } = check({ ...VALID, 'Employment status at referral': typed });
+      assert.deepEqual(codes(problems), ['warning:valueNotInList'], typed);
+    }
   });
 
   test('job blocks keep spreadsheet order and skip empty blocks', () => {

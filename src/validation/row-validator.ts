@@ -5,8 +5,10 @@ import type { JobRecord, ReferralKey, ReferralRecord } from '../referrals/referr
 import type { CellValue, SheetRow } from '../spreadsheet/cells.ts';
 import {
   DISCHARGED_STATUS,
+  IN_WORK_STATUSES,
   LISTS,
   type ListId,
+  listMatchKey,
   OTHER_NOT_RECOGNISED,
 } from '../spreadsheet/lists.ts';
 import { districtCodeOf } from '../spreadsheet/local-authority-districts.ts';
@@ -29,6 +31,7 @@ import {
   parseYesNo,
   Unreadable,
 } from './cell-values.ts';
+import { closestMatch } from './did-you-mean.ts';
 import { type Problem, type ProblemCode, problem, type Severity } from './problems.ts';
 
 /**
@@ -63,6 +66,8 @@ export interface RowContext {
 
 export const HOURS_WARNING_THRESHOLD = 60;
 const AGE_RANGE = { min: 16, max: 100 } as const;
+/** How an in-work employment status begins, in the form `listMatchKey` gives. */
+const EMPLOYED_PREFIX = 'employed';
 
 type FieldValue = string | number | boolean | null;
 
@@ -266,6 +271,9 @@ export class RowValidator {
         const parsed = parseListValue(listId, cell, type === 'listOrCode');
         if (parsed.recognised) return parsed.value;
         const typed = cellAsTyped(cell);
+        if (listId === 'R' && this.reportedUnlistedEmployedStatus(planned, typed)) {
+          return OTHER_NOT_RECOGNISED;
+        }
         this.report(
           'warning',
           'valueNotInList',
@@ -281,6 +289,27 @@ export class RowValidator {
         return OTHER_NOT_RECOGNISED;
       }
     }
+  }
+
+  /**
+   * An employment status that begins "Employed" was meant as in work: it gets its own warning,
+   * instead of the list's, saying what it costs (true when reported). Not quoted, as the list's.
+   */
+  private reportedUnlistedEmployedStatus(planned: PlannedColumn, typed: string): boolean {
+    const key = listMatchKey(typed);
+    if (!key.startsWith(EMPLOYED_PREFIX)) return false;
+    const meant = closestMatch(key, IN_WORK_STATUSES, listMatchKey);
+    this.report(
+      'warning',
+      'employedStatusNotListed',
+      planned,
+      typed,
+      `This employment status begins 'Employed' but is not one of the list's, so it is counted as '${OTHER_NOT_RECOGNISED}' and the client does not count as in work at referral until it matches the list.`,
+      meant !== undefined
+        ? `Did you mean '${meant}'? Choose a value from the list.`
+        : `Choose one of the list's in-work values: ${IN_WORK_STATUSES.map((status) => `'${status}'`).join(', ')}.`,
+    );
+    return true;
   }
 
   /**
@@ -323,7 +352,7 @@ export class RowValidator {
       vpStartDate,
       text(values[SLOT.employerContactDate] ?? null),
     );
-    const jobs = this.jobs(values, referralDate);
+    const jobs = this.jobs(values, referralDate, dischargeDate);
 
     const clientId = text(values[SLOT.clientId] ?? null);
     const referralSource = text(values[SLOT.referralSource] ?? null);
@@ -459,8 +488,14 @@ export class RowValidator {
     }
   }
 
-  private jobs(values: readonly FieldValue[], referralDate: IsoDate | null): JobRecord[] {
+  private jobs(
+    values: readonly FieldValue[],
+    referralDate: IsoDate | null,
+    dischargeDate: IsoDate | null,
+  ): JobRecord[] {
     const jobs: JobRecord[] = [];
+    /** Counted jobs with no end date on a discharged record, by job number; made when needed. */
+    let heldAfterDischarge: number[] | null = null;
     for (const jobNumber of JOB_NUMBERS) {
       const slot = JOB_SLOT[jobNumber - 1] as Record<JobField, number>;
       const startDate = text(values[slot.startDate] ?? null);
@@ -489,7 +524,12 @@ export class RowValidator {
           'Check the start and end dates of the job.',
         );
       }
-      if (referralDate !== null && startDate < referralDate) {
+      const counted = referralDate !== null && startDate >= referralDate;
+      if (counted && dischargeDate !== null && endDate === null) {
+        heldAfterDischarge ??= [];
+        heldAfterDischarge.push(jobNumber);
+      }
+      if (referralDate !== null && !counted) {
         this.report(
           'warning',
           'dateBeforeReferral',
@@ -497,6 +537,16 @@ export class RowValidator {
           cellAsTyped(asDate(startDate)),
           `Job ${jobNumber} started before the referral date, so it is not counted as a job start or towards sustainment.`,
           'Check both dates; a job held at referral is recorded in the employment status at referral.',
+        );
+      }
+      if (hoursPerWeek === 0) {
+        this.report(
+          'warning',
+          'zeroHoursJob',
+          this.columnAt(slot.hoursPerWeek),
+          '0',
+          `Job ${jobNumber} is recorded as 0 hours a week. It counts as a job start, in the lowest hours band (under 16 hours), but a job start is recorded once the client has worked more than 4 hours.`,
+          'Check the hours per week: enter the hours the client works, or leave the cell blank if they are not known.',
         );
       }
       if (hoursPerWeek !== null && hoursPerWeek > HOURS_WARNING_THRESHOLD) {
@@ -518,6 +568,30 @@ export class RowValidator {
         preferenceMet: yesNo(values[slot.preferenceMet] ?? null),
       });
     }
+    if (heldAfterDischarge !== null) this.reportJobsHeldAfterDischarge(heldAfterDischarge);
     return jobs;
+  }
+
+  /**
+   * docs/METRICS.md: a blank job end date means still employed, also after the discharge date,
+   * which cannot be evidenced; the sustainments view shows those as "reached after discharge, not
+   * evidenced". One warning per record, at the first such job's end date.
+   */
+  private reportJobsHeldAfterDischarge(jobNumbers: readonly number[]): void {
+    const [first] = jobNumbers;
+    if (first === undefined) return;
+    const firstSlot = JOB_SLOT[first - 1] as Record<JobField, number>;
+    const jobs =
+      jobNumbers.length === 1
+        ? `job ${first} has`
+        : `jobs ${jobNumbers.slice(0, -1).join(', ')} and ${jobNumbers.at(-1)} have`;
+    this.report(
+      'warning',
+      'openJobAfterDischarge',
+      this.columnAt(firstSlot.endDate) ?? this.columnAt(SLOT.dischargeDate),
+      null,
+      `The client is discharged but ${jobs} no end date, so the client counts as still employed after the discharge date. That cannot be evidenced: sustainments reached after discharge are shown as "reached after discharge, not evidenced".`,
+      'Enter the job end date, or leave it blank if you have confirmed the client is still in work.',
+    );
   }
 }
