@@ -29,6 +29,12 @@ const row = (clientId: string, specialist = 'AB', referralDate = '01/04/2024'): 
   null,
   'Female',
 ];
+/** A referral in the active caseload: its vocational profile started on the day of referral. */
+const active = (clientId: string, specialist = 'AB', referralDate = '01/04/2024'): CellValue[] => {
+  const cells = row(clientId, specialist, referralDate);
+  cells[3] = referralDate;
+  return cells;
+};
 const csv = (name: string, headings: string[], rows: CellValue[][]): SpreadsheetFile => ({
   name,
   bytes: new TextEncoder().encode(writeCsv(headings, rows)),
@@ -155,8 +161,11 @@ describe('ingest', () => {
   test('the same client referred again on another date is a new record; the same date is a duplicate', () => {
     const result = ingestFiles(
       [
-        csv('a.csv', HEADINGS, [row('C1', 'AB', '01/04/2024'), row('C1', 'AB', '01/09/2024')]),
-        csv('b.csv', HEADINGS, [row('C1', 'CD', '01/09/2024')]),
+        csv('a.csv', HEADINGS, [
+          active('C1', 'AB', '01/04/2024'),
+          active('C1', 'AB', '01/09/2024'),
+        ]),
+        csv('b.csv', HEADINGS, [active('C1', 'CD', '01/09/2024')]),
       ],
       OPTIONS,
     );
@@ -169,7 +178,7 @@ describe('ingest', () => {
           'clientOpenTwice',
           'a.csv',
           3,
-          'This row has the same client ID as row 2, and neither has a discharge date, so the client has two open referrals (the active caseload counts the client once).',
+          'This row has the same client ID as row 2, and both are in the active caseload today (vocational profile started, not discharged), so the client has two open referrals. The active caseload counts the client once.',
         ],
         [
           'duplicateKey',
@@ -184,8 +193,11 @@ describe('ingest', () => {
   test("a client's open referrals after the first are each a warning naming the first", () => {
     const result = ingestFiles(
       [
-        csv('a.csv', HEADINGS, [row('C1', 'AB', '01/04/2024'), row('C1', 'AB', '01/09/2024')]),
-        csv('b.csv', HEADINGS, [row('C1', 'CD', '01/10/2024')]),
+        csv('a.csv', HEADINGS, [
+          active('C1', 'AB', '01/04/2024'),
+          active('C1', 'AB', '01/09/2024'),
+        ]),
+        csv('b.csv', HEADINGS, [active('C1', 'CD', '01/10/2024')]),
       ],
       OPTIONS,
     );
@@ -205,21 +217,39 @@ describe('ingest', () => {
         ['warning', 'clientOpenTwice', 'b.csv', 2, null, null],
       ],
     );
-    assert.match(result.problems[0]?.description ?? '', /same client ID as row 2, and neither/);
+    assert.match(
+      result.problems[0]?.description ?? '',
+      /same client ID as row 2, and both are in the active caseload/,
+    );
     assert.match(result.problems[1]?.description ?? '', /same client ID as row 2 of a\.csv/);
     assert.match(result.problems[1]?.fix ?? '', /enter the discharge date/);
   });
 
   test('a discharged referral and an open one, or two clients, are no warning', () => {
-    const discharged = row('C1', 'AB', '01/04/2024');
+    const discharged = active('C1', 'AB', '01/04/2024');
     discharged[4] = '31/07/2024';
-    const rows = [discharged, row('C1', 'AB', '01/09/2024'), row('C2', 'AB', '01/09/2024')];
+    const rows = [discharged, active('C1', 'AB', '01/09/2024'), active('C2', 'AB', '01/09/2024')];
     assert.deepEqual(codes(ingestFiles([csv('team.csv', HEADINGS, rows)], OPTIONS)), []);
+    // Not in the active caseload: no vocational profile yet, so neither counts in it.
+    const waiting = [row('C3', 'AB', '01/04/2024'), row('C3', 'AB', '01/09/2024')];
+    assert.deepEqual(codes(ingestFiles([csv('team.csv', HEADINGS, waiting)], OPTIONS)), []);
+    // A discharge still to come leaves the referral in today's caseload.
+    const leavingSoon = active('C4', 'AB', '01/04/2024');
+    leavingSoon[4] = '01/12/2025';
+    assert.deepEqual(
+      codes(
+        ingestFiles(
+          [csv('team.csv', HEADINGS, [leavingSoon, active('C4', 'AB', '01/09/2024')])],
+          OPTIONS,
+        ),
+      ),
+      ['warning:futureDate', 'warning:clientOpenTwice'],
+    );
     // A row refused for its errors is not a referral yet, so not an open one either.
     const refused = row('C1', 'AB', '01/04/2024');
     refused[3] = 'soon';
     const withError = ingestFiles(
-      [csv('team.csv', HEADINGS, [refused, row('C1', 'AB', '01/09/2024')])],
+      [csv('team.csv', HEADINGS, [refused, active('C1', 'AB', '01/09/2024')])],
       OPTIONS,
     );
     assert.deepEqual(codes(withError), ['error:invalidDate']);

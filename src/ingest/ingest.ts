@@ -94,7 +94,7 @@ export function ingestFiles(
   const problems: Problem[] = [];
   const records: IngestedRecord[] = [];
   const seenKeys = new ReferralKeys();
-  /** Each client's first open referral (no discharge date) in the upload. */
+  /** Each client's first referral in the active caseload today, in the upload. */
   const firstOpenReferral = new Map<string, { file: string; row: number }>();
   const firstRowOfSpecialist = new Map<string, { file: string; sheet: string; row: number }>();
   const summaries: FileSummary[] = [];
@@ -127,7 +127,12 @@ export function ingestFiles(
           return;
         }
         if (record === null) return;
-        if (record.dischargeDate === null) {
+        // docs/METRICS.md's active caseload as at today: VP started, not discharged.
+        const active =
+          record.vpStartDate !== null &&
+          record.vpStartDate <= options.today &&
+          (record.dischargeDate === null || record.dischargeDate > options.today);
+        if (active) {
           const open = firstOpenReferral.get(record.clientKey);
           if (open === undefined) {
             firstOpenReferral.set(record.clientKey, { file: file.name, row });
@@ -139,7 +144,7 @@ export function ingestFiles(
                 'warning',
                 'clientOpenTwice',
                 { file: file.name, sheet, row, column: null, value: null },
-                `This row has the same client ID as row ${open.row}${open.file === file.name ? '' : ` of ${open.file}`}, and neither has a discharge date, so the client has two open referrals (the active caseload counts the client once).`,
+                `This row has the same client ID as row ${open.row}${open.file === file.name ? '' : ` of ${open.file}`}, and both are in the active caseload today (vocational profile started, not discharged), so the client has two open referrals. The active caseload counts the client once.`,
                 'Keep one open row per current client: enter the discharge date on the referral that has ended, or correct the client ID.',
               ),
             );
