@@ -149,9 +149,11 @@ export function allRegions(database: Queryable): Promise<NamedId[]> {
   return database.query<NamedId>('SELECT id, name FROM region ORDER BY id');
 }
 
-export function allIcss(database: Queryable): Promise<Array<NamedId & { regionName: string }>> {
+export function allIcss(
+  database: Queryable,
+): Promise<Array<NamedId & { regionId: number; regionName: string }>> {
   return database.query(
-    `SELECT i.id, i.name, r.name AS "regionName" FROM ics i JOIN region r ON r.id = i.region_id
+    `SELECT i.id, i.name, i.region_id AS "regionId", r.name AS "regionName" FROM ics i JOIN region r ON r.id = i.region_id
       ORDER BY r.id, i.name`,
   );
 }

@@ -169,6 +169,64 @@ for (const testDatabase of testDatabases()) {
       });
     });
 
+    it('puts each scope’s figures for this financial year on the home page, as its dashboard counts them', async () => {
+      const homeCounts = [
+        'referrals',
+        'vpStarts',
+        'activeCaseload',
+        'jobStarts',
+        'supportedIntoWork',
+        'sustained13',
+      ] as const;
+      const rowOf = (cells: readonly string[] | undefined) => cells?.slice(1);
+      const dashboardRow = (body: string) => {
+        const shown = headline(body);
+        return homeCounts.map((id) => (shown[id] ?? '').replace('&lt;', '<'));
+      };
+      // The team leader: the team's own row.
+      const team = await leader.get('/');
+      assert.equal(team.statusCode, 200);
+      const teamRows = tableRows(team.body, /: 20\d\d\/\d\d so far/);
+      assert.equal(teamRows.length, 1);
+      assert.deepEqual(
+        rowOf(teamRows[0]),
+        dashboardRow((await leader.get(`/teams/${orgs.teamA1}/dashboard`)).body),
+      );
+      assert.ok(
+        teamRows[0]?.slice(1).some((count) => count !== '0'),
+        'the year has figures',
+      );
+      // A national lead: England, then every region, each with its dashboard.
+      await createTestAccount(web.database, 'home-national@nhs.net', [role('national-lead')]);
+      const national = web.browser();
+      await national.signIn('home-national@nhs.net');
+      const home = await national.get('/');
+      const rows = tableRows(home.body, /^England: /);
+      assert.equal(rows[0]?.[0], 'All of England');
+      assert.deepEqual(
+        rowOf(rows[0]),
+        dashboardRow((await national.get('/areas/england/dashboard')).body),
+      );
+      const regions = await web.database.query<{ name: string }>(
+        'SELECT name FROM region ORDER BY id',
+      );
+      assert.deepEqual(
+        rows.slice(1).map(([name]) => name),
+        regions.map(({ name }) => name),
+      );
+      const regionA = await web.database.query<{ name: string }>(
+        'SELECT name FROM region WHERE id = $1',
+        [orgs.regionA],
+      );
+      const regionRow = rows.find(([name]) => name === regionA[0]?.name);
+      assert.deepEqual(
+        rowOf(regionRow),
+        dashboardRow((await national.get(`/areas/regions/${orgs.regionA}/dashboard`)).body),
+      );
+      assert.match(home.body, new RegExp(`href="/areas/regions/${orgs.regionA}/dashboard"`));
+      assert.match(home.body, /Counts from 1 to 4 are shown as "&lt;5"/);
+    });
+
     it('shows the quality indicators ips-report metrics gives for the same file and period', async () => {
       const cli = runIpsReport(
         ['metrics', file, '--from', '2025-04-01', '--to', '2026-03-31', '--json'],

@@ -18,7 +18,7 @@ interface TableMacroCell {
  * its column's name on a phone, and in its own scrolling region, so a wide table never pushes the
  * page wider than the window. The first cell of each row names it.
  */
-function sectionTable(section: Section, id: string, caption: string) {
+export function figuresTable(section: Pick<Section, 'head' | 'rows'>, id: string, caption: string) {
   const [first = '', ...columns] = section.head;
   return {
     id,
@@ -95,7 +95,7 @@ export function pageSections(
       besideChart: section.head.length <= BESIDE_CHART_COLUMNS,
       caption,
       table:
-        section.rows.length > 0 ? sectionTable(section, `section-${index + 1}`, caption) : null,
+        section.rows.length > 0 ? figuresTable(section, `section-${index + 1}`, caption) : null,
     };
   });
 }

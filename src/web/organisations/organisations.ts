@@ -1,5 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { shownCount } from '../../dashboards/dashboard.ts';
+import {
+  HOME_FIGURES,
+  type HomePlace,
+  type HomeRow,
+  type HomeSection,
+  homeFigures,
+} from '../../dashboards/home-figures.ts';
+import { asAtDate } from '../../metrics/compute.ts';
+import { METRIC_BY_ID } from '../../metrics/definitions.ts';
 import { changeSpecialist } from '../../organisations/organisation-changes.ts';
 import {
   type Area,
@@ -27,10 +37,13 @@ import {
   canViewSpecialists,
   canViewTeam,
   ROLE_NAMES,
+  type Role,
+  type RoleAssignment,
   type ServicePlace,
   type TeamPlace,
   type Viewer,
 } from '../../permissions/permissions.ts';
+import { figuresTable } from '../dashboards/page-sections.ts';
 import { EMPTY_FORM, type FormState, readForm } from '../forms.ts';
 import { databaseId, forbidden, idParameter, notFound, routeParameters } from '../http-errors.ts';
 import type { Services } from '../services.ts';
@@ -101,31 +114,90 @@ function areaPath(assignmentScope: { scopeType: string; scopeId: number | null }
 }
 
 /** Where each of the viewer's roles takes them. */
-function destinations(viewer: Viewer) {
-  return viewer.assignments
-    .filter((assignment) => assignment.agreementAccepted)
-    .map((assignment) => {
-      const role = ROLE_NAMES[assignment.role];
-      switch (assignment.role) {
-        case 'team-leader':
-          return {
-            role,
-            name: assignment.scopeName,
-            href: `/teams/${assignment.scopeId}/dashboard`,
-          };
-        case 'service-manager':
-        case 'commissioner':
-          return {
-            role,
-            name: assignment.scopeName,
-            href: `/services/${assignment.scopeId}/dashboard`,
-          };
-        case 'administrator':
-          return { role, name: 'Administration', href: '/admin' };
-        default:
-          return { role, name: assignment.scopeName, href: `${areaPath(assignment)}/dashboard` };
-      }
-    });
+function destinationOf(assignment: RoleAssignment) {
+  const role = ROLE_NAMES[assignment.role];
+  switch (assignment.role) {
+    case 'team-leader':
+      return { role, name: assignment.scopeName, href: `/teams/${assignment.scopeId}/dashboard` };
+    case 'service-manager':
+    case 'commissioner':
+      return {
+        role,
+        name: assignment.scopeName,
+        href: `/services/${assignment.scopeId}/dashboard`,
+      };
+    case 'administrator':
+      return { role, name: 'Administration', href: '/admin' };
+    default:
+      return { role, name: assignment.scopeName, href: `${areaPath(assignment)}/dashboard` };
+  }
+}
+
+/** A row's dashboard, for a viewer allowed to open it. */
+function dashboardOf(viewer: Viewer, place: HomePlace): string | null {
+  switch (place.kind) {
+    case 'team':
+      return canViewTeam(viewer, place.team) ? `/teams/${place.team.teamId}/dashboard` : null;
+    case 'service':
+      return canViewServiceSummary(viewer, place.service)
+        ? `/services/${place.service.serviceId}/dashboard`
+        : null;
+    case 'area': {
+      if (!canViewArea(viewer, place.area)) return null;
+      const { area } = place;
+      return area.type === 'national'
+        ? '/areas/england/dashboard'
+        : area.type === 'region'
+          ? `/areas/regions/${area.regionId}/dashboard`
+          : `/areas/icss/${area.icsId}/dashboard`;
+    }
+  }
+}
+
+const PART_NAMES: Readonly<Record<Role, string | null>> = {
+  'team-leader': null,
+  'service-manager': 'Team',
+  commissioner: 'Team',
+  'ics-lead': 'Service',
+  'regional-lead': 'ICS',
+  'national-lead': 'Region',
+  administrator: null,
+};
+
+/** Each scope's figures as a table: the scope first, then its parts, each linked where allowed. */
+function homeSection(viewer: Viewer, section: HomeSection, index: number, periodLabel: string) {
+  const { assignment, total, parts, suppressSmallNumbers } = section;
+  const cells = (figures: HomeRow['figures']) =>
+    HOME_FIGURES.map((id) => ({
+      metric: id,
+      value: figures[id],
+      text: shownCount(figures[id], suppressSmallNumbers),
+    }));
+  const partName = PART_NAMES[assignment.role] ?? 'Team';
+  return {
+    ...destinationOf(assignment),
+    name: section.name,
+    suppressSmallNumbers,
+    table: figuresTable(
+      {
+        head: [partName, ...HOME_FIGURES.map((id) => METRIC_BY_ID.get(id)?.name ?? id)],
+        // A team has no parts: its one row is the team.
+        rows:
+          parts.length === 0
+            ? [{ name: section.name, href: null, cells: cells(total) }]
+            : [
+                { name: `All of ${section.name}`, href: null, cells: cells(total) },
+                ...parts.map((row) => ({
+                  name: row.name,
+                  href: dashboardOf(viewer, row.place),
+                  cells: cells(row.figures),
+                })),
+              ],
+      },
+      `home-${index + 1}`,
+      `${section.name}: ${periodLabel} so far`,
+    ),
+  };
 }
 
 export function organisationHandlers(services: Services) {
@@ -156,15 +228,24 @@ export function organisationHandlers(services: Services) {
   }
 
   return {
-    home(request: FastifyRequest, reply: FastifyReply) {
+    async home(request: FastifyRequest, reply: FastifyReply) {
       const viewer = request.viewer as Viewer;
+      const accepted = viewer.assignments.filter((assignment) => assignment.agreementAccepted);
+      const figures = await homeFigures(services, accepted);
       return reply.page('organisations/home.njk', {
         title: 'Home',
-        destinations: destinations(viewer),
-        isAdministrator: canAdminister(viewer),
-        canUpload: viewer.assignments.some(
-          (assignment) => assignment.role === 'team-leader' && assignment.agreementAccepted,
+        width: 'full',
+        period: figures.period,
+        asAt: asAtDate(figures.query),
+        sections: figures.sections.map((section, index) =>
+          homeSection(viewer, section, index, figures.period.label),
         ),
+        // Roles without figures of their own (the administrator's) are links only.
+        destinations: accepted
+          .filter((assignment) => assignment.role === 'administrator')
+          .map(destinationOf),
+        isAdministrator: canAdminister(viewer),
+        canUpload: accepted.some((assignment) => assignment.role === 'team-leader'),
       });
     },
 
