@@ -103,6 +103,12 @@ describe('dashboards at a glance and in print', {
       `rows of ${perRow}`,
     );
 
+    // Each count says how it stands against the same days a year earlier, in words.
+    const yearEarlier = await page.locator('.app-figures [data-year-earlier]').allTextContents();
+    assert.equal(yearEarlier.length, 10);
+    for (const text of yearEarlier)
+      assert.match(text, /^(Up [\d,]+ from [\d,]+|Down [\d,]+ from [\d,]+|Same as) a year earlier/);
+
     assert.equal(await page.getByText('How it is counted:').count(), 0);
     const rule = page.getByRole('link', { name: 'How ‘Job starts’ is counted' });
     assert.equal(await rule.getAttribute('href'), '/help/figures#jobStarts');
@@ -207,6 +213,33 @@ describe('dashboards at a glance and in print', {
     assert.ok(await firstRow.locator('.nhsuk-table__heading').first().isVisible());
     await pages.checkAccessibility('dashboard at 375 px');
     await screenshot(page, 'dashboard-375');
+  });
+
+  it('home pages give each scope’s figures, on a wide screen and a phone', async () => {
+    await createTestAccount(web.database, 'glance-national@nhs.net', [role('national-lead')]);
+    for (const [email, width, state] of [
+      ['glance-leader@nhs.net', 1280, 'home with figures (team leader)'],
+      ['glance-national@nhs.net', 1280, 'home with figures (national lead)'],
+      ['glance-national@nhs.net', 375, 'home with figures (national lead) at 375 px'],
+    ] as const) {
+      const context = await browser.newContext({
+        bypassCSP: true,
+        viewport: { width, height: 900 },
+      });
+      const pages = new Pages(await context.newPage(), baseUrl, checked);
+      await pages.signIn(email);
+      const { page } = pages;
+      const table = page.locator('table').first();
+      assert.ok(await table.isVisible());
+      const firstCells = await table.locator('tbody tr td, tbody tr th').allTextContents();
+      assert.ok(firstCells.length >= 7, 'a name and six figures');
+      assert.ok((await overflow(page)) <= 0, `the home page fits ${width} px`);
+      if (email === 'glance-national@nhs.net')
+        assert.ok((await table.locator('tbody tr').count()) >= 8, 'England, then each region');
+      await pages.checkAccessibility(state);
+      await screenshot(page, state.replace(/[^a-z0-9]+/g, '-'));
+      await context.close();
+    }
   });
 
   it('prints every view and the records behind a figure on A4', async () => {
