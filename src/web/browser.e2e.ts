@@ -608,6 +608,22 @@ describe('browser journeys with axe', {
       await fill(label, value);
     }
     await manager.page.getByLabel('Wave 2').check();
+    // The review date is an NHS date input: a missing year is named, and its box linked to.
+    await fillDate(manager.page, 'Date of the latest review', '14/2/');
+    await manager.page.getByLabel('Type of review').selectOption({ label: 'Peer review' });
+    await manager.page.getByLabel('Score (out of 125)').fill('100');
+    await manager.page.getByRole('button', { name: 'Save and preview' }).click();
+    const summary = manager.page.locator('.nhsuk-error-summary');
+    assert.match(
+      (await summary.textContent()) ?? '',
+      /The date of the latest fidelity review must include a year/,
+    );
+    assert.equal(
+      await summary.getByRole('link').first().getAttribute('href'),
+      '#fidelityDate-year',
+    );
+    await manager.checkAccessibility('quarterly return form with a date missing its year');
+    await fillDate(manager.page, 'Date of the latest review', '14/2/2026');
     await manager.page.getByRole('button', { name: 'Save and preview' }).click();
     assert.equal(await manager.heading(), 'Check the return before you submit it');
     await manager.checkAccessibility('quarterly return preview');
