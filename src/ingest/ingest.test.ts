@@ -225,6 +225,35 @@ describe('ingest', () => {
     assert.match(result.problems[1]?.fix ?? '', /enter the discharge date/);
   });
 
+  test('a semicolon-separated CSV with decimal commas in hours is read as European Excel meant it', () => {
+    const semicolons = [
+      [...HEADINGS, '1st job hours per week'],
+      ['C1', 'AB', '01/04/2024', '', '', '01/06/2024', '', 'Female', '37,5'],
+      ['C2', 'AB', '01/04/2024', '', '', '01/06/2024', '', 'Female', '16'],
+    ]
+      .map((cells) => cells.join(';'))
+      .join('\r\n');
+    const read = ingestFiles(
+      [{ name: 'team.csv', bytes: new TextEncoder().encode(semicolons) }],
+      OPTIONS,
+    );
+    assert.equal(read.hasErrors, false, JSON.stringify(read.problems));
+    assert.deepEqual(
+      read.records.map(({ record }) => record.jobs[0]?.hoursPerWeek),
+      [37.5, 16],
+    );
+    // In a comma-separated file "37,5" (quoted) is not a number: it could be a slip for 37 or 375.
+    const commas = [
+      [...HEADINGS, '1st job hours per week'].join(','),
+      'C1,AB,01/04/2024,,,01/06/2024,,Female,"37,5"',
+    ].join('\r\n');
+    const refused = ingestFiles(
+      [{ name: 'team.csv', bytes: new TextEncoder().encode(commas) }],
+      OPTIONS,
+    );
+    assert.deepEqual(codes(refused), ['error:invalidNumber']);
+  });
+
   test('a discharged referral and an open one, or two clients, are no warning', () => {
     const discharged = active('C1', 'AB', '01/04/2024');
     discharged[4] = '31/07/2024';

@@ -391,6 +391,7 @@ function ingestFile(
       clientKeyOf: options.clientKeyOf,
       referralSources:
         options.referralSources === undefined ? NO_REFERRAL_SOURCES : options.referralSources,
+      decimalComma: chosen.sheet.decimalComma === true,
       problems,
     });
     for (let row = chosen.cursor.next(); row !== undefined; row = chosen.cursor.next()) {

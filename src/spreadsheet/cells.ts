@@ -35,6 +35,11 @@ export const ALL_COLUMNS: ColumnSelection = { columns: null };
 export interface SheetSource {
   /** The sheet's name (the file name for CSV). */
   readonly name: string;
+  /**
+   * Numbers written with a decimal comma (37,5): a semicolon-separated CSV, as Excel writes it
+   * where the comma is the decimal mark. Cells are text; the validator reads them so.
+   */
+  readonly decimalComma?: boolean;
   /** Rows in order, blank rows skipped. Each call starts again from the first row. */
   rows(selection: ColumnSelection): Iterable<SheetRow>;
 }

@@ -149,14 +149,19 @@ export function parseYesNo(cell: CellValue): Parsed<boolean> {
 
 export const MAX_HOURS_PER_WEEK = 80;
 
-/** Hours per week: a number from 0 to 80, decimals allowed. */
-export function parseHours(cell: CellValue): Parsed<number> {
+/**
+ * Hours per week: a number from 0 to 80, decimals allowed. A decimal comma (37,5) is read only
+ * where the sheet writes numbers so; in a comma-separated file "37,5" could be a typing slip.
+ */
+export function parseHours(cell: CellValue, decimalComma = false): Parsed<number> {
   const fix = `Enter the hours per week as a number from 0 to ${MAX_HOURS_PER_WEEK}, for example 16 or 7.5.`;
   let hours: number;
   if (typeof cell === 'number') {
     hours = cell;
   } else if (typeof cell === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(cell)) {
     hours = Number(cell);
+  } else if (typeof cell === 'string' && decimalComma && /^\s*\d+,\d+\s*$/.test(cell)) {
+    hours = Number(cell.replace(',', '.'));
   } else {
     return fail(`'${cellAsTyped(cell)}' is not a number of hours.`, fix);
   }

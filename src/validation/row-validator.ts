@@ -60,6 +60,8 @@ export interface RowContext {
    * when none is known, so the column is not read.
    */
   readonly referralSources: ReferralSourceList | null;
+  /** Hours may be written with a decimal comma (37,5): the sheet is a semicolon-separated CSV. */
+  readonly decimalComma?: boolean;
   /** Where every problem found goes. */
   readonly problems: Problem[];
 }
@@ -229,7 +231,12 @@ export class RowValidator {
         return value;
       }
       case 'hours':
-        return this.refuse(parseHours(cell), 'invalidNumber', planned, cell);
+        return this.refuse(
+          parseHours(cell, this.context.decimalComma === true),
+          'invalidNumber',
+          planned,
+          cell,
+        );
       case 'yesNo':
         return this.refuse(parseYesNo(cell), 'invalidYesNo', planned, cell);
       case 'initials':

@@ -192,6 +192,21 @@ describe('CSV reader', () => {
       ['C1', 'a\tb'],
     ]);
     assert.deepEqual(cells(read(encode('Client ID\nC1;C2\n'))), [['Client ID'], ['C1;C2']]);
+    // The separator the heading line uses most: a heading with a comma does not outvote them.
+    assert.deepEqual(cells(read(encode('Client ID;Gender, as recorded;Hours\nC1;Female;37,5\n'))), [
+      ['Client ID', 'Gender, as recorded', 'Hours'],
+      ['C1', 'Female', '37,5'],
+    ]);
+    assert.deepEqual(cells(read(encode('"A;B",Gender\nC1,Female\n'))), [
+      ['A;B', 'Gender'],
+      ['C1', 'Female'],
+    ]);
+  });
+
+  test('a semicolon-separated file writes its numbers with a decimal comma; others do not', () => {
+    assert.equal(sheetOf(encode('Client ID;Gender\nC1;Female\n')).decimalComma, true);
+    assert.equal(sheetOf(encode('Client ID,Gender\nC1,Female\n')).decimalComma, false);
+    assert.equal(sheetOf(encode('Client ID\tGender\nC1\tFemale\n')).decimalComma, false);
   });
 
   test('a switched-off column is scanned past and left null; a row with data only there still counts', () => {

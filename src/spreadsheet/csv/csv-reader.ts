@@ -39,7 +39,13 @@ export function openCsvWorkbook(
   if (!/\S/.test(text)) throw new FileProblem('empty', 'The file is empty.');
   const separator = detectSeparator(text);
   return {
-    sheets: [{ name: fileName, rows: (selection) => readRecords(decoded, separator, selection) }],
+    sheets: [
+      {
+        name: fileName,
+        decimalComma: separator === ';',
+        rows: (selection) => readRecords(decoded, separator, selection),
+      },
+    ],
   };
 }
 
@@ -108,14 +114,29 @@ function latin1AsWindows1252(field: string): string {
   );
 }
 
-/** Comma, unless the heading line has none and is clearly separated by semicolons or tabs. */
+/**
+ * The separator the heading line uses most, outside quotes: comma, semicolon (Excel where the
+ * comma is the decimal mark) or tab. A heading with a comma in it ("Gender, as recorded") does
+ * not outvote a line of semicolons. Comma when there is none.
+ */
 function detectSeparator(text: string): string {
-  const lineEnd = text.search(/[\r\n]/);
-  const headingLine = lineEnd < 0 ? text : text.slice(0, lineEnd);
-  if (headingLine.includes(',')) return ',';
-  if (headingLine.includes(';')) return ';';
-  if (headingLine.includes('\t')) return '\t';
-  return ',';
+  const counts = new Map<string, number>([
+    [',', 0],
+    [';', 0],
+    ['\t', 0],
+  ]);
+  let quoted = false;
+  for (let index = 0; index < text.length; index++) {
+    const character = text[index] as string;
+    if (character === '"') quoted = !quoted;
+    else if (!quoted && (character === '\n' || character === '\r')) break;
+    else if (!quoted && counts.has(character))
+      counts.set(character, (counts.get(character) ?? 0) + 1);
+  }
+  let separator = ',';
+  for (const [candidate, count] of counts)
+    if (count > (counts.get(separator) ?? 0)) separator = candidate;
+  return separator;
 }
 
 /**

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { strToU8, unzipSync } from 'fflate';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import { readSheet } from 'read-excel-file/node';
 import { bombWorkbook, handMadeWorkbook } from '../../../test/support/hostile-workbooks.ts';
 import { formatIso } from '../../calendar/calendar-date.ts';
@@ -224,6 +224,30 @@ describe('XLSX reader refuses unsafe or unreadable files with a specific problem
     assert.equal(problemCode(strToU8('just some text')), 'notSpreadsheet');
     assert.equal(problemCode(valid.subarray(0, valid.length - 30)), 'corrupt');
     assert.equal(problemCode(readFileSync(fixture).subarray(0, 40_000)), 'corrupt');
+  });
+
+  test('an OpenDocument spreadsheet is refused by name; another ZIP as not a workbook', () => {
+    const refusal = (bytes: Uint8Array) => {
+      try {
+        openXlsxWorkbook(bytes, DEFAULT_READ_LIMITS);
+        return 'read';
+      } catch (error) {
+        assert.ok(error instanceof FileProblem);
+        return error.message;
+      }
+    };
+    // As LibreOffice writes it: "mimetype" first and stored, then the content.
+    const ods = zipSync({
+      mimetype: [strToU8('application/vnd.oasis.opendocument.spreadsheet'), { level: 0 }],
+      'content.xml': strToU8('<office:document-content/>'),
+      'META-INF/manifest.xml': strToU8('<manifest:manifest/>'),
+    });
+    assert.match(
+      refusal(ods),
+      /^This is an OpenDocument spreadsheet \(\.ods\).*Save it as an Excel workbook \(\.xlsx\) or as CSV/,
+    );
+    const otherZip = zipSync({ 'notes.txt': strToU8('hello') });
+    assert.match(refusal(otherZip), /ZIP archive but not an Excel workbook/);
   });
 
   test('over the size limit', () => {

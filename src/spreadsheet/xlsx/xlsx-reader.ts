@@ -86,6 +86,12 @@ export function openXlsxWorkbook(
     'xl/workbook.xml';
   const workbookXml = readPart(workbookPath);
   if (workbookXml === null) {
+    // LibreOffice's own format: its first part names it (ISO/IEC 26300, "mimetype").
+    if (readPart('mimetype')?.trim().startsWith('application/vnd.oasis.opendocument.spreadsheet'))
+      throw new FileProblem(
+        'notSpreadsheet',
+        'This is an OpenDocument spreadsheet (.ods), which this service does not read. Save it as an Excel workbook (.xlsx) or as CSV, then upload that.',
+      );
     throw new FileProblem(
       'notSpreadsheet',
       'This file is a ZIP archive but not an Excel workbook. Upload an .xlsx or CSV file.',
