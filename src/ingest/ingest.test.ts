@@ -254,6 +254,33 @@ describe('ingest', () => {
     assert.deepEqual(codes(refused), ['error:invalidNumber']);
   });
 
+  test('text damaged by a wrong import is read as meant, with one warning naming the file', () => {
+    const headings = [...HEADINGS, 'Employment status at referral'];
+    const lines = [
+      headings.join(','),
+      'C1,AB,01/04/2024,,,,,Female,Unemployed â€“ seeking work',
+      'C2,AB,01/04/2024,,,,,Female,Unemployed â€“ seeking work',
+      'C3,AB,01/04/2024,,,,,Female,Unemployed - seeking work',
+    ];
+    const result = ingestFiles(
+      [{ name: 'imported.csv', bytes: new TextEncoder().encode(lines.join('\r\n')) }],
+      OPTIONS,
+    );
+    assert.deepEqual(codes(result), ['warning:textRepaired']);
+    const [warning] = result.problems;
+    assert.equal(warning?.file, 'imported.csv');
+    assert.match(
+      warning?.description ?? '',
+      /^2 values in this file, the first in row 2, had characters damaged/,
+    );
+    // Read as meant, the status is on the list, so the figures count it as out of work.
+    assert.deepEqual(
+      new Set(result.records.map(({ record }) => record.employmentStatus)),
+      new Set([result.records[2]?.record.employmentStatus]),
+    );
+    assert.ok(result.records[2]?.record.employmentStatus);
+  });
+
   test('a discharged referral and an open one, or two clients, are no warning', () => {
     const discharged = active('C1', 'AB', '01/04/2024');
     discharged[4] = '31/07/2024';

@@ -11,6 +11,7 @@ import {
   type SheetSource,
   uploadInflationBudget,
 } from '../spreadsheet/cells.ts';
+import { repairImportDamage } from '../spreadsheet/import-damage.ts';
 import { NO_REFERRAL_SOURCES, type ReferralSourceList } from '../spreadsheet/referral-sources.ts';
 import { isReadColumn } from '../spreadsheet/registry.ts';
 import { TEMPLATE_SHEETS } from '../spreadsheet/template/template-sheets.ts';
@@ -384,6 +385,7 @@ function ingestFile(
         : [],
     );
     const jobsSeen = new Set<number>();
+    const importDamage = { values: 0, firstRow: 0 };
     const validator = new RowValidator(plan, {
       file: file.name,
       sheet: sheetName,
@@ -412,7 +414,7 @@ function ingestFile(
       for (const { index, jobNumber } of jobStartColumns) {
         if (!isBlank(row.cells[index] ?? null)) jobsSeen.add(jobNumber);
       }
-      const record = validator.validate(row);
+      const record = validator.validate(repairedRow(row, importDamage));
       const key = record ?? validator.keyOfRefusedRow;
       if (key) onRow(key, record, sheetName, row.rowNumber);
     }
@@ -426,6 +428,16 @@ function ingestFile(
       );
       return summary;
     }
+    if (importDamage.values > 0)
+      problems.push(
+        problem(
+          'warning',
+          'textRepaired',
+          { file: file.name, sheet: sheetName, row: null, column: null, value: null },
+          `${importDamage.values.toLocaleString('en-GB')} ${importDamage.values === 1 ? 'value' : 'values'} in this file, the first in row ${importDamage.firstRow}, had characters damaged by a wrong import (such as "â€“" for "–" or "Ã©" for "é"): a file saved as UTF-8 was opened as Windows-1252 and saved again. They were read as meant, so lists such as employment status still match.`,
+          'Nothing needs doing for this upload. Next time, open the CSV as UTF-8 (Unicode) text, or keep the spreadsheet as .xlsx.',
+        ),
+      );
     for (const planned of optionalNotYetSeen) {
       const { target } = planned.column;
       if (target.kind === 'job' && !jobsSeen.has(target.jobNumber)) continue;
@@ -453,6 +465,25 @@ function ingestFile(
     );
   }
   return summary;
+}
+
+/**
+ * The row with any text damaged by a wrong import read as meant (import-damage.ts), counted
+ * for the file's one warning; the same row when nothing was damaged.
+ */
+function repairedRow(row: SheetRow, damage: { values: number; firstRow: number }): SheetRow {
+  let cells: CellValue[] | null = null;
+  for (let index = 0; index < row.cells.length; index++) {
+    const cell = row.cells[index];
+    if (typeof cell !== 'string') continue;
+    const repaired = repairImportDamage(cell);
+    if (repaired === null) continue;
+    cells ??= [...row.cells];
+    cells[index] = repaired;
+    damage.values++;
+    if (damage.firstRow === 0) damage.firstRow = row.rowNumber;
+  }
+  return cells === null ? row : { rowNumber: row.rowNumber, cells };
 }
 
 /** The columns still blank after this row; the same array when nothing changed. */

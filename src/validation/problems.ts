@@ -45,7 +45,8 @@ export type ProblemCode =
   | 'dischargeDateWithActiveStatus'
   | 'openJobAfterDischarge'
   | 'employedStatusNotListed'
-  | 'clientOpenTwice';
+  | 'clientOpenTwice'
+  | 'textRepaired';
 
 export interface Problem {
   readonly severity: Severity;
@@ -100,6 +101,7 @@ export const PROBLEM_KINDS: Readonly<Record<ProblemCode, string>> = {
   openJobAfterDischarge: 'Discharged with a job that has no end date',
   employedStatusNotListed: 'Employed statuses not in the list',
   clientOpenTwice: 'Clients with two open referrals',
+  textRepaired: 'Text damaged by a wrong import, read as meant',
 };
 
 /** Where a problem is, less its severity and wording. */

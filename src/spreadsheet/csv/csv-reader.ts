@@ -8,6 +8,7 @@ import {
   type SheetRow,
   type WorkbookSource,
 } from '../cells.ts';
+import { WINDOWS_1252_HIGH } from '../import-damage.ts';
 
 /**
  * CSV as people's spreadsheets write it: RFC 4180 quoting (commas, doubled quotes and line breaks
@@ -99,9 +100,6 @@ function decodeUtf16(encoding: 'utf-16le' | 'utf-16be', body: Uint8Array): Decod
 function latin1AsUtf8(field: string): string {
   return Buffer.from(field, 'latin1').toString('utf8');
 }
-
-/** Windows-1252's characters for bytes 0x80–0x9F (the five undefined bytes kept as their code). */
-const WINDOWS_1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
 
 /**
  * Windows-1252 is Latin-1 but for 0x80–0x9F, where it has Excel's curly quotes, dashes and €.
