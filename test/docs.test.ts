@@ -208,3 +208,17 @@ describe('docs/SPREADSHEET.md lists every column of src/spreadsheet/registry.ts'
     }
   });
 });
+
+describe('docs/SPREADSHEET.md lists every other name a heading may have', () => {
+  it('names each alias of the registry beside its column', () => {
+    const spreadsheet = doc('SPREADSHEET.md');
+    for (const column of COLUMNS)
+      if (column.aliases.length > 0)
+        assert.ok(
+          spreadsheet.includes(
+            `- ${column.heading}: ${column.aliases.map((alias) => `"${alias}"`).join(', ')}`,
+          ),
+          column.heading,
+        );
+  });
+});

@@ -281,6 +281,28 @@ describe('ingest', () => {
     assert.ok(result.records[2]?.record.employmentStatus);
   });
 
+  test('a spreadsheet headed as the user guide’s Appendix A names its data points is read', () => {
+    const headings = [
+      'Client Unique Identifier/ Local data system ID',
+      "Employment Specialist's Initials",
+      'Referral date',
+      'Date Vocational Profile started',
+      'Discharge date',
+      '1st job start date',
+      '1st job end date',
+      'Local Authority of residence of client',
+      'Duplicate name and DoB (for data validation purposes)',
+    ];
+    const rows = [['C1', 'AB', '01/04/2024', '08/04/2024', '', '01/06/2024', '', '', 'TESTPII']];
+    const result = ingestFiles([csv('own.csv', headings, rows)], OPTIONS);
+    assert.equal(result.hasErrors, false, JSON.stringify(result.problems));
+    const [only] = result.records;
+    assert.equal(only?.record.specialist, 'AB');
+    assert.equal(only?.record.vpStartDate, '2024-04-08');
+    assert.equal(only?.record.jobs[0]?.startDate, '2024-06-01');
+    assert.doesNotMatch(JSON.stringify(result), /TESTPII/);
+  });
+
   test('a discharged referral and an open one, or two clients, are no warning', () => {
     const discharged = active('C1', 'AB', '01/04/2024');
     discharged[4] = '31/07/2024';

@@ -152,35 +152,69 @@ function jobColumns(jobNumber: JobNumber): ColumnDefinition[] {
 
 export const COLUMNS: readonly ColumnDefinition[] = [
   field('clientId', 'Client ID', 'text', 'M', {
-    aliases: ['Client identifier', 'Client reference'],
+    // The IPS Grow user guide's Appendix A names the data points so.
+    aliases: [
+      'Client identifier',
+      'Client reference',
+      'Client Unique Identifier/ Local data system ID',
+      'Client unique identifier',
+      'Client unique ID',
+      'Local data system ID',
+    ],
     personal: true,
   }),
   never('firstName', 'First name', ['Forename']),
   never('surname', 'Surname', ['Last name', 'Family name']),
-  never('duplicateClientIdCheck', 'Duplicate client ID check'),
-  never('duplicateNameDobCheck', 'Duplicate name and date of birth check'),
+  never('duplicateClientIdCheck', 'Duplicate client ID check', [
+    'Duplicate Client ID for data validation purposes',
+    'Duplicate client ID',
+    'Duplicates check',
+  ]),
+  never('duplicateNameDobCheck', 'Duplicate name and date of birth check', [
+    'Duplicate name and DOB for data validation purposes',
+    'Duplicate name and DOB',
+    'Duplicate name and date of birth',
+  ]),
   never('telephone', 'Telephone', ['Telephone number', 'Phone number', 'Phone']),
   never('email', 'Email', ['Email address']),
   never('postcode', 'Postcode'),
   never('nationalInsuranceNumber', 'National Insurance number', ['NI number', 'NINO']),
-  never('dataSharingConsent', 'Data sharing consent'),
+  never('dataSharingConsent', 'Data sharing consent', ['Data sharing consent for PHE']),
   field('localAuthority', 'Local authority of residence', 'localAuthority', 'O', {
-    aliases: ['Local authority'],
+    aliases: ['Local authority', 'Local Authority of residence of client'],
   }),
-  field('dateOfBirth', 'Date of birth', 'date', 'O', { aliases: ['DOB'], personal: true }),
+  field('dateOfBirth', 'Date of birth', 'date', 'O', {
+    aliases: ['DOB', 'Client date of birth'],
+    personal: true,
+  }),
   field('gender', 'Gender', 'list', 'O', { list: 'G' }),
   field('ethnicity', 'Ethnicity', 'list', 'O', { list: 'E' }),
   field('benefits', 'Work related benefits', 'list', 'O', { list: 'B', aliases: ['Benefits'] }),
   field('specialist', 'Employment specialist initials', 'initials', 'M', {
-    aliases: ['ES initials', 'Employment specialist'],
+    aliases: [
+      'ES initials',
+      'Employment specialist',
+      'ES',
+      "Employment Specialist's Initials",
+      "ES's initials",
+    ],
   }),
-  field('referralDate', 'Referral date', 'date', 'M', { aliases: ['Date of referral'] }),
+  field('referralDate', 'Referral date', 'date', 'M', {
+    aliases: ['Date of referral', 'Date referred'],
+  }),
   field('referralSource', 'Referral source', 'referralSource', 'O'),
   never('referrerName', 'Referrer name'),
   field('substanceGroup', 'Substance group', 'list', 'O', { list: 'S' }),
-  field('adderClient', 'ADDER or Accelerator client', 'yesNo', 'O'),
-  field('employmentStatus', 'Employment status at referral', 'list', 'O', { list: 'R' }),
-  field('firstContactDate', 'Date of first attempted contact', 'date', 'O'),
+  field('adderClient', 'ADDER or Accelerator client', 'yesNo', 'O', {
+    aliases: ['ADDER/Accelerator client', 'ADDER client', 'Accelerator client'],
+  }),
+  field('employmentStatus', 'Employment status at referral', 'list', 'O', {
+    list: 'R',
+    aliases: ['Employment status'],
+  }),
+  field('firstContactDate', 'Date of first attempted contact', 'date', 'O', {
+    aliases: ['First attempted contact date', 'Date of first contact'],
+  }),
   field('vpStartDate', 'Date vocational profile started', 'date', 'H', {
     aliases: ['Vocational profile start date', 'VP start date'],
   }),
@@ -188,10 +222,15 @@ export const COLUMNS: readonly ColumnDefinition[] = [
   field('under25Training', 'Under 25s only - training', 'yesNo', 'O'),
   field('under25Family', 'Under 25s only - family involved in support', 'yesNo', 'O'),
   never('personalInformationDiscussed', 'Managing personal information discussed'),
-  field('employerContactDate', 'Date of first face to face employer contact', 'date', 'O'),
+  field('employerContactDate', 'Date of first face to face employer contact', 'date', 'O', {
+    aliases: ['First face to face employer contact date', 'Date of first employer contact'],
+  }),
   field('caseloadStatus', 'Caseload status', 'list', 'O', { list: 'C' }),
   field('dischargeDate', 'Discharge date', 'date', 'H', { aliases: ['Date of discharge'] }),
-  field('dischargeReason', 'Reason for discharge', 'list', 'O', { list: 'D' }),
+  field('dischargeReason', 'Reason for discharge', 'list', 'O', {
+    list: 'D',
+    aliases: ['Discharge reason'],
+  }),
   ...JOB_NUMBERS.flatMap(jobColumns),
   never('sustainment13', '13-week sustainment', ['13 week sustainment']),
   never('sustainment26', '26-week sustainment', ['26 week sustainment']),

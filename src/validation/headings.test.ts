@@ -11,6 +11,69 @@ describe('heading matching', () => {
     assert.equal(findColumn('Under 25s only – education')?.key, 'under25Education');
   });
 
+  test('the user guide’s Appendix A names, and common variants, find their columns', () => {
+    // Appendix A of the IPS Grow Reporting Tool user guide, as services name their headings.
+    const appendixA: ReadonlyArray<[string, string]> = [
+      ['Client Unique Identifier/ Local data system ID', 'clientId'],
+      ['First Name', 'firstName'],
+      ['Surname', 'surname'],
+      ['Duplicate Client ID for data validation purposes', 'duplicateClientIdCheck'],
+      ['Duplicate Client ID (for data validation purposes)', 'duplicateClientIdCheck'],
+      ['Duplicate name and DOB for data validation purposes', 'duplicateNameDobCheck'],
+      ['Duplicate name and DoB (for data validation purposes)', 'duplicateNameDobCheck'],
+      ['Telephone', 'telephone'],
+      ['Email', 'email'],
+      ['Post code', 'postcode'],
+      ['Local Authority of residence of client', 'localAuthority'],
+      ['National Insurance Number', 'nationalInsuranceNumber'],
+      ['Data sharing Consent for PHE', 'dataSharingConsent'],
+      ['Date of birth', 'dateOfBirth'],
+      ['Gender', 'gender'],
+      ['Ethnicity', 'ethnicity'],
+      ['Work related benefits', 'benefits'],
+      ["Employment Specialist's Initials", 'specialist'],
+      ['Referral date', 'referralDate'],
+      ['Referral source', 'referralSource'],
+      ['Referrer name', 'referrerName'],
+      ['Substance Group', 'substanceGroup'],
+      ['ADDER/Accelerator client', 'adderClient'],
+      ['Employment status at referral', 'employmentStatus'],
+      ['Date of first attempted contact', 'firstContactDate'],
+      ['Date Vocational Profile started', 'vpStartDate'],
+      ['Under 25s only – Education', 'under25Education'],
+      ['Under 25s only – Training', 'under25Training'],
+      ['Under 25s only – Family Involved in Support', 'under25Family'],
+      ['Managing Personal Information discussed', 'personalInformationDiscussed'],
+      ['Date of first face to face employer contact', 'employerContactDate'],
+      ['Caseload status', 'caseloadStatus'],
+      ['Discharge date', 'dischargeDate'],
+      ['Reason for discharge', 'dischargeReason'],
+      ['1st job start date', 'job1.startDate'],
+      ['1st job end date', 'job1.endDate'],
+      ['13-week sustainment', 'sustainment13'],
+      ['26-week sustainment', 'sustainment26'],
+      ['Comments', 'comments'],
+      ['Duplicates check', 'duplicateClientIdCheck'],
+    ];
+    for (const [heading, key] of appendixA) assert.equal(findColumn(heading)?.key, key, heading);
+    // Variants: notes in brackets, "&" for "and", underscores, capitals, no apostrophe.
+    for (const [heading, key] of [
+      ['Date of birth (DD/MM/YYYY)', 'dateOfBirth'],
+      ['Referral date (dd/mm/yyyy)', 'referralDate'],
+      ['Gender (optional)', 'gender'],
+      ['Duplicate name & DOB', 'duplicateNameDobCheck'],
+      ['CLIENT_UNIQUE_IDENTIFIER', 'clientId'],
+      ['Employment Specialists Initials', 'specialist'],
+      ['Employment Specialist Initials', 'specialist'],
+      ['Date of referral', 'referralDate'],
+      ['1st job sector (SIC)', 'job1.sector'],
+      ['1st job occupation (SOC)', 'job1.occupation'],
+    ] as const)
+      assert.equal(findColumn(heading)?.key, key, heading);
+    // A heading that is only a note keeps its words.
+    assert.equal(findColumn('(Comments)')?.key, 'comments');
+  });
+
   test('"1st" and "first" are the same, up to 5th', () => {
     assert.equal(findColumn('First job start date')?.key, 'job1.startDate');
     assert.equal(findColumn('Fifth job end date')?.key, 'job5.endDate');

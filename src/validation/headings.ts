@@ -22,10 +22,16 @@ const ORDINAL_WORDS: ReadonlyArray<[RegExp, string]> = [
 
 /**
  * The words are swapped after spaces and punctuation go, so "Firstjobstartdate" and
- * "first_job_start_date" match too; both sides of every comparison pass through here.
+ * "first_job_start_date" match too; both sides of every comparison pass through here. A note in
+ * brackets at the end ("(DD/MM/YYYY)", "(optional)", "(for data validation purposes)") is not
+ * part of the name, and "&" is "and".
  */
 export function normaliseHeading(heading: string): string {
-  let text = heading.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const withoutNote = heading.replace(/\s*\([^()]*\)\s*$/, '');
+  let text = (/[a-z0-9]/i.test(withoutNote) ? withoutNote : heading)
+    .toLowerCase()
+    .replace(/&/g, 'and')
+    .replace(/[^a-z0-9]/g, '');
   for (const [word, ordinal] of ORDINAL_WORDS) text = text.replace(word, ordinal);
   return text;
 }
