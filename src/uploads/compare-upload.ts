@@ -1,3 +1,5 @@
+import { type IsoDate, parseIsoDate } from '../calendar/calendar-date.ts';
+import { formatDate } from '../calendar/nhs-dates.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
 import { COLUMNS, isReadColumn } from '../spreadsheet/registry.ts';
 
@@ -62,10 +64,12 @@ const COMPARERS: readonly Comparer[] = COLUMNS.filter(isReadColumn).flatMap(
   },
 );
 
-/** A stored value as the check page shows it: dates stay ISO, yes/no in words, blanks say so. */
+/** A stored value as the check page shows it: dates NHS style, yes/no in words, blanks say so. */
 function shownValue(value: unknown): string {
   if (value === null || value === undefined) return '(blank)';
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  if (typeof value === 'string' && parseIsoDate(value) !== null)
+    return formatDate(value as IsoDate);
   return String(value);
 }
 

@@ -282,7 +282,7 @@ for (const testDatabase of testDatabases()) {
       assert.match(secondCheck.body, /team-may\.xlsx, row 2</);
       assert.match(
         secondCheck.body,
-        /Date vocational profile started: [0-9-]+ <span aria-hidden="true">→<\/span><span class="nhsuk-u-visually-hidden">changed to<\/span> 2026-04-30/,
+        /Date vocational profile started: \d{1,2} \w+ \d{4} <span aria-hidden="true">→<\/span><span class="nhsuk-u-visually-hidden">changed to<\/span> 30 April 2026/,
       );
       // Decision first: Confirm comes before the list of changes and the warnings.
       assert.ok(
