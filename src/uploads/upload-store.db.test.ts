@@ -32,7 +32,11 @@ describe('comparing an upload with what the team has', () => {
           '1st job hours per week',
         ],
         changes: [
-          { column: 'Date vocational profile started', before: '10 January 2025', after: '11 January 2025' },
+          {
+            column: 'Date vocational profile started',
+            before: '10 January 2025',
+            after: '11 January 2025',
+          },
           { column: '1st job start date', before: '(blank)', after: '1 March 2025' },
           {
             column: '1st job hours per week',
