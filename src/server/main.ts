@@ -37,8 +37,6 @@ if (link !== null) {
     `\nNo administrator yet. Create the first one within 24 hours at:\n  ${link}\n\n`,
   );
 }
-process.stdout.write(`IPS Reporting is running at ${config.baseUrl}\n`);
-
 /**
  * A graceful stop (an orchestrator's SIGTERM, Ctrl-C): readiness says no at once, no new
  * connections are taken, requests in flight finish, then the database closes and the process
@@ -71,3 +69,5 @@ async function stop(signal: NodeJS.Signals) {
   process.exit(0);
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stop);
+// Said only once a stop would be graceful: a SIGTERM straight after it must not kill the process.
+process.stdout.write(`IPS Reporting is running at ${config.baseUrl}\n`);
