@@ -21,6 +21,7 @@ import {
   uploadGeneratedSpreadsheet,
 } from '../../../test/support/test-web.ts';
 import { createApiToken } from '../../accounts/api-tokens.ts';
+import { HOME_FIGURES } from '../../dashboards/home-figures.ts';
 import { DASHBOARD_VIEWS } from '../../dashboards/scope-figures.ts';
 import { QUALITY_GUIDANCE } from '../../metrics/guidance.ts';
 import { TARGET_STATUS_NAMES, targetStatus } from '../../metrics/targets.ts';
@@ -170,18 +171,10 @@ for (const testDatabase of testDatabases()) {
     });
 
     it('puts each scope’s figures for this financial year on the home page, as its dashboard counts them', async () => {
-      const homeCounts = [
-        'referrals',
-        'vpStarts',
-        'activeCaseload',
-        'jobStarts',
-        'supportedIntoWork',
-        'sustained13',
-      ] as const;
       const rowOf = (cells: readonly string[] | undefined) => cells?.slice(1);
       const dashboardRow = (body: string) => {
         const shown = headline(body);
-        return homeCounts.map((id) => (shown[id] ?? '').replace('&lt;', '<'));
+        return HOME_FIGURES.map((id) => (shown[id] ?? '').replace('&lt;', '<'));
       };
       // The team leader: the team's own row.
       const team = await leader.get('/');
