@@ -79,7 +79,7 @@ interface RowPlan {
   readonly teams: readonly Team[];
 }
 
-/** Teams grouped by a key, in the order the teams come (by service, then team name). */
+/** Teams grouped by a key, each group a row; the rows by name. */
 function groupTeams(
   teams: readonly Team[],
   keyOf: (team: Team) => number,
@@ -87,8 +87,9 @@ function groupTeams(
 ): RowPlan[] {
   const groups = new Map<number, Team[]>();
   for (const team of teams) {
-    const key = keyOf(team);
-    groups.set(key, [...(groups.get(key) ?? []), team]);
+    const group = groups.get(keyOf(team));
+    if (group) group.push(team);
+    else groups.set(keyOf(team), [team]);
   }
   return [...groups.values()]
     .map((members) => plan(members[0] as Team, members))
@@ -183,6 +184,7 @@ function planSection(
   }
 }
 
+/** The figures of the viewer's roles whose service has accepted its data sharing agreement. */
 export async function homeFigures(
   context: HomeContext,
   assignments: readonly RoleAssignment[],

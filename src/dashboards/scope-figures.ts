@@ -277,9 +277,10 @@ export async function scopeFigures(
   const earlierRequests = yearEarlierRequests(query, within?.specialist);
   const [yearEarlier = null] =
     earlierRequests.length > 0 ? await teamsMetrics(teamTallies, teamIds, earlierRequests) : [];
+  const yearOfPeriod = financialYear(period.from);
   const wholeYear =
-    period.from === financialYear(period.from).from &&
-    period.to === financialYear(period.from).to &&
+    period.from === yearOfPeriod.from &&
+    period.to === yearOfPeriod.to &&
     filters.employmentStatus === 'all';
   return {
     view,

@@ -96,15 +96,23 @@ export function dateError(text: string): FieldError {
 
 const DATE_PART_FIELD = /^(.+)-(day|month|year)$/;
 
+/** The boxes of the date input `name` as sent: name-day, name-month and name-year. */
+export function datePartsOf(
+  values: Readonly<Record<string, unknown>>,
+  name: string,
+): Record<DatePart, unknown> {
+  return Object.fromEntries(DATE_PARTS.map((part) => [part, values[`${name}-${part}`]])) as Record<
+    DatePart,
+    unknown
+  >;
+}
+
 /** The boxes of each date input sent, gathered under the date's name for its schema. */
 function withDates(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const gathered: Record<string, unknown> = { ...values };
   for (const field of Object.keys(values)) {
     const name = DATE_PART_FIELD.exec(field)?.[1];
-    if (name === undefined) continue;
-    gathered[name] = Object.fromEntries(
-      DATE_PARTS.map((part) => [part, values[`${name}-${part}`]]),
-    );
+    if (name !== undefined) gathered[name] = datePartsOf(values, name);
   }
   return gathered;
 }

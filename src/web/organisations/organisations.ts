@@ -143,13 +143,11 @@ function dashboardOf(viewer: Viewer, place: HomePlace): string | null {
         ? `/services/${place.service.serviceId}/dashboard`
         : null;
     case 'area': {
-      if (!canViewArea(viewer, place.area)) return null;
       const { area } = place;
-      return area.type === 'national'
-        ? '/areas/england/dashboard'
-        : area.type === 'region'
-          ? `/areas/regions/${area.regionId}/dashboard`
-          : `/areas/icss/${area.icsId}/dashboard`;
+      if (!canViewArea(viewer, area)) return null;
+      const scopeId =
+        area.type === 'region' ? area.regionId : area.type === 'ics' ? area.icsId : null;
+      return `${areaPath({ scopeType: area.type, scopeId })}/dashboard`;
     }
   }
 }
@@ -231,7 +229,7 @@ export function organisationHandlers(services: Services) {
     async home(request: FastifyRequest, reply: FastifyReply) {
       const viewer = request.viewer as Viewer;
       const accepted = viewer.assignments.filter((assignment) => assignment.agreementAccepted);
-      const figures = await homeFigures(services, accepted);
+      const figures = await homeFigures(services, viewer.assignments);
       return reply.page('organisations/home.njk', {
         title: 'Home',
         width: 'full',

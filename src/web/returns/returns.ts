@@ -61,6 +61,7 @@ import {
   DATE_PARTS,
   dateError,
   dateField,
+  datePartsOf,
   EMPTY_FORM,
   type FieldError,
   type FormState,
@@ -130,7 +131,7 @@ const REVIEW_DATE = 'fidelityDate';
  */
 function fieldErrorOf(values: ReturnForm, { field, text }: Problem): FieldError {
   if (field !== REVIEW_DATE) return { text };
-  const read = readDate(typedParts(values, REVIEW_DATE), 'the date of the latest fidelity review');
+  const read = readDate(datePartsOf(values, REVIEW_DATE), 'the date of the latest fidelity review');
   return 'date' in read ? dateError(text) : read;
 }
 
@@ -148,15 +149,12 @@ function formState(values: ReturnForm, problems: readonly Problem[]): FormState 
   };
 }
 
-const typedParts = (values: Readonly<Record<string, unknown>>, name: string) =>
-  Object.fromEntries(DATE_PARTS.map((part) => [part, values[`${name}-${part}`]]));
-
 /**
  * The review date as the return keeps it: YYYY-MM-DD when its boxes make a real date, as typed
  * (which the check refuses) when they do not. A date posted whole is kept as it came.
  */
 function reviewDateOf(posted: Readonly<Record<string, unknown>>): Record<string, string> {
-  const parts = typedParts(posted, REVIEW_DATE);
+  const parts = datePartsOf(posted, REVIEW_DATE);
   if (Object.values(parts).every((part) => part === undefined)) {
     const whole = posted[REVIEW_DATE];
     return { [REVIEW_DATE]: typeof whole === 'string' ? whole.slice(0, 20) : '' };
