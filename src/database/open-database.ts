@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { writeMissingFacts } from '../facts/fact-store.ts';
 import type { Database } from './database.ts';
 import { applyMigrations, type Migration, migrationsFrom } from './migrations.ts';
 import { openPgliteDatabase } from './pglite-database.ts';
@@ -20,6 +21,16 @@ export function readMigrations(folder = MIGRATIONS_FOLDER): Migration[] {
   );
 }
 
+/**
+ * Applies the migrations not yet applied, then derives the facts of any records saved before
+ * there were facts (migration 0016): the figures are counted from them. The versions applied now.
+ */
+export async function migrate(database: Database): Promise<string[]> {
+  const applied = await applyMigrations(database, readMigrations());
+  await writeMissingFacts(database);
+  return applied;
+}
+
 export interface DatabaseSettings {
   /** PostgreSQL when set; otherwise the embedded PGlite. */
   readonly databaseUrl: string | null;
@@ -36,7 +47,7 @@ export interface DatabaseSettings {
 export async function openDatabase(
   settings: DatabaseSettings,
   {
-    migrate = true,
+    migrate: migrateOnOpen = true,
     onConnectionLost,
   }: { readonly migrate?: boolean } & Pick<PostgresOptions, 'onConnectionLost'> = {},
 ): Promise<Database> {
@@ -44,6 +55,6 @@ export async function openDatabase(
     settings.databaseUrl !== null
       ? await openPostgresDatabase(settings.databaseUrl, { pool: settings.pool, onConnectionLost })
       : await openPgliteDatabase(settings.dataDirectory);
-  if (migrate) await applyMigrations(database, readMigrations());
+  if (migrateOnOpen) await migrate(database);
   return database;
 }

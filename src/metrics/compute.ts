@@ -122,6 +122,9 @@ const TALLIED = [
   ),
 ] as const;
 
+/** The name of each count a tally holds. */
+export type TalliedCount = (typeof TALLIED)[number];
+
 /** Where each count is in a tally's `counts`. */
 const COUNT = Object.fromEntries(TALLIED.map((name, index) => [name, index])) as {
   readonly [Name in (typeof TALLIED)[number]]: number;
@@ -134,6 +137,15 @@ export function emptyTally(): GrowingTally {
     daysToEmployerContact: new Map(),
     caseloadBySpecialist: new Map(),
   };
+}
+
+/** A tally of counts worked out elsewhere (SQL over the stored facts), its histograms empty. */
+export function tallyOfCounts(count: (name: TalliedCount) => number): GrowingTally {
+  const tally = emptyTally();
+  TALLIED.forEach((name, index) => {
+    tally.counts[index] = count(name);
+  });
+  return tally;
 }
 
 function addHistogram<K>(into: Map<K, number>, from: ReadonlyMap<K, number>) {

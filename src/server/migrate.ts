@@ -1,5 +1,4 @@
-import { applyMigrations } from '../database/migrations.ts';
-import { openDatabase, readMigrations } from '../database/open-database.ts';
+import { migrate, openDatabase } from '../database/open-database.ts';
 import { configOrExit, openedOrExit } from './config-or-exit.ts';
 
 /**
@@ -9,7 +8,7 @@ import { configOrExit, openedOrExit } from './config-or-exit.ts';
 const config = configOrExit(process.env, 'The migrations cannot run. Fix these settings:');
 const database = await openedOrExit(openDatabase(config.database, { migrate: false }));
 try {
-  const applied = await applyMigrations(database, readMigrations());
+  const applied = await migrate(database);
   process.stdout.write(
     applied.length === 0
       ? 'The database is up to date: no migration to apply.\n'

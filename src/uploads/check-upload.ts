@@ -5,6 +5,7 @@ import {
   ingestFiles,
   type SpreadsheetFile,
 } from '../ingest/ingest.ts';
+import { referralFactsOf } from '../metrics/facts.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
 import type { Problem } from '../validation/problems.ts';
 import { shownLabel } from '../validation/shown-text.ts';
@@ -64,7 +65,7 @@ export interface CheckedUpload {
   /** Null when there are errors. */
   readonly comparison: UploadComparison | null;
   readonly view: UploadCheckView;
-  /** Each new or changed record as JSON, one per line's worth: what Confirm writes, as it is. */
+  /** Each new or changed record with its facts (`recordToSave`): what Confirm writes, as it is. */
   readonly recordsToSave: readonly string[];
 }
 
@@ -78,6 +79,15 @@ export function storedRecordsByKey(
     stored.set(referralKey(record), record);
   }
   return stored;
+}
+
+/**
+ * A new or changed record as Confirm writes it: the record's JSON and its facts' JSON (what the
+ * engine derives, docs/FACTS.md), a tab apart (JSON never holds a raw tab). Made where the upload is
+ * checked, in a worker thread, so saving derives and builds nothing.
+ */
+export function recordToSave(record: ReferralRecord): string {
+  return `${JSON.stringify(record)}\t${JSON.stringify(referralFactsOf(record))}`;
 }
 
 export function checkUpload(
@@ -96,7 +106,7 @@ export function checkUpload(
     comparison === null
       ? []
       : [...comparison.newRecords, ...comparison.changedRecords.map(({ record }) => record)].map(
-          (record) => JSON.stringify(record),
+          recordToSave,
         );
   return {
     ingest,

@@ -1,6 +1,7 @@
 import type { Queryable } from '../database/database.ts';
+import { rewriteTeamFacts, writeFacts } from '../facts/fact-store.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
-import type { UploadCounts } from './check-upload.ts';
+import { recordToSave, type UploadCounts } from './check-upload.ts';
 import { referralKey, type UploadComparison } from './compare-upload.ts';
 
 /** The team's records now, by key. */
@@ -24,7 +25,7 @@ export async function storedRecordTexts(database: Queryable, teamId: number): Pr
   return rows.map(({ record }) => record);
 }
 
-/** What an upload writes: its counts, and each new or changed record as JSON. */
+/** What an upload writes: its counts, and each new or changed record (`recordToSave`). */
 export interface RecordsToSave {
   readonly counts: UploadCounts;
   readonly records: readonly string[];
@@ -40,7 +41,7 @@ export function recordsToSaveOf(comparison: UploadComparison): RecordsToSave {
     records: [
       ...comparison.newRecords,
       ...comparison.changedRecords.map(({ record }) => record),
-    ].map((record) => JSON.stringify(record)),
+    ].map(recordToSave),
   };
 }
 
@@ -79,7 +80,9 @@ export async function saveUpload(database: Queryable, upload: SaveUpload): Promi
   const uploadId = row?.id;
   if (uploadId === undefined) throw new Error('INSERT … RETURNING gave no row');
   for (let start = 0; start < records.length; start += RECORDS_PER_STATEMENT) {
-    const batch = `[${records.slice(start, start + RECORDS_PER_STATEMENT).join(',')}]`;
+    const lines = records.slice(start, start + RECORDS_PER_STATEMENT);
+    const tabs = lines.map((line) => line.indexOf('\t'));
+    const batch = `[${lines.map((line, index) => line.slice(0, tabs[index])).join(',')}]`;
     await database.query(
       `INSERT INTO referral_version (upload_id, client_key, referral_date, record)
        SELECT $1, r->>'clientKey', (r->>'referralDate')::date, r FROM jsonb_array_elements($2::jsonb) r`,
@@ -92,6 +95,11 @@ export async function saveUpload(database: Queryable, upload: SaveUpload): Promi
        ON CONFLICT (team_id, client_key, referral_date)
        DO UPDATE SET specialist = EXCLUDED.specialist, record = EXCLUDED.record, upload_id = EXCLUDED.upload_id`,
       [upload.teamId, uploadId, batch],
+    );
+    await writeFacts(
+      database,
+      upload.teamId,
+      lines.map((line, index) => line.slice((tabs[index] ?? 0) + 1)),
     );
     upload.onRecordsSaved?.(Math.min(records.length, start + RECORDS_PER_STATEMENT));
   }
@@ -239,6 +247,7 @@ export async function rollBackTo(
       WHERE record IS NOT NULL`,
     [teamId, uploadId],
   );
+  await rewriteTeamFacts(database, teamId);
   await recountRecords(database, teamId);
   return true;
 }

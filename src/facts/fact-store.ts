@@ -1,0 +1,126 @@
+import { setImmediate } from 'node:timers/promises';
+import type { Database, Queryable } from '../database/database.ts';
+import { type ReferralFacts, referralFactsOf } from '../metrics/facts.ts';
+import type { ReferralRecord } from '../referrals/referral-record.ts';
+
+/**
+ * Writes the facts of a team's current records (migrations/0016, docs/FACTS.md) in the caller's
+ * transaction, whenever the records change: an upload, a roll-back, a removal (the cascade). The
+ * facts arrive as JSON whose keys are the columns, so a batch is one statement per table.
+ */
+
+/** `referral_fact`'s columns after the ids, each with its type as read from the JSON. */
+const FACT_COLUMNS = [
+  ['specialist', 'text'],
+  ['gender', 'text'],
+  ['ethnicity', 'text'],
+  ['age_band', 'text'],
+  ['benefits', 'text'],
+  ['employment_status', 'text'],
+  ['referral_source', 'text'],
+  ['referral_source_category', 'text'],
+  ['local_authority', 'text'],
+  ['caseload_status', 'text'],
+  ['discharge_reason', 'text'],
+  ['substance_group', 'text'],
+  ['out_of_work', 'boolean'],
+  ['in_work', 'boolean'],
+  ['status_known', 'boolean'],
+  ['referral_date', 'date'],
+  ['first_contact_date', 'date'],
+  ['vp_start_date', 'date'],
+  ['employer_contact_date', 'date'],
+  ['discharge_date', 'date'],
+  ['first_job_date', 'date'],
+  ['time_to_first_job', 'text'],
+  ['sustained13_date', 'date'],
+  ['sustained13_hours', 'text'],
+  ['sustained26_date', 'date'],
+  ['sustained26_hours', 'text'],
+  ['sustained52_date', 'date'],
+  ['sustained52_hours', 'text'],
+] as const satisfies ReadonlyArray<readonly [keyof ReferralFacts, string]>;
+
+const FACT_NAMES = FACT_COLUMNS.map(([name]) => name).join(', ');
+
+/** The batch's rows joined to the team's referral each belongs to, for its id. */
+const FACTS_OF_BATCH = `jsonb_to_recordset($2::jsonb) AS f(client_key text, ${FACT_COLUMNS.map(
+  ([name, type]) => `${name} ${type}`,
+).join(', ')}, jobs jsonb)
+  JOIN referral r ON r.team_id = $1 AND r.client_key = f.client_key AND r.referral_date = f.referral_date`;
+
+/** Facts per statement: a large upload is a few hundred statements, none of them huge. */
+const FACTS_PER_STATEMENT = 1_000;
+
+/**
+ * Replaces the facts of the team's records these facts are of (new or changed records, already
+ * saved in `referral`). Each element is one record's facts as JSON.
+ */
+export async function writeFacts(
+  transaction: Queryable,
+  teamId: number,
+  factsJson: readonly string[],
+): Promise<void> {
+  for (let start = 0; start < factsJson.length; start += FACTS_PER_STATEMENT) {
+    const batch = `[${factsJson.slice(start, start + FACTS_PER_STATEMENT).join(',')}]`;
+    await transaction.query(
+      `DELETE FROM referral_fact WHERE referral_id IN (SELECT r.id FROM ${FACTS_OF_BATCH})`,
+      [teamId, batch],
+    );
+    await transaction.query(
+      `INSERT INTO referral_fact (referral_id, team_id, ${FACT_NAMES})
+       SELECT r.id, r.team_id, ${FACT_COLUMNS.map(([name]) => `f.${name}`).join(', ')} FROM ${FACTS_OF_BATCH}`,
+      [teamId, batch],
+    );
+    await transaction.query(
+      `INSERT INTO job_fact (referral_id, start_date, end_date, hours_per_week)
+       SELECT r.id, j.start_date, j.end_date, j.hours_per_week FROM ${FACTS_OF_BATCH}
+        CROSS JOIN LATERAL jsonb_to_recordset(f.jobs) AS j(start_date date, end_date date, hours_per_week numeric)`,
+      [teamId, batch],
+    );
+  }
+}
+
+/** Records derived between pauses: a large team's roll-back lets other requests in. */
+const RECORDS_PER_PAUSE = 2_000;
+
+/**
+ * Derives and writes the facts of every record the team holds now: after a roll-back has
+ * rebuilt its records from their versions, or for records saved before facts existed.
+ */
+export async function rewriteTeamFacts(transaction: Queryable, teamId: number): Promise<void> {
+  await transaction.query('DELETE FROM referral_fact WHERE team_id = $1', [teamId]);
+  const rows = await transaction.query<{ record: ReferralRecord }>(
+    'SELECT record FROM referral WHERE team_id = $1',
+    [teamId],
+  );
+  const facts: string[] = [];
+  for (const [index, { record }] of rows.entries()) {
+    facts.push(JSON.stringify(referralFactsOf(record)));
+    if ((index + 1) % RECORDS_PER_PAUSE === 0) await setImmediate();
+  }
+  await writeFacts(transaction, teamId, facts);
+}
+
+/**
+ * Derives the facts of teams whose records were saved before the facts table existed (marked by
+ * migration 0016): once, at start-up after the migrations, one team per transaction.
+ */
+export async function writeMissingFacts(database: Database): Promise<number> {
+  const teams = await database.query<{ id: number }>(
+    'SELECT id FROM team WHERE facts_missing ORDER BY id',
+  );
+  for (const { id } of teams) {
+    await database.transaction(async (transaction) => {
+      // Taken as an upload takes it, so a change to the team waits for its facts.
+      const [team] = await transaction.query<{ missing: boolean }>(
+        'SELECT facts_missing AS missing FROM team WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      if (!team?.missing) return;
+      await rewriteTeamFacts(transaction, id);
+      await transaction.query('UPDATE team SET facts_missing = false WHERE id = $1', [id]);
+    });
+  }
+  return teams.length;
+}

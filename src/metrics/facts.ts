@@ -1,0 +1,102 @@
+import { fromDayNumber, type IsoDate } from '../calendar/calendar-date.ts';
+import type { ReferralRecord } from '../referrals/referral-record.ts';
+import {
+  type DerivedRecord,
+  deriveRecord,
+  type HoursBand,
+  type TimeToFirstJobBand,
+} from './derive.ts';
+
+/**
+ * The facts a record's figures are counted from (docs/FACTS.md), as the rows of `referral_fact` and
+ * `job_fact`: the record's dimensions and what the engine derives from it, so the database only
+ * compares dates with the period and the as-at date, counts and sums. The keys are the tables'
+ * column names, so a batch of these as JSON is inserted as it is.
+ */
+
+export interface JobFact {
+  readonly start_date: IsoDate;
+  /** Null while the job is held. */
+  readonly end_date: IsoDate | null;
+  readonly hours_per_week: number | null;
+}
+
+export interface ReferralFacts {
+  /** With the referral date, which of the team's records these are. */
+  readonly client_key: string;
+  readonly referral_date: IsoDate;
+  readonly specialist: string;
+  readonly gender: string | null;
+  readonly ethnicity: string | null;
+  readonly age_band: string;
+  readonly benefits: string | null;
+  readonly employment_status: string | null;
+  readonly referral_source: string | null;
+  readonly referral_source_category: string | null;
+  readonly local_authority: string | null;
+  readonly caseload_status: string | null;
+  readonly discharge_reason: string | null;
+  readonly substance_group: string | null;
+  readonly out_of_work: boolean;
+  readonly in_work: boolean;
+  readonly status_known: boolean;
+  readonly first_contact_date: IsoDate | null;
+  readonly vp_start_date: IsoDate | null;
+  readonly employer_contact_date: IsoDate | null;
+  readonly discharge_date: IsoDate | null;
+  readonly first_job_date: IsoDate | null;
+  readonly time_to_first_job: TimeToFirstJobBand | null;
+  readonly sustained13_date: IsoDate | null;
+  readonly sustained13_hours: HoursBand | null;
+  readonly sustained26_date: IsoDate | null;
+  readonly sustained26_hours: HoursBand | null;
+  readonly sustained52_date: IsoDate | null;
+  readonly sustained52_hours: HoursBand | null;
+  /** The jobs that count, by start. */
+  readonly jobs: readonly JobFact[];
+}
+
+const dateOf = (day: number | null): IsoDate | null => (day === null ? null : fromDayNumber(day));
+
+export function factsOfDerived(derived: DerivedRecord): ReferralFacts {
+  const { record, sustainments } = derived;
+  return {
+    client_key: record.clientKey,
+    referral_date: record.referralDate,
+    specialist: record.specialist,
+    gender: record.gender,
+    ethnicity: record.ethnicity,
+    age_band: record.ageBand,
+    benefits: record.benefits,
+    employment_status: record.employmentStatus,
+    referral_source: record.referralSource,
+    referral_source_category: record.referralSourceCategory,
+    local_authority: record.localAuthority,
+    caseload_status: record.caseloadStatus,
+    discharge_reason: record.dischargeReason,
+    substance_group: record.substanceGroup,
+    out_of_work: derived.outOfWork,
+    in_work: derived.inWork,
+    status_known: derived.employmentStatusKnown,
+    first_contact_date: record.firstContactDate,
+    vp_start_date: record.vpStartDate,
+    employer_contact_date: record.employerContactDate,
+    discharge_date: record.dischargeDate,
+    first_job_date: dateOf(derived.firstJobStartDay),
+    time_to_first_job: derived.timeToFirstJob,
+    sustained13_date: dateOf(sustainments.weeks13?.day ?? null),
+    sustained13_hours: sustainments.weeks13?.hoursBand ?? null,
+    sustained26_date: dateOf(sustainments.weeks26?.day ?? null),
+    sustained26_hours: sustainments.weeks26?.hoursBand ?? null,
+    sustained52_date: dateOf(sustainments.weeks52?.day ?? null),
+    sustained52_hours: sustainments.weeks52?.hoursBand ?? null,
+    jobs: derived.countedJobs.map((job) => ({
+      start_date: fromDayNumber(job.startDay),
+      end_date: Number.isFinite(job.endDay) ? fromDayNumber(job.endDay) : null,
+      hours_per_week: job.hoursPerWeek,
+    })),
+  };
+}
+
+export const referralFactsOf = (record: ReferralRecord): ReferralFacts =>
+  factsOfDerived(deriveRecord(record));
