@@ -1,6 +1,4 @@
 import type { IsoDate } from '../calendar/calendar-date.ts';
-import type { Queryable } from '../database/database.ts';
-import { factTallies, type GroupTallies, type TallyRequest } from '../facts/fact-tallies.ts';
 import { type RecordDimension, subPeriods } from '../metrics/breakdowns.ts';
 import {
   addTally,
@@ -10,16 +8,17 @@ import {
   type MetricsResult,
   metricsFromTally,
   recordsIn,
+  subtractTally,
   sumTallies,
 } from '../metrics/compute.ts';
 import { ALL_COUNTS, type CountId } from '../metrics/definitions.ts';
 import type { GroupLevel } from './scope-records.ts';
+import type { GroupTallies, TallyRequest, TallySource } from './team-tallies.ts';
 
 /**
  * A dashboard's figures, all from the metric engine (docs/METRICS.md): the whole scope, each group of
  * the level below (specialists, teams or services), each month of the period, and the splits by a
- * field of the record that the view shows. Each is a sum of the scope's team tallies, which the
- * database counts from the stored facts.
+ * field of the record that the view shows. Each is a sum of the scope's team tallies.
  */
 
 export interface DashboardFigures {
@@ -67,53 +66,99 @@ export function figureRequests(
 }
 
 export async function dashboardFigures(
-  database: Queryable,
+  teamTallies: TallySource,
   scope: DashboardScope,
   query: MetricsQuery,
+  /** Tallied too for any team whose records are read, for the views likely to be asked next. */
+  alongside: readonly TallyRequest[] = [],
 ): Promise<DashboardFigures> {
-  const answers = await factTallies(database, scope.teamIds, figureRequests(scope, query));
-  return figuresFromTallies(answers, scope, query);
-}
-
-/** The figures from the scope's team tallies for its `figureRequests`, in their order. */
-export function figuresFromTallies(
-  answers: ReadonlyArray<ReadonlyMap<number, GroupTallies>>,
-  scope: DashboardScope,
-  query: MetricsQuery,
-): DashboardFigures {
+  const requests = figureRequests(scope, query);
+  const answers = await teamTallies.tallies(scope.teamIds, requests, alongside);
+  const key = JSON.stringify([
+    scope.teamIds.map((teamId) => `${teamId}:${scope.groupOfTeam(teamId)}`),
+    scope.level,
+    scope.allGroups,
+    scope.specialist ?? null,
+    scope.dimensions,
+    query,
+  ]);
+  const sums = teamTallies.scopeState(key, () => new ScopeSums(requests.length));
   // The breakdown's group of a team's group: a specialist, the team's team or service, or none.
   const bucketOf = (request: number, teamId: number, group: string) =>
-    request > 0 || scope.level === 'specialist'
+    request > 0
       ? group
-      : scope.level === null
-        ? ''
-        : scope.groupOfTeam(teamId);
-  const buckets = answers.map((answer, request) => {
-    const sums = new Map<string, GrowingTally>();
-    for (const [teamId, groups] of answer) {
-      for (const [group, tally] of groups) {
-        const bucket = bucketOf(request, teamId, group);
-        const sum = sums.get(bucket);
-        if (sum) addTally(sum, tally);
-        else sums.set(bucket, addTally(emptyTally(), tally));
-      }
-    }
-    return sums;
-  });
-  let specialistsHoldingCaseload = 0;
-  for (const groups of answers[0]?.values() ?? []) {
-    const holding = new Set<string>();
-    for (const tally of groups.values()) {
-      for (const specialist of tally.caseloadBySpecialist.keys()) holding.add(specialist);
-    }
-    specialistsHoldingCaseload += holding.size;
+      : scope.level === 'specialist'
+        ? group
+        : scope.level === null
+          ? ''
+          : scope.groupOfTeam(teamId);
+  if (sums.update(answers, bucketOf) || sums.figures === null) {
+    sums.figures = finishFigures(sums, scope, query);
   }
-  return finishFigures(buckets, specialistsHoldingCaseload, scope, query);
+  return sums.figures;
+}
+
+/**
+ * A wide scope's sums of its teams' tallies, kept current: when a team's tallies change (its data
+ * did), what it had added is taken away and its new tallies added, so an upload to one team costs
+ * one team's worth of adding up, not all England's.
+ */
+class ScopeSums {
+  /** For each request: each bucket's running sum. */
+  readonly buckets: Array<Map<string, GrowingTally>>;
+  /** What each team has added, per request. */
+  readonly #added = new Map<number, Array<GroupTallies | undefined>>();
+  /** Specialists holding a caseload in each team, and over all teams. */
+  readonly #holding = new Map<number, number>();
+  holdingTotal = 0;
+  figures: DashboardFigures | null = null;
+
+  constructor(requests: number) {
+    this.buckets = Array.from({ length: requests }, () => new Map());
+  }
+
+  /** Brings the sums up to these tallies; true when anything changed. */
+  update(
+    answers: ReadonlyArray<ReadonlyMap<number, GroupTallies>>,
+    bucketOf: (request: number, teamId: number, group: string) => string,
+  ): boolean {
+    let changed = false;
+    answers.forEach((answer, request) => {
+      const buckets = this.buckets[request] ?? new Map<string, GrowingTally>();
+      for (const [teamId, groups] of answer) {
+        const added = this.#added.get(teamId) ?? [];
+        const before = added[request];
+        if (before === groups) continue;
+        changed = true;
+        for (const [group, tally] of before ?? []) {
+          const bucket = bucketOf(request, teamId, group);
+          const sum = buckets.get(bucket);
+          if (sum) subtractTally(sum, tally);
+        }
+        for (const [group, tally] of groups) {
+          const bucket = bucketOf(request, teamId, group);
+          const sum = buckets.get(bucket);
+          if (sum) addTally(sum, tally);
+          else buckets.set(bucket, addTally(emptyTally(), tally));
+        }
+        added[request] = groups;
+        this.#added.set(teamId, added);
+        if (request === 0) {
+          const holding = new Set<string>();
+          for (const tally of groups.values()) {
+            for (const specialist of tally.caseloadBySpecialist.keys()) holding.add(specialist);
+          }
+          this.holdingTotal += holding.size - (this.#holding.get(teamId) ?? 0);
+          this.#holding.set(teamId, holding.size);
+        }
+      }
+    });
+    return changed;
+  }
 }
 
 function finishFigures(
-  buckets: ReadonlyArray<ReadonlyMap<string, GrowingTally>>,
-  specialistsHoldingCaseload: number,
+  sums: ScopeSums,
   scope: DashboardScope,
   query: MetricsQuery,
 ): DashboardFigures {
@@ -121,7 +166,7 @@ function finishFigures(
   // A group is shown while it holds a record, or always when the scope names it.
   const present = (buckets: ReadonlyMap<string, GrowingTally> | undefined) =>
     [...(buckets ?? [])].filter(([, tally]) => recordsIn(tally) > 0);
-  const [main, ...rest] = buckets;
+  const [main, ...rest] = sums.buckets;
   const named = new Set(scope.allGroups);
   return {
     total: metricsFromTally(sumTallies(main?.values() ?? []), query),
@@ -153,24 +198,17 @@ function finishFigures(
         ] as const;
       }),
     ),
-    specialistsHoldingCaseload,
+    specialistsHoldingCaseload: sums.holdingTotal,
   };
 }
 
 /** The figures of a set of teams for each request: the sum of their tallies. */
 export async function teamsMetrics(
-  database: Queryable,
+  teamTallies: TallySource,
   teamIds: readonly number[],
   requests: readonly TallyRequest[],
 ): Promise<MetricsResult[]> {
-  return summedMetrics(await factTallies(database, teamIds, requests), requests);
-}
-
-/** For each request, the figures of the sum of every team's tallies. */
-export function summedMetrics(
-  answers: ReadonlyArray<ReadonlyMap<number, GroupTallies>>,
-  requests: readonly TallyRequest[],
-): MetricsResult[] {
+  const answers = await teamTallies.tallies(teamIds, requests);
   return requests.map(({ query }, index) =>
     metricsFromTally(
       sumTallies([...(answers[index]?.values() ?? [])].flatMap((groups) => [...groups.values()])),

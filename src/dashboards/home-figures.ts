@@ -1,6 +1,5 @@
 import type { AppContext } from '../application/context.ts';
 import { londonToday } from '../calendar/london-today.ts';
-import { factTallies } from '../facts/fact-tallies.ts';
 import {
   computeMetrics,
   type MetricsQuery,
@@ -70,7 +69,7 @@ export interface HomeFigures {
   readonly sections: readonly HomeSection[];
 }
 
-type HomeContext = Pick<AppContext, 'database' | 'clock'> & {
+type HomeContext = Pick<AppContext, 'database' | 'clock' | 'teamTallies'> & {
   readonly config: Pick<AppContext['config'], 'suppressSmallNumbers'>;
 };
 
@@ -206,8 +205,8 @@ export async function homeFigures(
       return plan ? [{ assignment, ...plan }] : [];
     });
   const wanted = [...new Set(plans.flatMap((plan) => plan.teams.map((team) => team.id)))];
-  // One count of the facts of every team on the page; each row is the sum of its teams'.
-  const [byTeam] = await factTallies(context.database, wanted, [{ query, grouping: 'all' }]);
+  // One read of the tallies for every team on the page; each row is the sum of its teams'.
+  const [byTeam] = await context.teamTallies.tallies(wanted, [{ query, grouping: 'all' }]);
   const figuresOf = (members: readonly Team[]): Record<HomeFigure, number> => {
     const tallies = members.flatMap((team) => [...(byTeam?.get(team.id)?.values() ?? [])]);
     const metrics =

@@ -1,7 +1,6 @@
 import type { AppContext } from '../application/context.ts';
 import { addMonths, financialYearStart, type IsoDate } from '../calendar/calendar-date.ts';
 import { londonToday } from '../calendar/london-today.ts';
-import { factTallies, type TallyRequest } from '../facts/fact-tallies.ts';
 import type { Benchmark } from '../metrics/benchmarks.ts';
 import type { RecordDimension } from '../metrics/breakdowns.ts';
 import {
@@ -17,13 +16,14 @@ import type { WiderArea } from '../organisations/organisations.ts';
 import { ownTargets, targetsOfTeams, teamSize, teamsWithSize } from '../targets/target-store.ts';
 import {
   type DashboardFigures,
+  type DashboardScope,
+  dashboardFigures,
   figureRequests,
-  figuresFromTallies,
-  summedMetrics,
   teamsMetrics,
 } from './dashboard.ts';
 import { financialYear, type Period, type PeriodPreset, resolvePeriod } from './period.ts';
 import { type GroupLevel, type TeamFreshness, teamFreshness } from './scope-records.ts';
+import type { TallyRequest } from './team-tallies.ts';
 
 /**
  * Figures for a scope and view (a use case): for a team, service or area, the filters chosen and
@@ -87,6 +87,11 @@ export function viewDimensions(view: DashboardView, area: boolean): readonly Rec
     : VIEW_DIMENSIONS[view];
 }
 
+/** Every field any view splits its figures by: tallies only, kept in memory, never shown. */
+const EVERY_VIEW_DIMENSION: readonly RecordDimension[] = [
+  ...new Set(Object.values(VIEW_DIMENSIONS).flat()),
+];
+
 /** The targets view's tallies: the financial year to date, and to the end of each month so far. */
 function targetRequests(year: number, today: IsoDate, specialist?: string): TallyRequest[] {
   return targetQueries(year, today).map((query) => ({
@@ -112,6 +117,23 @@ function yearEarlierRequests(query: MetricsQuery, specialist?: string): TallyReq
   return earlier
     ? [{ query: earlier, grouping: 'all', ...(specialist ? { specialist } : {}) }]
     : [];
+}
+
+/**
+ * Every tally any view of a period asks of a team at this level: one read of a team's records
+ * makes them all, so the next view asked is answered from memory.
+ */
+export function everyViewRequests(
+  scope: Pick<DashboardScope, 'level' | 'specialist'>,
+  query: MetricsQuery,
+  /** The financial year (its starting year) whose targets the period falls in. */
+  year: number,
+): TallyRequest[] {
+  return [
+    ...figureRequests({ ...scope, dimensions: EVERY_VIEW_DIMENSION }, query),
+    ...targetRequests(year, query.today, scope.specialist),
+    ...yearEarlierRequests(query, scope.specialist),
+  ];
 }
 
 /** The starting year of the financial year holding the date: targets and team sizes are annual. */
@@ -191,11 +213,11 @@ export interface ScopeFigures {
   readonly benchmarks?: readonly Benchmark[];
 }
 
-type FiguresContext = Pick<AppContext, 'database' | 'clock'>;
+type FiguresContext = Pick<AppContext, 'database' | 'clock' | 'teamTallies'>;
 
 /** One column of the benchmarking view: the rates of a set of teams over the period. */
 async function benchmark(
-  { database }: FiguresContext,
+  { database, teamTallies }: FiguresContext,
   name: string,
   teamIds: readonly number[],
   query: MetricsQuery,
@@ -203,8 +225,8 @@ async function benchmark(
 ): Promise<Benchmark> {
   const sized = await teamsWithSize(database, teamIds, year);
   const [metrics, sizedMetrics] = await Promise.all([
-    teamsMetrics(database, teamIds, [{ query, grouping: 'all' }]),
-    teamsMetrics(database, sized, [{ query, grouping: 'all' }]),
+    teamsMetrics(teamTallies, teamIds, [{ query, grouping: 'all' }]),
+    teamsMetrics(teamTallies, sized, [{ query, grouping: 'all' }]),
   ]);
   return {
     name,
@@ -220,7 +242,7 @@ export async function scopeFigures(
   filters: FigureFilters,
   within: Narrowing | undefined,
 ): Promise<ScopeFigures> {
-  const { database, clock } = context;
+  const { database, clock, teamTallies } = context;
   const views = DASHBOARD_VIEWS.filter(
     (view) => view !== 'benchmarking' || scope.benchmarkAreas !== undefined,
   );
@@ -244,32 +266,22 @@ export async function scopeFigures(
     allGroups: scope.level ? scope.groups : [],
     ...(within?.specialist ? { specialist: within.specialist } : {}),
   };
-  const dashboardScope = { ...shape, dimensions: viewDimensions(view, scope.area) };
-  const figureAsks = figureRequests(dashboardScope, query);
-  const earlierAsks = yearEarlierRequests(query, within?.specialist);
+  const figures = await dashboardFigures(
+    teamTallies,
+    { ...shape, dimensions: viewDimensions(view, scope.area) },
+    query,
+    // Whichever view comes next, for this period, from the same read of the records.
+    everyViewRequests(shape, query, year),
+  );
+  const freshness = view === 'freshness' ? await teamFreshness(database, scope.teamIds) : [];
+  const earlierRequests = yearEarlierRequests(query, within?.specialist);
+  const [yearEarlier = null] =
+    earlierRequests.length > 0 ? await teamsMetrics(teamTallies, teamIds, earlierRequests) : [];
   const yearOfPeriod = financialYear(period.from);
   const wholeYear =
     period.from === yearOfPeriod.from &&
     period.to === yearOfPeriod.to &&
     filters.employmentStatus === 'all';
-  const targetAsks =
-    view === 'targets' || wholeYear ? targetRequests(year, today, within?.specialist) : [];
-  // One count over the facts for the figures, the year before and the targets' actuals.
-  const answers = await factTallies(database, teamIds, [
-    ...figureAsks,
-    ...earlierAsks,
-    ...targetAsks,
-  ]);
-  const figures = figuresFromTallies(answers.slice(0, figureAsks.length), dashboardScope, query);
-  const [yearEarlier = null] = summedMetrics(
-    answers.slice(figureAsks.length, figureAsks.length + earlierAsks.length),
-    earlierAsks,
-  );
-  const targetActuals = summedMetrics(
-    answers.slice(figureAsks.length + earlierAsks.length),
-    targetAsks,
-  );
-  const freshness = view === 'freshness' ? await teamFreshness(database, scope.teamIds) : [];
   return {
     view,
     views,
@@ -281,11 +293,15 @@ export async function scopeFigures(
     yearEarlier,
     freshness,
     freshnessCutOff: freshnessCutOff(today),
-    ...(targetAsks.length > 0
+    ...(view === 'targets' || wholeYear
       ? {
           targets: targetProgressOf(
             year,
-            targetActuals,
+            await teamsMetrics(
+              teamTallies,
+              teamIds,
+              targetRequests(year, today, within?.specialist),
+            ),
             // A specialist has no target of their own.
             within?.specialist
               ? new Map()

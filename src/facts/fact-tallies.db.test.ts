@@ -5,6 +5,7 @@ import { testDatabases } from '../../test/support/test-databases.ts';
 import { addDays, type IsoDate } from '../calendar/calendar-date.ts';
 import { type DashboardScope, dashboardFigures } from '../dashboards/dashboard.ts';
 import { derivedRecords, type GroupLevel } from '../dashboards/scope-records.ts';
+import type { TallySource } from '../dashboards/team-tallies.ts';
 import type { Database } from '../database/database.ts';
 import { applyMigrations } from '../database/migrations.ts';
 import { migrate, readMigrations } from '../database/open-database.ts';
@@ -27,6 +28,7 @@ import {
   storedRecords,
   takeTeamData,
 } from '../uploads/upload-store.ts';
+import { factTallies } from './fact-tallies.ts';
 
 /**
  * The figures the database counts from the stored facts against the engine's direct computation
@@ -175,7 +177,12 @@ for (const testDatabase of testDatabases()) {
     }
 
     async function assertSameFigures(scope: DashboardScope, query: MetricsQuery) {
-      const fast = await dashboardFigures(database, scope, query);
+      // Every call counted afresh from the facts: nothing kept between calls.
+      const fromFacts: TallySource = {
+        tallies: (teams, requests) => factTallies(database, teams, requests),
+        scopeState: (_key, create) => create(),
+      };
+      const fast = await dashboardFigures(fromFacts, scope, query);
       const engine = await engineFigures(scope, query);
       assert.deepEqual(fast.total, engine.total, 'total');
       assert.deepEqual(

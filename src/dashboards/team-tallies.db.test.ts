@@ -1,0 +1,366 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setImmediate } from 'node:timers/promises';
+import fc from 'fast-check';
+import { testDatabases } from '../../test/support/test-databases.ts';
+import { referral } from '../../test/support/test-referrals.ts';
+import { addDays, type IsoDate } from '../calendar/calendar-date.ts';
+import type { Database, Queryable } from '../database/database.ts';
+import { applyMigrations } from '../database/migrations.ts';
+import { readMigrations } from '../database/open-database.ts';
+import {
+  breakdownBy,
+  breakdownByTime,
+  groupByRecordField,
+  RECORD_DIMENSIONS,
+} from '../metrics/breakdowns.ts';
+import { computeMetrics, emptyTally, type MetricsQuery, recordsIn } from '../metrics/compute.ts';
+import type { DerivedRecord } from '../metrics/derive.ts';
+import type { ReferralRecord } from '../referrals/referral-record.ts';
+import { generateReferralRecords } from '../synthetic/referral-records.ts';
+import { compareWithStored } from '../uploads/compare-upload.ts';
+import {
+  recordsToSaveOf,
+  rollBackTo,
+  saveUpload,
+  storedRecords,
+  takeTeamData,
+} from '../uploads/upload-store.ts';
+import { type DashboardScope, dashboardFigures } from './dashboard.ts';
+import { derivedRecords, type GroupLevel } from './scope-records.ts';
+import { TeamTallies } from './team-tallies.ts';
+
+/**
+ * The fast path (team tallies kept by data version, added up) against the engine's direct
+ * computation over every record, for arbitrary periods, as-at dates and filters.
+ */
+
+const TODAY: IsoDate = '2026-06-01';
+const FIRST_DAY: IsoDate = '2021-01-01';
+const TEAMS = 5;
+const SERVICE_OF_TEAM_INDEX = [0, 0, 1, 1, 2];
+
+const dayOffset = fc.integer({ min: 0, max: 2000 });
+const arbitraryQuery = fc
+  .record({
+    from: dayOffset,
+    length: fc.integer({ min: 0, max: 500 }),
+    today: fc.integer({ min: -400, max: 400 }),
+    employmentStatus: fc.constantFrom('all', 'out-of-work', 'in-work') as fc.Arbitrary<
+      MetricsQuery['employmentStatus']
+    >,
+  })
+  .map(
+    ({ from, length, today, employmentStatus }): MetricsQuery => ({
+      from: addDays(FIRST_DAY, from),
+      to: addDays(FIRST_DAY, from + length),
+      today: addDays(TODAY, today),
+      employmentStatus,
+    }),
+  );
+
+/** Counts the queries that read records, to see which teams were read again. */
+function countingReads(database: Database) {
+  const teamsRead: number[][] = [];
+  const counting: Queryable = {
+    runScript: (sql) => database.runScript(sql),
+    query(sql, parameters) {
+      if (sql.includes('FROM referral ')) {
+        teamsRead.push(String(parameters?.[0]).replace(/[{}]/g, '').split(',').map(Number));
+      }
+      return database.query(sql, parameters);
+    },
+  };
+  return { counting, teamsRead };
+}
+
+for (const testDatabase of testDatabases()) {
+  describe(`team tallies against the engine (${testDatabase.driver})`, () => {
+    let database: Database;
+    const teamIds: number[] = [];
+    const serviceOf = new Map<number, number>();
+    let accountId = 0;
+
+    async function upload(teamId: number, records: readonly ReferralRecord[]) {
+      await database.transaction(async (transaction) => {
+        await takeTeamData(transaction, teamId, null);
+        await saveUpload(transaction, {
+          teamId,
+          accountId,
+          fileNames: ['generated.csv'],
+          ...recordsToSaveOf(compareWithStored(await storedRecords(transaction, teamId), records)),
+          now: new Date('2026-06-01T10:00:00Z'),
+        });
+      });
+    }
+
+    before(async () => {
+      database = await testDatabase.open();
+      await applyMigrations(database, readMigrations());
+      const [account] = await database.query<{ id: number }>(
+        "INSERT INTO account (email, name) VALUES ('tl@nhs.net', 'TL') RETURNING id",
+      );
+      accountId = account?.id ?? 0;
+      const icss = await database.query<{ id: number }>('SELECT id FROM ics ORDER BY id LIMIT 3');
+      const services: number[] = [];
+      for (const name of ['North', 'South', 'West']) {
+        const [service] = await database.query<{ id: number }>(
+          'INSERT INTO service (name) VALUES ($1) RETURNING id',
+          [name],
+        );
+        services.push(service?.id ?? 0);
+      }
+      for (let index = 0; index < TEAMS; index++) {
+        const serviceId = services[SERVICE_OF_TEAM_INDEX[index] ?? 0] ?? 0;
+        const [team] = await database.query<{ id: number }>(
+          'INSERT INTO team (service_id, ics_id, name) VALUES ($1, $2, $3) RETURNING id',
+          [serviceId, icss[index % icss.length]?.id ?? 0, `Team ${index}`],
+        );
+        const teamId = team?.id ?? 0;
+        teamIds.push(teamId);
+        serviceOf.set(teamId, serviceId);
+        await upload(
+          teamId,
+          generateReferralRecords({ rows: 120, seed: 40 + index, today: TODAY, years: 5 }),
+        );
+      }
+    });
+    after(() => database.close());
+
+    /** The engine straight over every record the database holds for the scope. */
+    async function engineFigures(scope: DashboardScope, query: MetricsQuery) {
+      const byTeam = [];
+      for (const teamId of scope.teamIds) {
+        byTeam.push({ teamId, derived: await derivedRecords(database, [teamId]) });
+      }
+      const chosen = byTeam.map(({ teamId, derived }) => ({
+        teamId,
+        derived: derived.filter(
+          (derived) => !scope.specialist || derived.record.specialist === scope.specialist,
+        ),
+      }));
+      const all = chosen.flatMap(({ derived }) => derived);
+      const groupOf = new Map<DerivedRecord, string>(
+        chosen.flatMap(({ teamId, derived }) =>
+          derived.map((record) => [record, scope.groupOfTeam(teamId)] as const),
+        ),
+      );
+      const groups =
+        scope.level === null
+          ? new Map()
+          : breakdownBy(
+              all,
+              query,
+              scope.level === 'specialist'
+                ? groupByRecordField('specialist')
+                : (derived) => groupOf.get(derived) ?? '',
+            );
+      return {
+        total: computeMetrics(all, query),
+        groups: [
+          ...scope.allGroups,
+          ...[...groups.keys()].filter((group) => !scope.allGroups.includes(group)),
+        ].map((group) => ({ group, metrics: groups.get(group) ?? computeMetrics([], query) })),
+        months: breakdownByTime(all, query, 'month'),
+        byDimension: new Map(
+          scope.dimensions.map((dimension) => [
+            dimension,
+            breakdownBy(all, query, groupByRecordField(dimension)),
+          ]),
+        ),
+        specialistsHoldingCaseload: chosen.reduce(
+          (sum, { derived }) =>
+            sum + Object.keys(computeMetrics(derived, query).caseloadPerSpecialist).length,
+          0,
+        ),
+      };
+    }
+
+    function scopeAt(level: GroupLevel | null, teams: readonly number[], specialist?: string) {
+      const groupOfTeam =
+        level === 'service' ? (teamId: number) => String(serviceOf.get(teamId)) : String;
+      return {
+        teamIds: teams,
+        level,
+        groupOfTeam,
+        allGroups:
+          level === 'service' || level === 'team' ? [...new Set(teams.map(groupOfTeam))] : [],
+        ...(specialist ? { specialist } : {}),
+        dimensions: RECORD_DIMENSIONS,
+      } satisfies DashboardScope;
+    }
+
+    async function assertSameFigures(
+      tallies: TeamTallies,
+      scope: DashboardScope,
+      query: MetricsQuery,
+    ) {
+      const fast = await dashboardFigures(tallies, scope, query);
+      const engine = await engineFigures(scope, query);
+      assert.deepEqual(fast.total, engine.total, 'total');
+      assert.deepEqual(
+        [...fast.groups].sort((a, b) => a.group.localeCompare(b.group)),
+        [...engine.groups].sort((a, b) => a.group.localeCompare(b.group)),
+        'groups',
+      );
+      assert.deepEqual(fast.months, engine.months, 'months');
+      assert.deepEqual(fast.byDimension, engine.byDimension, 'by field of the record');
+      assert.equal(fast.specialistsHoldingCaseload, engine.specialistsHoldingCaseload);
+    }
+
+    it('gives every figure the engine gives, at every level, for arbitrary periods', async () => {
+      const tallies = new TeamTallies(database, 10_000);
+      const scopes = [
+        scopeAt('service', teamIds),
+        scopeAt('team', teamIds.slice(0, 2)),
+        scopeAt('specialist', [teamIds[2] ?? 0]),
+        scopeAt(null, [teamIds[3] ?? 0], 'AB'),
+      ];
+      await fc.assert(
+        fc.asyncProperty(arbitraryQuery, fc.constantFrom(...scopes), async (query, scope) => {
+          await assertSameFigures(tallies, scope, query);
+          // Asked again, from what is kept: the same again.
+          await assertSameFigures(tallies, scope, query);
+        }),
+        { numRuns: 25, seed: 8 },
+      );
+    });
+
+    it('reads again only the team whose data changed, and then gives the new figures', async () => {
+      const { counting, teamsRead } = countingReads(database);
+      const tallies = new TeamTallies(counting, 10_000);
+      const scope = scopeAt('service', teamIds);
+      const query: MetricsQuery = {
+        from: '2025-04-01',
+        to: '2026-03-31',
+        today: TODAY,
+        employmentStatus: 'all',
+      };
+      await assertSameFigures(tallies, scope, query);
+      assert.deepEqual(teamsRead.flat().sort(), [...teamIds].sort());
+      teamsRead.length = 0;
+      await assertSameFigures(tallies, scope, query);
+      assert.deepEqual(teamsRead, [], 'nothing read while no data changed');
+
+      const changed = teamIds[1] ?? 0;
+      await upload(
+        changed,
+        generateReferralRecords({ rows: 90, seed: 99, today: TODAY, years: 2 }),
+      );
+      await assertSameFigures(tallies, scope, query);
+      assert.deepEqual(teamsRead, [[changed]]);
+
+      // Rolled back to its first upload: its later records leave every sum they were added to.
+      await database.transaction(async (transaction) => {
+        const [first] = await transaction.query<{ id: number }>(
+          'SELECT min(id) AS id FROM upload WHERE team_id = $1',
+          [changed],
+        );
+        await takeTeamData(transaction, changed, null);
+        await rollBackTo(transaction, changed, first?.id ?? 0, accountId, new Date());
+      });
+      await assertSameFigures(tallies, scope, query);
+      await assertSameFigures(tallies, scopeAt('team', teamIds), query);
+    });
+
+    it('keeps no more tallies than it is allowed', async () => {
+      // Each team holds 20 tallies for this query (the period, 7 months, 12 fields): room for 2.
+      const tallies = new TeamTallies(database, 50);
+      await assertSameFigures(tallies, scopeAt('service', teamIds), {
+        from: '2024-01-15',
+        to: '2024-07-20',
+        today: TODAY,
+        employmentStatus: 'all',
+      });
+      assert.equal(tallies.size, 40);
+    });
+  });
+}
+
+describe('team tallies while uploads land', () => {
+  /** A database of teams with one record each, where team `changing` gains a record at version 2. */
+  function changingDatabase(changing: number) {
+    const state = { version: 1, onRecordsRead: null as (() => void) | null };
+    const recordsAt = (version: number): ReferralRecord[] =>
+      version === 1
+        ? [referral({ referralDate: '2025-05-01' })]
+        : [referral({ referralDate: '2025-05-01' }), referral({ referralDate: '2025-05-02' })];
+    const database: Queryable = {
+      async query<Row extends object>(sql: string, parameters: readonly unknown[] = []) {
+        const ids = String(parameters[0]).slice(1, -1).split(',').map(Number);
+        const versionOf = (id: number) => (id === changing ? state.version : 1);
+        if (sql.includes('data_version')) {
+          return ids.map((id) => ({ id, version: versionOf(id) })) as unknown as Row[];
+        }
+        const rows = ids.flatMap((id) =>
+          recordsAt(versionOf(id)).map((record) => ({ teamId: id, record })),
+        );
+        const hook = state.onRecordsRead;
+        state.onRecordsRead = null;
+        hook?.();
+        return rows as unknown as Row[];
+      },
+      async runScript() {},
+    };
+    return { database, state };
+  }
+  const query: MetricsQuery = {
+    from: '2025-04-01',
+    to: '2026-03-31',
+    today: '2025-06-01',
+    employmentStatus: 'all',
+  };
+  const year = { query, grouping: 'all' } as const;
+  const may = {
+    query: { ...query, from: '2025-05-01', to: '2025-05-31' },
+    grouping: 'all',
+  } as const;
+
+  it('never keeps tallies of older records under a newer version', async () => {
+    const { database, state } = changingDatabase(3);
+    const tallies = new TeamTallies(database, 1_000_000);
+    let teamPage: Promise<unknown> = Promise.resolve();
+    // England's teams are read at version 1; then team 3's upload lands and its own page, asking
+    // another view, keeps version 2 before England's tally reaches team 3.
+    state.onRecordsRead = () => {
+      state.version = 2;
+      teamPage = tallies.tallies([3], [may]);
+    };
+    await tallies.tallies([1, 2, 3], [year]);
+    await teamPage;
+    const [answer] = await tallies.tallies([3], [year]);
+    assert.equal(recordsIn(answer?.get(3)?.get('all') ?? emptyTally()), 2);
+  });
+
+  it('reads each team once when two callers ask for the same teams at once', async () => {
+    const { database } = changingDatabase(0);
+    const tallies = new TeamTallies(database, 1_000_000);
+    const teams = Array.from({ length: 200 }, (_, index) => index + 1);
+    const [first, second] = await Promise.all([
+      tallies.tallies(teams, [year]),
+      tallies.tallies(teams, [year]),
+    ]);
+    // The second waits for the first's reads in progress, and skips what it has kept.
+    assert.equal(tallies.teamsRead, teams.length);
+    assert.equal(first?.[0]?.size, teams.length);
+    assert.deepEqual(second, first);
+  });
+
+  it('one read serves a page and a warm-up asking more views of the same teams at once', async () => {
+    const { database } = changingDatabase(0);
+    const tallies = new TeamTallies(database, 1_000_000);
+    const teams = Array.from({ length: 300 }, (_, index) => index + 1);
+    // The warm-up asks both views; the page, arriving after its first batch, asks one.
+    const warmUp = tallies.tallies(teams, [year, may]);
+    await setImmediate();
+    const page = await tallies.tallies(teams, [year]);
+    await warmUp;
+    assert.equal(tallies.teamsRead, teams.length);
+    assert.equal(page[0]?.size, teams.length);
+    for (const answer of page[0]?.values() ?? []) {
+      assert.equal(recordsIn(answer.get('all') ?? emptyTally()), 1);
+    }
+    await tallies.tallies(teams, [may]);
+    assert.equal(tallies.teamsRead, teams.length, 'the other view was kept for every team');
+  });
+});
