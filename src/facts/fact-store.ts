@@ -63,18 +63,20 @@ export async function writeFacts(
 ): Promise<void> {
   for (let start = 0; start < factsJson.length; start += FACTS_PER_STATEMENT) {
     const batch = `[${factsJson.slice(start, start + FACTS_PER_STATEMENT).join(',')}]`;
+    // One statement, so the batch is parsed once. Its parts share one snapshot: the jobs deleted
+    // are the record's old ones, never those inserted beside them.
     await transaction.query(
-      `DELETE FROM referral_fact WHERE referral_id IN (SELECT r.id FROM ${FACTS_OF_BATCH})`,
-      [teamId, batch],
-    );
-    await transaction.query(
-      `INSERT INTO referral_fact (referral_id, team_id, ${FACT_NAMES})
-       SELECT r.id, r.team_id, ${FACT_COLUMNS.map(([name]) => `f.${name}`).join(', ')} FROM ${FACTS_OF_BATCH}`,
-      [teamId, batch],
-    );
-    await transaction.query(
-      `INSERT INTO job_fact (referral_id, start_date, end_date, hours_per_week)
-       SELECT r.id, j.start_date, j.end_date, j.hours_per_week FROM ${FACTS_OF_BATCH}
+      `WITH f AS MATERIALIZED (SELECT r.id AS referral_id, r.team_id, f.* FROM ${FACTS_OF_BATCH}),
+            old_jobs AS (DELETE FROM job_fact WHERE referral_id IN (SELECT referral_id FROM f)),
+            facts AS (
+              INSERT INTO referral_fact (referral_id, team_id, ${FACT_NAMES})
+              SELECT referral_id, team_id, ${FACT_NAMES} FROM f
+              ON CONFLICT (referral_id) DO UPDATE SET ${FACT_COLUMNS.map(
+                ([name]) => `${name} = EXCLUDED.${name}`,
+              ).join(', ')}
+            )
+       INSERT INTO job_fact (referral_id, start_date, end_date, hours_per_week)
+       SELECT f.referral_id, j.start_date, j.end_date, j.hours_per_week FROM f
         CROSS JOIN LATERAL jsonb_to_recordset(f.jobs) AS j(start_date date, end_date date, hours_per_week numeric)`,
       [teamId, batch],
     );

@@ -220,12 +220,37 @@ for (const testDatabase of testDatabases()) {
       };
       const changed = teamIds[1] ?? 0;
       // Changed records (the same clients and dates, other values) and new ones.
-      await upload(
-        changed,
-        generateReferralRecords({ rows: 90, seed: 99, today: TODAY, years: 2 }),
-      );
+      const stored = [...(await storedRecords(database, changed)).values()];
+      await upload(changed, [
+        ...stored.slice(0, 60).map(
+          (record, index): ReferralRecord =>
+            index % 2 === 0
+              ? // A job taken away, the discharge undone: its old job facts must go.
+                { ...record, jobs: record.jobs.slice(1), dischargeDate: null }
+              : {
+                  ...record,
+                  jobs: [
+                    ...record.jobs,
+                    {
+                      startDate: addDays(record.referralDate, 30),
+                      endDate: null,
+                      hoursPerWeek: 20,
+                      sector: null,
+                      occupation: null,
+                      preferenceMet: null,
+                    },
+                  ],
+                },
+        ),
+        ...generateReferralRecords({ rows: 90, seed: 99, today: TODAY, years: 2 }),
+      ]);
       await assertSameFigures(scope, query);
       await assertSameFigures(scopeAt('specialist', [changed]), query);
+      const [overlap] = await database.query<{ changed: number }>(
+        'SELECT changed_count AS changed FROM upload WHERE team_id = $1 ORDER BY id DESC LIMIT 1',
+        [changed],
+      );
+      assert.ok((overlap?.changed ?? 0) > 0, 'the second upload changed some records');
 
       const [someone] = await database.query<{ id: number }>(
         'SELECT r.id FROM referral r JOIN job_fact j ON j.referral_id = r.id WHERE r.team_id = $1 LIMIT 1',
@@ -254,6 +279,14 @@ for (const testDatabase of testDatabases()) {
         'SELECT (SELECT count(*) FROM referral_fact) AS facts, (SELECT count(*) FROM referral) AS records',
       );
       assert.equal(counts?.facts, counts?.records, 'one fact row per record, none left behind');
+      const [jobs] = await database.query<{ jobs: number }>(
+        'SELECT count(*) AS jobs FROM job_fact',
+      );
+      const countedJobs = (await derivedRecords(database, teamIds)).reduce(
+        (sum, derived) => sum + derived.countedJobs.length,
+        0,
+      );
+      assert.equal(jobs?.jobs, countedJobs, "a changed record's old jobs are gone");
     });
 
     it('derives the facts of records saved before there were facts, once', async () => {
