@@ -37,6 +37,18 @@ for (const testDatabase of testDatabases()) {
       });
     });
 
+    it('counts a hit in a window another server started with its clock far ahead', async () => {
+      const ahead = later(200 * 24 * 3_600_000);
+      await countHit(database, 'GET /api/v1/metrics 10.0.0.9', ahead, 60_000);
+      // 200 days in milliseconds is more than an int holds: never a database error.
+      assert.deepEqual(await countHit(database, 'GET /api/v1/metrics 10.0.0.9', start, 60_000), {
+        hits: 2,
+        ttl: 200 * 24 * 3_600_000 + 60_000,
+      });
+      await database.query('DELETE FROM rate_limit_window');
+      await countHit(database, 'POST /sign-in 10.0.0.1', later(60_000), 60_000);
+    });
+
     it('stores no key, only its hash, and forgets windows that have ended', async () => {
       const rows = await database.query<{ key_hash: string }>(
         'SELECT key_hash FROM rate_limit_window',

@@ -14,7 +14,10 @@ export interface WindowCount {
   readonly ttl: number;
 }
 
-/** Counts a hit for `key`, starting a window of `windowMilliseconds` if none is running. */
+/**
+ * Counts a hit for `key`, starting a window of `windowMilliseconds` if none is running. The time
+ * left is a bigint: a window started by a server whose clock runs ahead must not overflow it.
+ */
 export async function countHit(
   database: Queryable,
   key: string,
@@ -29,7 +32,7 @@ export async function countHit(
        hits = CASE WHEN rate_limit_window.window_ends_at <= $2 THEN 1 ELSE rate_limit_window.hits + 1 END,
        window_ends_at = CASE WHEN rate_limit_window.window_ends_at <= $2
                              THEN EXCLUDED.window_ends_at ELSE rate_limit_window.window_ends_at END
-     RETURNING hits, round(extract(epoch FROM window_ends_at - $2) * 1000)::int AS ttl`,
+     RETURNING hits, round(extract(epoch FROM window_ends_at - $2) * 1000)::bigint AS ttl`,
     [keyHash, now, Math.round(windowMilliseconds)],
   );
   return row ?? { hits: 1, ttl: windowMilliseconds };
