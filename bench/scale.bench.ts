@@ -3,12 +3,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { londonToday } from '../src/calendar/london-today.ts';
 import { readConfig } from '../src/config/config.ts';
-import { figureRequests, summedMetrics, teamsMetrics } from '../src/dashboards/dashboard.ts';
+import { figureRequests, teamsMetrics } from '../src/dashboards/dashboard.ts';
 import { type PeriodPreset, resolvePeriod } from '../src/dashboards/period.ts';
 import { DASHBOARD_VIEWS } from '../src/dashboards/scope-figures.ts';
 import { warmFigures } from '../src/dashboards/warm-figures.ts';
 import { factTallies } from '../src/facts/fact-tallies.ts';
-import type { MetricsQuery, MetricsResult } from '../src/metrics/compute.ts';
+import {
+  type MetricsQuery,
+  type MetricsResult,
+  metricsFromTally,
+  sumTallies,
+} from '../src/metrics/compute.ts';
 import { ALL_COUNTS } from '../src/metrics/definitions.ts';
 import { composeApp } from '../src/server/composition-root.ts';
 import { writeXlsx } from '../src/spreadsheet/xlsx/xlsx-writer.ts';
@@ -164,12 +169,24 @@ try {
   // team, summed. A few runs only: each takes seconds.
   const teamIds = data.teams.map((team) => team.id);
   for (const { preset, period } of periods) {
-    const query: MetricsQuery = { from: period.from, to: period.to, today, employmentStatus: 'all' };
+    const query: MetricsQuery = {
+      from: period.from,
+      to: period.to,
+      today,
+      employmentStatus: 'all',
+    };
     const requests = figureRequests({ level: 'service', dimensions: [] }, query);
     let total: MetricsResult | undefined;
-    const timing = await timed(async () => {
-      [total] = summedMetrics(await factTallies(database, teamIds, requests), requests);
-    }, Math.min(REQUESTS, 3));
+    const timing = await timed(
+      async () => {
+        const [period] = await factTallies(database, teamIds, requests);
+        total = metricsFromTally(
+          sumTallies([...(period?.values() ?? [])].flatMap((groups) => [...groups.values()])),
+          query,
+        );
+      },
+      Math.min(REQUESTS, 3),
+    );
     const [ours] = await teamsMetrics(services.teamTallies, teamIds, [{ query, grouping: 'all' }]);
     if (ALL_COUNTS.some((name) => total?.[name] !== ours?.[name])) {
       throw new Error(`the facts' SQL and the kept tallies differ (${preset})`);

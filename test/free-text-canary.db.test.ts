@@ -91,9 +91,10 @@ for (const testDatabase of testDatabases()) {
       const checked = await leader.postFiles(`/teams/${orgs.teamA1}/upload`, [
         { name: 'team.xlsx', bytes },
       ]);
-      checkPage = (await leader.get(checked.headers.location as string)).body;
+      // Waited for as a browser waits: a loaded machine checks and saves more slowly.
+      checkPage = (await leader.whenUploadFinished(checked.headers.location as string)).body;
       const confirmed = await leader.post(checked.headers.location as string);
-      const saved = await leader.get(confirmed.headers.location as string);
+      const saved = await leader.whenUploadFinished(confirmed.headers.location as string);
       assert.match(saved.headers.location as string, /\/upload\/done\/\d+$/, 'the upload is saved');
     });
     after(() => web.close());
