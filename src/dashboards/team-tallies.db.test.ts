@@ -7,7 +7,8 @@ import { referral } from '../../test/support/test-referrals.ts';
 import { addDays, type IsoDate } from '../calendar/calendar-date.ts';
 import type { Database, Queryable } from '../database/database.ts';
 import { applyMigrations } from '../database/migrations.ts';
-import { readMigrations } from '../database/open-database.ts';
+import { migrate, readMigrations } from '../database/open-database.ts';
+import { factTallies } from '../facts/fact-tallies.ts';
 import {
   breakdownBy,
   breakdownByTime,
@@ -21,6 +22,7 @@ import { generateReferralRecords } from '../synthetic/referral-records.ts';
 import { compareWithStored } from '../uploads/compare-upload.ts';
 import {
   recordsToSaveOf,
+  removeRecord,
   rollBackTo,
   saveUpload,
   storedRecords,
@@ -28,11 +30,13 @@ import {
 } from '../uploads/upload-store.ts';
 import { type DashboardScope, dashboardFigures } from './dashboard.ts';
 import { derivedRecords, type GroupLevel } from './scope-records.ts';
-import { TeamTallies } from './team-tallies.ts';
+import { type TallySource, TeamTallies } from './team-tallies.ts';
 
 /**
- * The fast path (team tallies kept by data version, added up) against the engine's direct
- * computation over every record, for arbitrary periods, as-at dates and filters.
+ * The fast path (team tallies kept by data version, added up) and the counting of the stored
+ * facts in SQL (src/facts/fact-tallies.ts) against the engine's direct computation over every
+ * record, for arbitrary periods, as-at dates, filters and splits, at every level, before and after
+ * uploads, a removal and a roll-back, and for records saved before facts existed.
  */
 
 const TODAY: IsoDate = '2026-06-01';
@@ -75,7 +79,7 @@ function countingReads(database: Database) {
 }
 
 for (const testDatabase of testDatabases()) {
-  describe(`team tallies against the engine (${testDatabase.driver})`, () => {
+  describe(`team tallies and the facts' SQL against the engine (${testDatabase.driver})`, () => {
     let database: Database;
     const teamIds: number[] = [];
     const serviceOf = new Map<number, number>();
@@ -190,8 +194,14 @@ for (const testDatabase of testDatabases()) {
       } satisfies DashboardScope;
     }
 
+    /** Every call counted afresh by the facts' SQL (docs/FACTS.md): nothing kept between calls. */
+    const fromFacts = (): TallySource => ({
+      tallies: (teams, requests) => factTallies(database, teams, requests),
+      scopeState: (_key, create) => create(),
+    });
+
     async function assertSameFigures(
-      tallies: TeamTallies,
+      tallies: TallySource,
       scope: DashboardScope,
       query: MetricsQuery,
     ) {
@@ -273,6 +283,119 @@ for (const testDatabase of testDatabases()) {
         employmentStatus: 'all',
       });
       assert.equal(tallies.size, 40);
+    });
+
+    it("the facts' SQL gives every figure the engine gives, at every level, for any period", async () => {
+      const scopes = [
+        scopeAt('service', teamIds),
+        scopeAt('team', teamIds.slice(0, 2)),
+        scopeAt('specialist', [teamIds[2] ?? 0]),
+        scopeAt(null, [teamIds[3] ?? 0], 'AB'),
+      ];
+      await fc.assert(
+        fc.asyncProperty(arbitraryQuery, fc.constantFrom(...scopes), (query, scope) =>
+          assertSameFigures(fromFacts(), scope, query),
+        ),
+        { numRuns: 30, seed: 8 },
+      );
+    });
+
+    it("the facts' SQL gives the new figures at once after an upload, a removal and a roll-back", async () => {
+      const scope = scopeAt('service', teamIds);
+      const query: MetricsQuery = {
+        from: '2025-04-01',
+        to: '2026-03-31',
+        today: TODAY,
+        employmentStatus: 'all',
+      };
+      const changed = teamIds[1] ?? 0;
+      // Changed records (the same clients and dates, other values) and new ones.
+      const stored = [...(await storedRecords(database, changed)).values()];
+      await upload(changed, [
+        ...stored.slice(0, 60).map(
+          (record, index): ReferralRecord =>
+            index % 2 === 0
+              ? // A job taken away, the discharge undone: its old job facts must go.
+                { ...record, jobs: record.jobs.slice(1), dischargeDate: null }
+              : {
+                  ...record,
+                  jobs: [
+                    ...record.jobs,
+                    {
+                      startDate: addDays(record.referralDate, 30),
+                      endDate: null,
+                      hoursPerWeek: 20,
+                      sector: null,
+                      occupation: null,
+                      preferenceMet: null,
+                    },
+                  ],
+                },
+        ),
+        ...generateReferralRecords({ rows: 90, seed: 99, today: TODAY, years: 2 }),
+      ]);
+      await assertSameFigures(fromFacts(), scope, query);
+      await assertSameFigures(fromFacts(), scopeAt('specialist', [changed]), query);
+      const [overlap] = await database.query<{ changed: number }>(
+        'SELECT changed_count AS changed FROM upload WHERE team_id = $1 ORDER BY id DESC LIMIT 1',
+        [changed],
+      );
+      assert.ok((overlap?.changed ?? 0) > 0, 'the second upload changed some records');
+
+      const [someone] = await database.query<{ id: number }>(
+        'SELECT r.id FROM referral r JOIN job_fact j ON j.referral_id = r.id WHERE r.team_id = $1 LIMIT 1',
+        [changed],
+      );
+      await database.transaction(async (transaction) => {
+        await takeTeamData(transaction, changed, null);
+        assert.ok(
+          await removeRecord(transaction, changed, someone?.id ?? 0, accountId, new Date()),
+        );
+      });
+      await assertSameFigures(fromFacts(), scope, query);
+
+      // Rolled back to its first upload: its later records leave every figure they were in.
+      await database.transaction(async (transaction) => {
+        const [first] = await transaction.query<{ id: number }>(
+          'SELECT min(id) AS id FROM upload WHERE team_id = $1',
+          [changed],
+        );
+        await takeTeamData(transaction, changed, null);
+        await rollBackTo(transaction, changed, first?.id ?? 0, accountId, new Date());
+      });
+      await assertSameFigures(fromFacts(), scope, query);
+      await assertSameFigures(fromFacts(), scopeAt('team', teamIds), query);
+      const [counts] = await database.query<{ facts: number; records: number }>(
+        'SELECT (SELECT count(*) FROM referral_fact) AS facts, (SELECT count(*) FROM referral) AS records',
+      );
+      assert.equal(counts?.facts, counts?.records, 'one fact row per record, none left behind');
+      const [jobs] = await database.query<{ jobs: number }>(
+        'SELECT count(*) AS jobs FROM job_fact',
+      );
+      const countedJobs = (await derivedRecords(database, teamIds)).reduce(
+        (sum, derived) => sum + derived.countedJobs.length,
+        0,
+      );
+      assert.equal(jobs?.jobs, countedJobs, "a changed record's old jobs are gone");
+    });
+
+    it('derives the facts of records saved before there were facts, once', async () => {
+      const scope = scopeAt('team', teamIds);
+      const query: MetricsQuery = {
+        from: '2023-05-03',
+        to: '2026-02-11',
+        today: TODAY,
+        employmentStatus: 'out-of-work',
+      };
+      // As a database migrated to 0016 holds them: records, no facts, the teams marked.
+      await database.query('DELETE FROM referral_fact');
+      await database.query('UPDATE team SET facts_missing = true WHERE record_count > 0');
+      await migrate(database);
+      const [left] = await database.query<{ teams: number }>(
+        'SELECT count(*) AS teams FROM team WHERE facts_missing',
+      );
+      assert.equal(left?.teams, 0);
+      await assertSameFigures(fromFacts(), scope, query);
     });
   });
 }

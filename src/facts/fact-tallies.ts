@@ -20,7 +20,7 @@ import { SUSTAINMENT_WEEKS } from '../metrics/derive.ts';
  * Not yet what the dashboards read: pairing every fact with every request costs about 6 µs a pair
  * on PostgreSQL, so England's overview (13 requests over 100 000 facts) takes 12 s where the
  * team tallies kept in memory answer in milliseconds. It is the counting the facts issue builds
- * its pre-counted figures on, checked against the engine (fact-tallies.db.test.ts).
+ * its pre-counted figures on, checked against the engine (src/dashboards/team-tallies.db.test.ts).
  */
 
 /** The fact column of each field a dashboard splits by. */
