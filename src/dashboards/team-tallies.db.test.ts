@@ -8,7 +8,7 @@ import { addDays, type IsoDate } from '../calendar/calendar-date.ts';
 import type { Database, Queryable } from '../database/database.ts';
 import { applyMigrations } from '../database/migrations.ts';
 import { migrate, readMigrations } from '../database/open-database.ts';
-import { factTallies } from '../facts/fact-tallies.ts';
+import { factTallySource } from '../facts/fact-tallies.ts';
 import {
   breakdownBy,
   breakdownByTime,
@@ -194,11 +194,13 @@ for (const testDatabase of testDatabases()) {
       } satisfies DashboardScope;
     }
 
-    /** Every call counted afresh by the facts' SQL (docs/FACTS.md): nothing kept between calls. */
-    const fromFacts = (): TallySource => ({
-      tallies: (teams, requests) => factTallies(database, teams, requests),
-      scopeState: (_key, create) => create(),
-    });
+    /** A scope at each level: a service's teams, two teams, one team's specialists, one specialist. */
+    const everyLevel = () => [
+      scopeAt('service', teamIds),
+      scopeAt('team', teamIds.slice(0, 2)),
+      scopeAt('specialist', [teamIds[2] ?? 0]),
+      scopeAt(null, [teamIds[3] ?? 0], 'AB'),
+    ];
 
     async function assertSameFigures(
       tallies: TallySource,
@@ -220,12 +222,7 @@ for (const testDatabase of testDatabases()) {
 
     it('gives every figure the engine gives, at every level, for arbitrary periods', async () => {
       const tallies = new TeamTallies(database, 10_000);
-      const scopes = [
-        scopeAt('service', teamIds),
-        scopeAt('team', teamIds.slice(0, 2)),
-        scopeAt('specialist', [teamIds[2] ?? 0]),
-        scopeAt(null, [teamIds[3] ?? 0], 'AB'),
-      ];
+      const scopes = everyLevel();
       await fc.assert(
         fc.asyncProperty(arbitraryQuery, fc.constantFrom(...scopes), async (query, scope) => {
           await assertSameFigures(tallies, scope, query);
@@ -286,15 +283,10 @@ for (const testDatabase of testDatabases()) {
     });
 
     it("the facts' SQL gives every figure the engine gives, at every level, for any period", async () => {
-      const scopes = [
-        scopeAt('service', teamIds),
-        scopeAt('team', teamIds.slice(0, 2)),
-        scopeAt('specialist', [teamIds[2] ?? 0]),
-        scopeAt(null, [teamIds[3] ?? 0], 'AB'),
-      ];
+      const scopes = everyLevel();
       await fc.assert(
         fc.asyncProperty(arbitraryQuery, fc.constantFrom(...scopes), (query, scope) =>
-          assertSameFigures(fromFacts(), scope, query),
+          assertSameFigures(factTallySource(database), scope, query),
         ),
         { numRuns: 30, seed: 8 },
       );
@@ -334,8 +326,8 @@ for (const testDatabase of testDatabases()) {
         ),
         ...generateReferralRecords({ rows: 90, seed: 99, today: TODAY, years: 2 }),
       ]);
-      await assertSameFigures(fromFacts(), scope, query);
-      await assertSameFigures(fromFacts(), scopeAt('specialist', [changed]), query);
+      await assertSameFigures(factTallySource(database), scope, query);
+      await assertSameFigures(factTallySource(database), scopeAt('specialist', [changed]), query);
       const [overlap] = await database.query<{ changed: number }>(
         'SELECT changed_count AS changed FROM upload WHERE team_id = $1 ORDER BY id DESC LIMIT 1',
         [changed],
@@ -352,7 +344,7 @@ for (const testDatabase of testDatabases()) {
           await removeRecord(transaction, changed, someone?.id ?? 0, accountId, new Date()),
         );
       });
-      await assertSameFigures(fromFacts(), scope, query);
+      await assertSameFigures(factTallySource(database), scope, query);
 
       // Rolled back to its first upload: its later records leave every figure they were in.
       await database.transaction(async (transaction) => {
@@ -363,8 +355,8 @@ for (const testDatabase of testDatabases()) {
         await takeTeamData(transaction, changed, null);
         await rollBackTo(transaction, changed, first?.id ?? 0, accountId, new Date());
       });
-      await assertSameFigures(fromFacts(), scope, query);
-      await assertSameFigures(fromFacts(), scopeAt('team', teamIds), query);
+      await assertSameFigures(factTallySource(database), scope, query);
+      await assertSameFigures(factTallySource(database), scopeAt('team', teamIds), query);
       const [counts] = await database.query<{ facts: number; records: number }>(
         'SELECT (SELECT count(*) FROM referral_fact) AS facts, (SELECT count(*) FROM referral) AS records',
       );
@@ -395,7 +387,7 @@ for (const testDatabase of testDatabases()) {
         'SELECT count(*) AS teams FROM team WHERE facts_missing',
       );
       assert.equal(left?.teams, 0);
-      await assertSameFigures(fromFacts(), scope, query);
+      await assertSameFigures(factTallySource(database), scope, query);
     });
   });
 }

@@ -108,7 +108,7 @@ export async function rewriteTeamFacts(transaction: Queryable, teamId: number): 
  * Derives the facts of teams whose records were saved before the facts table existed (marked by
  * migration 0016): once, at start-up after the migrations, one team per transaction.
  */
-export async function writeMissingFacts(database: Database): Promise<number> {
+export async function writeMissingFacts(database: Database): Promise<void> {
   const teams = await database.query<{ id: number }>(
     'SELECT id FROM team WHERE facts_missing ORDER BY id',
   );
@@ -124,5 +124,4 @@ export async function writeMissingFacts(database: Database): Promise<number> {
       await transaction.query('UPDATE team SET facts_missing = false WHERE id = $1', [id]);
     });
   }
-  return teams.length;
 }

@@ -1,4 +1,4 @@
-import type { TallyRequest } from '../dashboards/team-tallies.ts';
+import type { TallyRequest, TallySource } from '../dashboards/team-tallies.ts';
 import type { Queryable } from '../database/database.ts';
 import { NOT_RECORDED, type RecordDimension } from '../metrics/breakdowns.ts';
 import {
@@ -211,4 +211,12 @@ function teamAnswer(
   const team = request.get(teamId) ?? new Map<string, GrowingTally>();
   request.set(teamId, team);
   return team;
+}
+
+/** The facts' counting as a dashboard's tally source: every call counted afresh, nothing kept. */
+export function factTallySource(database: Queryable): TallySource {
+  return {
+    tallies: (teamIds, requests) => factTallies(database, teamIds, requests),
+    scopeState: (_key, create) => create(),
+  };
 }

@@ -1,11 +1,6 @@
 import { fromDayNumber, type IsoDate } from '../calendar/calendar-date.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
-import {
-  type DerivedRecord,
-  deriveRecord,
-  type HoursBand,
-  type TimeToFirstJobBand,
-} from './derive.ts';
+import { deriveRecord, type HoursBand, type TimeToFirstJobBand } from './derive.ts';
 
 /**
  * The facts a record's figures are counted from (docs/FACTS.md), as the rows of `referral_fact` and
@@ -58,8 +53,9 @@ export interface ReferralFacts {
 
 const dateOf = (day: number | null): IsoDate | null => (day === null ? null : fromDayNumber(day));
 
-export function factsOfDerived(derived: DerivedRecord): ReferralFacts {
-  const { record, sustainments } = derived;
+export function referralFactsOf(record: ReferralRecord): ReferralFacts {
+  const derived = deriveRecord(record);
+  const { sustainments } = derived;
   return {
     client_key: record.clientKey,
     referral_date: record.referralDate,
@@ -97,6 +93,3 @@ export function factsOfDerived(derived: DerivedRecord): ReferralFacts {
     })),
   };
 }
-
-export const referralFactsOf = (record: ReferralRecord): ReferralFacts =>
-  factsOfDerived(deriveRecord(record));
