@@ -1,20 +1,25 @@
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { londonToday } from '../src/calendar/london-today.ts';
 import { readConfig } from '../src/config/config.ts';
-import { figureRequests, teamsMetrics } from '../src/dashboards/dashboard.ts';
+import {
+  type DashboardFigures,
+  type DashboardScope,
+  dashboardFigures,
+} from '../src/dashboards/dashboard.ts';
 import { type PeriodPreset, resolvePeriod } from '../src/dashboards/period.ts';
 import { DASHBOARD_VIEWS } from '../src/dashboards/scope-figures.ts';
-import { warmFigures } from '../src/dashboards/warm-figures.ts';
-import { factTallySource } from '../src/facts/fact-tallies.ts';
 import type { MetricsQuery, MetricsResult } from '../src/metrics/compute.ts';
 import { ALL_COUNTS } from '../src/metrics/definitions.ts';
 import { composeApp } from '../src/server/composition-root.ts';
 import { writeXlsx } from '../src/spreadsheet/xlsx/xlsx-writer.ts';
 import { generateReferralRows } from '../src/synthetic/referral-rows.ts';
 import { TestBrowser } from '../test/support/test-web.ts';
-import { loadDuckdbReference, type OverviewFigures } from './duckdb-reference.ts';
+import {
+  loadDuckdbReference,
+  type OverviewCounts,
+  type OverviewFigures,
+} from './duckdb-reference.ts';
 import {
   BENCH_PASSWORD,
   type BenchRole,
@@ -95,7 +100,7 @@ try {
 
   const config = readConfig({ IPS_LOG_LEVEL: 'silent' });
   if (!config.ok) throw new Error(config.problems.join('; '));
-  const { app, services } = await composeApp(config.config, { database });
+  const { app } = await composeApp(config.config, { database });
   await app.ready();
 
   const first = data.teams[0] ?? { id: 0, serviceId: 0, icsId: 0, regionId: 0 };
@@ -116,24 +121,60 @@ try {
   // The reference first, so the service's timings below are not helped by DuckDB's warm-up.
   log('loading the raw records into DuckDB');
   const duckdb = await loadDuckdbReference(data.teams, data.recordsOfTeam);
-  const periods = (['this-financial-year', 'last-financial-year'] as const).map(
+  const presets = (['this-financial-year', 'last-financial-year'] as const).map(
     (preset: PeriodPreset) => {
       const resolved = resolvePeriod(preset, today);
       if (!resolved.ok) throw new Error(`no ${preset}`);
       const { from, to } = resolved.period;
       const query: MetricsQuery = { from, to, today, employmentStatus: 'all' };
-      return { preset, query };
+      return { preset: preset as string, query, url: `period=${preset}` };
     },
   );
+  // A period no preset covers: 3 May last year to 11 February this financial year.
+  const lastYear = presets[1]?.query.from.slice(0, 4) ?? '';
+  const custom: MetricsQuery = {
+    from: `${lastYear}-05-03`,
+    to: `${Number(lastYear) + 1}-02-11`,
+    today,
+    employmentStatus: 'all',
+  };
+  const periods = [
+    ...presets,
+    {
+      preset: `custom ${custom.from} to ${custom.to}`,
+      query: custom,
+      url: `period=custom&from=${custom.from}&to=${custom.to}`,
+    },
+  ];
+  const zeroCounts = Object.fromEntries(ALL_COUNTS.map((name) => [name, 0])) as OverviewCounts;
   const duckdbMedian = new Map<string, number>();
   const timings: Timing[] = [];
-  const teamIds = data.teams.map((team) => team.id);
-  /** The kept tallies' national totals of each period, which every other engine must give. */
-  const keptTotals = new Map<string, MetricsResult | undefined>();
+  // England's overview as the dashboard asks it: the period by service, and each month.
+  const serviceOfTeam = new Map(data.teams.map((team) => [team.id, String(team.serviceId)]));
+  const england: DashboardScope = {
+    teamIds: data.teams.map((team) => team.id),
+    level: 'service',
+    groupOfTeam: (teamId) => serviceOfTeam.get(teamId) ?? '',
+    allGroups: [...new Set(serviceOfTeam.values())],
+    dimensions: [],
+  };
+  const sameCounts = (
+    label: string,
+    ours: MetricsResult | undefined,
+    theirs: OverviewCounts | undefined,
+  ) => {
+    for (const name of ALL_COUNTS) {
+      if (ours?.[name] !== theirs?.[name]) {
+        throw new Error(
+          `DuckDB and the service differ on ${name} (${label}): ${theirs?.[name]} vs ${ours?.[name]}`,
+        );
+      }
+    }
+  };
   for (const { preset, query } of periods) {
-    let figures: OverviewFigures | null = null;
+    let reference: OverviewFigures | null = null;
     const timing = await timed(async () => {
-      figures = await duckdb.overview(query);
+      reference = await duckdb.overview(query);
     }, REQUESTS);
     duckdbMedian.set(preset, timing.median);
     timings.push({
@@ -141,44 +182,35 @@ try {
       engine: 'DuckDB (raw rows)',
       ...timing,
     });
-    // The reference must give the service's own figures, or the comparison means nothing.
-    const [ours] = await teamsMetrics(services.teamTallies, teamIds, [{ query, grouping: 'all' }]);
-    keptTotals.set(preset, ours);
-    for (const name of ALL_COUNTS) {
-      const theirs = (figures as OverviewFigures | null)?.total[name];
-      if (ours?.[name] !== theirs) {
-        throw new Error(
-          `DuckDB and the service differ on ${name} (${preset}): ${theirs} vs ${ours?.[name]}`,
-        );
-      }
-    }
-  }
-  log(`DuckDB agrees with the service on the national totals over ${duckdb.records} records`);
-
-  // The same figures counted by SQL straight from the stored facts (docs/FACTS.md), which the
-  // dashboards do not read yet: the overview's requests (the period and each month) for every
-  // team, summed. A few runs only: each takes seconds.
-  for (const { preset, query } of periods) {
-    const requests = figureRequests({ level: 'service', dimensions: [] }, query);
-    let total: MetricsResult | undefined;
-    const timing = await timed(
-      async () => {
-        [total] = await teamsMetrics(factTallySource(database), teamIds, requests);
-      },
-      Math.min(REQUESTS, 3),
-    );
-    const ours = keptTotals.get(preset);
-    if (ALL_COUNTS.some((name) => total?.[name] !== ours?.[name])) {
-      throw new Error(`the facts' SQL and the kept tallies differ (${preset})`);
-    }
+    let figures: DashboardFigures | null = null;
+    const ours = await timed(async () => {
+      figures = await dashboardFigures(database, england, query);
+    }, REQUESTS);
     timings.push({
-      view: `national overview figures from the facts' SQL, ${preset}`,
+      view: `national overview figures from the facts, ${preset}`,
       engine,
-      ...timing,
-      ratio: timing.median / (duckdbMedian.get(preset) ?? timing.median),
+      ...ours,
+      ratio: ours.median / timing.median,
+    });
+    // The reference must give the service's own figures, or the comparison means nothing: England,
+    // every service and every month.
+    const theirs = reference as OverviewFigures | null;
+    const counted = figures as DashboardFigures | null;
+    sameCounts(preset, counted?.total, theirs?.total);
+    for (const { group, metrics } of counted?.groups ?? []) {
+      sameCounts(
+        `${preset}, service ${group}`,
+        metrics,
+        theirs?.byService.get(Number(group)) ?? zeroCounts,
+      );
+    }
+    counted?.months.forEach(({ label, metrics }, index) => {
+      sameCounts(`${preset}, ${label}`, metrics, theirs?.byMonth[index]);
     });
   }
-  log("the facts' SQL agrees with the kept tallies");
+  log(
+    `DuckDB agrees with the service on England, each service and each month over ${duckdb.records} records`,
+  );
   duckdb.close();
 
   for (const [role, path] of Object.entries(scopes) as Array<[BenchRole, string]>) {
@@ -186,12 +218,9 @@ try {
     const views = DASHBOARD_VIEWS.filter(
       (view) => view !== 'benchmarking' || role === 'service-manager',
     );
-    for (const { preset } of periods) {
+    for (const { preset, url } of periods) {
       for (const view of views) {
-        const timing = await timed(
-          () => get(browser, `${path}?view=${view}&period=${preset}`),
-          REQUESTS,
-        );
+        const timing = await timed(() => get(browser, `${path}?view=${view}&${url}`), REQUESTS);
         const reference = duckdbMedian.get(preset);
         timings.push({
           view: `${role}: ${view}, ${preset}`,
@@ -204,6 +233,16 @@ try {
       }
       log(`${role}, ${preset}: ${views.length} views`);
     }
+    // With the employment-status filter: the people out of work at referral.
+    const filtered = await timed(
+      () =>
+        get(
+          browser,
+          `${path}?view=overview&period=this-financial-year&employmentStatus=out-of-work`,
+        ),
+      REQUESTS,
+    );
+    timings.push({ view: `${role}: overview, out of work at referral`, engine, ...filtered });
   }
   for (const [role, path] of [
     ['national-lead', `/areas/england/returns?quarter=${data.returnsQuarter}`],
@@ -257,9 +296,8 @@ try {
   timings.push({ view: 'national-lead: overview just after that upload', engine, ...afterUpload });
   await app.close();
 
-  // A restart with the warm-up on (IPS_WARM_FIGURES): a fresh app's tallies made in the
-  // background while a team leader asks their dashboard five times a second; then England's first
-  // views.
+  // A restarted app: nothing in it has counted anything. England's first views, then a team
+  // leader's, each the first request its server answers for that view.
   const restarted = await composeApp(config.config, { database });
   await restarted.app.ready();
   const signedIn = async (role: BenchRole) => {
@@ -267,46 +305,14 @@ try {
     await browser.signIn(data.accounts[role], BENCH_PASSWORD);
     return browser;
   };
-  log('restarted: warming the figures while a team leader asks their dashboard');
-  const restartedLeader = await signedIn('team-leader');
+  log('restarted: first views');
   const restartedNational = await signedIn('national-lead');
-  const warmStart = performance.now();
-  let warming = true;
-  const warmed = warmFigures(restarted.services, today).finally(() => {
-    warming = false;
-  });
-  const whileWarming: number[] = [];
-  while (warming) {
-    const start = performance.now();
-    await get(restartedLeader, `${scopes['team-leader']}?view=overview&period=this-financial-year`);
-    whileWarming.push(performance.now() - start);
-    // Five a second, as people ask, not a closed loop that would take every turn of the event loop.
-    await sleep(200);
-  }
-  const { teamsRead } = await warmed;
-  const warmMs = performance.now() - warmStart;
-  timings.push({
-    view: `warm-up after a restart (${teamsRead} team reads)`,
-    engine,
-    first: warmMs,
-    median: warmMs,
-    p95: warmMs,
-  });
-  timings.push({
-    view: `team-leader: overview during the warm-up (asked ${whileWarming.length} times)`,
-    engine,
-    ...summary(whileWarming),
-  });
-  for (const { preset } of periods) {
+  for (const { preset, url } of periods) {
     const timing = await timed(
-      () => get(restartedNational, `${scopes['national-lead']}?view=overview&period=${preset}`),
+      () => get(restartedNational, `${scopes['national-lead']}?view=overview&${url}`),
       REQUESTS,
     );
-    timings.push({
-      view: `national-lead: overview after the warm-up, ${preset}`,
-      engine,
-      ...timing,
-    });
+    timings.push({ view: `national-lead: overview after a restart, ${preset}`, engine, ...timing });
   }
   await restarted.app.close();
 
@@ -323,7 +329,7 @@ try {
     );
   }
   console.log(
-    `\ntallies kept in memory: ${services.teamTallies.size}; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`,
+    `\nrss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB (the benchmark's process, holding every record for DuckDB)`,
   );
 } finally {
   await close();

@@ -1,6 +1,5 @@
 import type { SingleSignOnClients } from '../accounts/single-sign-on-clients.ts';
 import type { Config } from '../config/config.ts';
-import type { TeamTallies } from '../dashboards/team-tallies.ts';
 import type { Database } from '../database/database.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { OutboxBell } from '../mail/outbox-bell.ts';
@@ -24,8 +23,6 @@ export interface AppContext {
   readonly outboxBell: OutboxBell;
   /** The time now; tests move it to check lock-outs, expiry and as-at dates. */
   readonly clock: () => Date;
-  /** Each team's figures, kept by its data version, that dashboards of wider scopes add up. */
-  readonly teamTallies: TeamTallies;
   readonly lifecycle: Lifecycle;
   /** This process's Prometheus metrics: the use cases count uploads by outcome. */
   readonly metrics: ServiceMetrics;

@@ -34,16 +34,6 @@ export interface Config {
   readonly trustProxy: false | string;
   /** Counts of 1 to 4 shown as "<5" at ICS, regional and national level (NHS England's rule). */
   readonly suppressSmallNumbers: boolean;
-  /**
-   * Team tallies kept in memory for dashboards (about 1.3 KB each): every view of one period at
-   * one level holds about 32 per team, so 250 000 keeps four periods of all England's 2 000 teams.
-   */
-  readonly figuresCacheEntries: number;
-  /**
-   * Make every team's tallies for this and last financial year after a start and on each new
-   * day, so the first national dashboard adds up memory instead of reading every record.
-   */
-  readonly warmFigures: boolean;
   /** Apply the migrations at start-up; off where `npm run migrate` runs before a roll-out. */
   readonly migrateOnStart: boolean;
   /** How long a stopping server lets requests in flight finish before it exits anyway. */
@@ -239,18 +229,6 @@ export function readConfig(environment: Environment): ConfigResult {
   }
   const trustProxy = readTrustedProxies(value('IPS_TRUST_PROXY'), problems);
   const suppressSmallNumbers = value('IPS_SUPPRESS_SMALL_NUMBERS') !== '0';
-  const figuresCacheEntries = readInteger(
-    value('IPS_FIGURES_CACHE_ENTRIES'),
-    250_000,
-    'IPS_FIGURES_CACHE_ENTRIES',
-    0,
-    10_000_000,
-    problems,
-  );
-
-  // Warming what cannot be kept would read all England for nothing.
-  const warmFigures = value('IPS_WARM_FIGURES') !== '0' && figuresCacheEntries > 0;
-
   const migrateOnStart = value('IPS_MIGRATE_ON_START') !== '0';
   const stopGraceSeconds = readInteger(
     value('IPS_STOP_GRACE_SECONDS'),
@@ -295,8 +273,6 @@ export function readConfig(environment: Environment): ConfigResult {
       logLevel: logLevel ?? 'info',
       trustProxy,
       suppressSmallNumbers,
-      figuresCacheEntries,
-      warmFigures,
       migrateOnStart,
       stopGraceSeconds,
       metrics,

@@ -1,24 +1,29 @@
 import type { IsoDate } from '../calendar/calendar-date.ts';
+import type { Queryable } from '../database/database.ts';
+import {
+  countFacts,
+  type FactRequest,
+  type FactScope,
+  specialistsHoldingCaseload,
+  WHOLE,
+} from '../facts/fact-counts.ts';
 import { type RecordDimension, subPeriods } from '../metrics/breakdowns.ts';
 import {
-  addTally,
   emptyTally,
   type GrowingTally,
   type MetricsQuery,
   type MetricsResult,
   metricsFromTally,
   recordsIn,
-  subtractTally,
   sumTallies,
 } from '../metrics/compute.ts';
 import { ALL_COUNTS, type CountId } from '../metrics/definitions.ts';
 import type { GroupLevel } from './scope-records.ts';
-import type { GroupTallies, TallyRequest, TallySource } from './team-tallies.ts';
 
 /**
  * A dashboard's figures, all from the metric engine (docs/METRICS.md): the whole scope, each group of
  * the level below (specialists, teams or services), each month of the period, and the splits by a
- * field of the record that the view shows. Each is a sum of the scope's team tallies.
+ * field of the record that the view shows, counted by the database from the stored facts.
  */
 
 export interface DashboardFigures {
@@ -48,125 +53,39 @@ export interface DashboardScope {
   readonly dimensions: readonly RecordDimension[];
 }
 
-/** The team tallies a dashboard's figures are the sums of: the period, each month, each field. */
+/** The tallies a dashboard's figures come from: the period by group, each month, each field. */
 export function figureRequests(
-  scope: Pick<DashboardScope, 'level' | 'specialist' | 'dimensions'>,
+  scope: Pick<DashboardScope, 'level' | 'dimensions'>,
   query: MetricsQuery,
-): TallyRequest[] {
-  const only = scope.specialist ? { specialist: scope.specialist } : {};
+): FactRequest[] {
   return [
-    { query, grouping: scope.level === 'specialist' ? 'specialist' : 'all', ...only },
+    {
+      query,
+      groupBy:
+        scope.level === 'specialist' ? 'specialist' : scope.level === null ? 'none' : 'teamGroup',
+    },
     ...subPeriods(query.from, query.to, 'month').map(({ from, to }) => ({
       query: { ...query, from, to },
-      grouping: 'all' as const,
-      ...only,
+      groupBy: 'none' as const,
     })),
-    ...scope.dimensions.map((dimension) => ({ query, grouping: dimension, ...only })),
+    ...scope.dimensions.map((dimension) => ({ query, groupBy: dimension })),
   ];
 }
 
 export async function dashboardFigures(
-  teamTallies: TallySource,
+  database: Queryable,
   scope: DashboardScope,
   query: MetricsQuery,
-  /** Tallied too for any team whose records are read, for the views likely to be asked next. */
-  alongside: readonly TallyRequest[] = [],
 ): Promise<DashboardFigures> {
-  const requests = figureRequests(scope, query);
-  const answers = await teamTallies.tallies(scope.teamIds, requests, alongside);
-  const key = JSON.stringify([
-    scope.teamIds.map((teamId) => `${teamId}:${scope.groupOfTeam(teamId)}`),
-    scope.level,
-    scope.allGroups,
-    scope.specialist ?? null,
-    scope.dimensions,
-    query,
+  const [answers, holding] = await Promise.all([
+    countFacts(database, scope, figureRequests(scope, query)),
+    specialistsHoldingCaseload(database, scope, query),
   ]);
-  const sums = teamTallies.scopeState(key, () => new ScopeSums(requests.length));
-  // The breakdown's group of a team's group: a specialist, the team's team or service, or none.
-  const bucketOf = (request: number, teamId: number, group: string) =>
-    request > 0
-      ? group
-      : scope.level === 'specialist'
-        ? group
-        : scope.level === null
-          ? ''
-          : scope.groupOfTeam(teamId);
-  if (sums.update(answers, bucketOf) || sums.figures === null) {
-    sums.figures = finishFigures(sums, scope, query);
-  }
-  return sums.figures;
-}
-
-/**
- * A wide scope's sums of its teams' tallies, kept current: when a team's tallies change (its data
- * did), what it had added is taken away and its new tallies added, so an upload to one team costs
- * one team's worth of adding up, not all England's.
- */
-class ScopeSums {
-  /** For each request: each bucket's running sum. */
-  readonly buckets: Array<Map<string, GrowingTally>>;
-  /** What each team has added, per request. */
-  readonly #added = new Map<number, Array<GroupTallies | undefined>>();
-  /** Specialists holding a caseload in each team, and over all teams. */
-  readonly #holding = new Map<number, number>();
-  holdingTotal = 0;
-  figures: DashboardFigures | null = null;
-
-  constructor(requests: number) {
-    this.buckets = Array.from({ length: requests }, () => new Map());
-  }
-
-  /** Brings the sums up to these tallies; true when anything changed. */
-  update(
-    answers: ReadonlyArray<ReadonlyMap<number, GroupTallies>>,
-    bucketOf: (request: number, teamId: number, group: string) => string,
-  ): boolean {
-    let changed = false;
-    answers.forEach((answer, request) => {
-      const buckets = this.buckets[request] ?? new Map<string, GrowingTally>();
-      for (const [teamId, groups] of answer) {
-        const added = this.#added.get(teamId) ?? [];
-        const before = added[request];
-        if (before === groups) continue;
-        changed = true;
-        for (const [group, tally] of before ?? []) {
-          const bucket = bucketOf(request, teamId, group);
-          const sum = buckets.get(bucket);
-          if (sum) subtractTally(sum, tally);
-        }
-        for (const [group, tally] of groups) {
-          const bucket = bucketOf(request, teamId, group);
-          const sum = buckets.get(bucket);
-          if (sum) addTally(sum, tally);
-          else buckets.set(bucket, addTally(emptyTally(), tally));
-        }
-        added[request] = groups;
-        this.#added.set(teamId, added);
-        if (request === 0) {
-          const holding = new Set<string>();
-          for (const tally of groups.values()) {
-            for (const specialist of tally.caseloadBySpecialist.keys()) holding.add(specialist);
-          }
-          this.holdingTotal += holding.size - (this.#holding.get(teamId) ?? 0);
-          this.#holding.set(teamId, holding.size);
-        }
-      }
-    });
-    return changed;
-  }
-}
-
-function finishFigures(
-  sums: ScopeSums,
-  scope: DashboardScope,
-  query: MetricsQuery,
-): DashboardFigures {
   const months = subPeriods(query.from, query.to, 'month');
   // A group is shown while it holds a record, or always when the scope names it.
-  const present = (buckets: ReadonlyMap<string, GrowingTally> | undefined) =>
-    [...(buckets ?? [])].filter(([, tally]) => recordsIn(tally) > 0);
-  const [main, ...rest] = sums.buckets;
+  const present = (groups: ReadonlyMap<string, GrowingTally> | undefined) =>
+    [...(groups ?? [])].filter(([, tally]) => recordsIn(tally) > 0);
+  const [main, ...rest] = answers;
   const named = new Set(scope.allGroups);
   return {
     total: metricsFromTally(sumTallies(main?.values() ?? []), query),
@@ -174,9 +93,7 @@ function finishFigures(
       scope.level === null
         ? []
         : [
-            ...scope.allGroups
-              .map((group) => main?.get(group) ?? emptyTally())
-              .map((tally, index) => ({ group: scope.allGroups[index] ?? '', tally })),
+            ...scope.allGroups.map((group) => ({ group, tally: main?.get(group) ?? emptyTally() })),
             ...present(main)
               .filter(([group]) => !named.has(group))
               .map(([group, tally]) => ({ group, tally })),
@@ -185,7 +102,7 @@ function finishFigures(
       label,
       from,
       to,
-      metrics: metricsFromTally(sumTallies(rest[index]?.values() ?? []), { ...query, from, to }),
+      metrics: metricsFromTally(rest[index]?.get(WHOLE) ?? emptyTally(), { ...query, from, to }),
     })),
     byDimension: new Map(
       scope.dimensions.map((dimension, index) => {
@@ -198,22 +115,23 @@ function finishFigures(
         ] as const;
       }),
     ),
-    specialistsHoldingCaseload: sums.holdingTotal,
+    specialistsHoldingCaseload: holding,
   };
 }
 
-/** The figures of a set of teams for each request: the sum of their tallies. */
+/** The figures of a set of teams (or one specialist's records in them) for each query. */
 export async function teamsMetrics(
-  teamTallies: TallySource,
-  teamIds: readonly number[],
-  requests: readonly TallyRequest[],
+  database: Queryable,
+  scope: FactScope,
+  queries: readonly MetricsQuery[],
 ): Promise<MetricsResult[]> {
-  const answers = await teamTallies.tallies(teamIds, requests);
-  return requests.map(({ query }, index) =>
-    metricsFromTally(
-      sumTallies([...(answers[index]?.values() ?? [])].flatMap((groups) => [...groups.values()])),
-      query,
-    ),
+  const answers = await countFacts(
+    database,
+    scope,
+    queries.map((query) => ({ query, groupBy: 'none' })),
+  );
+  return queries.map((query, index) =>
+    metricsFromTally(answers[index]?.get(WHOLE) ?? emptyTally(), query),
   );
 }
 

@@ -1,9 +1,11 @@
 import type { AppContext } from '../application/context.ts';
 import { londonToday } from '../calendar/london-today.ts';
+import { countFacts, WHOLE } from '../facts/fact-counts.ts';
 import {
-  computeMetrics,
+  emptyTally,
   type MetricsQuery,
   type MetricsResult,
+  type MetricsTally,
   metricsFromTally,
   sumTallies,
 } from '../metrics/compute.ts';
@@ -69,7 +71,7 @@ export interface HomeFigures {
   readonly sections: readonly HomeSection[];
 }
 
-type HomeContext = Pick<AppContext, 'database' | 'clock' | 'teamTallies'> & {
+type HomeContext = Pick<AppContext, 'database' | 'clock'> & {
   readonly config: Pick<AppContext['config'], 'suppressSmallNumbers'>;
 };
 
@@ -204,15 +206,8 @@ export async function homeFigures(
       const plan = planSection(assignment, teams, { regions, icss });
       return plan ? [{ assignment, ...plan }] : [];
     });
-  const wanted = [...new Set(plans.flatMap((plan) => plan.teams.map((team) => team.id)))];
-  // One read of the tallies for every team on the page; each row is the sum of its teams'.
-  const [byTeam] = await context.teamTallies.tallies(wanted, [{ query, grouping: 'all' }]);
-  const figuresOf = (members: readonly Team[]): Record<HomeFigure, number> => {
-    const tallies = members.flatMap((team) => [...(byTeam?.get(team.id)?.values() ?? [])]);
-    const metrics =
-      tallies.length === 0
-        ? computeMetrics([], query)
-        : metricsFromTally(sumTallies(tallies), query);
+  const figuresOf = (tallies: Iterable<MetricsTally>): Record<HomeFigure, number> => {
+    const metrics = metricsFromTally(sumTallies(tallies), query);
     return Object.fromEntries(HOME_FIGURES.map((id) => [id, metrics[id]])) as Record<
       HomeFigure,
       number
@@ -221,16 +216,32 @@ export async function homeFigures(
   return {
     period,
     query,
-    sections: plans.map(({ assignment, teams: counted, parts, area }) => ({
-      assignment,
-      name: assignment.role === 'national-lead' ? 'England' : assignment.scopeName,
-      total: figuresOf(counted),
-      parts: parts.map(({ name, place, teams: members }) => ({
-        name,
-        place,
-        figures: figuresOf(members),
-      })),
-      suppressSmallNumbers: area && context.config.suppressSmallNumbers,
-    })),
+    sections: await Promise.all(
+      plans.map(async ({ assignment, teams: counted, parts, area }) => {
+        // The parts split the section's teams: one count, by part, and the total their sum.
+        const partOf = new Map(
+          parts.flatMap(({ teams: members }, part) => members.map((team) => [team.id, part])),
+        );
+        const [byPart] = await countFacts(
+          context.database,
+          {
+            teamIds: counted.map((team) => team.id),
+            groupOfTeam: (teamId) => String(partOf.get(teamId) ?? WHOLE),
+          },
+          [{ query, groupBy: 'teamGroup' }],
+        );
+        return {
+          assignment,
+          name: assignment.role === 'national-lead' ? 'England' : assignment.scopeName,
+          total: figuresOf(byPart?.values() ?? []),
+          parts: parts.map(({ name, place }, part) => ({
+            name,
+            place,
+            figures: figuresOf([byPart?.get(String(part)) ?? emptyTally()]),
+          })),
+          suppressSmallNumbers: area && context.config.suppressSmallNumbers,
+        };
+      }),
+    ),
   };
 }

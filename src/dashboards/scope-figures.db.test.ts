@@ -21,7 +21,6 @@ import {
   scopeFigures,
 } from './scope-figures.ts';
 import { derivedRecords } from './scope-records.ts';
-import { TeamTallies } from './team-tallies.ts';
 
 /** Figures for a scope and view, on two generated teams of one service, against the engine. */
 
@@ -76,7 +75,7 @@ for (const testDatabase of testDatabases()) {
           });
         });
       }
-      context = { database, clock: () => NOW, teamTallies: new TeamTallies(database, 100) };
+      context = { database, clock: () => NOW };
       service = {
         title: 'North',
         teamIds,

@@ -14,16 +14,9 @@ import { UPLOAD_DUE_DAY } from '../metrics/guidance.ts';
 import { type TargetProgress, targetProgressOf, targetQueries } from '../metrics/targets.ts';
 import type { WiderArea } from '../organisations/organisations.ts';
 import { ownTargets, targetsOfTeams, teamSize, teamsWithSize } from '../targets/target-store.ts';
-import {
-  type DashboardFigures,
-  type DashboardScope,
-  dashboardFigures,
-  figureRequests,
-  teamsMetrics,
-} from './dashboard.ts';
+import { type DashboardFigures, dashboardFigures, teamsMetrics } from './dashboard.ts';
 import { financialYear, type Period, type PeriodPreset, resolvePeriod } from './period.ts';
 import { type GroupLevel, type TeamFreshness, teamFreshness } from './scope-records.ts';
-import type { TallyRequest } from './team-tallies.ts';
 
 /**
  * Figures for a scope and view (a use case): for a team, service or area, the filters chosen and
@@ -87,20 +80,6 @@ export function viewDimensions(view: DashboardView, area: boolean): readonly Rec
     : VIEW_DIMENSIONS[view];
 }
 
-/** Every field any view splits its figures by: tallies only, kept in memory, never shown. */
-const EVERY_VIEW_DIMENSION: readonly RecordDimension[] = [
-  ...new Set(Object.values(VIEW_DIMENSIONS).flat()),
-];
-
-/** The targets view's tallies: the financial year to date, and to the end of each month so far. */
-function targetRequests(year: number, today: IsoDate, specialist?: string): TallyRequest[] {
-  return targetQueries(year, today).map((query) => ({
-    query,
-    grouping: 'all' as const,
-    ...(specialist ? { specialist } : {}),
-  }));
-}
-
 /**
  * The same stretch of time a year earlier, for the headline's change against last year: from the
  * period's start to its as-at date, both a year back, so a year to date is set against the same
@@ -110,30 +89,6 @@ export function yearEarlierQuery(query: MetricsQuery): MetricsQuery | null {
   const asAt = asAtDate(query);
   if (asAt < query.from) return null;
   return { ...query, from: addMonths(query.from, -12), to: addMonths(asAt, -12) };
-}
-
-function yearEarlierRequests(query: MetricsQuery, specialist?: string): TallyRequest[] {
-  const earlier = yearEarlierQuery(query);
-  return earlier
-    ? [{ query: earlier, grouping: 'all', ...(specialist ? { specialist } : {}) }]
-    : [];
-}
-
-/**
- * Every tally any view of a period asks of a team at this level: one read of a team's records
- * makes them all, so the next view asked is answered from memory.
- */
-export function everyViewRequests(
-  scope: Pick<DashboardScope, 'level' | 'specialist'>,
-  query: MetricsQuery,
-  /** The financial year (its starting year) whose targets the period falls in. */
-  year: number,
-): TallyRequest[] {
-  return [
-    ...figureRequests({ ...scope, dimensions: EVERY_VIEW_DIMENSION }, query),
-    ...targetRequests(year, query.today, scope.specialist),
-    ...yearEarlierRequests(query, scope.specialist),
-  ];
 }
 
 /** The starting year of the financial year holding the date: targets and team sizes are annual. */
@@ -213,11 +168,11 @@ export interface ScopeFigures {
   readonly benchmarks?: readonly Benchmark[];
 }
 
-type FiguresContext = Pick<AppContext, 'database' | 'clock' | 'teamTallies'>;
+type FiguresContext = Pick<AppContext, 'database' | 'clock'>;
 
 /** One column of the benchmarking view: the rates of a set of teams over the period. */
 async function benchmark(
-  { database, teamTallies }: FiguresContext,
+  { database }: FiguresContext,
   name: string,
   teamIds: readonly number[],
   query: MetricsQuery,
@@ -225,8 +180,8 @@ async function benchmark(
 ): Promise<Benchmark> {
   const sized = await teamsWithSize(database, teamIds, year);
   const [metrics, sizedMetrics] = await Promise.all([
-    teamsMetrics(teamTallies, teamIds, [{ query, grouping: 'all' }]),
-    teamsMetrics(teamTallies, sized, [{ query, grouping: 'all' }]),
+    teamsMetrics(database, { teamIds }, [query]),
+    teamsMetrics(database, { teamIds: sized }, [query]),
   ]);
   return {
     name,
@@ -242,7 +197,7 @@ export async function scopeFigures(
   filters: FigureFilters,
   within: Narrowing | undefined,
 ): Promise<ScopeFigures> {
-  const { database, clock, teamTallies } = context;
+  const { database, clock } = context;
   const views = DASHBOARD_VIEWS.filter(
     (view) => view !== 'benchmarking' || scope.benchmarkAreas !== undefined,
   );
@@ -266,17 +221,12 @@ export async function scopeFigures(
     allGroups: scope.level ? scope.groups : [],
     ...(within?.specialist ? { specialist: within.specialist } : {}),
   };
-  const figures = await dashboardFigures(
-    teamTallies,
-    { ...shape, dimensions: viewDimensions(view, scope.area) },
-    query,
-    // Whichever view comes next, for this period, from the same read of the records.
-    everyViewRequests(shape, query, year),
-  );
-  const freshness = view === 'freshness' ? await teamFreshness(database, scope.teamIds) : [];
-  const earlierRequests = yearEarlierRequests(query, within?.specialist);
-  const [yearEarlier = null] =
-    earlierRequests.length > 0 ? await teamsMetrics(teamTallies, teamIds, earlierRequests) : [];
+  const earlier = yearEarlierQuery(query);
+  const [figures, freshness, [yearEarlier = null]] = await Promise.all([
+    dashboardFigures(database, { ...shape, dimensions: viewDimensions(view, scope.area) }, query),
+    view === 'freshness' ? teamFreshness(database, scope.teamIds) : [],
+    earlier ? teamsMetrics(database, shape, [earlier]) : [],
+  ]);
   const yearOfPeriod = financialYear(period.from);
   const wholeYear =
     period.from === yearOfPeriod.from &&
@@ -297,11 +247,7 @@ export async function scopeFigures(
       ? {
           targets: targetProgressOf(
             year,
-            await teamsMetrics(
-              teamTallies,
-              teamIds,
-              targetRequests(year, today, within?.specialist),
-            ),
+            await teamsMetrics(database, shape, targetQueries(year, today)),
             // A specialist has no target of their own.
             within?.specialist
               ? new Map()

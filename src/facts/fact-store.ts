@@ -1,10 +1,11 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Database, Queryable } from '../database/database.ts';
+import { EVENT_KINDS } from '../metrics/fact-events.ts';
 import { type ReferralFacts, referralFactsOf } from '../metrics/facts.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
 
 /**
- * Writes the facts of a team's current records (migrations/0016, docs/FACTS.md) in the caller's
+ * Writes the facts of a team's current records (migrations 0016 and 0017, docs/FACTS.md) in the caller's
  * transaction, whenever the records change: an upload, a roll-back, a removal (the cascade). The
  * facts arrive as JSON whose keys are the columns, so a batch is one statement per table.
  */
@@ -46,7 +47,7 @@ const FACT_NAMES = FACT_COLUMNS.map(([name]) => name).join(', ');
 /** The batch's rows joined to the team's referral each belongs to, for its id. */
 const FACTS_OF_BATCH = `jsonb_to_recordset($2::jsonb) AS f(client_key text, ${FACT_COLUMNS.map(
   ([name, type]) => `${name} ${type}`,
-).join(', ')}, jobs jsonb)
+).join(', ')}, status smallint, events jsonb)
   JOIN referral r ON r.team_id = $1 AND r.client_key = f.client_key AND r.referral_date = f.referral_date`;
 
 /** Facts per statement: a large upload is a few hundred statements, none of them huge. */
@@ -63,11 +64,11 @@ export async function writeFacts(
 ): Promise<void> {
   for (let start = 0; start < factsJson.length; start += FACTS_PER_STATEMENT) {
     const batch = `[${factsJson.slice(start, start + FACTS_PER_STATEMENT).join(',')}]`;
-    // One statement, so the batch is parsed once. Its parts share one snapshot: the jobs deleted
+    // One statement, so the batch is parsed once. Its parts share one snapshot: the events deleted
     // are the record's old ones, never those inserted beside them.
     await transaction.query(
       `WITH f AS MATERIALIZED (SELECT r.id AS referral_id, r.team_id, f.* FROM ${FACTS_OF_BATCH}),
-            old_jobs AS (DELETE FROM job_fact WHERE referral_id IN (SELECT referral_id FROM f)),
+            old_events AS (DELETE FROM fact_event WHERE referral_id IN (SELECT referral_id FROM f)),
             facts AS (
               INSERT INTO referral_fact (referral_id, team_id, ${FACT_NAMES})
               SELECT referral_id, team_id, ${FACT_NAMES} FROM f
@@ -75,10 +76,12 @@ export async function writeFacts(
                 ([name]) => `${name} = EXCLUDED.${name}`,
               ).join(', ')}
             )
-       INSERT INTO job_fact (referral_id, start_date, end_date, hours_per_week)
-       SELECT f.referral_id, j.start_date, j.end_date, j.hours_per_week FROM f
-        CROSS JOIN LATERAL jsonb_to_recordset(f.jobs) AS j(start_date date, end_date date, hours_per_week numeric)`,
-      [teamId, batch],
+       INSERT INTO fact_event (referral_id, team_id, kind, status, on_day, until_day, band, amount, specialist)
+       SELECT f.referral_id, f.team_id, e.kind, f.status, e.on_day, e.until_day, e.band, e.amount,
+              CASE WHEN e.kind = $3 THEN f.specialist END
+         FROM f CROSS JOIN LATERAL jsonb_to_recordset(f.events)
+           AS e(kind smallint, on_day date, until_day date, band text, amount bigint)`,
+      [teamId, batch, EVENT_KINDS.indexOf('caseload')],
     );
   }
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { day, recordArbitrary } from '../../test/support/record-arbitrary.ts';
 import { job, referral } from '../../test/support/test-referrals.ts';
 import { fromDayNumber, toDayNumber } from '../calendar/calendar-date.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
@@ -386,52 +387,6 @@ describe('breakdowns', () => {
     );
   });
 });
-
-/** Records with dates spread over 2023–2025 and jobs around their referral. */
-const day = (from: string, to: string) =>
-  fc.integer({ min: toDayNumber(from), max: toDayNumber(to) }).map(fromDayNumber);
-const recordArbitrary = fc
-  .record({
-    specialist: fc.constantFrom('AB', 'CD', 'EF'),
-    gender: fc.constantFrom('Female', 'Male', null),
-    employmentStatus: fc.constantFrom(
-      'Unemployed - seeking work',
-      'Employed - off work sick',
-      'Not known',
-      null,
-    ),
-    referralDate: day('2023-01-01', '2025-12-31'),
-    vpStartDays: fc.option(fc.integer({ min: -10, max: 90 }), { nil: null }),
-    dischargeDays: fc.option(fc.integer({ min: 0, max: 700 }), { nil: null }),
-    contactDays: fc.option(fc.integer({ min: 0, max: 30 }), { nil: null }),
-    jobs: fc.array(
-      fc.record({
-        startDays: fc.integer({ min: -30, max: 600 }),
-        length: fc.option(fc.integer({ min: 1, max: 300 }), { nil: null }),
-        hours: fc.option(fc.integer({ min: 1, max: 40 }), { nil: null }),
-      }),
-      { maxLength: 3 },
-    ),
-  })
-  .map(({ vpStartDays, dischargeDays, contactDays, jobs, ...record }) => {
-    const after = (days: number | null) =>
-      days === null ? null : fromDayNumber(toDayNumber(record.referralDate) + days);
-    return deriveRecord(
-      referral({
-        ...record,
-        vpStartDate: after(vpStartDays),
-        dischargeDate: after(dischargeDays),
-        firstContactDate: after(contactDays),
-        jobs: jobs.map(({ startDays, length, hours }) =>
-          job(
-            after(startDays) as string,
-            length === null ? null : after(startDays + length - 1),
-            hours,
-          ),
-        ),
-      }),
-    );
-  });
 
 /** The figures that count events dated in the period: they add up over any split of it. */
 const EVENT_COUNTS = [

@@ -63,7 +63,7 @@ export function asAtDate(query: Pick<MetricsQuery, 'to' | 'today'>): IsoDate {
 }
 
 export function matchesEmploymentStatus(
-  record: DerivedRecord,
+  record: Pick<DerivedRecord, 'outOfWork' | 'inWork'>,
   filter: EmploymentStatusFilter,
 ): boolean {
   return filter === 'all' || (filter === 'out-of-work' ? record.outOfWork : record.inWork);
@@ -129,6 +129,9 @@ export type TalliedCount = (typeof TALLIED)[number];
 const COUNT = Object.fromEntries(TALLIED.map((name, index) => [name, index])) as {
   readonly [Name in (typeof TALLIED)[number]]: number;
 };
+
+/** Where a count is in a tally's `counts`. */
+export const tallyCountIndex = (name: TalliedCount): number => COUNT[name];
 
 export function emptyTally(): GrowingTally {
   return {
@@ -204,7 +207,7 @@ export function sumTallies(tallies: Iterable<MetricsTally>): GrowingTally {
  * whatever order teams and records are added (and taken away) in, where decimals such as 7.3 added
  * as binary fractions would differ in the last digit.
  */
-const HOURS_SCALE = 1_000_000;
+export const HOURS_SCALE = 1_000_000;
 
 const count = (histogram: Map<number, number>, days: number) =>
   histogram.set(days, (histogram.get(days) ?? 0) + 1);

@@ -1,19 +1,22 @@
 import { fromDayNumber, type IsoDate } from '../calendar/calendar-date.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
 import { deriveRecord, type HoursBand, type TimeToFirstJobBand } from './derive.ts';
+import { EVENT_KINDS, factEventsOf, statusBits } from './fact-events.ts';
 
 /**
  * The facts a record's figures are counted from (docs/FACTS.md), as the rows of `referral_fact` and
- * `job_fact`: the record's dimensions and what the engine derives from it, so the database only
+ * `fact_event`: the record's dimensions and what the engine derives from it, so the database only
  * compares dates with the period and the as-at date, counts and sums. The keys are the tables'
  * column names, so a batch of these as JSON is inserted as it is.
  */
 
-export interface JobFact {
-  readonly start_date: IsoDate;
-  /** Null while the job is held. */
-  readonly end_date: IsoDate | null;
-  readonly hours_per_week: number | null;
+/** A `fact_event` row: the event's kind as its index in EVENT_KINDS. */
+export interface EventFact {
+  readonly kind: number;
+  readonly on_day: IsoDate;
+  readonly until_day: IsoDate | null;
+  readonly band: string | null;
+  readonly amount: number | null;
 }
 
 export interface ReferralFacts {
@@ -47,8 +50,9 @@ export interface ReferralFacts {
   readonly sustained26_hours: HoursBand | null;
   readonly sustained52_date: IsoDate | null;
   readonly sustained52_hours: HoursBand | null;
-  /** The jobs that count, by start. */
-  readonly jobs: readonly JobFact[];
+  /** `statusBits`: carried by each of the record's events. */
+  readonly status: number;
+  readonly events: readonly EventFact[];
 }
 
 const dateOf = (day: number | null): IsoDate | null => (day === null ? null : fromDayNumber(day));
@@ -86,10 +90,13 @@ export function referralFactsOf(record: ReferralRecord): ReferralFacts {
     sustained26_hours: sustainments.weeks26?.hoursBand ?? null,
     sustained52_date: dateOf(sustainments.weeks52?.day ?? null),
     sustained52_hours: sustainments.weeks52?.hoursBand ?? null,
-    jobs: derived.countedJobs.map((job) => ({
-      start_date: fromDayNumber(job.startDay),
-      end_date: Number.isFinite(job.endDay) ? fromDayNumber(job.endDay) : null,
-      hours_per_week: job.hoursPerWeek,
+    status: statusBits(derived),
+    events: factEventsOf(derived).map((event) => ({
+      kind: EVENT_KINDS.indexOf(event.kind),
+      on_day: event.on,
+      until_day: event.until,
+      band: event.band,
+      amount: event.amount,
     })),
   };
 }

@@ -8,7 +8,6 @@ import {
 import { SingleSignOnClients } from '../accounts/single-sign-on-clients.ts';
 import { Lifecycle } from '../application/lifecycle.ts';
 import type { Config } from '../config/config.ts';
-import { TeamTallies } from '../dashboards/team-tallies.ts';
 import type { Database } from '../database/database.ts';
 import { openDatabase } from '../database/open-database.ts';
 import { createMailer } from '../mail/mailer.ts';
@@ -70,7 +69,6 @@ export async function composeServices(
     templates: createTemplates(),
     logger,
     clock: overrides.clock ?? (() => new Date()),
-    teamTallies: new TeamTallies(database, config.figuresCacheEntries),
     lifecycle: new Lifecycle(),
     metrics: new ServiceMetrics(() => database.connectionUse()),
     tracing,

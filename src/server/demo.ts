@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { londonToday } from '../calendar/london-today.ts';
 
-import { keepFiguresWarm } from '../dashboards/warm-figures.ts';
 import { openDatabase } from '../database/open-database.ts';
 import { keepSendingEmail } from '../mail/outbox.ts';
 import { keepSweepingExpiredChecks } from '../uploads/upload-use-cases.ts';
@@ -30,7 +29,6 @@ const demo = await seedDemo(database, {
   withApiTokens: process.env.IPS_DEMO_API_TOKENS === '1',
 });
 await app.listen({ port: config.port, host: config.host });
-const warming = config.warmFigures ? keepFiguresWarm(services) : null;
 const sweeping = keepSweepingExpiredChecks(services);
 const sendingEmail = keepSendingEmail(services);
 
@@ -54,7 +52,6 @@ process.stdout.write(`${lines.join('\n')}\n`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
-    warming?.stop();
     sweeping.stop();
     await sendingEmail.stop();
     await app.close();

@@ -1,4 +1,3 @@
-import { keepFiguresWarm } from '../dashboards/warm-figures.ts';
 import { pendingMigrations } from '../database/migrations.ts';
 import { readMigrations } from '../database/open-database.ts';
 import { keepSendingEmail } from '../mail/outbox.ts';
@@ -25,7 +24,6 @@ const pending = await pendingMigrations(services.database, readMigrations());
 if (pending.length > 0) {
   services.logger.warn({ pending }, 'waiting for migrations: not ready until they are applied');
 }
-const warming = config.warmFigures && pending.length === 0 ? keepFiguresWarm(services) : null;
 // Started even while migrations wait: each sweep that fails says so and the next tries again.
 const sweeping = keepSweepingExpiredChecks(services);
 // Likewise: queued email waits in the database until a round gets through.
@@ -45,7 +43,6 @@ if (link !== null) {
 async function stop(signal: NodeJS.Signals) {
   services.logger.info({ signal }, 'stopping: finishing requests in flight');
   services.lifecycle.beginStopping();
-  warming?.stop();
   sweeping.stop();
   // The email being sent is finished (and its row deleted) before the database closes.
   const emailStopped = sendingEmail.stop();

@@ -53,7 +53,7 @@ const idOf = (team: { id: number }) => team.id;
  * or (with none named) England, if the caller may see it.
  */
 export function metricsApiHandlers(services: Services) {
-  const { database, clock, config, teamTallies } = services;
+  const { database, clock, config } = services;
 
   /**
    * The teams whose records count, once the caller is allowed to see them; whether the caller may
@@ -111,15 +111,12 @@ export function metricsApiHandlers(services: Services) {
       }
       const query = read.data;
       const scope = await scopeOf(request.viewer as Viewer, query);
-      const [metrics] = await teamsMetrics(teamTallies, scope.teamIds, [
+      const [metrics] = await teamsMetrics(database, scope, [
         {
-          query: {
-            from: query.from,
-            to: query.to,
-            today: query.today ?? londonToday(clock()),
-            employmentStatus: query.employmentStatus,
-          },
-          grouping: 'all',
+          from: query.from,
+          to: query.to,
+          today: query.today ?? londonToday(clock()),
+          employmentStatus: query.employmentStatus,
         },
       ]);
       if (metrics === undefined) throw new Error('no figures for the scope');

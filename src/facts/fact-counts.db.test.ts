@@ -1,22 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setImmediate } from 'node:timers/promises';
 import fc from 'fast-check';
 import { testDatabases } from '../../test/support/test-databases.ts';
-import { referral } from '../../test/support/test-referrals.ts';
 import { addDays, type IsoDate } from '../calendar/calendar-date.ts';
-import type { Database, Queryable } from '../database/database.ts';
+import { type DashboardScope, dashboardFigures } from '../dashboards/dashboard.ts';
+import { derivedRecords, type GroupLevel } from '../dashboards/scope-records.ts';
+import type { Database } from '../database/database.ts';
 import { applyMigrations } from '../database/migrations.ts';
 import { migrate, readMigrations } from '../database/open-database.ts';
-import { factTallySource } from '../facts/fact-tallies.ts';
 import {
   breakdownBy,
   breakdownByTime,
   groupByRecordField,
   RECORD_DIMENSIONS,
 } from '../metrics/breakdowns.ts';
-import { computeMetrics, emptyTally, type MetricsQuery, recordsIn } from '../metrics/compute.ts';
+import { computeMetrics, type MetricsQuery } from '../metrics/compute.ts';
 import type { DerivedRecord } from '../metrics/derive.ts';
+import { EVENT_KINDS } from '../metrics/fact-events.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
 import { generateReferralRecords } from '../synthetic/referral-records.ts';
 import { compareWithStored } from '../uploads/compare-upload.ts';
@@ -28,15 +28,12 @@ import {
   storedRecords,
   takeTeamData,
 } from '../uploads/upload-store.ts';
-import { type DashboardScope, dashboardFigures } from './dashboard.ts';
-import { derivedRecords, type GroupLevel } from './scope-records.ts';
-import { type TallySource, TeamTallies } from './team-tallies.ts';
 
 /**
- * The fast path (team tallies kept by data version, added up) and the counting of the stored
- * facts in SQL (src/facts/fact-tallies.ts) against the engine's direct computation over every
- * record, for arbitrary periods, as-at dates, filters and splits, at every level, before and after
- * uploads, a removal and a roll-back, and for records saved before facts existed.
+ * Every dashboard figure counted by the database from the stored facts (src/facts/fact-counts.ts)
+ * against the engine's direct computation over every record, for arbitrary periods, as-at dates,
+ * filters and splits, at every level, before and after uploads, a removal and a roll-back, and for
+ * records saved before facts existed.
  */
 
 const TODAY: IsoDate = '2026-06-01';
@@ -63,23 +60,8 @@ const arbitraryQuery = fc
     }),
   );
 
-/** Counts the queries that read records, to see which teams were read again. */
-function countingReads(database: Database) {
-  const teamsRead: number[][] = [];
-  const counting: Queryable = {
-    runScript: (sql) => database.runScript(sql),
-    query(sql, parameters) {
-      if (sql.includes('FROM referral ')) {
-        teamsRead.push(String(parameters?.[0]).replace(/[{}]/g, '').split(',').map(Number));
-      }
-      return database.query(sql, parameters);
-    },
-  };
-  return { counting, teamsRead };
-}
-
 for (const testDatabase of testDatabases()) {
-  describe(`team tallies and the facts' SQL against the engine (${testDatabase.driver})`, () => {
+  describe(`the facts' counts against the engine (${testDatabase.driver})`, () => {
     let database: Database;
     const teamIds: number[] = [];
     const serviceOf = new Map<number, number>();
@@ -202,12 +184,8 @@ for (const testDatabase of testDatabases()) {
       scopeAt(null, [teamIds[3] ?? 0], 'AB'),
     ];
 
-    async function assertSameFigures(
-      tallies: TallySource,
-      scope: DashboardScope,
-      query: MetricsQuery,
-    ) {
-      const fast = await dashboardFigures(tallies, scope, query);
+    async function assertSameFigures(scope: DashboardScope, query: MetricsQuery) {
+      const fast = await dashboardFigures(database, scope, query);
       const engine = await engineFigures(scope, query);
       assert.deepEqual(fast.total, engine.total, 'total');
       assert.deepEqual(
@@ -220,73 +198,11 @@ for (const testDatabase of testDatabases()) {
       assert.equal(fast.specialistsHoldingCaseload, engine.specialistsHoldingCaseload);
     }
 
-    it('gives every figure the engine gives, at every level, for arbitrary periods', async () => {
-      const tallies = new TeamTallies(database, 10_000);
-      const scopes = everyLevel();
-      await fc.assert(
-        fc.asyncProperty(arbitraryQuery, fc.constantFrom(...scopes), async (query, scope) => {
-          await assertSameFigures(tallies, scope, query);
-          // Asked again, from what is kept: the same again.
-          await assertSameFigures(tallies, scope, query);
-        }),
-        { numRuns: 25, seed: 8 },
-      );
-    });
-
-    it('reads again only the team whose data changed, and then gives the new figures', async () => {
-      const { counting, teamsRead } = countingReads(database);
-      const tallies = new TeamTallies(counting, 10_000);
-      const scope = scopeAt('service', teamIds);
-      const query: MetricsQuery = {
-        from: '2025-04-01',
-        to: '2026-03-31',
-        today: TODAY,
-        employmentStatus: 'all',
-      };
-      await assertSameFigures(tallies, scope, query);
-      assert.deepEqual(teamsRead.flat().sort(), [...teamIds].sort());
-      teamsRead.length = 0;
-      await assertSameFigures(tallies, scope, query);
-      assert.deepEqual(teamsRead, [], 'nothing read while no data changed');
-
-      const changed = teamIds[1] ?? 0;
-      await upload(
-        changed,
-        generateReferralRecords({ rows: 90, seed: 99, today: TODAY, years: 2 }),
-      );
-      await assertSameFigures(tallies, scope, query);
-      assert.deepEqual(teamsRead, [[changed]]);
-
-      // Rolled back to its first upload: its later records leave every sum they were added to.
-      await database.transaction(async (transaction) => {
-        const [first] = await transaction.query<{ id: number }>(
-          'SELECT min(id) AS id FROM upload WHERE team_id = $1',
-          [changed],
-        );
-        await takeTeamData(transaction, changed, null);
-        await rollBackTo(transaction, changed, first?.id ?? 0, accountId, new Date());
-      });
-      await assertSameFigures(tallies, scope, query);
-      await assertSameFigures(tallies, scopeAt('team', teamIds), query);
-    });
-
-    it('keeps no more tallies than it is allowed', async () => {
-      // Each team holds 20 tallies for this query (the period, 7 months, 12 fields): room for 2.
-      const tallies = new TeamTallies(database, 50);
-      await assertSameFigures(tallies, scopeAt('service', teamIds), {
-        from: '2024-01-15',
-        to: '2024-07-20',
-        today: TODAY,
-        employmentStatus: 'all',
-      });
-      assert.equal(tallies.size, 40);
-    });
-
     it("the facts' SQL gives every figure the engine gives, at every level, for any period", async () => {
       const scopes = everyLevel();
       await fc.assert(
         fc.asyncProperty(arbitraryQuery, fc.constantFrom(...scopes), (query, scope) =>
-          assertSameFigures(factTallySource(database), scope, query),
+          assertSameFigures(scope, query),
         ),
         { numRuns: 30, seed: 8 },
       );
@@ -326,8 +242,8 @@ for (const testDatabase of testDatabases()) {
         ),
         ...generateReferralRecords({ rows: 90, seed: 99, today: TODAY, years: 2 }),
       ]);
-      await assertSameFigures(factTallySource(database), scope, query);
-      await assertSameFigures(factTallySource(database), scopeAt('specialist', [changed]), query);
+      await assertSameFigures(scope, query);
+      await assertSameFigures(scopeAt('specialist', [changed]), query);
       const [overlap] = await database.query<{ changed: number }>(
         'SELECT changed_count AS changed FROM upload WHERE team_id = $1 ORDER BY id DESC LIMIT 1',
         [changed],
@@ -335,8 +251,8 @@ for (const testDatabase of testDatabases()) {
       assert.ok((overlap?.changed ?? 0) > 0, 'the second upload changed some records');
 
       const [someone] = await database.query<{ id: number }>(
-        'SELECT r.id FROM referral r JOIN job_fact j ON j.referral_id = r.id WHERE r.team_id = $1 LIMIT 1',
-        [changed],
+        'SELECT r.id FROM referral r JOIN fact_event e ON e.referral_id = r.id WHERE r.team_id = $1 AND e.kind = $2 LIMIT 1',
+        [changed, EVENT_KINDS.indexOf('job')],
       );
       await database.transaction(async (transaction) => {
         await takeTeamData(transaction, changed, null);
@@ -344,7 +260,7 @@ for (const testDatabase of testDatabases()) {
           await removeRecord(transaction, changed, someone?.id ?? 0, accountId, new Date()),
         );
       });
-      await assertSameFigures(factTallySource(database), scope, query);
+      await assertSameFigures(scope, query);
 
       // Rolled back to its first upload: its later records leave every figure they were in.
       await database.transaction(async (transaction) => {
@@ -355,14 +271,15 @@ for (const testDatabase of testDatabases()) {
         await takeTeamData(transaction, changed, null);
         await rollBackTo(transaction, changed, first?.id ?? 0, accountId, new Date());
       });
-      await assertSameFigures(factTallySource(database), scope, query);
-      await assertSameFigures(factTallySource(database), scopeAt('team', teamIds), query);
+      await assertSameFigures(scope, query);
+      await assertSameFigures(scopeAt('team', teamIds), query);
       const [counts] = await database.query<{ facts: number; records: number }>(
         'SELECT (SELECT count(*) FROM referral_fact) AS facts, (SELECT count(*) FROM referral) AS records',
       );
       assert.equal(counts?.facts, counts?.records, 'one fact row per record, none left behind');
       const [jobs] = await database.query<{ jobs: number }>(
-        'SELECT count(*) AS jobs FROM job_fact',
+        'SELECT count(*) AS jobs FROM fact_event WHERE kind = $1',
+        [EVENT_KINDS.indexOf('job')],
       );
       const countedJobs = (await derivedRecords(database, teamIds)).reduce(
         (sum, derived) => sum + derived.countedJobs.length,
@@ -387,95 +304,7 @@ for (const testDatabase of testDatabases()) {
         'SELECT count(*) AS teams FROM team WHERE facts_missing',
       );
       assert.equal(left?.teams, 0);
-      await assertSameFigures(factTallySource(database), scope, query);
+      await assertSameFigures(scope, query);
     });
   });
 }
-
-describe('team tallies while uploads land', () => {
-  /** A database of teams with one record each, where team `changing` gains a record at version 2. */
-  function changingDatabase(changing: number) {
-    const state = { version: 1, onRecordsRead: null as (() => void) | null };
-    const recordsAt = (version: number): ReferralRecord[] =>
-      version === 1
-        ? [referral({ referralDate: '2025-05-01' })]
-        : [referral({ referralDate: '2025-05-01' }), referral({ referralDate: '2025-05-02' })];
-    const database: Queryable = {
-      async query<Row extends object>(sql: string, parameters: readonly unknown[] = []) {
-        const ids = String(parameters[0]).slice(1, -1).split(',').map(Number);
-        const versionOf = (id: number) => (id === changing ? state.version : 1);
-        if (sql.includes('data_version')) {
-          return ids.map((id) => ({ id, version: versionOf(id) })) as unknown as Row[];
-        }
-        const rows = ids.flatMap((id) =>
-          recordsAt(versionOf(id)).map((record) => ({ teamId: id, record })),
-        );
-        const hook = state.onRecordsRead;
-        state.onRecordsRead = null;
-        hook?.();
-        return rows as unknown as Row[];
-      },
-      async runScript() {},
-    };
-    return { database, state };
-  }
-  const query: MetricsQuery = {
-    from: '2025-04-01',
-    to: '2026-03-31',
-    today: '2025-06-01',
-    employmentStatus: 'all',
-  };
-  const year = { query, grouping: 'all' } as const;
-  const may = {
-    query: { ...query, from: '2025-05-01', to: '2025-05-31' },
-    grouping: 'all',
-  } as const;
-
-  it('never keeps tallies of older records under a newer version', async () => {
-    const { database, state } = changingDatabase(3);
-    const tallies = new TeamTallies(database, 1_000_000);
-    let teamPage: Promise<unknown> = Promise.resolve();
-    // England's teams are read at version 1; then team 3's upload lands and its own page, asking
-    // another view, keeps version 2 before England's tally reaches team 3.
-    state.onRecordsRead = () => {
-      state.version = 2;
-      teamPage = tallies.tallies([3], [may]);
-    };
-    await tallies.tallies([1, 2, 3], [year]);
-    await teamPage;
-    const [answer] = await tallies.tallies([3], [year]);
-    assert.equal(recordsIn(answer?.get(3)?.get('all') ?? emptyTally()), 2);
-  });
-
-  it('reads each team once when two callers ask for the same teams at once', async () => {
-    const { database } = changingDatabase(0);
-    const tallies = new TeamTallies(database, 1_000_000);
-    const teams = Array.from({ length: 200 }, (_, index) => index + 1);
-    const [first, second] = await Promise.all([
-      tallies.tallies(teams, [year]),
-      tallies.tallies(teams, [year]),
-    ]);
-    // The second waits for the first's reads in progress, and skips what it has kept.
-    assert.equal(tallies.teamsRead, teams.length);
-    assert.equal(first?.[0]?.size, teams.length);
-    assert.deepEqual(second, first);
-  });
-
-  it('one read serves a page and a warm-up asking more views of the same teams at once', async () => {
-    const { database } = changingDatabase(0);
-    const tallies = new TeamTallies(database, 1_000_000);
-    const teams = Array.from({ length: 300 }, (_, index) => index + 1);
-    // The warm-up asks both views; the page, arriving after its first batch, asks one.
-    const warmUp = tallies.tallies(teams, [year, may]);
-    await setImmediate();
-    const page = await tallies.tallies(teams, [year]);
-    await warmUp;
-    assert.equal(tallies.teamsRead, teams.length);
-    assert.equal(page[0]?.size, teams.length);
-    for (const answer of page[0]?.values() ?? []) {
-      assert.equal(recordsIn(answer.get('all') ?? emptyTally()), 1);
-    }
-    await tallies.tallies(teams, [may]);
-    assert.equal(tallies.teamsRead, teams.length, 'the other view was kept for every team');
-  });
-});

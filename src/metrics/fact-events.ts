@@ -1,0 +1,331 @@
+import { addDays, fromDayNumber, type IsoDate } from '../calendar/calendar-date.ts';
+import {
+  asAtDate,
+  emptyTally,
+  type GrowingTally,
+  HOURS_SCALE,
+  type MetricsQuery,
+  matchesEmploymentStatus,
+  type TalliedCount,
+  tallyCountIndex,
+} from './compute.ts';
+import { type DerivedRecord, SUSTAINMENT_WEEKS, sustainmentAt } from './derive.ts';
+
+/**
+ * A record's figures as dated events (docs/FACTS.md): each is counted for a period [from, to] and
+ * an as-at date A by comparing its one or two days with from, to and A, so a database can count
+ * every figure of any period by sorting the events into the bins between a page's dates
+ * (`width_bucket`) and adding up bins: one pass over the events, whatever the number of periods,
+ * and nothing to rewrite when the day changes. The engine decides the events here; the database
+ * only counts them; `tallyOfBins` turns the counts into a tally as `tallyMetrics` would.
+ */
+
+export const EVENT_KINDS = [
+  /** Every record, whatever the period or filter: a group is shown while it holds one. */
+  'record',
+  /** On the referral date. */
+  'referral',
+  /** On the referral date; `amount` is the days to first contact. */
+  'firstContactWait',
+  'vpStart',
+  /** On the VP start date; `amount` is the days to first employer contact. */
+  'employerContactWait',
+  'discharge',
+  /** From the VP start `on`, to the discharge `until` (null: not discharged). */
+  'caseload',
+  /** The employment rate's population, not employed at referral: VP start `on`, discharge `until`. */
+  'served',
+  /** On the first counted job's start; `band` is the time to first job. */
+  'firstJob',
+  'sustained13',
+  'sustained26',
+  'sustained52',
+  /** A counted job's start; `amount` is its weekly hours in millionths of an hour. */
+  'job',
+  /** A counted job's start; `until` is the start of the record's job before it (null: none). */
+  'supported',
+  /** On the caseload and in a job, from `on` until (not including) `until` (null: still). */
+  'inWork',
+  /**
+   * The employment rate's "worked in the period": counted, weighted by `amount` (+1 or −1), for a
+   * period whose as-at date is on or after `on` and whose start is on or before `until`.
+   */
+  'servedInWork',
+] as const;
+
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export interface FactEvent {
+  readonly kind: EventKind;
+  readonly on: IsoDate;
+  readonly until: IsoDate | null;
+  readonly band: string | null;
+  readonly amount: number | null;
+}
+
+/** Employment status at referral as bits, so an event carries what the filters and shares ask. */
+export const OUT_OF_WORK_BIT = 1;
+export const IN_WORK_BIT = 2;
+export const STATUS_KNOWN_BIT = 4;
+
+export function statusBits(derived: DerivedRecord): number {
+  return (
+    (derived.outOfWork ? OUT_OF_WORK_BIT : 0) |
+    (derived.inWork ? IN_WORK_BIT : 0) |
+    (derived.employmentStatusKnown ? STATUS_KNOWN_BIT : 0)
+  );
+}
+
+const dayOf = (day: number): IsoDate | null => (Number.isFinite(day) ? fromDayNumber(day) : null);
+
+/** Intervals [start, end) of days, merged where they overlap or touch; ends may be Infinity. */
+function mergedIntervals(intervals: Array<readonly [number, number]>) {
+  const merged: Array<[number, number]> = [];
+  const nonEmpty = intervals.filter(([start, end]) => start < end);
+  for (const [start, end] of nonEmpty.sort((a, b) => a[0] - b[0])) {
+    const last = merged.at(-1);
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else merged.push([start, end]);
+  }
+  return merged;
+}
+
+export function factEventsOf(derived: DerivedRecord): FactEvent[] {
+  const events: FactEvent[] = [];
+  const add = (
+    kind: EventKind,
+    on: number,
+    until: number | null = null,
+    band: string | null = null,
+    amount: number | null = null,
+  ) =>
+    events.push({
+      kind,
+      on: fromDayNumber(on),
+      until: until === null ? null : dayOf(until),
+      band,
+      amount,
+    });
+  const { referralDay, vpStartDay, dischargeDay, countedJobs } = derived;
+  add('record', referralDay);
+  add('referral', referralDay);
+  if (derived.firstContactDay !== null) {
+    add('firstContactWait', referralDay, null, null, derived.firstContactDay - referralDay);
+  }
+  if (dischargeDay !== null) add('discharge', dischargeDay);
+  if (vpStartDay !== null) {
+    add('vpStart', vpStartDay);
+    if (derived.employerContactDay !== null) {
+      add('employerContactWait', vpStartDay, null, null, derived.employerContactDay - vpStartDay);
+    }
+    add('caseload', vpStartDay, dischargeDay);
+    if (!derived.inWork) add('served', vpStartDay, dischargeDay);
+  }
+  if (derived.timeToFirstJob !== null && derived.firstJobStartDay !== null) {
+    add('firstJob', derived.firstJobStartDay, null, derived.timeToFirstJob);
+  }
+  for (const weeks of SUSTAINMENT_WEEKS) {
+    const outcome = sustainmentAt(derived.sustainments, weeks);
+    if (outcome) add(`sustained${weeks}`, outcome.day, null, outcome.hoursBand);
+  }
+  // Jobs are sorted by start, so the one before is the previous start.
+  countedJobs.forEach((job, index) => {
+    const hours = job.hoursPerWeek === null ? null : Math.round(job.hoursPerWeek * HOURS_SCALE);
+    add('job', job.startDay, null, null, hours);
+    add('supported', job.startDay, countedJobs[index - 1]?.startDay ?? null);
+  });
+  if (vpStartDay === null || countedJobs.length === 0) return events;
+  const leaves = dischargeDay ?? Number.POSITIVE_INFINITY;
+  // In work on the caseload on day A: A in [VP start, discharge) and in [job start, job end].
+  for (const [start, end] of mergedIntervals(
+    countedJobs.map((job) => [
+      Math.max(vpStartDay, job.startDay),
+      Math.min(leaves, job.endDay + 1),
+    ]),
+  )) {
+    add('inWork', start, end);
+  }
+  if (derived.inWork) return events;
+  // Worked in [from, A]: some job with max(VP start, job start) ≤ A and min(discharge, job end) ≥
+  // from. Each job is a quarter-plane of (from, A); their union is a staircase of the jobs that
+  // no other beats on both, counted once as each corner (+1) less each overlap of neighbours (−1).
+  const corners = countedJobs
+    .map((job) => [Math.max(vpStartDay, job.startDay), Math.min(leaves, job.endDay)] as const)
+    .sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  let reach = Number.NEGATIVE_INFINITY;
+  let previous: readonly [number, number] | null = null;
+  for (const corner of corners) {
+    if (corner[1] <= reach) continue;
+    if (previous) add('servedInWork', corner[0], previous[1], null, -1);
+    add('servedInWork', corner[0], corner[1], null, 1);
+    previous = corner;
+    reach = corner[1];
+  }
+  return events;
+}
+
+/**
+ * The count of one bin of events: their kind and status bits, the bins their days fall in among a
+ * page's sorted dates (1 + the index of the last date on or before the day, 0 if none; `until`
+ * null when the event has none), their band, their wait in days, the specialist of a caseload,
+ * and how many there were with the sum and count of their amounts.
+ */
+export interface EventBin {
+  readonly kind: EventKind;
+  readonly status: number;
+  readonly on: number;
+  readonly until: number | null;
+  readonly band: string | null;
+  readonly wait: number | null;
+  readonly specialist: string | null;
+  readonly n: number;
+  readonly amountSum: number;
+  readonly amountCount: number;
+}
+
+/** The dates a set of queries' bins are split at: each period's start, and the days after its end and as-at date. */
+export function binDates(queries: readonly MetricsQuery[]): IsoDate[] {
+  return [
+    ...new Set(
+      queries.flatMap((query) => [query.from, addDays(query.to, 1), addDays(asAtDate(query), 1)]),
+    ),
+  ].sort();
+}
+
+/** The bin of a day among sorted dates, as PostgreSQL's `width_bucket(day, dates)` gives it. */
+export function binOf(day: IsoDate, dates: readonly IsoDate[]): number {
+  let low = 0;
+  let high = dates.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((dates[middle] ?? '') <= day) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Waits are kept as the histograms' keys. */
+const WAIT_KINDS: ReadonlySet<EventKind> = new Set(['firstContactWait', 'employerContactWait']);
+
+/** The bin of each of a record's events, counted alone: what the SQL's GROUP BY adds up. */
+export function binsOfEvents(
+  events: readonly FactEvent[],
+  status: number,
+  specialist: string,
+  dates: readonly IsoDate[],
+): EventBin[] {
+  return events.map((event) => ({
+    kind: event.kind,
+    status,
+    on: binOf(event.on, dates),
+    until: event.until === null ? null : binOf(event.until, dates),
+    band: event.band,
+    wait: WAIT_KINDS.has(event.kind) ? event.amount : null,
+    specialist: event.kind === 'caseload' ? specialist : null,
+    n: 1,
+    amountSum: event.amount ?? 0,
+    amountCount: event.amount === null ? 0 : 1,
+  }));
+}
+
+function addTo<K>(histogram: Map<K, number>, key: K, by: number) {
+  histogram.set(key, (histogram.get(key) ?? 0) + by);
+}
+
+/** A query's figures' tally from the bins of its events, binned at dates that include `binDates([query])`. */
+export function tallyOfBins(
+  bins: Iterable<EventBin>,
+  dates: readonly IsoDate[],
+  query: MetricsQuery,
+): GrowingTally {
+  const asAt = asAtDate(query);
+  const position = (date: IsoDate) => {
+    const index = dates.indexOf(date);
+    if (index < 0) throw new Error(`The bins were not split at ${date}`);
+    return index + 1;
+  };
+  const from = position(query.from);
+  const afterTo = position(addDays(query.to, 1));
+  const afterAsAt = position(addDays(asAt, 1));
+  const tally = emptyTally();
+  const { counts } = tally;
+  const bump = (name: TalliedCount, by: number) => {
+    const index = tallyCountIndex(name);
+    counts[index] = (counts[index] ?? 0) + by;
+  };
+  const status = { outOfWork: false, inWork: false };
+  for (const bin of bins) {
+    const { n } = bin;
+    if (bin.kind === 'record') {
+      bump('records', n);
+      continue;
+    }
+    status.outOfWork = (bin.status & OUT_OF_WORK_BIT) !== 0;
+    status.inWork = (bin.status & IN_WORK_BIT) !== 0;
+    if (!matchesEmploymentStatus(status, query.employmentStatus)) continue;
+    const inPeriod = bin.on >= from && bin.on < afterTo;
+    const toAsAt = bin.on >= from && bin.on < afterAsAt;
+    const byAsAt = bin.on < afterAsAt;
+    const openAtAsAt = bin.until === null || bin.until >= afterAsAt;
+    switch (bin.kind) {
+      case 'referral':
+        if (!inPeriod) break;
+        bump('referrals', n);
+        if (bin.status & STATUS_KNOWN_BIT) {
+          bump('retentionPopulation', n);
+          if (bin.status & IN_WORK_BIT) bump('retained', n);
+        }
+        break;
+      case 'firstContactWait':
+        if (inPeriod) addTo(tally.daysToFirstContact, bin.wait ?? 0, n);
+        break;
+      case 'vpStart':
+        if (inPeriod) bump('vpStarts', n);
+        break;
+      case 'employerContactWait':
+        if (inPeriod) addTo(tally.daysToEmployerContact, bin.wait ?? 0, n);
+        break;
+      case 'discharge':
+        if (inPeriod) bump('discharges', n);
+        break;
+      case 'caseload':
+        if (!byAsAt || !openAtAsAt) break;
+        bump('activeCaseload', n);
+        addTo(tally.caseloadBySpecialist, bin.specialist ?? '', n);
+        break;
+      case 'served':
+        if (byAsAt && (bin.until === null || bin.until >= from)) bump('servedPopulation', n);
+        break;
+      case 'firstJob':
+        if (!toAsAt) break;
+        bump('firstJobStarts', n);
+        bump(`firstJob:${bin.band}` as TalliedCount, n);
+        break;
+      case 'sustained13':
+      case 'sustained26':
+      case 'sustained52':
+        if (!toAsAt) break;
+        bump(bin.kind, n);
+        bump(`${bin.kind.slice('sustained'.length)}:${bin.band}` as TalliedCount, n);
+        break;
+      case 'job':
+        if (!toAsAt) break;
+        bump('jobStarts', n);
+        bump('hoursTotal', bin.amountSum);
+        bump('hoursCount', bin.amountCount);
+        break;
+      case 'supported':
+        if (toAsAt && (bin.until === null || bin.until < from)) bump('supportedIntoWork', n);
+        break;
+      case 'inWork':
+        if (byAsAt && openAtAsAt) bump('activeInWork', n);
+        break;
+      case 'servedInWork':
+        if (query.from <= asAt && byAsAt && (bin.until === null || bin.until >= from)) {
+          bump('servedInWork', bin.amountSum);
+        }
+        break;
+    }
+  }
+  return tally;
+}
