@@ -22,6 +22,10 @@ CREATE TABLE fact_event (
 );
 CREATE INDEX fact_event_team ON fact_event (team_id);
 CREATE INDEX fact_event_referral ON fact_event (referral_id);
+-- The caseload events alone (kind 3, 'caseload'), for the specialists holding a caseload: a
+-- national page reads a tenth of the events for that count instead of all of them.
+CREATE INDEX fact_event_caseload ON fact_event (team_id, specialist, on_day) INCLUDE (until_day, status)
+  WHERE kind = 3;
 
 -- Every team's events are derived once, at start-up, as facts were for migration 0016.
 UPDATE team SET facts_missing = true WHERE record_count > 0;

@@ -77,17 +77,39 @@ export async function dashboardFigures(
   scope: DashboardScope,
   query: MetricsQuery,
 ): Promise<DashboardFigures> {
-  const [answers, holding] = await Promise.all([
-    countFacts(database, scope, figureRequests(scope, query)),
+  return (await dashboardFiguresWith(database, scope, query, []))[0];
+}
+
+/**
+ * A dashboard's figures and the whole scope's figures for other queries (the year before, the
+ * targets' months) counted in the same statements: each way of splitting is one pass over the
+ * events however many periods it counts.
+ */
+export async function dashboardFiguresWith(
+  database: Queryable,
+  scope: DashboardScope,
+  query: MetricsQuery,
+  alongside: readonly MetricsQuery[],
+): Promise<[DashboardFigures, MetricsResult[]]> {
+  const requests = figureRequests(scope, query);
+  const [counted, holding] = await Promise.all([
+    countFacts(database, scope, [
+      ...requests,
+      ...alongside.map((other) => ({ query: other, groupBy: 'none' as const })),
+    ]),
     specialistsHoldingCaseload(database, scope, query),
   ]);
+  const answers = counted.slice(0, requests.length);
+  const others = alongside.map((other, index) =>
+    metricsFromTally(counted[requests.length + index]?.get(WHOLE) ?? emptyTally(), other),
+  );
   const months = subPeriods(query.from, query.to, 'month');
   // A group is shown while it holds a record, or always when the scope names it.
   const present = (groups: ReadonlyMap<string, GrowingTally> | undefined) =>
     [...(groups ?? [])].filter(([, tally]) => recordsIn(tally) > 0);
   const [main, ...rest] = answers;
   const named = new Set(scope.allGroups);
-  return {
+  const figures: DashboardFigures = {
     total: metricsFromTally(sumTallies(main?.values() ?? []), query),
     groups:
       scope.level === null
@@ -117,6 +139,7 @@ export async function dashboardFigures(
     ),
     specialistsHoldingCaseload: holding,
   };
+  return [figures, others];
 }
 
 /** The figures of a set of teams (or one specialist's records in them) for each query. */

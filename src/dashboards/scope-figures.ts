@@ -14,7 +14,7 @@ import { UPLOAD_DUE_DAY } from '../metrics/guidance.ts';
 import { type TargetProgress, targetProgressOf, targetQueries } from '../metrics/targets.ts';
 import type { WiderArea } from '../organisations/organisations.ts';
 import { ownTargets, targetsOfTeams, teamSize, teamsWithSize } from '../targets/target-store.ts';
-import { type DashboardFigures, dashboardFigures, teamsMetrics } from './dashboard.ts';
+import { type DashboardFigures, dashboardFiguresWith, teamsMetrics } from './dashboard.ts';
 import { financialYear, type Period, type PeriodPreset, resolvePeriod } from './period.ts';
 import { type GroupLevel, type TeamFreshness, teamFreshness } from './scope-records.ts';
 
@@ -222,16 +222,24 @@ export async function scopeFigures(
     ...(within?.specialist ? { specialist: within.specialist } : {}),
   };
   const earlier = yearEarlierQuery(query);
-  const [figures, freshness, [yearEarlier = null]] = await Promise.all([
-    dashboardFigures(database, { ...shape, dimensions: viewDimensions(view, scope.area) }, query),
-    view === 'freshness' ? teamFreshness(database, scope.teamIds) : [],
-    earlier ? teamsMetrics(database, shape, [earlier]) : [],
-  ]);
   const yearOfPeriod = financialYear(period.from);
   const wholeYear =
     period.from === yearOfPeriod.from &&
     period.to === yearOfPeriod.to &&
     filters.employmentStatus === 'all';
+  const targetMonths = view === 'targets' || wholeYear ? targetQueries(year, today) : [];
+  // The year before and the targets' months are counted with the view's own figures.
+  const [[figures, alongside], freshness] = await Promise.all([
+    dashboardFiguresWith(
+      database,
+      { ...shape, dimensions: viewDimensions(view, scope.area) },
+      query,
+      [...(earlier ? [earlier] : []), ...targetMonths],
+    ),
+    view === 'freshness' ? teamFreshness(database, scope.teamIds) : [],
+  ]);
+  const yearEarlier = earlier ? (alongside[0] ?? null) : null;
+  const targetActuals = alongside.slice(earlier ? 1 : 0);
   return {
     view,
     views,
@@ -243,11 +251,11 @@ export async function scopeFigures(
     yearEarlier,
     freshness,
     freshnessCutOff: freshnessCutOff(today),
-    ...(view === 'targets' || wholeYear
+    ...(targetMonths.length > 0
       ? {
           targets: targetProgressOf(
             year,
-            await teamsMetrics(database, shape, targetQueries(year, today)),
+            targetActuals,
             // A specialist has no target of their own.
             within?.specialist
               ? new Map()

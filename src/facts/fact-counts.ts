@@ -13,6 +13,7 @@ import {
   IN_WORK_BIT,
   OUT_OF_WORK_BIT,
   tallyOfBins,
+  WAIT_KINDS,
 } from '../metrics/fact-events.ts';
 
 /**
@@ -85,10 +86,6 @@ function scopeEvents(scope: FactScope, parameters: Parameters, needsFields: bool
     ${scope.specialist === undefined ? '' : `AND f.specialist = ${parameters.add(scope.specialist)}`}`;
 }
 
-const WAIT_KINDS = ['firstContactWait', 'employerContactWait'].map((kind) =>
-  EVENT_KINDS.indexOf(kind as (typeof EVENT_KINDS)[number]),
-);
-
 function binsStatement(scope: FactScope, grouping: FactGrouping, dates: readonly string[]) {
   const parameters = new Parameters();
   const byField = grouping !== 'none' && grouping !== 'teamGroup';
@@ -102,7 +99,7 @@ function binsStatement(scope: FactScope, grouping: FactGrouping, dates: readonly
         : `coalesce(f.${DIMENSION_COLUMN[grouping]}, ${parameters.add(NOT_RECORDED)})`;
   const sql = `SELECT ${group} AS grp, e.kind, e.status,
        width_bucket(e.on_day, ${bins}) AS "on", width_bucket(e.until_day, ${bins}) AS "until",
-       e.band, CASE WHEN e.kind IN (${WAIT_KINDS.join(', ')}) THEN e.amount END AS wait,
+       e.band, CASE WHEN e.kind IN (${WAIT_KINDS.map((kind) => EVENT_KINDS.indexOf(kind)).join(', ')}) THEN e.amount END AS wait,
        e.specialist, count(*) AS n, coalesce(sum(e.amount), 0) AS "amountSum", count(e.amount) AS "amountCount"
   FROM ${events}
  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
@@ -133,7 +130,9 @@ export async function countFacts(
       const { sql, parameters } = binsStatement(scope, grouping, dates);
       const groups = new Map<string, EventBin[]>();
       for (const row of await database.query<BinRow>(sql, parameters)) {
-        const bin = { ...row, kind: EVENT_KINDS[row.kind] ?? 'record' };
+        const kind = EVENT_KINDS[row.kind];
+        if (kind === undefined) throw new Error(`fact_event holds an unknown kind ${row.kind}`);
+        const bin = { ...row, kind };
         const group = groups.get(row.grp);
         if (group) group.push(bin);
         else groups.set(row.grp, [bin]);

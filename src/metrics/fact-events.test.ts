@@ -10,6 +10,7 @@ import {
   binDates,
   binOf,
   binsOfEvents,
+  EVENT_KINDS,
   factEventsOf,
   statusBits,
   tallyOfBins,
@@ -106,6 +107,10 @@ describe('figures counted from dated events', () => {
       )[0]?.metrics.employedShareOfCaseload;
     assert.equal(on('2025-05-01'), 1);
     assert.equal(on('2025-05-02'), 0);
+  });
+
+  test("the caseload's kind is the one migration 0017's partial index names", () => {
+    assert.equal(EVENT_KINDS.indexOf('caseload'), 3);
   });
 
   test('bins are numbered as width_bucket numbers them', () => {

@@ -21,29 +21,30 @@ import { type DerivedRecord, SUSTAINMENT_WEEKS, sustainmentAt } from './derive.t
  */
 
 export const EVENT_KINDS = [
-  /** Every record, whatever the period or filter: a group is shown while it holds one. */
-  'record',
-  /** On the referral date. */
+  /**
+   * One per record, on the referral date; `amount` is the days to first contact (null: none). Also
+   * the group's count of records, whatever the period or filter: a group is shown while it holds one.
+   */
   'referral',
-  /** On the referral date; `amount` is the days to first contact. */
-  'firstContactWait',
+  /** On the VP start date; `amount` is the days to first employer contact (null: none). */
   'vpStart',
-  /** On the VP start date; `amount` is the days to first employer contact. */
-  'employerContactWait',
   'discharge',
-  /** From the VP start `on`, to the discharge `until` (null: not discharged). */
+  /**
+   * From the VP start `on`, to the discharge `until` (null: not discharged): the caseload, and for
+   * those not employed at referral the employment rate's population.
+   */
   'caseload',
-  /** The employment rate's population, not employed at referral: VP start `on`, discharge `until`. */
-  'served',
   /** On the first counted job's start; `band` is the time to first job. */
   'firstJob',
   'sustained13',
   'sustained26',
   'sustained52',
-  /** A counted job's start; `amount` is its weekly hours in millionths of an hour. */
+  /**
+   * A counted job's start; `until` is the start of the record's job before it (null: none), so a
+   * person is supported into work in a period by the first job they start in it; `amount` is its
+   * weekly hours in millionths of an hour.
+   */
   'job',
-  /** A counted job's start; `until` is the start of the record's job before it (null: none). */
-  'supported',
   /** On the caseload and in a job, from `on` until (not including) `until` (null: still). */
   'inWork',
   /**
@@ -107,19 +108,12 @@ export function factEventsOf(derived: DerivedRecord): FactEvent[] {
       amount,
     });
   const { referralDay, vpStartDay, dischargeDay, countedJobs } = derived;
-  add('record', referralDay);
-  add('referral', referralDay);
-  if (derived.firstContactDay !== null) {
-    add('firstContactWait', referralDay, null, null, derived.firstContactDay - referralDay);
-  }
+  const waitFrom = (day: number, until: number | null) => (until === null ? null : until - day);
+  add('referral', referralDay, null, null, waitFrom(referralDay, derived.firstContactDay));
   if (dischargeDay !== null) add('discharge', dischargeDay);
   if (vpStartDay !== null) {
-    add('vpStart', vpStartDay);
-    if (derived.employerContactDay !== null) {
-      add('employerContactWait', vpStartDay, null, null, derived.employerContactDay - vpStartDay);
-    }
+    add('vpStart', vpStartDay, null, null, waitFrom(vpStartDay, derived.employerContactDay));
     add('caseload', vpStartDay, dischargeDay);
-    if (!derived.inWork) add('served', vpStartDay, dischargeDay);
   }
   if (derived.timeToFirstJob !== null && derived.firstJobStartDay !== null) {
     add('firstJob', derived.firstJobStartDay, null, derived.timeToFirstJob);
@@ -131,8 +125,7 @@ export function factEventsOf(derived: DerivedRecord): FactEvent[] {
   // Jobs are sorted by start, so the one before is the previous start.
   countedJobs.forEach((job, index) => {
     const hours = job.hoursPerWeek === null ? null : Math.round(job.hoursPerWeek * HOURS_SCALE);
-    add('job', job.startDay, null, null, hours);
-    add('supported', job.startDay, countedJobs[index - 1]?.startDay ?? null);
+    add('job', job.startDay, countedJobs[index - 1]?.startDay ?? null, null, hours);
   });
   if (vpStartDay === null || countedJobs.length === 0) return events;
   const leaves = dischargeDay ?? Number.POSITIVE_INFINITY;
@@ -204,8 +197,8 @@ export function binOf(day: IsoDate, dates: readonly IsoDate[]): number {
   return low;
 }
 
-/** Waits are kept as the histograms' keys. */
-const WAIT_KINDS: ReadonlySet<EventKind> = new Set(['firstContactWait', 'employerContactWait']);
+/** The kinds whose amount is a wait, kept as the histograms' keys. */
+export const WAIT_KINDS: readonly EventKind[] = ['referral', 'vpStart'];
 
 /** The bin of each of a record's events, counted alone: what the SQL's GROUP BY adds up. */
 export function binsOfEvents(
@@ -220,7 +213,7 @@ export function binsOfEvents(
     on: binOf(event.on, dates),
     until: event.until === null ? null : binOf(event.until, dates),
     band: event.band,
-    wait: WAIT_KINDS.has(event.kind) ? event.amount : null,
+    wait: WAIT_KINDS.includes(event.kind) ? event.amount : null,
     specialist: event.kind === 'caseload' ? specialist : null,
     n: 1,
     amountSum: event.amount ?? 0,
@@ -256,10 +249,7 @@ export function tallyOfBins(
   const status = { outOfWork: false, inWork: false };
   for (const bin of bins) {
     const { n } = bin;
-    if (bin.kind === 'record') {
-      bump('records', n);
-      continue;
-    }
+    if (bin.kind === 'referral') bump('records', n);
     status.outOfWork = (bin.status & OUT_OF_WORK_BIT) !== 0;
     status.inWork = (bin.status & IN_WORK_BIT) !== 0;
     if (!matchesEmploymentStatus(status, query.employmentStatus)) continue;
@@ -271,30 +261,29 @@ export function tallyOfBins(
       case 'referral':
         if (!inPeriod) break;
         bump('referrals', n);
+        if (bin.wait !== null) addTo(tally.daysToFirstContact, bin.wait, n);
         if (bin.status & STATUS_KNOWN_BIT) {
           bump('retentionPopulation', n);
           if (bin.status & IN_WORK_BIT) bump('retained', n);
         }
         break;
-      case 'firstContactWait':
-        if (inPeriod) addTo(tally.daysToFirstContact, bin.wait ?? 0, n);
-        break;
       case 'vpStart':
-        if (inPeriod) bump('vpStarts', n);
-        break;
-      case 'employerContactWait':
-        if (inPeriod) addTo(tally.daysToEmployerContact, bin.wait ?? 0, n);
+        if (!inPeriod) break;
+        bump('vpStarts', n);
+        if (bin.wait !== null) addTo(tally.daysToEmployerContact, bin.wait, n);
         break;
       case 'discharge':
         if (inPeriod) bump('discharges', n);
         break;
       case 'caseload':
-        if (!byAsAt || !openAtAsAt) break;
-        bump('activeCaseload', n);
-        addTo(tally.caseloadBySpecialist, bin.specialist ?? '', n);
-        break;
-      case 'served':
-        if (byAsAt && (bin.until === null || bin.until >= from)) bump('servedPopulation', n);
+        if (!byAsAt) break;
+        if (openAtAsAt) {
+          bump('activeCaseload', n);
+          addTo(tally.caseloadBySpecialist, bin.specialist ?? '', n);
+        }
+        if (!(bin.status & IN_WORK_BIT) && (bin.until === null || bin.until >= from)) {
+          bump('servedPopulation', n);
+        }
         break;
       case 'firstJob':
         if (!toAsAt) break;
@@ -313,9 +302,7 @@ export function tallyOfBins(
         bump('jobStarts', n);
         bump('hoursTotal', bin.amountSum);
         bump('hoursCount', bin.amountCount);
-        break;
-      case 'supported':
-        if (toAsAt && (bin.until === null || bin.until < from)) bump('supportedIntoWork', n);
+        if (bin.until === null || bin.until < from) bump('supportedIntoWork', n);
         break;
       case 'inWork':
         if (byAsAt && openAtAsAt) bump('activeInWork', n);
