@@ -35,10 +35,11 @@ import {
  * records over ten years; 1 000 000 by default) in PGlite, or in PostgreSQL when DATABASE_URL is
  * set (in a schema of its own, dropped at the end). Times, through the whole server (routing,
  * session, figures, charts, page), every dashboard view for a national lead, a regional lead, a
- * service manager and a team leader, for this and last financial year, and the quarterly-return
- * roll-ups; then a 5 000-row upload into a team; then, on a restarted app, the background warm-up
- * of every team's tallies, a team dashboard asked during it, and England's first views after it. DuckDB computes the national overview's figures
- * from the raw rows in the same run, as the analytic-engine reference, and must agree with them.
+ * service manager and a team leader, for this and last financial year and a custom period, the
+ * overview with the employment-status filter, and the quarterly-return roll-ups; then a 5 000-row
+ * upload into a team; then England's first views on a restarted app. DuckDB computes the national
+ * overview's figures (England, each service, each month) from the raw rows in the same run, as the
+ * analytic-engine reference, and must agree with every one of them.
  */
 
 const { values } = parseArgs({

@@ -176,7 +176,6 @@ export async function httpJourneys(
   const config = readConfig({
     IPS_LOG_LEVEL: 'silent',
     IPS_PSEUDONYMISATION_SECRET: randomBytes(32).toString('hex'),
-    IPS_WARM_FIGURES: '0',
   });
   if (!config.ok) throw new Error(config.problems.join('; '));
   const { app, services } = await composeApp(config.config, { database });

@@ -120,7 +120,6 @@ async function productionEnvironment(serverPort: number, more: Record<string, st
     IPS_SESSION_SECRET: 'session-secret-for-the-production-install-test',
     IPS_PSEUDONYMISATION_SECRET: 'pseudonymisation-secret-for-the-install-test',
     IPS_SMTP_URL: 'smtp://127.0.0.1:2525',
-    IPS_WARM_FIGURES: '0',
     ...more,
   };
 }

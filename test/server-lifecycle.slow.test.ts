@@ -16,7 +16,6 @@ const environment = (dataDirectory: string, serverPort: number, more = {}) => ({
   IPS_DATA_DIR: join(folder, dataDirectory),
   PORT: String(serverPort),
   IPS_LOG_LEVEL: 'info',
-  IPS_WARM_FIGURES: '0',
   ...more,
 });
 

@@ -29,7 +29,7 @@ import { financialYear, type Period } from './period.ts';
  * The home page's figures (a use case): for each scope the viewer holds a role in, this financial
  * year's headline counts for the scope and for each part of it one level down: a service's teams,
  * an ICS's services, a region's ICSs, England's regions. Counted as the dashboards count them,
- * from the same team tallies, so a figure on the home page is the one its dashboard shows.
+ * from the same stored facts, so a figure on the home page is the one its dashboard shows.
  */
 
 export const HOME_FIGURES = [
