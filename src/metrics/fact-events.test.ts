@@ -3,18 +3,52 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { day, recordArbitrary } from '../../test/support/record-arbitrary.ts';
 import { job, referral } from '../../test/support/test-referrals.ts';
-import { addDays } from '../calendar/calendar-date.ts';
+import { addDays, type IsoDate } from '../calendar/calendar-date.ts';
 import { type MetricsQuery, metricsFromTally, recordsIn, tallyMetrics } from './compute.ts';
 import { type DerivedRecord, deriveRecord } from './derive.ts';
 import {
   binDates,
-  binOf,
-  binsOfEvents,
   EVENT_KINDS,
+  type EventBin,
+  type FactEvent,
   factEventsOf,
   statusBits,
   tallyOfBins,
+  WAIT_KINDS,
 } from './fact-events.ts';
+
+/** The bin of a day among sorted dates, as PostgreSQL's `width_bucket(day, dates)` gives it. */
+function binOf(day: IsoDate, dates: readonly IsoDate[]): number {
+  let low = 0;
+  let high = dates.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((dates[middle] ?? '') <= day) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The bin of each of a record's events, counted alone: what the SQL's GROUP BY adds up. */
+function binsOfEvents(
+  events: readonly FactEvent[],
+  status: number,
+  specialist: string,
+  dates: readonly IsoDate[],
+): EventBin[] {
+  return events.map((event) => ({
+    kind: event.kind,
+    status,
+    on: binOf(event.on, dates),
+    until: event.until === null ? null : binOf(event.until, dates),
+    band: event.band,
+    wait: WAIT_KINDS.includes(event.kind) ? event.amount : null,
+    specialist: event.kind === 'caseload' ? specialist : null,
+    n: 1,
+    amountSum: event.amount ?? 0,
+    amountCount: event.amount === null ? 0 : 1,
+  }));
+}
 
 /** The events' bins, counted here one by one as the database's GROUP BY adds them up. */
 function figuresFromEvents(records: readonly DerivedRecord[], queries: readonly MetricsQuery[]) {

@@ -185,41 +185,8 @@ export function binDates(queries: readonly MetricsQuery[]): IsoDate[] {
   ].sort();
 }
 
-/** The bin of a day among sorted dates, as PostgreSQL's `width_bucket(day, dates)` gives it. */
-export function binOf(day: IsoDate, dates: readonly IsoDate[]): number {
-  let low = 0;
-  let high = dates.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if ((dates[middle] ?? '') <= day) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
 /** The kinds whose amount is a wait, kept as the histograms' keys. */
 export const WAIT_KINDS: readonly EventKind[] = ['referral', 'vpStart'];
-
-/** The bin of each of a record's events, counted alone: what the SQL's GROUP BY adds up. */
-export function binsOfEvents(
-  events: readonly FactEvent[],
-  status: number,
-  specialist: string,
-  dates: readonly IsoDate[],
-): EventBin[] {
-  return events.map((event) => ({
-    kind: event.kind,
-    status,
-    on: binOf(event.on, dates),
-    until: event.until === null ? null : binOf(event.until, dates),
-    band: event.band,
-    wait: WAIT_KINDS.includes(event.kind) ? event.amount : null,
-    specialist: event.kind === 'caseload' ? specialist : null,
-    n: 1,
-    amountSum: event.amount ?? 0,
-    amountCount: event.amount === null ? 0 : 1,
-  }));
-}
 
 function addTo<K>(histogram: Map<K, number>, key: K, by: number) {
   histogram.set(key, (histogram.get(key) ?? 0) + by);
