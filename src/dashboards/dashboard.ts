@@ -15,9 +15,9 @@ import {
   type MetricsResult,
   metricsFromTally,
   recordsIn,
-  sumTallies,
 } from '../metrics/compute.ts';
 import { ALL_COUNTS, type CountId } from '../metrics/definitions.ts';
+import type { TallyDetail } from '../metrics/fact-events.ts';
 import type { GroupLevel } from './scope-records.ts';
 
 /**
@@ -27,7 +27,9 @@ import type { GroupLevel } from './scope-records.ts';
  */
 
 export interface DashboardFigures {
+  /** Every figure of the period; the caseload by specialist only on a dashboard by specialist. */
   readonly total: MetricsResult;
+  /** Below: the counts, shares and hours only, as the tables and charts show them (no waits). */
   readonly groups: ReadonlyArray<{ readonly group: string; readonly metrics: MetricsResult }>;
   readonly months: ReadonlyArray<{
     readonly label: string;
@@ -53,22 +55,36 @@ export interface DashboardScope {
   readonly dimensions: readonly RecordDimension[];
 }
 
-/** The tallies a dashboard's figures come from: the period by group, each month, each field. */
+/**
+ * The tallies a dashboard's figures come from: the whole scope's period (with the waits, and the
+ * caseload by specialist where the dashboard is by specialist), and the counts of each group, each
+ * month and each field.
+ */
 export function figureRequests(
   scope: Pick<DashboardScope, 'level' | 'dimensions'>,
   query: MetricsQuery,
 ): FactRequest[] {
   return [
-    {
-      query,
-      groupBy:
-        scope.level === 'specialist' ? 'specialist' : scope.level === null ? 'none' : 'teamGroup',
-    },
+    { query, groupBy: 'none', detail: scope.level === 'specialist' ? 'full' : 'waits' },
+    ...(scope.level === null
+      ? []
+      : [
+          {
+            query,
+            groupBy: scope.level === 'specialist' ? 'specialist' : 'teamGroup',
+            detail: 'counts',
+          } as const,
+        ]),
     ...subPeriods(query.from, query.to, 'month').map(({ from, to }) => ({
       query: { ...query, from, to },
       groupBy: 'none' as const,
+      detail: 'counts' as const,
     })),
-    ...scope.dimensions.map((dimension) => ({ query, groupBy: dimension })),
+    ...scope.dimensions.map((dimension) => ({
+      query,
+      groupBy: dimension,
+      detail: 'counts' as const,
+    })),
   ];
 }
 
@@ -81,7 +97,7 @@ export async function dashboardFigures(
 }
 
 /**
- * A dashboard's figures and the whole scope's figures for other queries (the year before, the
+ * A dashboard's figures and the whole scope's counts for other queries (the year before, the
  * targets' months) counted in the same statements: each way of splitting is one pass over the
  * events however many periods it counts.
  */
@@ -95,7 +111,11 @@ export async function dashboardFiguresWith(
   const [counted, holding] = await Promise.all([
     countFacts(database, scope, [
       ...requests,
-      ...alongside.map((other) => ({ query: other, groupBy: 'none' as const })),
+      ...alongside.map((other) => ({
+        query: other,
+        groupBy: 'none' as const,
+        detail: 'counts' as const,
+      })),
     ]),
     specialistsHoldingCaseload(database, scope, query),
   ]);
@@ -107,10 +127,11 @@ export async function dashboardFiguresWith(
   // A group is shown while it holds a record, or always when the scope names it.
   const present = (groups: ReadonlyMap<string, GrowingTally> | undefined) =>
     [...(groups ?? [])].filter(([, tally]) => recordsIn(tally) > 0);
-  const [main, ...rest] = answers;
+  const [whole, ...split] = answers;
+  const [main, ...rest] = scope.level === null ? [undefined, ...split] : split;
   const named = new Set(scope.allGroups);
   const figures: DashboardFigures = {
-    total: metricsFromTally(sumTallies(main?.values() ?? []), query),
+    total: metricsFromTally(whole?.get(WHOLE) ?? emptyTally(), query),
     groups:
       scope.level === null
         ? []
@@ -147,11 +168,12 @@ export async function teamsMetrics(
   database: Queryable,
   scope: FactScope,
   queries: readonly MetricsQuery[],
+  detail: TallyDetail = 'full',
 ): Promise<MetricsResult[]> {
   const answers = await countFacts(
     database,
     scope,
-    queries.map((query) => ({ query, groupBy: 'none' })),
+    queries.map((query) => ({ query, groupBy: 'none', detail })),
   );
   return queries.map((query, index) =>
     metricsFromTally(answers[index]?.get(WHOLE) ?? emptyTally(), query),

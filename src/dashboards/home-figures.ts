@@ -228,7 +228,7 @@ export async function homeFigures(
             teamIds: counted.map((team) => team.id),
             groupOfTeam: (teamId) => String(partOf.get(teamId) ?? WHOLE),
           },
-          [{ query, groupBy: 'teamGroup' }],
+          [{ query, groupBy: 'teamGroup', detail: 'counts' }],
         );
         return {
           assignment,

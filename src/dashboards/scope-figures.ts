@@ -154,7 +154,7 @@ export interface ScopeFigures {
   readonly periodError: { readonly field: 'from' | 'to'; readonly message: string } | null;
   readonly query: MetricsQuery;
   readonly figures: DashboardFigures;
-  /** The same days a year earlier (yearEarlierQuery), for the headline's change; none before the period begins. */
+  /** The same days a year earlier (yearEarlierQuery), its counts for the headline's change; none before the period begins. */
   readonly yearEarlier: MetricsResult | null;
   /** For the data freshness view: the scope's teams and their latest uploads. */
   readonly freshness: readonly TeamFreshness[];
@@ -180,8 +180,9 @@ async function benchmark(
 ): Promise<Benchmark> {
   const sized = await teamsWithSize(database, teamIds, year);
   const [metrics, sizedMetrics] = await Promise.all([
-    teamsMetrics(database, { teamIds }, [query]),
-    teamsMetrics(database, { teamIds: sized }, [query]),
+    // Benchmarking compares rates, which are counts: no waits' histograms.
+    teamsMetrics(database, { teamIds }, [query], 'counts'),
+    teamsMetrics(database, { teamIds: sized }, [query], 'counts'),
   ]);
   return {
     name,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { testDatabases } from '../../test/support/test-databases.ts';
-import { databaseAnswers } from './database.ts';
+import { databaseAnswers, type Queryable, SESSION_SETTINGS } from './database.ts';
 import { applyMigrations, migrationsFrom } from './migrations.ts';
 import { readMigrations } from './open-database.ts';
 
@@ -60,6 +60,21 @@ for (const { driver, open } of testDatabases()) {
           "SELECT DATE '2024-03-31' AS day, count(*) AS total, 0.25::numeric AS share FROM (VALUES (1), (2)) AS v(x)",
         );
         assert.deepEqual(row, { day: '2024-03-31', total: 2, share: 0.25 });
+      } finally {
+        await database.close();
+      }
+    });
+
+    test("every connection counts with the figures' settings", async () => {
+      const database = await open();
+      try {
+        const shown = async (on: Queryable = database) =>
+          (await on.query<{ work_mem: string }>('SHOW work_mem'))[0]?.work_mem;
+        // Several at once, so a pool opens more than one connection.
+        assert.deepEqual(
+          await Promise.all([shown(), shown(), shown(), database.transaction(shown)]),
+          Array(4).fill(SESSION_SETTINGS.work_mem),
+        );
       } finally {
         await database.close();
       }

@@ -1,7 +1,13 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { type Database, type Queryable, type SqlValue, TYPE_PARSERS } from './database.ts';
+import {
+  type Database,
+  type Queryable,
+  SESSION_SETTINGS,
+  type SqlValue,
+  TYPE_PARSERS,
+} from './database.ts';
 
 /** A second process opening a PGlite folder aborts inside WebAssembly: this says why first. */
 export class DataDirectoryInUse extends Error {
@@ -61,6 +67,8 @@ export async function openPgliteDatabase(dataDirectory: string | null): Promise<
     release();
     throw error;
   });
+  // Its one connection's settings, as PostgreSQL's pool gives each of its own (no JIT to turn off).
+  await pglite.exec(`SET work_mem = '${SESSION_SETTINGS.work_mem}'`);
   const queryable = (target: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     async query<Row extends object>(sql: string, parameters: readonly SqlValue[] = []) {
       const result = await target.query<Row>(sql, [...parameters]);

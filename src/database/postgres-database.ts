@@ -1,5 +1,11 @@
 import pg from 'pg';
-import { type Database, type Queryable, type SqlValue, TYPE_PARSERS } from './database.ts';
+import {
+  type Database,
+  type Queryable,
+  SESSION_SETTINGS,
+  type SqlValue,
+  TYPE_PARSERS,
+} from './database.ts';
 
 export interface PostgresPoolSettings {
   /** Connections one server holds at most; every server's pool counts toward max_connections. */
@@ -48,6 +54,14 @@ export async function openPostgresDatabase(
   });
   // An idle connection's error with no listener would be thrown and end the process.
   pool.on('error', onConnectionLost);
+  // Set on each new connection, not as startup options, which a DATABASE_URL's own options replace.
+  // Queued first, so it runs before the connection's first query; a failure ends that connection.
+  const settingsScript = Object.entries(SESSION_SETTINGS)
+    .map(([name, value]) => `SET ${name} = '${value}';`)
+    .join(' ');
+  pool.on('connect', (connection) => {
+    connection.query(settingsScript).catch((error: Error) => connection.emit('error', error));
+  });
   // Fail at start-up, not on the first request, when the database cannot be reached.
   const client = await pool.connect();
   client.release();

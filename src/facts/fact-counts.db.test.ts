@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { countsOnly, withoutSpecialists } from '../../test/support/counts-only.ts';
 import { testDatabases } from '../../test/support/test-databases.ts';
 import { addDays, type IsoDate } from '../calendar/calendar-date.ts';
 import { type DashboardScope, dashboardFigures } from '../dashboards/dashboard.ts';
@@ -14,7 +15,7 @@ import {
   groupByRecordField,
   RECORD_DIMENSIONS,
 } from '../metrics/breakdowns.ts';
-import { computeMetrics, type MetricsQuery } from '../metrics/compute.ts';
+import { computeMetrics, type MetricsQuery, type MetricsResult } from '../metrics/compute.ts';
 import type { DerivedRecord } from '../metrics/derive.ts';
 import { EVENT_KINDS } from '../metrics/fact-events.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
@@ -113,6 +114,9 @@ for (const testDatabase of testDatabases()) {
     });
     after(() => database.close());
 
+    const eachCounted = (figures: ReadonlyMap<string, MetricsResult>) =>
+      new Map([...figures].map(([group, metrics]) => [group, countsOnly(metrics)]));
+
     /** The engine straight over every record the database holds for the scope. */
     async function engineFigures(scope: DashboardScope, query: MetricsQuery) {
       const byTeam = [];
@@ -141,17 +145,24 @@ for (const testDatabase of testDatabases()) {
                 ? groupByRecordField('specialist')
                 : (derived) => groupOf.get(derived) ?? '',
             );
+      const total = computeMetrics(all, query);
       return {
-        total: computeMetrics(all, query),
+        total: scope.level === 'specialist' ? total : withoutSpecialists(total),
         groups: [
           ...scope.allGroups,
           ...[...groups.keys()].filter((group) => !scope.allGroups.includes(group)),
-        ].map((group) => ({ group, metrics: groups.get(group) ?? computeMetrics([], query) })),
-        months: breakdownByTime(all, query, 'month'),
+        ].map((group) => ({
+          group,
+          metrics: countsOnly(groups.get(group) ?? computeMetrics([], query)),
+        })),
+        months: breakdownByTime(all, query, 'month').map((month) => ({
+          ...month,
+          metrics: countsOnly(month.metrics),
+        })),
         byDimension: new Map(
           scope.dimensions.map((dimension) => [
             dimension,
-            breakdownBy(all, query, groupByRecordField(dimension)),
+            eachCounted(breakdownBy(all, query, groupByRecordField(dimension))),
           ]),
         ),
         specialistsHoldingCaseload: chosen.reduce(

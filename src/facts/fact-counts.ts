@@ -12,8 +12,11 @@ import {
   type EventBin,
   IN_WORK_BIT,
   OUT_OF_WORK_BIT,
+  olderRecordsBin,
+  type TallyDetail,
   tallyOfBins,
   WAIT_KINDS,
+  WITH_WAITS,
 } from '../metrics/fact-events.ts';
 
 /**
@@ -31,6 +34,14 @@ export type FactGrouping = 'none' | 'teamGroup' | 'specialist' | RecordDimension
 export interface FactRequest {
   readonly query: MetricsQuery;
   readonly groupBy: FactGrouping;
+  /** What the tally needs beyond its counts ('full' unless said). */
+  readonly detail?: TallyDetail;
+}
+
+/** The least detail that serves every one of some requests. */
+function detailFor(requests: readonly FactRequest[]): TallyDetail {
+  const details = new Set(requests.map(({ detail }) => detail ?? 'full'));
+  return details.has('full') ? 'full' : details.has('waits') ? 'waits' : 'counts';
 }
 
 export interface FactScope {
@@ -72,24 +83,43 @@ class Parameters {
 const arrayOf = (values: ReadonlyArray<string | number>) =>
   `{${values.map((value) => JSON.stringify(String(value))).join(',')}}`;
 
-/** The scope's events, each with its team's group and, when a field is asked, its record's fields. */
-function scopeEvents(scope: FactScope, parameters: Parameters, needsFields: boolean): string {
+/** A row of the bins statement that counts a group's records older than the page's first date. */
+const OLDER_RECORDS = -1;
+
+/** The scope's teams, each with the group its records count in. */
+function scopeTeams(scope: FactScope, parameters: Parameters): string {
   const groupOf = scope.groupOfTeam ?? (() => WHOLE);
-  const teams = `unnest(${parameters.add(arrayOf(scope.teamIds))}::int[], ${parameters.add(
+  return `unnest(${parameters.add(arrayOf(scope.teamIds))}::int[], ${parameters.add(
     arrayOf(scope.teamIds.map(groupOf)),
-  )}::text[])`;
+  )}::text[]) AS s(team_id, team_group)`;
+}
+
+/** The scope's events, each with its team's group and, when a field is asked, its record's fields. */
+function scopeEvents(
+  scope: FactScope,
+  parameters: Parameters,
+  teams: string,
+  needsFields: boolean,
+): string {
   const fields = needsFields || scope.specialist !== undefined;
   return `fact_event e
     -- A join, not "= ANY": England's 2 000 ids tested against every event would cost more than the counting.
-    JOIN ${teams} AS s(team_id, team_group) USING (team_id)
+    JOIN ${teams} USING (team_id)
     ${fields ? 'JOIN referral_fact f ON f.referral_id = e.referral_id' : ''}
     ${scope.specialist === undefined ? '' : `AND f.specialist = ${parameters.add(scope.specialist)}`}`;
 }
 
-function binsStatement(scope: FactScope, grouping: FactGrouping, dates: readonly string[]) {
+function binsStatement(
+  scope: FactScope,
+  grouping: FactGrouping,
+  dates: readonly string[],
+  detail: TallyDetail,
+) {
   const parameters = new Parameters();
   const byField = grouping !== 'none' && grouping !== 'teamGroup';
-  const events = scopeEvents(scope, parameters, byField);
+  const teams = scopeTeams(scope, parameters);
+  const first = `${parameters.add(dates[0] ?? '')}::date`;
+  const events = scopeEvents(scope, parameters, teams, byField);
   const bins = `${parameters.add(arrayOf(dates))}::date[]`;
   const group =
     grouping === 'none'
@@ -99,10 +129,18 @@ function binsStatement(scope: FactScope, grouping: FactGrouping, dates: readonly
         : `coalesce(f.${DIMENSION_COLUMN[grouping]}, ${parameters.add(NOT_RECORDED)})`;
   const sql = `SELECT ${group} AS grp, e.kind, e.status,
        width_bucket(e.on_day, ${bins}) AS "on", width_bucket(e.until_day, ${bins}) AS "until",
-       e.band, CASE WHEN e.kind IN (${WAIT_KINDS.map((kind) => EVENT_KINDS.indexOf(kind)).join(', ')}) THEN e.amount END AS wait,
-       e.specialist, count(*) AS n, coalesce(sum(e.amount), 0) AS "amountSum", count(e.amount) AS "amountCount"
+       e.band, ${WITH_WAITS.has(detail) ? `CASE WHEN e.kind IN (${WAIT_KINDS.map((kind) => EVENT_KINDS.indexOf(kind)).join(', ')}) THEN e.amount END` : 'NULL::bigint'} AS wait,
+       ${detail === 'full' ? 'e.specialist' : 'NULL::text'} AS specialist, count(*) AS n, coalesce(sum(e.amount), 0) AS "amountSum", count(e.amount) AS "amountCount"
   FROM ${events}
- GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
+ -- Only the events that count on or after the first date (docs/FACTS.md, lastCountedDay).
+ WHERE e.last_day >= ${first}
+ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+ UNION ALL
+SELECT ${group}, ${OLDER_RECORDS}, NULL, NULL, NULL, NULL, NULL, NULL, count(*), NULL, NULL
+  FROM referral_fact f JOIN ${teams} USING (team_id)
+ WHERE f.referral_date < ${first}
+   ${scope.specialist === undefined ? '' : `AND f.specialist = ${parameters.add(scope.specialist)}`}
+ GROUP BY 1`;
   return { sql, parameters: parameters.values };
 }
 
@@ -127,19 +165,21 @@ export async function countFacts(
         request.groupBy === grouping ? [{ ...request, index }] : [],
       );
       const dates = binDates(asked.map(({ query }) => query));
-      const { sql, parameters } = binsStatement(scope, grouping, dates);
+      const { sql, parameters } = binsStatement(scope, grouping, dates, detailFor(asked));
       const groups = new Map<string, EventBin[]>();
       for (const row of await database.query<BinRow>(sql, parameters)) {
         const kind = EVENT_KINDS[row.kind];
-        if (kind === undefined) throw new Error(`fact_event holds an unknown kind ${row.kind}`);
-        const bin = { ...row, kind };
+        if (kind === undefined && row.kind !== OLDER_RECORDS) {
+          throw new Error(`fact_event holds an unknown kind ${row.kind}`);
+        }
+        const bin = kind === undefined ? olderRecordsBin(row.n) : { ...row, kind };
         const group = groups.get(row.grp);
         if (group) group.push(bin);
         else groups.set(row.grp, [bin]);
       }
-      for (const { query, index } of asked) {
+      for (const { query, index, detail } of asked) {
         for (const [group, bins] of groups) {
-          answers[index]?.set(group, tallyOfBins(bins, dates, query));
+          answers[index]?.set(group, tallyOfBins(bins, dates, query, detail));
         }
       }
     }),
@@ -165,7 +205,7 @@ export async function specialistsHoldingCaseload(
 ): Promise<number> {
   if (scope.teamIds.length === 0) return 0;
   const parameters = new Parameters();
-  const events = scopeEvents(scope, parameters, false);
+  const events = scopeEvents(scope, parameters, scopeTeams(scope, parameters), false);
   const asAt = parameters.add(asAtDate(query));
   const [row] = await database.query<{ holding: number }>(
     `SELECT count(DISTINCT (e.team_id, e.specialist)) AS holding FROM ${events}

@@ -83,11 +83,11 @@ export async function writeFacts(
               DELETE FROM fact_event
                WHERE referral_id = ANY (ARRAY(SELECT referral_id FROM facts WHERE changed))
             )
-       INSERT INTO fact_event (referral_id, team_id, kind, status, on_day, until_day, band, amount, specialist)
-       SELECT f.referral_id, f.team_id, e.kind, f.status, e.on_day, e.until_day, e.band, e.amount,
+       INSERT INTO fact_event (referral_id, team_id, kind, status, on_day, until_day, last_day, band, amount, specialist)
+       SELECT f.referral_id, f.team_id, e.kind, f.status, e.on_day, e.until_day, e.last_day, e.band, e.amount,
               CASE WHEN e.kind = $3 THEN f.specialist END
          FROM f CROSS JOIN LATERAL jsonb_to_recordset(f.events)
-           AS e(kind smallint, on_day date, until_day date, band text, amount bigint)`,
+           AS e(kind smallint, on_day date, until_day date, last_day date, band text, amount bigint)`,
       [teamId, batch, EVENT_KINDS.indexOf('caseload')],
     );
   }

@@ -12,6 +12,9 @@ import {
   type EventBin,
   type FactEvent,
   factEventsOf,
+  lastCountedDay,
+  olderRecordsBin,
+  SPELL_KINDS,
   statusBits,
   tallyOfBins,
   WAIT_KINDS,
@@ -50,12 +53,22 @@ function binsOfEvents(
   }));
 }
 
-/** The events' bins, counted here one by one as the database's GROUP BY adds them up. */
+/**
+ * The events' bins, counted here one by one as the database's GROUP BY adds them up: only the
+ * events whose last counted day is on or after the first date, and the older records as one bin.
+ */
 function figuresFromEvents(records: readonly DerivedRecord[], queries: readonly MetricsQuery[]) {
   const dates = binDates(queries);
+  const first = dates[0] ?? '';
   const bins = records.flatMap((derived) =>
-    binsOfEvents(factEventsOf(derived), statusBits(derived), derived.record.specialist, dates),
+    binsOfEvents(
+      factEventsOf(derived).filter((event) => lastCountedDay(event) >= first),
+      statusBits(derived),
+      derived.record.specialist,
+      dates,
+    ),
   );
+  bins.push(olderRecordsBin(records.filter(({ record }) => record.referralDate < first).length));
   return queries.map((query) => {
     const tally = tallyOfBins(bins, dates, query);
     return { records: recordsIn(tally), metrics: metricsFromTally(tally, query) };
@@ -143,8 +156,13 @@ describe('figures counted from dated events', () => {
     assert.equal(on('2025-05-02'), 0);
   });
 
-  test("the caseload's kind is the one migration 0017's partial index names", () => {
+  test('the kinds migrations 0017 and 0018 name by number are these', () => {
     assert.equal(EVENT_KINDS.indexOf('caseload'), 3);
+    // Migration 0018 wrote the existing events' last days with these.
+    assert.deepEqual(
+      SPELL_KINDS.map((kind) => EVENT_KINDS.indexOf(kind)),
+      [3, 9, 10],
+    );
   });
 
   test('bins are numbered as width_bucket numbers them', () => {

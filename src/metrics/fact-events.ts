@@ -56,6 +56,23 @@ export const EVENT_KINDS = [
 
 export type EventKind = (typeof EVENT_KINDS)[number];
 
+/** The kinds that count while a spell runs: only for a period that starts on or before its `until`. */
+export const SPELL_KINDS: readonly EventKind[] = ['caseload', 'inWork', 'servedInWork'];
+
+/** Stored for a spell that has not ended: PostgreSQL's date after every other. */
+export const NEVER_ENDS = 'infinity';
+
+/**
+ * The last day an event counts for: a period whose start is after it gains nothing from the event
+ * but a referral's part in its group's count of records (`olderRecordsBin`). A spell counts until
+ * its `until` (null: for ever); anything else only for periods starting on or before its day. So
+ * a page reads only the events whose last day is on or after its first date.
+ */
+export function lastCountedDay(event: Pick<FactEvent, 'kind' | 'on' | 'until'>): IsoDate {
+  if (!SPELL_KINDS.includes(event.kind)) return event.on;
+  return event.until ?? NEVER_ENDS;
+}
+
 export interface FactEvent {
   readonly kind: EventKind;
   readonly on: IsoDate;
@@ -176,6 +193,25 @@ export interface EventBin {
   readonly amountCount: number;
 }
 
+/**
+ * The bin standing for a group's records referred before a page's first date, whose events the
+ * page does not read: they count towards the group's records, and nothing else.
+ */
+export function olderRecordsBin(n: number): EventBin {
+  return {
+    kind: 'referral',
+    status: 0,
+    on: 0,
+    until: null,
+    band: null,
+    wait: null,
+    specialist: null,
+    n,
+    amountSum: 0,
+    amountCount: 0,
+  };
+}
+
 /** The dates a set of queries' bins are split at: each period's start, and the days after its end and as-at date. */
 export function binDates(queries: readonly MetricsQuery[]): IsoDate[] {
   return [
@@ -192,12 +228,27 @@ function addTo<K>(histogram: Map<K, number>, key: K, by: number) {
   histogram.set(key, (histogram.get(key) ?? 0) + by);
 }
 
-/** A query's figures' tally from the bins of its events, binned at dates that include `binDates([query])`. */
+/**
+ * What a tally holds beyond its counts and sums: 'counts' nothing more; 'waits' the waits'
+ * histograms; 'full' the caseload by specialist as well. A split that shows only counts (the
+ * groups, months and fields of a dashboard) is counted in far fewer bins.
+ */
+export type TallyDetail = 'counts' | 'waits' | 'full';
+
+export const WITH_WAITS: ReadonlySet<TallyDetail> = new Set(['waits', 'full']);
+
+/**
+ * A query's figures' tally from the bins of its events, binned at dates that include
+ * `binDates([query])`; the bins must carry the waits and specialists the detail asks for.
+ */
 export function tallyOfBins(
   bins: Iterable<EventBin>,
   dates: readonly IsoDate[],
   query: MetricsQuery,
+  detail: TallyDetail = 'full',
 ): GrowingTally {
+  const withWaits = WITH_WAITS.has(detail);
+  const bySpecialist = detail === 'full';
   const asAt = asAtDate(query);
   const position = (date: IsoDate) => {
     const index = dates.indexOf(date);
@@ -228,7 +279,7 @@ export function tallyOfBins(
       case 'referral':
         if (!inPeriod) break;
         bump('referrals', n);
-        if (bin.wait !== null) addTo(tally.daysToFirstContact, bin.wait, n);
+        if (withWaits && bin.wait !== null) addTo(tally.daysToFirstContact, bin.wait, n);
         if (bin.status & STATUS_KNOWN_BIT) {
           bump('retentionPopulation', n);
           if (bin.status & IN_WORK_BIT) bump('retained', n);
@@ -237,7 +288,7 @@ export function tallyOfBins(
       case 'vpStart':
         if (!inPeriod) break;
         bump('vpStarts', n);
-        if (bin.wait !== null) addTo(tally.daysToEmployerContact, bin.wait, n);
+        if (withWaits && bin.wait !== null) addTo(tally.daysToEmployerContact, bin.wait, n);
         break;
       case 'discharge':
         if (inPeriod) bump('discharges', n);
@@ -246,7 +297,7 @@ export function tallyOfBins(
         if (!byAsAt) break;
         if (openAtAsAt) {
           bump('activeCaseload', n);
-          addTo(tally.caseloadBySpecialist, bin.specialist ?? '', n);
+          if (bySpecialist) addTo(tally.caseloadBySpecialist, bin.specialist ?? '', n);
         }
         if (!(bin.status & IN_WORK_BIT) && (bin.until === null || bin.until >= from)) {
           bump('servedPopulation', n);

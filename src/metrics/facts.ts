@@ -1,7 +1,7 @@
 import { fromDayNumber, type IsoDate } from '../calendar/calendar-date.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
 import { deriveRecord, type HoursBand, type TimeToFirstJobBand } from './derive.ts';
-import { EVENT_KINDS, factEventsOf, statusBits } from './fact-events.ts';
+import { EVENT_KINDS, factEventsOf, lastCountedDay, statusBits } from './fact-events.ts';
 
 /**
  * The facts a record's figures are counted from (docs/FACTS.md), as the rows of `referral_fact` and
@@ -15,6 +15,8 @@ export interface EventFact {
   readonly kind: number;
   readonly on_day: IsoDate;
   readonly until_day: IsoDate | null;
+  /** `lastCountedDay`: a page reads the events from its first date on. */
+  readonly last_day: IsoDate;
   readonly band: string | null;
   readonly amount: number | null;
 }
@@ -95,6 +97,7 @@ export function referralFactsOf(record: ReferralRecord): ReferralFacts {
       kind: EVENT_KINDS.indexOf(event.kind),
       on_day: event.on,
       until_day: event.until,
+      last_day: lastCountedDay(event),
       band: event.band,
       amount: event.amount,
     })),
