@@ -1,50 +1,7 @@
 import type { Period } from '../../dashboards/period.ts';
 import { barChartSvg, type ChartHeading } from '../charts/bar-chart.ts';
 import type { Section, SectionChart } from './dashboard-views.ts';
-
-/** A cell as nhsuk-frontend's table macro takes it. */
-interface TableMacroCell {
-  readonly text: string;
-  readonly href?: string;
-  readonly visuallyHiddenText?: string;
-  readonly format?: 'numeric';
-  /** The column's name, shown beside the value when a phone stacks the row's cells. */
-  readonly header: string;
-  readonly attributes?: Readonly<Record<string, string>>;
-}
-
-/**
- * A section's table as the NHS.UK table macro's options: responsive, so each stacked cell keeps
- * its column's name on a phone, and in its own scrolling region, so a wide table never pushes the
- * page wider than the window. The first cell of each row names it.
- */
-export function figuresTable(section: Pick<Section, 'head' | 'rows'>, id: string, caption: string) {
-  const [first = '', ...columns] = section.head;
-  return {
-    id,
-    caption: { text: caption, size: 's' },
-    responsive: true,
-    scroll: true,
-    firstCellIsHeader: true,
-    classes: 'app-table--first-column-sticky',
-    head: [{ text: first }, ...columns.map((text) => ({ text, format: 'numeric' as const }))],
-    rows: section.rows.map((row): TableMacroCell[] => [
-      { text: row.name, header: first, ...(row.href ? { href: row.href } : {}) },
-      ...row.cells.map((cell, index) => {
-        const column = columns[index] ?? '';
-        return {
-          text: cell.text,
-          format: 'numeric' as const,
-          header: column,
-          ...(cell.href
-            ? { href: cell.href, visuallyHiddenText: `– see the records (${row.name}, ${column})` }
-            : {}),
-          ...(cell.metric ? { attributes: { 'data-metric': cell.metric } } : {}),
-        };
-      }),
-    ]),
-  };
-}
+import { figuresTableHtml } from './figures-table.ts';
 
 /** A file name of what was asked for, its scope and its period: a download says what it is. */
 export function downloadName(what: string, period: Period): string {
@@ -61,7 +18,7 @@ const BESIDE_CHART_COLUMNS = 4;
 
 /**
  * The view's sections as the page draws them: each chart's SVG and what its downloads are
- * called, and each table as the NHS.UK macro takes it.
+ * called, and each table's HTML.
  */
 export function pageSections(
   sections: readonly Section[],
@@ -94,8 +51,8 @@ export function pageSections(
         : null,
       besideChart: section.head.length <= BESIDE_CHART_COLUMNS,
       caption,
-      table:
-        section.rows.length > 0 ? figuresTable(section, `section-${index + 1}`, caption) : null,
+      tableHtml:
+        section.rows.length > 0 ? figuresTableHtml(section, `section-${index + 1}`, caption) : null,
     };
   });
 }

@@ -43,7 +43,7 @@ import {
   type TeamPlace,
   type Viewer,
 } from '../../permissions/permissions.ts';
-import { figuresTable } from '../dashboards/page-sections.ts';
+import { figuresTableHtml } from '../dashboards/figures-table.ts';
 import { EMPTY_FORM, type FormState, readForm } from '../forms.ts';
 import { databaseId, forbidden, idParameter, notFound, routeParameters } from '../http-errors.ts';
 import type { Services } from '../services.ts';
@@ -176,7 +176,7 @@ function homeSection(viewer: Viewer, section: HomeSection, index: number, period
     ...destinationOf(assignment),
     name: section.name,
     suppressSmallNumbers,
-    table: figuresTable(
+    tableHtml: figuresTableHtml(
       {
         head: [partName, ...HOME_FIGURES.map((id) => METRIC_BY_ID.get(id)?.name ?? id)],
         // A team has no parts: its one row is the team.
