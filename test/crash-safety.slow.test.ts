@@ -90,7 +90,7 @@ async function teamState(database: Database, teamId: number): Promise<string> {
   const [row] = await database.query<{ state: string }>(
     `SELECT concat_ws('|',
        (SELECT string_agg(client_key || referral_date || record::text, ',' ORDER BY client_key, referral_date)
-          FROM referral WHERE team_id = $1),
+          FROM referral_record WHERE team_id = $1),
        (SELECT string_agg(id::text || kind, ',' ORDER BY id) FROM upload WHERE team_id = $1),
        (SELECT count(*)::text FROM referral_version v JOIN upload u ON u.id = v.upload_id WHERE u.team_id = $1)
      ) AS state`,

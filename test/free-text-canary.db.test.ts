@@ -119,7 +119,7 @@ for (const testDatabase of testDatabases()) {
       }
       const stored = await web.database.query<{ source: string; authority: string | null }>(
         `SELECT record->>'referralSource' AS source, record->>'localAuthority' AS authority
-           FROM referral`,
+           FROM referral_record`,
       );
       assert.ok(stored.some(({ source }) => source === NOT_ON_SERVICE_LIST));
       for (const { authority } of stored) {
@@ -244,7 +244,7 @@ for (const testDatabase of testDatabases()) {
           );
         }
         await applyMigrations(database, migrations);
-        for (const table of ['referral', 'referral_version']) {
+        for (const table of ['referral_record', 'referral_version']) {
           const rows = await database.query<{ key: string; record: Record<string, unknown> }>(
             `SELECT client_key AS key, record FROM ${table} ORDER BY client_key`,
           );

@@ -20,7 +20,7 @@ export async function derivedRecords(
 ): Promise<DerivedRecord[]> {
   if (teamIds.length === 0) return [];
   const rows = await database.query<{ record: ReferralRecord }>(
-    'SELECT record FROM referral WHERE team_id = ANY($1::int[])',
+    'SELECT record FROM referral_record WHERE team_id = ANY($1::int[])',
     [`{${teamIds.join(',')}}`],
   );
   return rows.map(({ record }) => deriveRecord(record));
@@ -60,7 +60,7 @@ export function recordsOfTeams(
   teamIds: readonly number[],
 ): Promise<ScopeRecord[]> {
   return database.query<ScopeRecord>(
-    `SELECT id, team_id AS "teamId", record FROM referral WHERE team_id = ANY($1::int[])
+    `SELECT id, team_id AS "teamId", record FROM referral_record WHERE team_id = ANY($1::int[])
       ORDER BY referral_date DESC, team_id, specialist, id`,
     [`{${teamIds.join(',')}}`],
   );

@@ -31,6 +31,24 @@ export interface PostgresOptions {
   readonly onConnectionLost?: ((error: Error) => void) | undefined;
 }
 
+/**
+ * The connection string with SESSION_SETTINGS added to the startup options it may already carry
+ * (a URL's own `options` replace the pool's, so they are joined there); a string that is not a
+ * URL, such as a socket path, takes them as the pool's options.
+ */
+function withSessionSettings(connectionString: string): pg.PoolConfig {
+  const settings = Object.entries(SESSION_SETTINGS)
+    .map(([name, value]) => `-c ${name}=${value}`)
+    .join(' ');
+  if (!URL.canParse(connectionString)) return { connectionString, options: settings };
+  const url = new URL(connectionString);
+  url.searchParams.set(
+    'options',
+    [url.searchParams.get('options'), settings].filter(Boolean).join(' '),
+  );
+  return { connectionString: url.toString() };
+}
+
 /** Seen in pg_stat_activity, so an operator can tell this service's connections apart. */
 const APPLICATION_NAME = 'ips-reporting';
 
@@ -40,7 +58,7 @@ export async function openPostgresDatabase(
   { pool: settings = DEFAULT_POOL_SETTINGS, onConnectionLost = () => {} }: PostgresOptions = {},
 ): Promise<Database> {
   const pool = new pg.Pool({
-    connectionString,
+    ...withSessionSettings(connectionString),
     // A connection string's own application_name wins over this one.
     application_name: APPLICATION_NAME,
     max: settings.size,
@@ -54,14 +72,6 @@ export async function openPostgresDatabase(
   });
   // An idle connection's error with no listener would be thrown and end the process.
   pool.on('error', onConnectionLost);
-  // Set on each new connection, not as startup options, which a DATABASE_URL's own options replace.
-  // Queued first, so it runs before the connection's first query; a failure ends that connection.
-  const settingsScript = Object.entries(SESSION_SETTINGS)
-    .map(([name, value]) => `SET ${name} = '${value}';`)
-    .join(' ');
-  pool.on('connect', (connection) => {
-    connection.query(settingsScript).catch((error: Error) => connection.emit('error', error));
-  });
   // Fail at start-up, not on the first request, when the database cannot be reached.
   const client = await pool.connect();
   client.release();

@@ -29,6 +29,7 @@ import {
   storedRecords,
   takeTeamData,
 } from '../uploads/upload-store.ts';
+import { factsDerivedHere } from './fact-store.ts';
 
 /**
  * Every dashboard figure counted by the database from the stored facts (src/facts/fact-counts.ts)
@@ -280,7 +281,14 @@ for (const testDatabase of testDatabases()) {
           [changed],
         );
         await takeTeamData(transaction, changed, null);
-        await rollBackTo(transaction, changed, first?.id ?? 0, accountId, new Date());
+        await rollBackTo(
+          transaction,
+          changed,
+          first?.id ?? 0,
+          accountId,
+          new Date(),
+          factsDerivedHere,
+        );
       });
       await assertSameFigures(scope, query);
       await assertSameFigures(scopeAt('team', teamIds), query);

@@ -1,8 +1,6 @@
-import { setImmediate } from 'node:timers/promises';
 import type { Database, Queryable } from '../database/database.ts';
 import { EVENT_KINDS } from '../metrics/fact-events.ts';
-import { type ReferralFacts, referralFactsOf } from '../metrics/facts.ts';
-import type { ReferralRecord } from '../referrals/referral-record.ts';
+import { factsOfRecordTexts, type ReferralFacts } from '../metrics/facts.ts';
 
 /**
  * Writes the facts of a team's current records (migrations 0016 and 0017, docs/FACTS.md) in the caller's
@@ -93,25 +91,38 @@ export async function writeFacts(
   }
 }
 
-/** Records derived between pauses: a large team's roll-back lets other requests in. */
-const RECORDS_PER_PAUSE = 2_000;
+/**
+ * Derives the facts' JSON of records given as JSON text: in a worker thread of the upload pool
+ * for a request (`UploadCheckPool.deriveFacts`), so a large roll-back never holds up the event
+ * loop; here, in `factsDerivedHere`, at start-up before the server listens.
+ */
+export type FactsDeriver = (recordTexts: readonly string[]) => Promise<readonly string[]>;
+
+export const factsDerivedHere: FactsDeriver = async (recordTexts) =>
+  factsOfRecordTexts(recordTexts);
 
 /**
- * Derives and writes the facts of every record the team holds now: after a roll-back has
- * rebuilt its records from their versions, or for records saved before facts existed.
+ * Derives and writes the facts of the given referrals (by id) of a team, or of every record the
+ * team holds now when `referralIds` is null: after a roll-back has put back older versions, or
+ * for records saved before facts existed.
  */
-export async function rewriteTeamFacts(transaction: Queryable, teamId: number): Promise<void> {
-  await transaction.query('DELETE FROM referral_fact WHERE team_id = $1', [teamId]);
-  const rows = await transaction.query<{ record: ReferralRecord }>(
-    'SELECT record FROM referral WHERE team_id = $1',
-    [teamId],
-  );
-  const facts: string[] = [];
-  for (const [index, { record }] of rows.entries()) {
-    facts.push(JSON.stringify(referralFactsOf(record)));
-    if ((index + 1) % RECORDS_PER_PAUSE === 0) await setImmediate();
+export async function rewriteFacts(
+  transaction: Queryable,
+  teamId: number,
+  referralIds: readonly number[] | null,
+  derive: FactsDeriver,
+): Promise<void> {
+  if (referralIds === null) {
+    await transaction.query('DELETE FROM referral_fact WHERE team_id = $1', [teamId]);
   }
-  await writeFacts(transaction, teamId, facts);
+  const rows = await transaction.query<{ record: string }>(
+    referralIds === null
+      ? 'SELECT record::text AS record FROM referral_record WHERE team_id = $1'
+      : 'SELECT record::text AS record FROM referral_record WHERE team_id = $1 AND id = ANY($2::bigint[])',
+    referralIds === null ? [teamId] : [teamId, `{${referralIds.join(',')}}`],
+  );
+  if (rows.length === 0) return;
+  await writeFacts(transaction, teamId, await derive(rows.map(({ record }) => record)));
 }
 
 /**
@@ -130,7 +141,7 @@ export async function writeMissingFacts(database: Database): Promise<void> {
         [id],
       );
       if (!team?.missing) return;
-      await rewriteTeamFacts(transaction, id);
+      await rewriteFacts(transaction, id, null, factsDerivedHere);
       await transaction.query('UPDATE team SET facts_missing = false WHERE id = $1', [id]);
     });
   }

@@ -103,3 +103,10 @@ export function referralFactsOf(record: ReferralRecord): ReferralFacts {
     })),
   };
 }
+
+/** The facts' JSON of each record given as JSON text (a roll-back's, derived in a worker thread). */
+export function factsOfRecordTexts(recordTexts: readonly string[]): string[] {
+  return recordTexts.map((text) =>
+    JSON.stringify(referralFactsOf(JSON.parse(text) as ReferralRecord)),
+  );
+}

@@ -100,6 +100,14 @@ export class UploadCheckPool {
     }
   }
 
+  /**
+   * The facts of records given as JSON text, derived in a thread (`FactsDeriver`): a roll-back's,
+   * which may be a whole large team's. No time limit: the records are the service's own.
+   */
+  deriveFacts(recordTexts: readonly string[]): Promise<readonly string[]> {
+    return this.#pool.run({ recordTexts }, { name: 'deriveFacts' });
+  }
+
   /** Lets the checks running finish, then ends the threads. */
   close(): Promise<void> {
     return this.#pool.close();

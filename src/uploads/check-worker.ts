@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { IsoDate } from '../calendar/calendar-date.ts';
 import type { IngestProgress, SpreadsheetFile } from '../ingest/ingest.ts';
+import { factsOfRecordTexts } from '../metrics/facts.ts';
 import { clientKeyHasher } from '../referrals/pseudonymise.ts';
 import { ReferralSourceList, type ServiceReferralSource } from '../spreadsheet/referral-sources.ts';
 import type { Problem } from '../validation/problems.ts';
@@ -57,6 +58,15 @@ export interface OpenCheck {
   /** Every changed record, not only the page's first ones. */
   readonly changed: readonly ChangedRecordSummary[];
   readonly recordsToSave: readonly string[];
+}
+
+/** The facts' JSON of records given as JSON text (a roll-back's): `deriveFacts` in the pool. */
+export function deriveFacts({
+  recordTexts,
+}: {
+  readonly recordTexts: readonly string[];
+}): string[] {
+  return factsOfRecordTexts(recordTexts);
 }
 
 export default function runCheckTask(task: CheckTask): SealedCheck | OpenCheck {

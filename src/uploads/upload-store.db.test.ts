@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { openDatabaseWithTeam, testDatabases } from '../../test/support/test-databases.ts';
 import { job, referral } from '../../test/support/test-referrals.ts';
 import type { Database } from '../database/database.ts';
+import { factsDerivedHere } from '../facts/fact-store.ts';
 import { changedColumns, compareWithStored, referralKey } from './compare-upload.ts';
 import {
   recordsToSaveOf,
@@ -130,7 +131,10 @@ for (const testDatabase of testDatabases()) {
       ]);
       assert.equal(await recordCount(), 2);
 
-      assert.equal(await rollBackTo(database, teamId, first.uploadId, accountId, now), true);
+      assert.equal(
+        await rollBackTo(database, teamId, first.uploadId, accountId, now, factsDerivedHere),
+        true,
+      );
       const rolledBack = await storedRecords(database, teamId);
       assert.deepEqual([...rolledBack.keys()].sort(), ['a 2025-01-02', 'b 2025-02-03']);
       assert.equal(rolledBack.get('a 2025-01-02')?.gender, 'Female');
@@ -152,9 +156,49 @@ for (const testDatabase of testDatabases()) {
         ],
       );
       assert.equal(
-        await rollBackTo(database, teamId, second.uploadId, accountId, now),
+        await rollBackTo(database, teamId, second.uploadId, accountId, now, factsDerivedHere),
         false,
         'not to an upload rolled back',
+      );
+    });
+
+    it('derives again only the records a roll-back puts back, and stores each JSON once', async () => {
+      const kept = referral({ clientKey: 'kept', referralDate: '2025-04-01' });
+      const edited = referral({ clientKey: 'edited', referralDate: '2025-04-02', gender: 'Male' });
+      const first = await upload([kept, edited]);
+      await upload([kept, { ...edited, gender: 'Female' }]);
+      const factRows = () =>
+        database.query<{ key: string; id: number; gender: string | null }>(
+          `SELECT r.client_key AS key, f.referral_id AS id, f.gender FROM referral r
+             JOIN referral_fact f ON f.referral_id = r.id
+            WHERE r.client_key IN ('kept', 'edited') ORDER BY 1`,
+        );
+      const before = await factRows();
+      const derived: string[][] = [];
+      const counting = async (texts: readonly string[]) => {
+        derived.push([...texts]);
+        return factsDerivedHere(texts);
+      };
+      assert.equal(
+        await rollBackTo(database, teamId, first.uploadId, accountId, now, counting),
+        true,
+      );
+      const after = await factRows();
+      assert.deepEqual(
+        derived.map((texts) => texts.map((text) => JSON.parse(text).clientKey)),
+        [['edited']],
+      );
+      assert.deepEqual(
+        after.find(({ key }) => key === 'kept'),
+        before.find(({ key }) => key === 'kept'),
+      );
+      assert.equal(after.find(({ key }) => key === 'edited')?.gender, 'Male');
+      assert.deepEqual(
+        await database.query(
+          "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'referral' AND column_name = 'record'",
+        ),
+        [],
+        "the current records are their versions': no second copy",
       );
     });
   });

@@ -1,5 +1,5 @@
 import type { Queryable } from '../database/database.ts';
-import { rewriteTeamFacts, writeFacts } from '../facts/fact-store.ts';
+import { type FactsDeriver, rewriteFacts, writeFacts } from '../facts/fact-store.ts';
 import type { ReferralRecord } from '../referrals/referral-record.ts';
 import { recordToSave, type UploadCounts } from './check-upload.ts';
 import { referralKey, type UploadComparison } from './compare-upload.ts';
@@ -10,7 +10,7 @@ export async function storedRecords(
   teamId: number,
 ): Promise<Map<string, ReferralRecord>> {
   const rows = await database.query<{ record: ReferralRecord }>(
-    'SELECT record FROM referral WHERE team_id = $1',
+    'SELECT record FROM referral_record WHERE team_id = $1',
     [teamId],
   );
   return new Map(rows.map(({ record }) => [referralKey(record), record]));
@@ -19,7 +19,7 @@ export async function storedRecords(
 /** The team's records now, each as JSON text: a check's worker thread parses them, not the loop. */
 export async function storedRecordTexts(database: Queryable, teamId: number): Promise<string[]> {
   const rows = await database.query<{ record: string }>(
-    'SELECT record::text AS record FROM referral WHERE team_id = $1',
+    'SELECT record::text AS record FROM referral_record WHERE team_id = $1',
     [teamId],
   );
   return rows.map(({ record }) => record);
@@ -89,11 +89,12 @@ export async function saveUpload(database: Queryable, upload: SaveUpload): Promi
       [uploadId, batch],
     );
     await database.query(
-      `INSERT INTO referral (team_id, client_key, referral_date, specialist, record, upload_id)
-       SELECT $1, r->>'clientKey', (r->>'referralDate')::date, r->>'specialist', r, $2
+      // The current record is the version just written: referral names it, the JSON is stored once.
+      `INSERT INTO referral (team_id, client_key, referral_date, specialist, upload_id)
+       SELECT $1, r->>'clientKey', (r->>'referralDate')::date, r->>'specialist', $2
          FROM jsonb_array_elements($3::jsonb) r
        ON CONFLICT (team_id, client_key, referral_date)
-       DO UPDATE SET specialist = EXCLUDED.specialist, record = EXCLUDED.record, upload_id = EXCLUDED.upload_id`,
+       DO UPDATE SET specialist = EXCLUDED.specialist, upload_id = EXCLUDED.upload_id`,
       [upload.teamId, uploadId, batch],
     );
     await writeFacts(
@@ -136,7 +137,7 @@ export async function findTeamRecord(
   referralId: number,
 ): Promise<TeamRecord | null> {
   const [row] = await database.query<TeamRecord>(
-    'SELECT id, record FROM referral WHERE id = $1 AND team_id = $2',
+    'SELECT id, record FROM referral_record WHERE id = $1 AND team_id = $2',
     [referralId, teamId],
   );
   return row ?? null;
@@ -220,7 +221,9 @@ export async function recordCountAfterUpload(
 
 /**
  * Rolls the team back to the state just after `uploadId`: later uploads stop counting (they stay
- * in the history, marked), and the current records are rebuilt from the versions that remain.
+ * in the history, marked), and each record those uploads added, changed or removed is put back as
+ * its newest version that remains. Only those records' facts are derived again: the others keep
+ * their rows, and facts depend on nothing but the record.
  */
 export async function rollBackTo(
   database: Queryable,
@@ -228,6 +231,7 @@ export async function rollBackTo(
   uploadId: number,
   accountId: number,
   now: Date,
+  deriveFacts: FactsDeriver,
 ): Promise<boolean> {
   const [target] = await database.query(
     'SELECT 1 FROM upload WHERE id = $1 AND team_id = $2 AND rolled_back_at IS NULL',
@@ -239,15 +243,32 @@ export async function rollBackTo(
       WHERE team_id = $1 AND id > $2 AND rolled_back_at IS NULL`,
     [teamId, uploadId, now, accountId],
   );
-  await database.query('DELETE FROM referral WHERE team_id = $1', [teamId]);
+  // A current record whose version is not the newest that remains goes, and its facts with it.
   await database.query(
-    `INSERT INTO referral (team_id, client_key, referral_date, specialist, record, upload_id)
-     SELECT $1, client_key, referral_date, record->>'specialist', record, upload_id
-       FROM (${RECORDS_AFTER_UPLOAD}) newest
-      WHERE record IS NOT NULL`,
+    `WITH newest AS MATERIALIZED (${RECORDS_AFTER_UPLOAD})
+     DELETE FROM referral r
+      WHERE r.team_id = $1
+        AND NOT EXISTS (
+          SELECT 1 FROM newest
+           WHERE newest.record IS NOT NULL AND newest.client_key = r.client_key
+             AND newest.referral_date = r.referral_date AND newest.upload_id = r.upload_id)`,
     [teamId, uploadId],
   );
-  await rewriteTeamFacts(database, teamId);
+  const restored = await database.query<{ id: number }>(
+    `INSERT INTO referral (team_id, client_key, referral_date, specialist, upload_id)
+     SELECT $1, client_key, referral_date, record->>'specialist', upload_id
+       FROM (${RECORDS_AFTER_UPLOAD}) newest
+      WHERE record IS NOT NULL
+     ON CONFLICT (team_id, client_key, referral_date) DO NOTHING
+     RETURNING id`,
+    [teamId, uploadId],
+  );
+  await rewriteFacts(
+    database,
+    teamId,
+    restored.map(({ id }) => id),
+    deriveFacts,
+  );
   await recountRecords(database, teamId);
   return true;
 }

@@ -85,6 +85,7 @@ for (const testDatabase of testDatabases()) {
         checksRun++;
         return uploadChecks.check(...task);
       },
+      deriveFacts: (recordTexts: readonly string[]) => uploadChecks.deriveFacts(recordTexts),
     } as UploadCheckPool;
     const context = () => ({
       database: watchedDatabase(database, readsOfRecords),

@@ -467,14 +467,18 @@ export async function previewRollBack(
 
 /** Rolls the team back to the state after one of its uploads; false when there is no such upload. */
 export function rollBackTeamData(
-  context: Clocked,
+  context: Clocked & Pick<AppContext, 'uploadChecks'>,
   rollBack: TeamAndPerson & { readonly uploadId: number },
 ): Promise<boolean> {
   const { teamId, accountId, uploadId } = rollBack;
   const now = context.clock();
   return context.database.transaction(async (transaction) => {
     await takeTeamData(transaction, teamId, null);
-    if (!(await rollBackTo(transaction, teamId, uploadId, accountId, now))) return false;
+    const deriveFacts = (recordTexts: readonly string[]) =>
+      context.uploadChecks.deriveFacts(recordTexts);
+    if (!(await rollBackTo(transaction, teamId, uploadId, accountId, now, deriveFacts))) {
+      return false;
+    }
     await recordAudit(transaction, now, {
       actorAccountId: accountId,
       action: 'rolled back data',

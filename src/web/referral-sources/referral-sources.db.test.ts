@@ -34,7 +34,7 @@ for (const testDatabase of testDatabases()) {
       web.database.query<{ source: string | null; category: string | null }>(
         `SELECT DISTINCT record->>'referralSource' AS source,
                 record->>'referralSourceCategory' AS category
-           FROM referral WHERE team_id = $1`,
+           FROM referral_record WHERE team_id = $1`,
         [orgs.teamA1],
       );
     const upload = async (bytes: Uint8Array) => {

@@ -291,7 +291,7 @@ for (const testDatabase of testDatabases()) {
       await leader.post(second.headers.location as string);
       assert.equal(await count('referral'), 120, 'rows missing from a later upload are kept');
       const changedNow = await web.database.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM referral WHERE record->>'vpStartDate' = '2026-04-30'",
+        "SELECT count(*)::int AS n FROM referral_record WHERE record->>'vpStartDate' = '2026-04-30'",
       );
       assert.equal(changedNow[0]?.n, 3);
 
@@ -322,7 +322,7 @@ for (const testDatabase of testDatabases()) {
         'nothing after it to roll back now',
       );
       const afterRollBack = await web.database.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM referral WHERE record->>'vpStartDate' = '2026-04-30'",
+        "SELECT count(*)::int AS n FROM referral_record WHERE record->>'vpStartDate' = '2026-04-30'",
       );
       assert.equal(afterRollBack[0]?.n, 0);
       assert.equal(await count('referral'), 120);
@@ -415,7 +415,7 @@ for (const testDatabase of testDatabases()) {
         (
           await web.database.query<{ records: string }>(
             `SELECT string_agg(client_key || referral_date || (record->>'specialist'), ',' ORDER BY client_key, referral_date) AS records
-               FROM referral WHERE team_id = $1`,
+               FROM referral_record WHERE team_id = $1`,
             [orgs.teamA1],
           )
         )[0]?.records;
